@@ -1,0 +1,73 @@
+"""Strict YAML reading: duplicate keys and unknown keys are errors naming file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from policykg.errors import DataError
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate mapping keys (PyYAML silently keeps the last)."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    mapping: dict = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in mapping:
+            raise DataError(
+                f"{loader.name}: line {key_node.start_mark.line + 1}: duplicate key {key!r}; "
+                "keep one of the two entries"
+            )
+        mapping[key] = loader.construct_object(value_node, deep=deep)
+    return mapping
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: str | Path) -> Any:
+    """Parse a YAML file strictly; errors name the file (and line) and say how to fix."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{p}: no such file") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{p}: not UTF-8 text; save it as UTF-8") from None
+    return load_yaml_text(text, str(p))
+
+
+def load_yaml_text(text: str, name: str) -> Any:
+    loader = _StrictLoader(text)
+    loader.name = name
+    try:
+        return loader.get_single_data()
+    except DataError:
+        raise
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "somewhere"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise DataError(f"{name}: {where}: invalid YAML ({problem}); fix the syntax there") from None
+    finally:
+        loader.dispose()
+
+
+def check_keys(mapping: Any, allowed: set[str], where: str, required: set[str] = frozenset()) -> dict:
+    """Return `mapping` if it is a dict whose keys are all `allowed` and include `required`."""
+    if not isinstance(mapping, dict):
+        raise DataError(f"{where}: expected a mapping, got {type(mapping).__name__}")
+    unknown = sorted(set(map(str, mapping)) - allowed)
+    if unknown:
+        raise DataError(
+            f"{where}: unknown key {unknown[0]!r}; allowed keys are {', '.join(sorted(allowed))}"
+        )
+    missing = sorted(required - set(mapping))
+    if missing:
+        raise DataError(f"{where}: missing required key {missing[0]!r}")
+    return mapping
