@@ -1,0 +1,5 @@
+"""The property graph: the networkx model (embedded default) and its Neo4j store."""
+
+from policykg.graph.model import LABELS, GraphBuilder, build_graph, counts, load_graph
+
+__all__ = ["LABELS", "GraphBuilder", "build_graph", "counts", "load_graph"]

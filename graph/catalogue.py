@@ -1,0 +1,146 @@
+"""Read questions over the embedded graph: which policies, which provisions, in force when.
+
+These mirror the named Cypher queries in ``queries/`` (policies_in_force, provisions...);
+tests check that both give the same rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import networkx as nx
+
+from policykg.errors import InputError
+from policykg.graph.model import nodes_with_label, policy_uid
+from policykg.loaders.agencies import canonical_agency
+
+
+def policy_status(props: dict, day: date) -> str:
+    """'in_force' | 'expired' | 'not_yet' for a Policy node's props on `day` (inclusive dates)."""
+    iso = day.isoformat()
+    if props.get("effective_until") and iso > props["effective_until"]:
+        return "expired"
+    if props.get("effective_from") and iso < props["effective_from"]:
+        return "not_yet"
+    return "in_force"
+
+
+def list_policies(graph: nx.MultiDiGraph, as_of: date) -> list[dict]:
+    """Every policy with its dates, its provision count and its status on `as_of`."""
+    rows = []
+    for uid, p in nodes_with_label(graph, "Policy"):
+        provisions = [v for _, v, k in graph.out_edges(uid, keys=True) if k == "HAS_PROVISION"]
+        rows.append({
+            "number": p["number"],
+            "title": p["title"],
+            "effective_from": p.get("effective_from"),
+            "effective_until": p.get("effective_until"),
+            "status": policy_status(p, as_of),
+            "provisions": len(provisions),
+            "validity_text": p.get("validity_text"),
+        })
+    return sorted(rows, key=lambda r: r["number"])
+
+
+def _policy_numbers(graph: nx.MultiDiGraph) -> list[int]:
+    return sorted(p["number"] for _, p in nodes_with_label(graph, "Policy"))
+
+
+def resolve_agency(graph: nx.MultiDiGraph, name: str) -> str:
+    """The Agency node name for `name`: canonical, alias, full name, or a unique substring."""
+    names = sorted(p["name"] for _, p in nodes_with_label(graph, "Agency"))
+    canonical = canonical_agency(name)
+    if canonical in names:
+        return canonical
+    if name in names:
+        return name
+    hits = [n for n in names if name in n]
+    if len(hits) == 1:
+        return hits[0]
+    hint = f"did you mean one of {', '.join(hits)}?" if hits else f"known agencies: {', '.join(names)}"
+    raise InputError(f"--agency {name!r}: no such agency in the graph; {hint}")
+
+
+def resolve_industry(graph: nx.MultiDiGraph, name: str) -> str:
+    names = sorted(p["name"] for _, p in nodes_with_label(graph, "Industry"))
+    if name in names:
+        return name
+    hits = [n for n in names if name in n]
+    if len(hits) == 1:
+        return hits[0]
+    hint = f"did you mean one of {', '.join(hits)}?" if hits else f"known industries: {', '.join(names)}"
+    raise InputError(f"--industry {name!r}: no such industry section; {hint}")
+
+
+def check_policy(graph: nx.MultiDiGraph, number: int) -> None:
+    if policy_uid(number) not in graph:
+        numbers = _policy_numbers(graph)
+        raise InputError(f"--policy {number}: no such policy; the compilation numbers them {numbers[0]}..{numbers[-1]}")
+
+
+def list_provisions(
+    graph: nx.MultiDiGraph,
+    as_of: date,
+    policy: int | None = None,
+    agency: str | None = None,
+    industry: str | None = None,
+    in_force_on: date | None = None,
+) -> list[dict]:
+    """Provisions in document order, filtered; each with its policy status on `in_force_on or as_of`.
+
+    With `in_force_on`, only provisions whose policy is in force that day are listed.
+    """
+    if policy is not None:
+        check_policy(graph, policy)
+    agency_name = resolve_agency(graph, agency) if agency else None
+    industry_name = resolve_industry(graph, industry) if industry else None
+    day = in_force_on or as_of
+    rows = []
+    for uid, v in nodes_with_label(graph, "Provision"):
+        p = graph.nodes[policy_uid(v["policy_number"])]["props"]
+        status = policy_status(p, day)
+        if policy is not None and v["policy_number"] != policy:
+            continue
+        if in_force_on is not None and status != "in_force":
+            continue
+        if industry_name and v.get("industry") != industry_name:
+            continue
+        agencies = sorted(
+            ((d["props"]["position"], graph.nodes[t]["props"]["name"], d["props"]["role"])
+             for _, t, k, d in graph.out_edges(uid, keys=True, data=True) if k == "RESPONSIBLE"),
+        )
+        if agency_name and agency_name not in [a[1] for a in agencies]:
+            continue
+        rows.append({
+            "seq": v["seq"],
+            "title": v.get("title"),
+            "policy": v["policy_number"],
+            "policy_title": p["title"],
+            "industry": v.get("industry"),
+            "agencies": [a[1] for a in agencies if a[2] == "lead"],
+            "cooperating": [a[1] for a in agencies if a[2] == "cooperating"],
+            "effective_until": p.get("effective_until"),
+            "status": status,
+            "text": v["text_repaired"],
+        })
+    return sorted(rows, key=lambda r: r["seq"])
+
+
+def summarise(graph: nx.MultiDiGraph, as_of: date) -> dict:
+    """What `policykg build` reports: counts, parse warnings, repairs, what is in force."""
+    from policykg.graph.model import counts
+
+    doc = graph.nodes["document:compilation"]["props"]
+    policies = list_policies(graph, as_of)
+    in_force = [p["number"] for p in policies if p["status"] == "in_force"]
+    return {
+        "source": doc.get("source_path"),
+        "title": doc.get("title"),
+        "as_of": as_of.isoformat(),
+        "counts": counts(graph),
+        "stated": {"policies": doc.get("stated_policy_count"), "provisions": doc.get("stated_provision_count")},
+        "policies_in_force": in_force,
+        "provisions_in_force": sum(p["provisions"] for p in policies if p["status"] == "in_force"),
+        "ocr_repairs": len(doc.get("ocr_repairs") or []),
+        "warnings": list(doc.get("warnings") or []),
+    }
