@@ -193,3 +193,7 @@ def provisions(source, as_of, policy, agency, industry, in_force_on, fmt):
 
 def main() -> None:  # console-script entry point
     cli(prog_name="policykg")
+
+
+if __name__ == "__main__":
+    main()

@@ -31,17 +31,41 @@ def _flat(value):
     return value
 
 
+def _typed(items: list[dict]) -> list[dict]:
+    """GraphML declares one type per attribute name: a name whose values mix types
+    (Policy.number is an int, Document.number a string) is written as strings."""
+    kinds: dict[str, set] = {}
+    for attrs in items:
+        for k, v in attrs.items():
+            kinds.setdefault(k, set()).add(type(v))
+    numeric = {k for k, t in kinds.items() if t == {int, float}}
+    mixed = {k for k, t in kinds.items() if len(t) > 1 and k not in numeric}
+    out = []
+    for attrs in items:
+        fixed = {}
+        for k, v in attrs.items():
+            if k in mixed:
+                v = str(v)
+            elif k in numeric:
+                v = float(v)
+            fixed[k] = v
+        out.append(fixed)
+    return out
+
+
 def to_graphml(graph: nx.MultiDiGraph) -> str:
     """GraphML with labels as a ``labels`` attribute (``:Policy``) and lists as JSON strings.
 
     GraphML has no null: absent properties are left out of the element.
     """
     flat = nx.MultiDiGraph()
-    for n, d in graph.nodes(data=True):
-        attrs = {k: _flat(v) for k, v in d["props"].items() if v is not None}
+    node_list = list(graph.nodes(data=True))
+    node_attrs = _typed([{k: _flat(v) for k, v in d["props"].items() if v is not None} for _, d in node_list])
+    for (n, d), attrs in zip(node_list, node_attrs):
         flat.add_node(n, labels=":" + ":".join(d["labels"]), **attrs)
-    for u, v, k, d in graph.edges(keys=True, data=True):
-        attrs = {kk: _flat(vv) for kk, vv in d["props"].items() if vv is not None}
+    edge_list = list(graph.edges(keys=True, data=True))
+    edge_attrs = _typed([{k: _flat(v) for k, v in d["props"].items() if v is not None} for *_, d in edge_list])
+    for (u, v, k, d), attrs in zip(edge_list, edge_attrs):
         flat.add_edge(u, v, key=k, label=d["type"], **attrs)
     buf = io.BytesIO()
     nx.write_graphml(flat, buf, encoding="utf-8", named_key_ids=True)
