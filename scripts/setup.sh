@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install policykg into ./.venv (Python 3.11+). `scripts/setup.sh test` adds the test
+# tools and the system parts the tests need: Debian's chromium and CJK fonts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
+if [ "${1:-}" = "test" ]; then
+  .venv/bin/python -m pip install --quiet -e ".[test]"
+  # The browser tests drive Debian's Chromium (never a downloaded browser).
+  if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+    if [ "$(id -u)" = "0" ]; then
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq >/dev/null
+      apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    else
+      echo "setup: chromium or fonts-noto-cjk missing; install them with: sudo apt-get install chromium fonts-noto-cjk" >&2
+    fi
+  fi
+else
+  .venv/bin/python -m pip install --quiet -e .
+fi
+echo "setup: policykg $(.venv/bin/policykg --version | awk '{print $NF}') installed in .venv"
