@@ -20,8 +20,9 @@
 #   NEO4J_PAGECACHE      page cache size                    (default 128m)
 #   NEO4J_START_TIMEOUT  seconds to wait for Bolt           (default 120)
 #   NEO4J_JAVA           java binary (else $JAVA_HOME/bin/java, else java; must be 17 or 21)
-#   NEO4J_PYTHON         python used for the readiness query (else repo .venv, else python3;
-#                        skipped if the `neo4j` driver is not importable there)
+#   NEO4J_PYTHON         python used for the readiness query `RETURN 1` (else repo .venv, else
+#                        python3); without an importable `neo4j` driver (or NEO4J_PYTHON=none)
+#                        readiness = Bolt port open + "Started." in neo4j.log
 #   MVN                  maven binary                      (default mvn)
 #
 # `status` exits 0 when running, 3 when not. `reset` stops the server and deletes
@@ -93,14 +94,19 @@ port_in_use() { # $1 = port
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Line counts of the logs when this start began, so failures show only new lines.
+LOG_SKIP_CONSOLE=0
+LOG_SKIP_NEO4J=0
+
 show_log_tail() {
-    local f
-    for f in "$LOG_DIR/console.log" "$LOG_DIR/neo4j.log"; do
-        [ -s "$f" ] || continue
-        log "---- last lines of $f ----"
-        tail -n 40 "$f" >&2
+    local f skip
+    for f in console.log neo4j.log; do
+        [ "$f" = console.log ] && skip=$LOG_SKIP_CONSOLE || skip=$LOG_SKIP_NEO4J
+        [ -s "$LOG_DIR/$f" ] || continue
+        log "---- last lines of $LOG_DIR/$f (this start) ----"
+        tail -n +"$((skip + 1))" "$LOG_DIR/$f" | tail -n 40 >&2
     done
-    log "(full logs: $LOG_DIR/neo4j.log, $LOG_DIR/debug.log)"
+    log "(full logs: $LOG_DIR/neo4j.log, $LOG_DIR/debug.log, $LOG_DIR/console.log)"
 }
 
 pw_fingerprint() { printf 'policykg:%s' "$NEO4J_PASSWORD" | sha256sum | cut -c1-64; }
@@ -168,7 +174,6 @@ init_auth() {
     fi
     rm -rf "$HOME_DIR/data"
     mkdir -p "$HOME_DIR/data"
-    [ ${#NEO4J_PASSWORD} -ge 8 ] || die "NEO4J_PASSWORD must be at least 8 characters (Neo4j 5 rule)"
     if ! NEO4J_HOME="$HOME_DIR" NEO4J_CONF="$HOME_DIR/conf" NEO4J_PASSWORD="$NEO4J_PASSWORD" \
             "$java" -cp "$LIB_DIR/*" "$PW_TOOL" >"$LOG_DIR/set-initial-password.log" 2>&1; then
         cat "$LOG_DIR/set-initial-password.log" >&2
@@ -181,8 +186,9 @@ init_auth() {
 # ---------------------------------------------------------------- readiness
 
 pick_python() {
-    local p
-    for p in ${NEO4J_PYTHON:+"$NEO4J_PYTHON"} "$REPO_DIR/.venv/bin/python" "$(command -v python3 || true)"; do
+    local p cands=("$REPO_DIR/.venv/bin/python" "$(command -v python3 || true)")
+    [ -n "${NEO4J_PYTHON:-}" ] && cands=("$NEO4J_PYTHON")   # e.g. NEO4J_PYTHON=none: TCP + log check only
+    for p in "${cands[@]}"; do
         [ -n "$p" ] && [ -x "$p" ] || continue
         if "$p" -c 'import neo4j' >/dev/null 2>&1; then echo "$p"; return 0; fi
     done
@@ -200,8 +206,8 @@ with GraphDatabase.driver(uri, auth=("neo4j", os.environ["NEO4J_PASSWORD"]), con
 EOF
 }
 
-wait_ready() { # $1 = server pid, $2 = line count of neo4j.log before start
-    local pid=$1 skip=$2 py="" deadline=$((SECONDS + START_TIMEOUT))
+wait_ready() { # $1 = server pid, $2 = "nolog" to skip the neo4j.log "Started." check
+    local pid=$1 check_log=${2:-log} py="" deadline=$((SECONDS + START_TIMEOUT))
     py=$(pick_python || true)
     while :; do
         if ! kill -0 "$pid" 2>/dev/null; then
@@ -209,7 +215,7 @@ wait_ready() { # $1 = server pid, $2 = line count of neo4j.log before start
             rm -f "$PID_FILE"
             die "Neo4j exited during startup"
         fi
-        if port_in_use "$BOLT_PORT" && tail -n +"$((skip + 1))" "$LOG_DIR/neo4j.log" 2>/dev/null | grep -q 'INFO  Started\.'; then
+        if port_in_use "$BOLT_PORT" && { [ "$check_log" = nolog ] || tail -n +"$((LOG_SKIP_NEO4J + 1))" "$LOG_DIR/neo4j.log" 2>/dev/null | grep -q 'INFO  Started\.'; }; then
             if [ -z "$py" ]; then echo "tcp+log"; return 0; fi
             if bolt_query_ok "$py"; then echo "bolt query"; return 0; fi
         fi
@@ -228,9 +234,13 @@ cmd_start() {
     exec 9>"$CACHE_DIR/.lock-$BOLT_PORT"
     flock -w 600 9 || die "could not get lock $CACHE_DIR/.lock-$BOLT_PORT"
 
-    local pid; pid=$(running_pid)
+    [ ${#NEO4J_PASSWORD} -ge 8 ] || die "NEO4J_PASSWORD must be at least 8 characters (Neo4j 5 rule)"
+    local pid how; pid=$(running_pid)
     if [ -n "$pid" ]; then
-        log "already running (pid $pid) on bolt://127.0.0.1:$BOLT_PORT"
+        [ "$(cat "$HOME_DIR/data/.policykg-password-sha256" 2>/dev/null)" = "$(pw_fingerprint)" ] ||
+            die "already running (pid $pid) but with a different NEO4J_PASSWORD; run '$0 stop' first"
+        how=$(wait_ready "$pid" nolog)   # it may still be starting up
+        log "already running (pid $pid) on bolt://127.0.0.1:$BOLT_PORT ($how)"
         return 0
     fi
     rm -f "$PID_FILE"
@@ -244,8 +254,8 @@ cmd_start() {
     write_conf
     init_auth "$java"
 
-    local skip=0
-    [ -f "$LOG_DIR/neo4j.log" ] && skip=$(wc -l <"$LOG_DIR/neo4j.log")
+    [ -f "$LOG_DIR/neo4j.log" ] && LOG_SKIP_NEO4J=$(wc -l <"$LOG_DIR/neo4j.log")
+    [ -f "$LOG_DIR/console.log" ] && LOG_SKIP_CONSOLE=$(wc -l <"$LOG_DIR/console.log")
     # JVM flags as in the distribution's default neo4j.conf (server.jvm.additional).
     local -a jvm=(
         "-Xms$HEAP" "-Xmx$HEAP"
@@ -271,7 +281,7 @@ cmd_start() {
     ) &
     pid=$!
     echo "$pid" >"$PID_FILE"
-    local how; how=$(wait_ready "$pid" "$skip")
+    how=$(wait_ready "$pid")
     log "Neo4j ready after $((SECONDS - t0))s ($how): bolt://127.0.0.1:$BOLT_PORT http://127.0.0.1:$HTTP_PORT user neo4j (pid $pid)"
 }
 
@@ -301,7 +311,9 @@ cmd_stop() {
 cmd_status() {
     local pid; pid=$(running_pid)
     if [ -n "$pid" ]; then
-        echo "running (pid $pid) bolt://127.0.0.1:$BOLT_PORT http://127.0.0.1:$HTTP_PORT home $HOME_DIR"
+        local http
+        http=$(sed -n 's/^server\.http\.listen_address=//p' "$HOME_DIR/conf/neo4j.conf" 2>/dev/null || true)
+        echo "running (pid $pid) bolt://127.0.0.1:$BOLT_PORT http://${http:-127.0.0.1:$HTTP_PORT} home $HOME_DIR"
         return 0
     fi
     echo "not running (home $HOME_DIR)"
