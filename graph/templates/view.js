@@ -1,0 +1,356 @@
+// policykg graph view. Data comes from the JSON block above and is only ever written into
+// the page with textContent: node text is document text, never markup.
+(function () {
+  "use strict";
+
+  var view = (window.policykgView = { ready: false, stabilized: false, readyMs: null });
+  var data = JSON.parse(document.getElementById("policykg-data").textContent);
+  var meta = data.meta;
+
+  var SHAPE_GLYPHS = {
+    dot: "●", square: "■", triangle: "▲", triangleDown: "▼", diamond: "◆", star: "★", hexagon: "⬢",
+  };
+  var STATUS_ZH = { in_force: "有效", expired: "已失效", not_yet: "尚未生效" };
+  var LABEL_ZH = {};
+  data.legend.labels.forEach(function (l) { LABEL_ZH[l.label] = l.zh; });
+  var DIM = { background: "#f1f1f1", border: "#e2e2e2" };
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+  function byId(id) { return document.getElementById(id); }
+  function fmt(value) {
+    if (value === null || value === undefined || value === "") return "—";
+    if (Array.isArray(value)) return value.length ? value.map(fmt).join("\n") : "—";
+    if (typeof value === "object") return JSON.stringify(value);
+    if (value === true) return "是";
+    if (value === false) return "否";
+    return String(value);
+  }
+  function labelText(label) { return LABEL_ZH[label] ? LABEL_ZH[label] + " " + label : label; }
+
+  var info = new Map();
+  data.nodes.forEach(function (n) { info.set(n.id, n); });
+  var edgeInfo = new Map();
+  data.edges.forEach(function (e) { edgeInfo.set(e.id, e); });
+  var original = new Map();
+  data.vis_nodes.forEach(function (n) { original.set(n.id, { color: n.color, font: n.font }); });
+
+  // --- header -------------------------------------------------------------------------
+  byId("page-title").textContent = meta.title;
+  var metaText = "状态日期 " + meta.as_of + " · " + meta.node_count + " 个节点 · " + meta.edge_count + " 条关系";
+  if (meta.focus) metaText += " · 聚焦 " + meta.focus;
+  if (meta.enterprise) metaText += " · 企业 " + meta.enterprise;
+  byId("page-meta").textContent = metaText;
+
+  // --- network ------------------------------------------------------------------------
+  var nodes = new vis.DataSet(data.vis_nodes);
+  var edges = new vis.DataSet(data.vis_edges);
+  var container = byId("network");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  view.network = network;
+  view.nodes = nodes;
+  view.edges = edges;
+
+  var physicsOn = !!meta.physics;
+  view.stabilized = !physicsOn;
+  var loading = byId("loading");
+  network.on("stabilizationProgress", function (p) {
+    loading.textContent = "正在布局… " + Math.round((100 * p.iterations) / p.total) + "%";
+  });
+  function markStabilized() {
+    if (!view.stabilized) {
+      view.stabilized = true;
+      network.fit();
+    }
+  }
+  network.on("stabilizationIterationsDone", markStabilized);
+  network.on("stabilized", markStabilized);
+  network.on("afterDrawing", function () {
+    if (view.stabilized && !view.ready) {
+      view.ready = true;
+      view.readyMs = performance.now();
+      loading.hidden = true;
+      document.body.setAttribute("data-ready", "1");
+    }
+  });
+
+  var physicsButton = byId("toggle-physics");
+  function showPhysics() { physicsButton.textContent = physicsOn ? "物理布局：开" : "物理布局：关"; }
+  showPhysics();
+  physicsButton.addEventListener("click", function () {
+    physicsOn = !physicsOn;
+    network.setOptions({ physics: { enabled: physicsOn } });
+    showPhysics();
+  });
+  byId("fit").addEventListener("click", function () { network.fit(); });
+
+  // --- PNG export ---------------------------------------------------------------------
+  function exportPng() {
+    var src = container.querySelector("canvas");
+    var canvas = document.createElement("canvas");
+    canvas.width = src.width;
+    canvas.height = src.height;
+    var ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#ffffff"; // the network canvas is transparent; a PNG viewer would show black
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(src, 0, 0);
+    var url = canvas.toDataURL("image/png");
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = "policykg-view-" + meta.as_of + ".png";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    return url;
+  }
+  view.exportPng = exportPng;
+  byId("export-png").addEventListener("click", exportPng);
+
+  // --- tooltip (our own: vis would render an HTML string title as HTML in some versions) ---
+  var tooltip = byId("tooltip");
+  function showTooltip(text, pointer) {
+    tooltip.textContent = text;
+    tooltip.style.left = pointer.DOM.x + 14 + "px";
+    tooltip.style.top = pointer.DOM.y + 14 + "px";
+    tooltip.hidden = false;
+  }
+  network.on("hoverNode", function (p) {
+    var n = info.get(p.node);
+    if (!n) return;
+    var text = n.name + "\n" + labelText(n.label);
+    if (n.status) text += " · " + (STATUS_ZH[n.status] || n.status);
+    if (n.award) text += " · 评估：" + n.award;
+    showTooltip(text, p.pointer);
+  });
+  network.on("hoverEdge", function (p) {
+    var e = edgeInfo.get(p.edge);
+    if (!e) return;
+    var from = info.get(e.from), to = info.get(e.to);
+    var text = e.type + "\n" + (from ? from.name : e.from) + " → " + (to ? to.name : e.to);
+    Object.keys(e.props || {}).forEach(function (k) {
+      if (k.indexOf("source_") !== 0) text += "\n" + k + ": " + fmt(e.props[k]);
+    });
+    showTooltip(text, p.pointer);
+  });
+  network.on("blurNode", function () { tooltip.hidden = true; });
+  network.on("blurEdge", function () { tooltip.hidden = true; });
+  network.on("dragStart", function () { tooltip.hidden = true; });
+
+  // --- side panel ---------------------------------------------------------------------
+  var details = byId("details");
+  function quoteOf(n) {
+    var p = n.props || {};
+    return p.quote || p.sentence || p.text_repaired || p.text || null;
+  }
+  function showDetails(id) {
+    var n = info.get(id);
+    details.replaceChildren();
+    if (!n) {
+      details.appendChild(el("p", "点击节点查看属性与原文。", "placeholder"));
+      return;
+    }
+    details.appendChild(el("h2", n.name));
+    var sub = el("div", labelText(n.label) + " · " + n.id, "sub");
+    details.appendChild(sub);
+    if (n.status) {
+      var st = el("span", STATUS_ZH[n.status] || n.status, "badge");
+      st.style.background = n.status === "in_force" ? "#2b8a3e" : "#868e96";
+      details.appendChild(st);
+    }
+    (n.awards || []).forEach(function (a) {
+      var b = el("div", "资格评估：" + a.status + (a.amount_wan != null ? "，金额 " + a.amount_wan + " 万元" : ""));
+      details.appendChild(b);
+    });
+    var quote = quoteOf(n);
+    if (quote) {
+      details.appendChild(el("h3", "原文"));
+      details.appendChild(el("div", quote, "quote"));
+    }
+    details.appendChild(el("h3", "属性"));
+    var table = el("table");
+    Object.keys(n.props || {}).forEach(function (k) {
+      var tr = el("tr");
+      tr.appendChild(el("th", k));
+      tr.appendChild(el("td", fmt(n.props[k])));
+      table.appendChild(tr);
+    });
+    details.appendChild(table);
+    var rels = network.getConnectedEdges(id);
+    if (rels.length) {
+      details.appendChild(el("h3", "关系（" + rels.length + "）"));
+      var ul = el("ul");
+      rels.slice(0, 200).forEach(function (eid) {
+        var e = edgeInfo.get(eid);
+        if (!e) return;
+        var out = e.from === id;
+        var other = info.get(out ? e.to : e.from);
+        var name = other ? other.name : out ? e.to : e.from;
+        ul.appendChild(el("li", out ? "→ " + e.type + " → " + name : "← " + e.type + " ← " + name));
+      });
+      details.appendChild(ul);
+    }
+  }
+
+  // --- neighbour highlight ------------------------------------------------------------
+  var dimmed = new Set();
+  function highlight(id) {
+    var keep = new Set(network.getConnectedNodes(id));
+    keep.add(id);
+    var updates = [];
+    data.vis_nodes.forEach(function (n) {
+      var dim = !keep.has(n.id);
+      if (dim && !dimmed.has(n.id)) {
+        dimmed.add(n.id);
+        updates.push({ id: n.id, color: DIM, font: { color: "#cccccc" } });
+      } else if (!dim && dimmed.has(n.id)) {
+        dimmed.delete(n.id);
+        var o = original.get(n.id);
+        updates.push({ id: n.id, color: o.color, font: o.font });
+      }
+    });
+    if (updates.length) nodes.update(updates);
+  }
+  function clearHighlight() {
+    var updates = [];
+    dimmed.forEach(function (id) {
+      var o = original.get(id);
+      updates.push({ id: id, color: o.color, font: o.font });
+    });
+    dimmed.clear();
+    if (updates.length) nodes.update(updates);
+  }
+  function selectNode(id) {
+    network.selectNodes([id]);
+    highlight(id);
+    showDetails(id);
+    view.selected = id;
+  }
+  view.selectNode = selectNode;
+  network.on("click", function (p) {
+    if (p.nodes.length) {
+      selectNode(p.nodes[0]);
+    } else {
+      clearHighlight();
+      view.selected = null;
+      if (!p.edges.length) showDetails(null);
+    }
+  });
+
+  // --- search -------------------------------------------------------------------------
+  var search = byId("search");
+  var results = byId("search-results");
+  function runSearch() {
+    var q = search.value.trim().toLowerCase();
+    results.replaceChildren();
+    if (!q) return;
+    var hits = data.nodes.filter(function (n) { return n.search.indexOf(q) !== -1; });
+    // Exact names first, then shorter names: 市经信局 before 市经信局、市财政局 lists.
+    hits.sort(function (a, b) {
+      var ea = a.name.toLowerCase() === q ? 0 : 1, eb = b.name.toLowerCase() === q ? 0 : 1;
+      return ea - eb || a.name.length - b.name.length;
+    });
+    hits.slice(0, 30).forEach(function (n) {
+      var li = el("li", n.name);
+      li.appendChild(el("span", labelText(n.label), "kind"));
+      li.setAttribute("data-id", n.id);
+      li.addEventListener("click", function () { pick(n.id); });
+      results.appendChild(li);
+    });
+    if (!hits.length) results.appendChild(el("li", "无匹配", "kind"));
+  }
+  function pick(id) {
+    selectNode(id);
+    var node = nodes.get(id);
+    if (node && !node.hidden) network.focus(id, { scale: 1.3, animation: { duration: 300 } });
+  }
+  search.addEventListener("input", runSearch);
+  search.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") {
+      var first = results.querySelector("li[data-id]");
+      if (first) pick(first.getAttribute("data-id"));
+    }
+  });
+
+  // --- legend and filters -------------------------------------------------------------
+  var labelOn = {};
+  var legend = byId("legend");
+  data.legend.labels.forEach(function (l) {
+    labelOn[l.label] = true;
+    var li = el("li");
+    var lab = el("label");
+    var box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.setAttribute("data-label", l.label);
+    box.addEventListener("change", function () {
+      labelOn[l.label] = box.checked;
+      applyFilters();
+    });
+    var sw = el("span", SHAPE_GLYPHS[l.shape] || "●", "swatch");
+    sw.style.color = l.color;
+    lab.appendChild(box);
+    lab.appendChild(sw);
+    lab.appendChild(el("span", labelText(l.label)));
+    li.appendChild(lab);
+    li.appendChild(el("span", l.count, "count"));
+    li.setAttribute("data-label", l.label);
+    legend.appendChild(li);
+  });
+  var statusList = byId("legend-status");
+  function statusRow(glyph, color, text, count) {
+    var li = el("li");
+    var sw = el("span", glyph, "swatch");
+    sw.style.color = color;
+    li.appendChild(sw);
+    li.appendChild(el("span", text));
+    li.appendChild(el("span", count, "count"));
+    statusList.appendChild(li);
+  }
+  if (data.legend.greyed) statusRow("●", "#c4c4c4", "已失效（" + meta.as_of + "，灰色）", data.legend.greyed);
+  if (data.legend.statuses.not_yet) statusRow("◌", "#495057", "尚未生效（虚线边框）", data.legend.statuses.not_yet);
+  data.legend.awards.forEach(function (a) { statusRow("━", a.color, "资格评估：" + a.status, a.count); });
+
+  function fillSelect(id, items) {
+    var sel = byId(id);
+    items.forEach(function (it) {
+      var opt = el("option", Array.isArray(it) ? it[0] + ". " + it[1] : it);
+      opt.value = String(Array.isArray(it) ? it[0] : it);
+      sel.appendChild(opt);
+    });
+    sel.addEventListener("change", applyFilters);
+    return sel;
+  }
+  var fPolicy = fillSelect("filter-policy", data.filters.policies);
+  var fAgency = fillSelect("filter-agency", data.filters.agencies);
+  var fIndustry = fillSelect("filter-industry", data.filters.industries);
+  var hidden = new Set();
+
+  function applyFilters() {
+    var pol = fPolicy.value, ag = fAgency.value, ind = fIndustry.value;
+    var active = !!(pol || ag || ind);
+    var pass = data.provisions.map(function (p) {
+      return (!pol || String(p.policy) === pol) && (!ag || p.agencies.indexOf(ag) !== -1) &&
+        (!ind || p.industry === ind);
+    });
+    var updates = [];
+    var visible = 0;
+    data.nodes.forEach(function (n) {
+      var show = labelOn[n.label] !== false &&
+        (!active || n.always || n.p.some(function (i) { return pass[i]; }));
+      if (show) visible++;
+      if (show === hidden.has(n.id)) {
+        if (show) hidden.delete(n.id); else hidden.add(n.id);
+        updates.push({ id: n.id, hidden: !show });
+      }
+    });
+    if (updates.length) nodes.update(updates);
+    byId("visible-count").textContent = "显示 " + visible + " / " + data.nodes.length + " 个节点";
+    view.visible = visible;
+  }
+  view.applyFilters = applyFilters;
+  applyFilters();
+})();
