@@ -30,7 +30,18 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def load_yaml(path: str | Path) -> Any:
+class DatesAsTextLoader(_StrictLoader):
+    """Strict, and leaves dates as text so the caller can check them naming the field
+    (PyYAML itself raises a bare ValueError for 2025-02-30)."""
+
+
+DatesAsTextLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _StrictLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(path: str | Path, loader: type[_StrictLoader] = _StrictLoader) -> Any:
     """Parse a YAML file strictly; errors name the file (and line) and say how to fix."""
     p = Path(path)
     try:
@@ -39,11 +50,11 @@ def load_yaml(path: str | Path) -> Any:
         raise DataError(f"{p}: no such file") from None
     except UnicodeDecodeError:
         raise DataError(f"{p}: not UTF-8 text; save it as UTF-8") from None
-    return load_yaml_text(text, str(p))
+    return load_yaml_text(text, str(p), loader)
 
 
-def load_yaml_text(text: str, name: str) -> Any:
-    loader = _StrictLoader(text)
+def load_yaml_text(text: str, name: str, loader: type[_StrictLoader] = _StrictLoader) -> Any:
+    loader = loader(text)
     loader.name = name
     try:
         return loader.get_single_data()
