@@ -191,6 +191,213 @@ def provisions(source, as_of, policy, agency, industry, in_force_on, fmt):
     click.echo(render(rows, fmt, cols if fmt in ("table", "markdown") else None, title=title, styles=styles), nl=False)
 
 
+# --- Neo4j: load, named queries, ad-hoc Cypher ------------------------------------------
+
+
+def neo4j_options(f):
+    """--uri/--username/--password/--password-file/--database, else the NEO4J_* environment."""
+    options = [
+        click.option("--uri", default=None, metavar="URI",
+                     help="Neo4j Bolt URI; default $NEO4J_URI, else bolt://localhost:7687."),
+        click.option("--username", default=None, help="Default $NEO4J_USERNAME (or $NEO4J_USER), else neo4j."),
+        click.option("--password", default=None, metavar="PASSWORD",
+                     help="Default $NEO4J_PASSWORD. Prefer the env var or --password-file: "
+                          "a command line is visible to other users."),
+        click.option("--password-file", "password_file", type=click.Path(dir_okay=False), default=None,
+                     metavar="FILE", help="Read the password from the first line of FILE."),
+        click.option("--database", default=None,
+                     help="Default $NEO4J_DATABASE, else the server's default database."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def param_option(f):
+    return click.option(
+        "--param", "params", multiple=True, metavar="K=V",
+        help="A query parameter (repeatable). V is read as JSON when it parses (3, 2.5, true, null, "
+             "[1,2]), else as a string; 2026-11-28 stays a string.",
+    )(f)
+
+
+def _connect(uri, username, password, password_file, database):
+    from policykg.graph.neo4j_store import connect
+
+    return connect(uri=uri, username=username, password=password, database=database, password_file=password_file)
+
+
+@cli.command()
+@source_option
+@click.option("--replace", is_flag=True,
+              help="First delete the graph already there (nodes with the model's labels), in the same transaction.")
+@neo4j_options
+@format_option("table", "json")
+def load(source, replace, uri, username, password, password_file, database, fmt):
+    """Load the compilation's graph into Neo4j and check the counts against the in-memory graph.
+
+    Constraints first, then one transaction of batched UNWIND/MERGE writes: loading
+    twice gives the same graph, and a load that fails leaves the previous one as it was.
+
+    \b
+    Example:
+      NEO4J_PASSWORD=... policykg load --replace
+      policykg load --uri bolt://127.0.0.1:7687 --password-file ~/.neo4j-pw --format json
+    """
+    from policykg.graph import load_graph
+
+    graph = load_graph(source)
+    with _connect(uri, username, password, password_file, database) as store:
+        report = store.load(graph, replace=replace)
+    if fmt == "json":
+        emit(to_json(report.as_dict()), None)
+        return
+    click.echo(
+        f"loaded {report.nodes} nodes and {report.relationships} relationships into {report.uri}"
+        f"{' (database ' + report.database + ')' if report.database else ''} in {report.seconds:.2f}s "
+        f"({report.batches} batches{f', replaced {report.deleted} old nodes' if report.replaced else ''})"
+    )
+    click.echo(render(report.rows(), "table", title="Counts: in-memory graph vs Neo4j"), nl=False)
+    if not report.parity:
+        click.echo("warning: Neo4j holds more than this graph (a load merges into what is there); "
+                   "use --replace to start from an empty graph", err=True)
+
+
+@cli.command("queries")
+@click.option("--all", "include_write", is_flag=True, help="Also list the load and schema statements (queries/write/).")
+@format_option("table", "json")
+def list_queries_cmd(include_write, fmt):
+    """List the named Cypher queries (queries/*.cypher): the question each answers and its parameters.
+
+    \b
+    Example:
+      policykg queries
+      policykg query policy_provisions --param number=3
+    """
+    from policykg.queries import list_queries
+
+    rows = [{"name": q.name, "question": q.question, "mode": "write" if q.write else "read",
+             "params": [f"{p.name} ({p.type}){': ' + p.help if p.help else ''}" for p in q.params]}
+            for q in list_queries(include_write)]
+    click.echo(render(rows, fmt, title="Named queries (policykg query NAME --param k=v)"), nl=False)
+
+
+@cli.command()
+@click.argument("name")
+@param_option
+@neo4j_options
+@format_option("table", "json", "csv")
+def query(name, params, uri, username, password, password_file, database, fmt):
+    """Run the named query NAME (see `policykg queries`) against Neo4j.
+
+    \b
+    Example:
+      policykg query counts
+      policykg query provisions_in_force --param date=2026-11-28 --format csv
+    """
+    from policykg.graph.neo4j_store import parse_params
+    from policykg.queries import load_query
+
+    values = load_query(name).check_params(parse_params(params))  # bad input fails before connecting
+    with _connect(uri, username, password, password_file, database) as store:
+        rows = store.query(name, values)
+    click.echo(render(rows, fmt, title=name), nl=False)
+
+
+@cli.command()
+@click.argument("statement")
+@param_option
+@click.option("--write", is_flag=True, help="Run in a WRITE transaction (default: READ, which refuses writes).")
+@neo4j_options
+@format_option("table", "json", "csv")
+def cypher(statement, params, write, uri, username, password, password_file, database, fmt):
+    """Run an ad-hoc Cypher STATEMENT, in a READ transaction unless --write is given.
+
+    \b
+    Example:
+      policykg cypher "MATCH (p:Policy) RETURN p.number AS number, p.title AS title ORDER BY number"
+      policykg cypher "MATCH (p:Policy {number: $n}) RETURN p.title AS title" --param n=3 --format json
+    """
+    from policykg.graph.neo4j_store import parse_params
+
+    values = parse_params(params)
+    with _connect(uri, username, password, password_file, database) as store:
+        rows = store.cypher(statement, values, write=write)
+    click.echo(render(rows, fmt, title="cypher"), nl=False)
+
+
+# --- eligibility ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.option("--as-of", "as_of", metavar="DATE", default=None,
+              help="Answer as of this date (YYYY-MM-DD); default: the profile's as_of, else today.")
+@click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
+              help="embedded: no server; neo4j: the named query `eligibility` on a loaded graph.")
+@neo4j_options
+@format_option("table", "json", "markdown")
+def eligible(profile, as_of, backend, uri, username, password, password_file, database, fmt):
+    """Which awards an enterprise PROFILE (YAML/JSON, see docs/profile.md) can claim, how much, and why.
+
+    Statuses: eligible, needs_selection (candidate only / up to), missing_data (fields
+    to add), not_eligible (the failed criterion and the gap), expired (policy not in
+    force). The table groups by status and totals what can be claimed.
+
+    \b
+    Example:
+      policykg eligible docs/examples/software-firm.yaml
+      policykg eligible docs/examples/ic-design-firm.yaml --as-of 2026-06-30 --format json
+    """
+    from policykg.engine.eligibility import Engine
+    from policykg.engine.report import render_evaluation
+
+    day = parse_date(as_of, "--as-of")
+    engine = Engine()
+    prof = engine.load_profile(profile)
+    if backend == "neo4j":
+        from policykg.engine.neo4j_eligibility import evaluate_in_neo4j
+
+        with _connect(uri, username, password, password_file, database) as store:
+            evaluation = evaluate_in_neo4j(store, engine, prof, day)
+    else:
+        evaluation = engine.evaluate(prof, day)
+    emit(render_evaluation(evaluation, fmt), None)
+
+
+# --- views -------------------------------------------------------------------------------
+
+
+@cli.command()
+@source_option
+@as_of_option
+@click.option("--policy", type=int, default=None, help="Only this policy and its provisions (its number, 1..13).")
+@click.option("--agency", default=None, help="Only what this agency is responsible for (e.g. 市经信局).")
+@click.option("--industry", default=None, help="Only this industry section (e.g. 人工智能产业).")
+@click.option("--profile", default=None, metavar="PROFILE",
+              help="Put this enterprise profile in the middle, its awards coloured by eligibility status.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE.html",
+              help="The page to write (one self-contained UTF-8 file, works offline).")
+def view(source, as_of, policy, agency, industry, profile, output):
+    """Write an interactive graph view: an offline HTML page with search, filters,
+    legend, a side panel with each node's source quote, and PNG export.
+
+    The whole graph by default; --policy/--agency/--industry keep the provisions that
+    match all of them and what belongs with those. Policies expired on --as-of, and
+    their provisions, are grey.
+
+    \b
+    Example:
+      policykg view -o graph.html
+      policykg view --agency 市经信局 --as-of 2026-11-28 -o 市经信局.html
+    """
+    from policykg.graph import load_graph
+    from policykg.graph.view import view_page
+
+    page = view_page(load_graph(source), as_of, policy=policy, agency=agency, industry=industry, profile=profile)
+    write_output(output, page)
+
+
 def main() -> None:  # console-script entry point
     cli(prog_name="policykg")
 

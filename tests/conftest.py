@@ -34,3 +34,68 @@ def invoke(runner):
         return runner.invoke(cli, list(args), catch_exceptions=False, **kwargs)
 
     return _invoke
+
+
+# --- a real Neo4j for @pytest.mark.neo4j tests ------------------------------------------------
+# Found through NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE (defaults: the
+# throwaway server of `scripts/neo4j.sh start`). None answering: skip, but FAIL under CI=true.
+
+NEO4J_TEST_DEFAULTS = {"NEO4J_URI": "bolt://127.0.0.1:7687", "NEO4J_PASSWORD": "policykg-test-pw"}  # user: neo4j
+
+
+@pytest.fixture(scope="session")
+def neo4j_config():
+    import os
+
+    from policykg.graph.neo4j_store import Neo4jConfig
+
+    return Neo4jConfig.resolve(env={**NEO4J_TEST_DEFAULTS, **{k: v for k, v in os.environ.items() if v}})
+
+
+@pytest.fixture(scope="session")
+def neo4j_store(neo4j_config, pytestconfig):
+    """One verified `Neo4jStore` (one driver) for the session; prints the server's version."""
+    import os
+
+    from policykg.errors import PolicyKGError
+    from policykg.graph.neo4j_store import Neo4jStore
+
+    try:
+        store = Neo4jStore(neo4j_config)
+    except PolicyKGError as exc:
+        reason = f"no usable Neo4j for @neo4j tests: {exc}"
+        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+            pytest.fail(reason + " (CI=true: these tests must run)", pytrace=False)
+        pytest.skip(reason)
+    info = store.server_version()
+    line = f"neo4j: {info.get('name')} {info.get('version')} {info.get('edition')} at {neo4j_config.where}"
+    pytestconfig.stash[NEO4J_VERSION_KEY] = line
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line("")
+        reporter.write_line(line)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(neo4j_store):
+    """The session's `neo4j.Driver` (owned and closed by `neo4j_store`)."""
+    return neo4j_store.driver
+
+
+@pytest.fixture()
+def neo4j_clean(neo4j_store):
+    """An empty database before (and after) the test; yields the session's store."""
+    neo4j_store.delete_everything()
+    yield neo4j_store
+    neo4j_store.delete_everything()
+
+
+NEO4J_VERSION_KEY = pytest.StashKey[str]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say which Neo4j the @neo4j tests ran against (or that none did)."""
+    line = config.stash.get(NEO4J_VERSION_KEY, None)
+    terminalreporter.write_line(line or "neo4j: no @neo4j test connected to a server")

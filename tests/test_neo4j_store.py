@@ -1,0 +1,275 @@
+"""The Neo4j store: configuration, loading (parity, idempotence, all-or-nothing), the
+`load`/`query`/`cypher` commands, and every fault as one line with its exit code and no secret."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import networkx as nx
+import pytest
+
+from policykg.errors import CypherError, DataError, InputError
+from policykg.graph.model import GraphBuilder, counts
+from policykg.graph.neo4j_store import DEFAULT_URI, Neo4jConfig, Neo4jStore, read_password_file
+from policykg.queries import load_query
+
+SECRET = "s3cret-Never-Print-Me"
+
+
+# --- configuration (no server needed) -------------------------------------------------------
+
+
+def test_config_from_options_then_environment(tmp_path):
+    assert Neo4jConfig.resolve(env={}) == Neo4jConfig(DEFAULT_URI, "neo4j", None, None)
+    env = {"NEO4J_URI": "neo4j://db:7687", "NEO4J_USER": "alice", "NEO4J_PASSWORD": "pw", "NEO4J_DATABASE": "kg"}
+    assert Neo4jConfig.resolve(env=env) == Neo4jConfig("neo4j://db:7687", "alice", "pw", "kg")
+    assert Neo4jConfig.resolve(env={**env, "NEO4J_USERNAME": "bob"}).username == "bob"
+    opts = Neo4jConfig.resolve("bolt://x:1", "carol", "pw2", "other", env=env)
+    assert opts == Neo4jConfig("bolt://x:1", "carol", "pw2", "other")
+    pw = tmp_path / "pw"
+    pw.write_text(SECRET + "\nignored\n", encoding="utf-8")
+    assert Neo4jConfig.resolve(password_file=pw, env=env).password == SECRET
+    assert SECRET not in repr(Neo4jConfig.resolve(password_file=pw, env=env))
+    with pytest.raises(InputError, match="not both"):
+        Neo4jConfig.resolve(password="x", password_file=pw, env={})
+    with pytest.raises(InputError, match="cannot read"):
+        read_password_file(tmp_path / "missing")
+    (tmp_path / "empty").write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="empty"):
+        read_password_file(tmp_path / "empty")
+
+
+def test_no_server_is_exit_5_with_the_uri_and_how_to_start_one(invoke, monkeypatch):
+    monkeypatch.setenv("NEO4J_PASSWORD", SECRET)
+    result = invoke("query", "counts", "--uri", "bolt://127.0.0.1:1")
+    assert result.exit_code == 5
+    assert result.stderr.count("\n") == 1 and "bolt://127.0.0.1:1" in result.stderr
+    assert "scripts/neo4j.sh start" in result.stderr and "docker compose up -d neo4j" in result.stderr
+    assert SECRET not in result.output and "Traceback" not in result.output
+
+
+def test_a_bad_uri_is_exit_10(invoke):
+    result = invoke("query", "counts", "--uri", "foo://nowhere", "--password", SECRET)
+    assert result.exit_code == 10 and "foo://nowhere" in result.stderr and SECRET not in result.output
+
+
+# --- a real Neo4j ------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def cli_env(monkeypatch, neo4j_config, neo4j_store):
+    """The CLI finds the test server through the usual environment variables."""
+    monkeypatch.setenv("NEO4J_URI", neo4j_config.uri)
+    monkeypatch.setenv("NEO4J_USERNAME", neo4j_config.username)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_config.password or "")
+    if neo4j_config.database:
+        monkeypatch.setenv("NEO4J_DATABASE", neo4j_config.database)
+    else:
+        monkeypatch.delenv("NEO4J_DATABASE", raising=False)
+    monkeypatch.delenv("NEO4J_USER", raising=False)
+    return neo4j_config
+
+
+def _node_props(store: Neo4jStore, uid: str) -> dict:
+    rows = store.query("node_by_uid", {"uid": uid})
+    assert len(rows) == 1, uid
+    return rows[0]
+
+
+@pytest.mark.neo4j
+def test_load_gives_the_in_memory_counts(neo4j_clean, graph):
+    report = neo4j_clean.load(graph)
+    assert report.parity and report.neo4j_counts == counts(graph)
+    assert report.nodes == graph.number_of_nodes() and report.relationships == graph.number_of_edges()
+
+
+@pytest.mark.neo4j
+def test_nodes_round_trip_property_for_property(neo4j_clean, graph):
+    neo4j_clean.load(graph)
+    rng = random.Random(20241128)
+    by_label: dict[str, list] = {}
+    for uid, data in graph.nodes(data=True):
+        by_label.setdefault(data["labels"][0], []).append(uid)
+    sample = [uid for uids in by_label.values() for uid in rng.sample(sorted(uids), min(5, len(uids)))]
+    sample.append("document:compilation")  # has list properties (ocr_repairs, and the empty warnings)
+    for uid in sample:
+        data = graph.nodes[uid]
+        row = _node_props(neo4j_clean, uid)
+        assert row["labels"] == data["labels"]
+        assert row["props"] == {k: v for k, v in data["props"].items() if v is not None}, uid
+    doc = _node_props(neo4j_clean, "document:compilation")["props"]
+    assert isinstance(doc["ocr_repairs"], list) and doc["ocr_repairs"] == graph.nodes["document:compilation"]["props"]["ocr_repairs"]
+    assert doc["warnings"] == []
+
+
+@pytest.mark.neo4j
+def test_loading_twice_gives_the_same_graph(neo4j_clean, graph):
+    neo4j_clean.load(graph)
+    first = {uid: _node_props(neo4j_clean, uid) for uid in list(graph)[:40]}
+    report = neo4j_clean.load(graph)
+    assert report.parity
+    assert {uid: _node_props(neo4j_clean, uid) for uid in first} == first
+    assert neo4j_clean.load(graph, replace=True).parity
+
+
+def _tiny_graph(bad: bool = False) -> nx.MultiDiGraph:
+    b = GraphBuilder()
+    b.node("policy:1", "Policy", number=1, title="one", effective_from=None, tags=["a", "b"])
+    b.node("provision:1", "Provision", seq=1, title="first")
+    b.rel("policy:1", "provision:1", "HAS_PROVISION", order=1)
+    if bad:  # a map is not a storable property: Neo4j rejects it late in the load (Rule is the last label)
+        b.node("rule:1", "Rule", name="broken", when={"nested": "map"})
+    return b.graph
+
+
+@pytest.mark.neo4j
+def test_a_failed_load_leaves_the_previous_graph_as_it_was(neo4j_clean, graph):
+    neo4j_clean.load(graph)
+    before = neo4j_clean.counts()
+    with pytest.raises(CypherError, match="rolled back.*as it was before"):
+        neo4j_clean.load(_tiny_graph(bad=True), replace=True)  # deletes first, fails later: all undone
+    assert neo4j_clean.counts() == before == counts(graph)
+    assert _node_props(neo4j_clean, "policy:1")["props"]["title"] == graph.nodes["policy:1"]["props"]["title"]
+
+
+@pytest.mark.neo4j
+def test_replace_deletes_the_old_graph(neo4j_clean, graph):
+    neo4j_clean.load(graph)
+    tiny = _tiny_graph()
+    report = neo4j_clean.load(tiny, replace=True)
+    assert report.deleted == graph.number_of_nodes()
+    assert neo4j_clean.counts() == counts(tiny)
+    assert _node_props(neo4j_clean, "policy:1")["props"] == {"uid": "policy:1", "number": 1, "title": "one",
+                                                             "tags": ["a", "b"]}
+
+
+@pytest.mark.neo4j
+def test_deleting_by_label_leaves_other_labels_alone(neo4j_clean, graph):
+    neo4j_clean.load(graph)
+    assert neo4j_clean.delete_graph(["Amount"]) == counts(graph)["labels"]["Amount"]
+    left = neo4j_clean.counts()
+    assert "Amount" not in left["labels"] and "STATES" not in left["relationships"]
+    assert left["labels"]["Provision"] == counts(graph)["labels"]["Provision"]
+
+
+@pytest.mark.neo4j
+def test_secondary_labels_are_added(neo4j_clean):
+    b = GraphBuilder()
+    b.node("agency:x", ["Agency", "Rule"], name="x")
+    neo4j_clean.load(b.graph)
+    assert _node_props(neo4j_clean, "agency:x")["labels"] == ["Agency", "Rule"]
+    assert neo4j_clean.counts() == counts(b.graph)
+
+
+@pytest.mark.neo4j
+def test_a_type_without_a_load_statement_is_refused_before_writing(neo4j_clean):
+    g = _tiny_graph()
+    g.add_edge("policy:1", "provision:1", key="NO_SUCH_TYPE", type="NO_SUCH_TYPE", props={})
+    with pytest.raises(DataError, match="write/merge_rels_NO_SUCH_TYPE"):
+        neo4j_clean.load(g)
+    assert neo4j_clean.counts() == {"labels": {}, "relationships": {}}
+
+
+# --- the commands, against a real Neo4j --------------------------------------------------------
+
+
+@pytest.mark.neo4j
+def test_load_command_reports_parity(invoke, cli_env, neo4j_clean):
+    from policykg.graph.model import load_graph
+
+    full = load_graph()  # what `policykg load` writes: the compilation and its incentive rules
+    result = invoke("load", "--replace", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["parity"] and report["nodes"] == full.number_of_nodes()
+    assert report["relationships"] == full.number_of_edges()
+    assert cli_env.password not in result.output
+    again = invoke("load")
+    assert again.exit_code == 0 and "Counts: in-memory graph vs Neo4j" in again.output
+    assert neo4j_clean.counts() == counts(full)
+    for uid in [n for n, d in full.nodes(data=True) if d["labels"][0] in ("Incentive", "Tier", "Rule")][:20]:
+        assert _node_props(neo4j_clean, uid)["props"] == {k: v for k, v in full.nodes[uid]["props"].items()
+                                                          if v is not None}
+
+
+@pytest.mark.neo4j
+def test_query_command_outputs_table_json_and_csv(invoke, cli_env, neo4j_clean, graph):
+    neo4j_clean.load(graph)
+    as_json = invoke("query", "policy_provisions", "--param", "number=3", "--format", "json")
+    assert as_json.exit_code == 0
+    assert [r["policy"] for r in json.loads(as_json.output)] == [3] * 7
+    as_csv = invoke("query", "counts", "--format", "csv")
+    assert as_csv.exit_code == 0 and as_csv.output.startswith("kind,name,count\n") and "label,Policy,13" in as_csv.output
+    table = invoke("query", "provisions_in_force", "--param", "date=2026-11-28")
+    assert table.exit_code == 0 and "seq" in table.output
+
+
+@pytest.mark.neo4j
+def test_cypher_command_reads_and_writes_only_with_write(invoke, cli_env, neo4j_clean, graph):
+    neo4j_clean.load(graph)
+    read = invoke("cypher", load_query("counts").body, "--format", "json")
+    assert read.exit_code == 0 and {"kind": "label", "name": "Policy", "count": 13} in json.loads(read.output)
+    delete = load_query("write/delete_graph").body
+    refused = invoke("cypher", delete, "--param", 'labels=["Policy"]')
+    assert refused.exit_code == 8 and "--write" in refused.stderr and "Traceback" not in refused.output
+    assert neo4j_clean.counts()["labels"]["Policy"] == 13  # nothing changed
+    done = invoke("cypher", delete, "--param", 'labels=["Policy"]', "--write", "--format", "json")
+    assert done.exit_code == 0 and json.loads(done.output) == [{"deleted": 13}]
+
+
+@pytest.mark.neo4j
+def test_faults_are_one_line_with_their_exit_code_and_never_the_password(invoke, cli_env, neo4j_clean, tmp_path):
+    uri = cli_env.uri
+    pw_file = tmp_path / "pw"
+    pw_file.write_text(SECRET + "\n", encoding="utf-8")
+    broken = load_query("counts").body.replace("count(*)", "count(*", 1)
+    cases = [
+        # (args, exit code, text the message must contain)
+        (["query", "counts", "--uri", "bolt://127.0.0.1:1", "--password", SECRET], 5, "scripts/neo4j.sh start"),
+        (["query", "counts", "--username", "policykg-nobody", "--password", SECRET], 6, "refused the credentials"),
+        (["query", "counts", "--username", "policykg-nobody", "--password-file", str(pw_file)], 6, "--password-file"),
+        (["query", "counts", "--database", "nosuchdb"], 7, "'nosuchdb' does not exist"),
+        (["cypher", broken], 8, "syntax error"),
+        (["cypher", load_query("provisions_in_force").body, "--param", "date=5"], 8, "Cypher failed"),
+        (["query", "provisions_in_force", "--param", "date=5"], 10, "not a date"),
+        (["cypher", "  "], 10, "empty Cypher"),
+    ]
+    for args, code, needle in cases:
+        result = invoke(*args)
+        assert result.exit_code == code, (args, result.output)
+        assert result.stdout == "" and result.stderr.startswith("policykg: error: ")
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert needle in result.stderr, (needle, result.stderr)
+        assert SECRET not in result.output and cli_env.password not in result.output
+        assert "Traceback" not in result.output
+        if code in (5, 6, 7):
+            assert (uri if code != 5 else "bolt://127.0.0.1:1") in result.stderr
+
+
+@pytest.mark.neo4j
+def test_wrong_password_for_the_real_user_is_exit_6(invoke, cli_env):
+    result = invoke("query", "counts", "--password", SECRET)  # user neo4j, once (the server rate-limits)
+    assert result.exit_code == 6, result.output
+    assert "neo4j" in result.stderr and SECRET not in result.output and cli_env.password not in result.output
+
+
+# --- the Neo4j Browser style ---------------------------------------------------------------
+
+
+def test_browser_style_uses_the_views_colours_for_every_label():
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from policykg.graph.model import LABELS
+
+    repo = Path(__file__).resolve().parents[1]
+    styles = yaml.safe_load((repo / "data" / "styles.yaml").read_text(encoding="utf-8"))["styles"]
+    grass = (repo / "policykg.grass").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"node\.(\w+)\s*\{[^}]*?\bcolor:\s*(#[0-9a-fA-F]{6});", grass))
+    assert set(LABELS) <= set(styles) and set(LABELS) <= set(colours)
+    assert {label: colours[label].lower() for label in styles} == {k: v["color"].lower() for k, v in styles.items()}
+    assert styles["Policy"]["color"] == "#1f77b4" and styles["Rule"]["color"] == "#aec7e8"
+    assert grass.count("{") == grass.count("}") and "/*" not in grass  # Browser's parser takes no comments
