@@ -20,8 +20,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
+from policykg.engine.rules import PROVISION_COUNT
 from policykg.errors import DataError
-from policykg.loaders.yamlio import check_keys, load_yaml, load_yaml_text
+from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml, load_yaml_text
 
 #: Qualification / award levels, highest first (the order "same or higher level" uses).
 LEVELS = ("national", "provincial", "municipal")
@@ -33,8 +34,8 @@ _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(.*?)\s*$")
 class Quantity:
     """A profile value in its metric's canonical unit, with what the profile wrote."""
 
-    value: float
-    unit: str  # canonical unit (万元, %, 家 ...)
+    value: float | bool  # bool for yes/no metrics
+    unit: str  # canonical unit (万元, %, 家 ...; "" for yes/no)
     as_written: str
 
     def __str__(self) -> str:
@@ -111,18 +112,35 @@ class Profile:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """What a profile may name: metrics (-> dimension), units per dimension, qualifications, kinds."""
+    """What a profile may name, taken from the rules (data/metrics.yaml, data/qualifications.yaml)."""
 
-    metrics: Mapping[str, str]  # metric key -> dimension
-    units: Mapping[str, Mapping[str, float]]  # dimension -> unit -> factor to canonical
-    qualifications: frozenset[str]
-    project_kinds: frozenset[str]
+    metrics: Mapping[str, str]  # enterprise metric key -> dimension
+    project_metrics: Mapping[str, str]  # project metric field (no "project." prefix) -> dimension
+    units: Mapping[str, Mapping[str, float]]  # dimension -> unit -> factor to canonical (first is canonical)
+    qualifications: Mapping[str, tuple[str, ...]]  # name or alias -> (canonical name, *levels)
+    project_kinds: Mapping[str, tuple[str, ...]]  # kind -> its metric fields
     incentive_ids: frozenset[str] = frozenset()
     provision_seqs: frozenset[int] = frozenset()
 
+    @classmethod
+    def from_rules(cls, rules) -> "Vocabulary":
+        """The vocabulary of a `policykg.engine.rules.Rules`."""
+        quals: dict[str, tuple[str, ...]] = {}
+        for q in rules.qualifications.values():
+            for alias in (q.name, *q.aliases):
+                quals[alias] = (q.name, *q.levels)
+        return cls(
+            metrics={k: m.dimension for k, m in rules.metrics.items() if m.scope == "enterprise"},
+            project_metrics={m.field: m.dimension for m in rules.metrics.values() if m.scope == "project"},
+            units=rules.units,
+            qualifications=quals,
+            project_kinds={k: tuple(f.split(".", 1)[1] for f in pk.metrics) for k, pk in rules.project_kinds.items()},
+            incentive_ids=frozenset(rules.by_id),
+            provision_seqs=frozenset(range(1, PROVISION_COUNT + 1)),
+        )
+
     def canonical_unit(self, dimension: str) -> str:
-        units = self.units[dimension]
-        return next((u for u, f in units.items() if f == 1), next(iter(units)))
+        return next(iter(self.units[dimension]), "")
 
 
 # --- reading -------------------------------------------------------------------------
@@ -143,13 +161,13 @@ def load_profile(path: str | Path, vocabulary: Vocabulary) -> Profile:
         except json.JSONDecodeError as exc:
             raise DataError(f"{p}: line {exc.lineno}: invalid JSON ({exc.msg}); fix the syntax there") from None
     else:
-        doc = load_yaml(p)
+        doc = load_yaml(p, DatesAsTextLoader)
     return parse_profile(doc, vocabulary, p.name)
 
 
 def profile_from_text(text: str, vocabulary: Vocabulary, name: str = "profile.yaml") -> Profile:
     """Parse profile YAML (or JSON, which is YAML) given as text."""
-    return parse_profile(load_yaml_text(text, name), vocabulary, name)
+    return parse_profile(load_yaml_text(text, name, DatesAsTextLoader), vocabulary, name)
 
 
 def _no_duplicates(name: str):
@@ -222,9 +240,13 @@ def _unit_hint(units: Mapping[str, float]) -> str:
 
 
 def parse_quantity(value: Any, dimension: str, vocabulary: Vocabulary, where: str) -> Quantity:
-    """'12亿元' / '25%' / {value: 12, unit: 亿元} / a bare number (counts only) -> canonical Quantity."""
+    """'12亿元' / '25%' / 'TOP3' / {value: 12, unit: 亿元} / true (flags) / a bare number (counts) -> Quantity."""
     units = vocabulary.units[dimension]
     canonical = vocabulary.canonical_unit(dimension)
+    if dimension == "flag":
+        if not isinstance(value, bool):
+            raise DataError(f"{where}: {value!r} is not yes/no; write true or false")
+        return Quantity(value, "", "true" if value else "false")
     if isinstance(value, dict):
         check_keys(value, {"value", "unit"}, where, required={"value", "unit"})
         number, unit = value["value"], value["unit"]
@@ -232,8 +254,8 @@ def parse_quantity(value: Any, dimension: str, vocabulary: Vocabulary, where: st
             raise DataError(f"{where}.value: expected a number, got {number!r}")
         if not isinstance(unit, str):
             raise DataError(f"{where}.unit: expected a unit ({_unit_hint(units)}), got {unit!r}")
-        written = f"{number:g}{unit}"
         unit = unit.strip()
+        written = f"{number:g}{unit}"
     elif isinstance(value, bool) or value is None:
         raise DataError(f"{where}: expected a value with a unit ({_unit_hint(units)}), got {value!r}")
     elif isinstance(value, (int, float)):
@@ -242,12 +264,19 @@ def parse_quantity(value: Any, dimension: str, vocabulary: Vocabulary, where: st
                             f"e.g. '{value:g}{next(iter(units))}'")
         number, unit, written = value, canonical, f"{value:g}"
     elif isinstance(value, str):
-        m = _NUMBER.match(value.replace(",", ""))
-        if not m:
-            raise DataError(f"{where}: {value!r} is not a number with a unit; write e.g. '12亿元'")
-        number, unit, written = float(m.group(1)), m.group(2), value.strip()
-        if unit == "" and dimension == "count":
-            unit = canonical
+        text = value.strip().replace(",", "")
+        prefixed = re.match(r"^(TOP)\s*(\d+)$", text, re.IGNORECASE)  # a ranking written TOP10
+        if prefixed and "TOP" in units:
+            number, unit = float(prefixed.group(2)), "TOP"
+        else:
+            m = _NUMBER.match(text)
+            if not m:
+                raise DataError(f"{where}: {value!r} is not a number with a unit; write e.g. "
+                                f"'12{next(iter(units))}'")
+            number, unit = float(m.group(1)), m.group(2)
+            if unit == "" and dimension == "count":
+                unit = canonical
+        written = value.strip()
     else:
         raise DataError(f"{where}: expected a value with a unit, got {type(value).__name__}")
     if unit not in units:
@@ -255,23 +284,29 @@ def parse_quantity(value: Any, dimension: str, vocabulary: Vocabulary, where: st
     number = float(number)
     if number != number or number in (float("inf"), float("-inf")):
         raise DataError(f"{where}: {written!r} is not a finite number")
-    if number < 0 and dimension in ("money", "count"):
+    if number < 0 and dimension != "percent":
         raise DataError(f"{where}: {written!r} is negative; {dimension} cannot be below zero")
     return Quantity(round(number * units[unit], 6), canonical, written)
 
 
-def _metrics(value: Any, vocabulary: Vocabulary, where: str) -> dict[str, Quantity]:
+def _metrics(value: Any, vocabulary: Vocabulary, where: str, allowed: Mapping[str, str] | None = None,
+             kind: str | None = None) -> dict[str, Quantity]:
+    """Metric values keyed as data/metrics.yaml names them (`allowed`: a project kind's metrics)."""
+    table = vocabulary.metrics if allowed is None else allowed
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise DataError(f"{where}: expected a mapping of metric: value, got {type(value).__name__}")
     out = {}
     for key, raw in value.items():
-        if key not in vocabulary.metrics:
-            hint = _close(str(key), vocabulary.metrics)
-            raise DataError(f"{where}.{key}: unknown metric{hint}; the metrics are listed in data/metrics.yaml "
-                            f"({', '.join(sorted(vocabulary.metrics))})")
-        out[key] = parse_quantity(raw, vocabulary.metrics[key], vocabulary, f"{where}.{key}")
+        if key not in table:
+            if kind is not None:
+                known = ", ".join(sorted(table)) or "none"
+                raise DataError(f"{where}.{key}: not a metric of project kind {kind!r}{_close(str(key), table)}; "
+                                f"its metrics are: {known} (data/metrics.yaml project_kinds)")
+            raise DataError(f"{where}.{key}: unknown metric{_close(str(key), table)}; the metrics are listed in "
+                            f"data/metrics.yaml ({', '.join(sorted(table))})")
+        out[key] = parse_quantity(raw, table[key], vocabulary, f"{where}.{key}")
     return out
 
 
@@ -282,14 +317,6 @@ def _close(word: str, names) -> str:
     return f" (did you mean {hits[0]!r}?)" if hits else ""
 
 
-def _level(value: Any, where: str) -> str | None:
-    if value is None:
-        return None
-    if value not in LEVELS:
-        raise DataError(f"{where}: {value!r} is not a level; use {', '.join(LEVELS)} (or leave it out)")
-    return value
-
-
 def _qualifications(value: Any, vocabulary: Vocabulary, where: str) -> tuple[HeldQualification, ...]:
     out = []
     for i, entry in enumerate(_list(value, where)):
@@ -298,11 +325,20 @@ def _qualifications(value: Any, vocabulary: Vocabulary, where: str) -> tuple[Hel
             entry = {"name": entry}
         check_keys(entry, QUALIFICATION_KEYS, w, required={"name"})
         qname = entry["name"]
-        if qname not in vocabulary.qualifications:
+        if not isinstance(qname, str) or qname not in vocabulary.qualifications:
             raise DataError(f"{w}.name: unknown qualification {qname!r}{_close(str(qname), vocabulary.qualifications)}; "
                             "the names are listed in data/qualifications.yaml")
+        canonical, *levels = vocabulary.qualifications[qname]
+        level = entry.get("level")
+        if level is not None and level not in levels:
+            allowed = ", ".join(levels) if levels else "none (leave it out)"
+            raise DataError(f"{w}.level: {level!r} is not a level of {canonical}; allowed: {allowed}")
+        if level is None and len(levels) > 1:
+            raise DataError(f"{w}.level: say which level of {canonical} was obtained: {', '.join(levels)}")
+        if level is None and len(levels) == 1:
+            level = levels[0]
         when = _date(entry["date"], f"{w}.date") if entry.get("date") is not None else None
-        out.append(HeldQualification(qname, _level(entry.get("level"), f"{w}.level"), when))
+        out.append(HeldQualification(canonical, level, when))
     return tuple(out)
 
 
@@ -346,7 +382,9 @@ def _projects(value: Any, vocabulary: Vocabulary, source: str) -> tuple[Project,
         check_keys(entry, PROJECT_KEYS, w, required={"kind", "name"})
         kind = entry["kind"]
         if kind not in vocabulary.project_kinds:
-            raise DataError(f"{w}.kind: {kind!r} is not a project kind; use {', '.join(sorted(vocabulary.project_kinds))}")
+            raise DataError(f"{w}.kind: {kind!r} is not a project kind{_close(str(kind), vocabulary.project_kinds)}; "
+                            f"use one of {', '.join(sorted(vocabulary.project_kinds))} (data/metrics.yaml)")
+        allowed = {f: vocabulary.project_metrics[f] for f in vocabulary.project_kinds[kind]}
         pname = entry["name"]
         if not isinstance(pname, str) or not pname.strip():
             raise DataError(f"{w}.name: expected the project's name (text), got {pname!r}")
@@ -358,7 +396,7 @@ def _projects(value: Any, vocabulary: Vocabulary, source: str) -> tuple[Project,
             if vocabulary.incentive_ids and x not in vocabulary.incentive_ids:
                 raise DataError(f"{w}.incentives: no incentive {x!r} in data/incentives.yaml")
         out.append(Project(
-            kind, pname.strip(), _metrics(entry.get("metrics"), vocabulary, f"{w}.metrics"),
+            kind, pname.strip(), _metrics(entry.get("metrics"), vocabulary, f"{w}.metrics", allowed, kind),
             _qualifications(entry.get("qualifications"), vocabulary, f"{w}.qualifications"),
             incentives, f"projects[{i}]",
         ))

@@ -242,7 +242,12 @@ def test_policy_references_are_the_refers_to_edges_between_policies(loaded, grap
 @pytest.mark.neo4j
 def test_every_public_query_runs(loaded):
     examples = {"policy_provisions": {"number": 1}, "provisions_in_force": {"date": DAY},
-                "policies_in_force": {"date": DAY}, "node_by_uid": {"uid": "policy:1"}}
+                "policies_in_force": {"date": DAY}, "node_by_uid": {"uid": "policy:1"},
+                "eligibility": {"profile": {"name": "x", "industries": [], "metrics": {}, "qualifications": [],
+                                            "awards": [], "projects": []}, "as_of": DAY}}
+    # `eligibility` reads the Incentive nodes, which this fixture's graph (no rules) lacks:
+    # tests/test_eligibility_neo4j.py runs it on the full graph.
+    needs_rules = {"eligibility"}
     for q in list_queries():
         rows = loaded.query(q.name, examples.get(q.name, {}))
-        assert isinstance(rows, list) and rows, q.name
+        assert isinstance(rows, list) and (rows or q.name in needs_rules), q.name

@@ -1,0 +1,71 @@
+"""Drawing an `Evaluation` for people: a table grouped by status, JSON, or Markdown.
+
+Computing stays in `policykg.engine.eligibility`; this only arranges its results.
+"""
+
+from __future__ import annotations
+
+from policykg.engine.eligibility import STATUSES, Evaluation, Result, num
+from policykg.output import render, to_json
+
+#: How each status group is headed in the table and Markdown forms.
+HEADINGS = {
+    "eligible": "Eligible: can be claimed",
+    "needs_selection": "Needs selection: criteria met, the award is competitive or set by the agency (up to)",
+    "missing_data": "Missing data: add these fields to the profile",
+    "not_eligible": "Not eligible",
+    "expired": "Expired: the policy is not in force on this date",
+}
+
+COLUMNS = {
+    "eligible": ["incentive", "seq", "policy", "name", "project", "amount", "arithmetic", "agencies", "next_tier"],
+    "needs_selection": ["incentive", "seq", "policy", "name", "project", "amount", "why", "agencies"],
+    "missing_data": ["incentive", "seq", "policy", "name", "project", "add"],
+    "not_eligible": ["incentive", "seq", "policy", "name", "project", "why"],
+    "expired": ["incentive", "seq", "policy", "name", "until"],
+}
+
+
+def _row(r: Result) -> dict:
+    amount = None
+    if r.amount_wan is not None:
+        amount = ("up to " if r.amount_is_ceiling or r.status == "needs_selection" else "") + f"{num(r.amount_wan)}万元"
+    return {
+        "incentive": r.incentive, "seq": r.seq, "policy": r.policy, "name": r.name, "project": r.project,
+        "amount": amount, "arithmetic": r.arithmetic, "agencies": r.agencies, "next_tier": r.next_tier,
+        "why": r.explanation, "add": r.missing, "until": r.effective_until,
+    }
+
+
+def summary_lines(ev: Evaluation) -> list[str]:
+    counts = ", ".join(f"{len(ev.by_status(s))} {s}" for s in STATUSES)
+    expired = sorted({(r.policy, r.effective_until) for r in ev.by_status("expired")})
+    lines = [
+        f"{ev.profile}, as of {ev.as_of.isoformat()}: {counts}",
+        f"Claimable now: {num(ev.total_eligible_wan)}万元 (eligible); "
+        f"up to {num(ev.total_needs_selection_wan)}万元 more if selected (needs_selection)",
+    ]
+    if expired:
+        lines.append("Expired policies: " + ", ".join(f"{p} (until {u})" for p, u in expired))
+    lines += [f"warning: {w}" for w in ev.warnings]
+    return lines
+
+
+def render_evaluation(ev: Evaluation, fmt: str = "table") -> str:
+    """`table` (grouped by status, totals first), `markdown` (the same), or `json` (`Evaluation.to_dict`)."""
+    if fmt == "json":
+        return to_json(ev.to_dict()) + "\n"
+    parts = []
+    if fmt == "markdown":
+        parts.append(f"# Awards for {ev.profile}\n\n" + "\n".join(f"- {line}" for line in summary_lines(ev)) + "\n")
+    else:
+        parts.append("\n".join(summary_lines(ev)) + "\n")
+    for status in STATUSES:
+        rows = [_row(r) for r in ev.by_status(status)]
+        if not rows:
+            continue
+        cols = [c for c in COLUMNS[status] if c != "project" or any(r["project"] for r in rows)]
+        title = f"{HEADINGS[status]} ({len(rows)})"
+        styles = {i: "dim" for i in range(len(rows))} if status == "expired" else None
+        parts.append(render(rows, fmt, cols, title=title, styles=styles))
+    return "\n".join(parts)

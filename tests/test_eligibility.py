@@ -1,0 +1,80 @@
+"""The eligibility engine against the scenarios in data/scenarios/ (one test per sentence)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from policykg.engine.eligibility import STATUSES, Engine, evaluate_profile
+from policykg.engine.scenarios import load_scenarios, mismatches
+
+SCENARIOS = load_scenarios()
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine()
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+def test_scenario(engine, scenario):
+    profile = engine.parse_profile(scenario.profile_doc, scenario.profile_name)
+    evaluation = engine.evaluate(profile, scenario.as_of)
+    problems = mismatches(evaluation.results, scenario)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_provision_that_states_an_amount_has_a_scenario(engine):
+    """At least one scenario expects an amount for each provision whose incentives state one."""
+    monetary = {c.rule.provision for c in engine.compiled
+                if c.rule.basis in ("fixed", "tiers", "rate", "matching") and c.rule.recipient != "district_government"
+                and c.rule.recipient not in ("public", "institution")}
+    covered = {engine.by_id[e.incentive].rule.provision for s in SCENARIOS for e in s.expect
+               if e.checks_amount and e.amount_wan is not None}
+    assert sorted(monetary - covered) == []
+
+
+def test_results_are_complete_and_well_formed(engine):
+    profile = engine.load_profile("docs/examples/software-firm.yaml")
+    ev = engine.evaluate(profile)
+    assert ev.as_of == date(2025, 6, 30)  # the profile's own as_of
+    per_enterprise = [c for c in engine.compiled if not c.rule.per_project]
+    assert len([r for r in ev.results if r.project is None and not engine.by_id[r.incentive].rule.per_project]) == len(per_enterprise)
+    for r in ev.results:
+        assert r.status in STATUSES
+        assert r.quote and r.policy_title and r.explanation
+        if r.status in ("not_eligible", "missing_data", "expired"):
+            assert r.amount_wan is None
+        if r.status == "missing_data":
+            assert r.missing
+    r11 = next(r for r in ev.results if r.incentive == "1.1")
+    assert r11.agencies[0] == "市经信局" and r11.seq == 1 and r11.policy == 1
+
+
+def test_engine_is_compiled_once_and_reused(engine):
+    """Evaluating does not change the compiled rules; two profiles share one engine."""
+    before = engine.compiled
+    a = engine.evaluate(engine.load_profile("docs/examples/ic-design-firm.yaml"))
+    b = engine.evaluate(engine.load_profile("docs/examples/ecommerce-firm.yaml"))
+    assert engine.compiled is before and a.results and b.results
+
+
+def test_evaluate_profile_convenience(graph):
+    ev = evaluate_profile(None, "docs/examples/ic-design-firm.yaml", date(2026, 6, 30))
+    tape = next(r for r in ev.results if r.incentive == "15.1")
+    assert tape.status == "eligible" and tape.amount_wan == 240 and tape.amount_is_ceiling
+
+
+def test_totals_count_eligible_and_needs_selection_apart(engine):
+    ev = engine.evaluate(engine.load_profile("docs/examples/software-firm.yaml"))
+    assert ev.total_eligible_wan == sum(r.amount_wan for r in ev.by_status("eligible") if r.amount_wan)
+    assert ev.to_dict()["totals"]["needs_selection_up_to_wan"] == ev.total_needs_selection_wan
+
+
+def test_an_award_named_by_an_ambiguous_provision_is_an_error(engine):
+    from policykg.errors import DataError
+
+    profile = engine.parse_profile({"name": "x", "awards": [{"provision": 4, "year": 2024, "amount": "50万元"}]}, "p.yaml")
+    with pytest.raises(DataError, match=r"p.yaml: awards\[0\].provision: provision 4 does not name one award"):
+        engine.evaluate(profile, date(2025, 1, 1))

@@ -1,0 +1,171 @@
+"""The Cypher `eligibility` query gives the embedded engine's statuses and amounts, on a real Neo4j.
+
+Every scenario in data/scenarios/, the example profiles, and a few hundred generated
+profiles (hypothesis) whose values sit on, just below and just above the rules' thresholds.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policykg.engine.eligibility import Engine
+from policykg.engine.neo4j_eligibility import evaluate_in_neo4j
+from policykg.engine.scenarios import PACKAGE_DIR, load_scenarios
+
+pytestmark = pytest.mark.neo4j
+
+SCENARIOS = load_scenarios()
+
+
+@pytest.fixture(scope="module")
+def engine():
+    from policykg.graph import load_graph
+
+    return Engine(graph=load_graph())
+
+
+@pytest.fixture(scope="module")
+def store(neo4j_store):
+    """The session's store with the full graph (incentives included) loaded."""
+    from policykg.graph import load_graph
+
+    neo4j_store.load(load_graph(), replace=True)
+    return neo4j_store
+
+
+def differences(engine, store, profile, day) -> list[str]:
+    embedded = {(r.incentive, r.project): r for r in engine.evaluate(profile, day).results}
+    cypher = {(r.incentive, r.project): r for r in evaluate_in_neo4j(store, engine, profile, day).results}
+    out = []
+    if set(embedded) != set(cypher):
+        out.append(f"rows differ: only embedded {sorted(set(embedded) - set(cypher))}, "
+                   f"only cypher {sorted(set(cypher) - set(embedded))}")
+    for key in sorted(set(embedded) & set(cypher)):
+        a, b = embedded[key], cypher[key]
+        same_amount = (a.amount_wan is None) == (b.amount_wan is None) and (
+            a.amount_wan is None or abs(a.amount_wan - b.amount_wan) < 1e-3)
+        if a.status != b.status or not same_amount or a.amount_is_ceiling != b.amount_is_ceiling:
+            out.append(f"{key}: embedded {a.status} {a.amount_wan} ceiling={a.amount_is_ceiling} ({a.explanation}) "
+                       f"vs cypher {b.status} {b.amount_wan} ceiling={b.amount_is_ceiling} ({b.explanation})")
+    return out
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+def test_scenarios_agree(engine, store, scenario):
+    profile = engine.parse_profile(scenario.profile_doc, scenario.profile_name)
+    assert differences(engine, store, profile, scenario.as_of) == []
+
+
+@pytest.mark.parametrize("name", ["software-firm", "ic-design-firm", "ecommerce-firm"])
+def test_examples_agree_on_several_days(engine, store, name):
+    profile = engine.load_profile(PACKAGE_DIR / "docs" / "examples" / f"{name}.yaml")
+    for day in (profile.as_of, date(2025, 11, 24), date(2025, 11, 25), date(2026, 12, 31), date(2027, 1, 1)):
+        assert differences(engine, store, profile, day) == [], day
+
+
+def test_the_cli_neo4j_backend(engine, store, invoke, neo4j_config, monkeypatch):
+    import json
+
+    monkeypatch.setenv("NEO4J_URI", neo4j_config.uri)
+    monkeypatch.setenv("NEO4J_USERNAME", neo4j_config.username)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_config.password or "")
+    result = invoke("eligible", str(PACKAGE_DIR / "docs" / "examples" / "ic-design-firm.yaml"),
+                    "--backend", "neo4j", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {(r["incentive"], r["project"]): r for r in json.loads(result.output)["results"]}
+    assert rows[("15.1", "XL-7 边缘AI芯片首次流片")]["amount_wan"] == 240
+
+
+# --- generated profiles -----------------------------------------------------------------------
+
+DAYS = [date(2023, 6, 30), date(2025, 6, 30), date(2025, 11, 24), date(2025, 11, 25), date(2025, 12, 31),
+        date(2026, 2, 28), date(2026, 6, 30), date(2027, 12, 31)]
+
+
+def _vocabulary():
+    engine = Engine()
+    rules = engine.rules
+    thresholds: dict[str, set[float]] = {}
+    for c in engine.compiled:
+        for chk in c.checks:
+            if not isinstance(chk.value, bool):
+                thresholds.setdefault(chk.metric, set()).add(float(chk.value))
+        for t in c.rule.tiers:
+            if t.min is not None:
+                thresholds.setdefault(c.rule.tier_metric, set()).add(float(t.min))
+        for lim in c.rule.limits:
+            if lim.amount_wan:
+                thresholds.setdefault("__award__", set()).add(float(lim.amount_wan))
+        if c.rule.cap_wan:
+            thresholds.setdefault("__award__", set()).add(float(c.rule.cap_wan))
+    return engine, rules, thresholds
+
+
+ENGINE, RULES, THRESHOLDS = _vocabulary()
+MONETARY = sorted(c.id for c in ENGINE.compiled if c.rule.basis in ("fixed", "tiers", "rate", "matching"))
+
+
+def metric_value(key: str):
+    m = RULES.metrics[key]
+    canonical = next(iter(RULES.units[m.dimension]), "")
+    if m.dimension == "flag":
+        return st.booleans()
+    near = sorted(THRESHOLDS.get(key, {100.0}))
+    numbers = st.one_of(
+        st.sampled_from(near).flatmap(lambda t: st.sampled_from([t, t * 0.5, t * 0.999999, t * 1.000001, t * 3])),
+        st.floats(min_value=0, max_value=max(near) * 4, allow_nan=False).map(lambda x: round(x, 2)),
+    )
+    if m.dimension == "percent":
+        numbers = st.one_of(numbers, st.floats(min_value=-50, max_value=0).map(lambda x: round(x, 2)))
+    return numbers.map(lambda x: {"value": x, "unit": canonical} if canonical else x)
+
+
+def qualification():
+    names = sorted(RULES.qualifications)
+    return st.sampled_from(names).flatmap(lambda n: st.fixed_dictionaries({
+        "name": st.just(n),
+        **({"level": st.sampled_from(list(RULES.qualifications[n].levels))} if RULES.qualifications[n].levels else {}),
+        "date": st.sampled_from(["2022-01-01", "2025-03-01", "2026-03-01"]),
+    }))
+
+
+@st.composite
+def profiles(draw):
+    enterprise_metrics = sorted(k for k, m in RULES.metrics.items() if m.scope == "enterprise")
+    industries = sorted({i for c in ENGINE.compiled for i in c.rule.industries})
+    chosen = draw(st.lists(st.sampled_from(enterprise_metrics), unique=True, max_size=8))
+    kinds = sorted(RULES.project_kinds)
+    projects = []
+    for n, kind in enumerate(draw(st.lists(st.sampled_from(kinds), max_size=3))):
+        fields = [f.split(".", 1)[1] for f in RULES.project_kinds[kind].metrics]
+        pm = draw(st.lists(st.sampled_from(fields), unique=True)) if fields else []
+        projects.append({"kind": kind, "name": f"p{n}",
+                         "metrics": {f: draw(metric_value(f"project.{f}")) for f in pm}})
+    awards = draw(st.lists(st.fixed_dictionaries({
+        "incentive": st.sampled_from(MONETARY),
+        "year": st.integers(2021, 2027),
+        "amount": st.sampled_from(sorted(THRESHOLDS["__award__"]) + [10.0, 20.0, 50.0, 80.0]).map(lambda x: f"{x:g}万元"),
+    }), max_size=4))
+    for a in awards:
+        if projects and draw(st.booleans()):
+            a["project"] = draw(st.sampled_from([p["name"] for p in projects]))
+    return {
+        "name": "生成企业",
+        "industries": draw(st.lists(st.sampled_from(industries + ["不存在的行业"]), unique=True, max_size=2)),
+        "metrics": {k: draw(metric_value(k)) for k in chosen},
+        "qualifications": draw(st.lists(qualification(), max_size=3)),
+        "awards": awards,
+        "projects": projects,
+    }
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                    HealthCheck.too_slow])
+@given(doc=profiles(), day=st.sampled_from(DAYS))
+def test_generated_profiles_agree(engine, store, doc, day):
+    profile = engine.parse_profile(doc, "generated.yaml")
+    assert differences(engine, store, profile, day) == []

@@ -1,0 +1,103 @@
+"""Profile validation: each error names the file and the field and says how to fix it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from policykg.engine.eligibility import Engine
+from policykg.engine.profile import load_profile, profile_from_text
+from policykg.errors import DataError
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return Engine().vocabulary
+
+
+def parse(vocab, text):
+    return profile_from_text("name: 测试企业\n" + text, vocab, "profile.yaml")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("metrics: {revenue: 12亿}", "profile.yaml: metrics.revenue: '12亿' has no known unit; use 万元, 亿元 or 元"),
+    ("metrics: {revenue: 12}", "profile.yaml: metrics.revenue: 12 has no unit"),
+    ("metrics: {revenue: -5万元}", "profile.yaml: metrics.revenue: '-5万元' is negative"),
+    ("metrics: {revenue: {value: -1, unit: 亿元}}", "metrics.revenue: '-1亿元' is negative"),
+    ("metrics: {revenue: {value: 1, unit: 亿}}", "metrics.revenue: '1亿' has no known unit"),
+    ("metrics: {revenue: {value: 1}}", "metrics.revenue: missing required key 'unit'"),
+    ("metrics: {revenue: lots}", "metrics.revenue: 'lots' is not a number with a unit"),
+    ("metrics: {revenu: 1亿元}", "metrics.revenu: unknown metric (did you mean 'revenue'?)"),
+    ("metrics: {stats_direct_reporting: yes please}", "metrics.stats_direct_reporting: 'yes please' is not yes/no"),
+    ("as_of: 2025-02-30", "profile.yaml: as_of: '2025-02-30' is not a valid date"),
+    ("qualifications: [{name: 首版次软件产品, level: national, date: 2024-13-01}]",
+     "qualifications[0].date: '2024-13-01' is not a valid date"),
+    ("qualifications: [{name: 首版次软件产品}]", "qualifications[0].level: say which level of 首版次软件产品"),
+    ("qualifications: [{name: 首版次软件产品, level: city}]", "qualifications[0].level: 'city' is not a level"),
+    ("qualifications: [小巨人企业]", "qualifications[0].name: unknown qualification '小巨人企业'"),
+    ("awards: [{incentive: '9.9', year: 2024, amount: 50万元}]", "awards[0].incentive: no incentive '9.9'"),
+    ("awards: [{year: 2024, amount: 50万元}]", "awards[0]: say which award it was"),
+    ("awards: [{incentive: '1.1', year: 2024, amount: -50万元}]", "awards[0].amount: '-50万元' is negative"),
+    ("awards: [{incentive: '1.1', year: '2024', amount: 50万元}]", "awards[0].year: expected a year"),
+    ("projects: [{kind: tape_out, name: 芯片, metrics: {sales: 1万元}}]",
+     "projects[0].metrics.sales: not a metric of project kind 'tape_out'"),
+    ("projects: [{kind: rocket, name: 火箭}]", "projects[0].kind: 'rocket' is not a project kind"),
+    ("projects: [{kind: tape_out, name: a}, {kind: tape_out, name: a}]", "projects[1].name: two projects are named 'a'"),
+    ("revenue: 1亿元", "profile.yaml: unknown key 'revenue'"),
+    ("industries: 42", "industries: expected a list of names"),
+])
+def test_errors_name_the_field(vocab, text, message):
+    with pytest.raises(DataError) as err:
+        parse(vocab, text)
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_name_is_required(vocab):
+    with pytest.raises(DataError, match="missing required key 'name'"):
+        profile_from_text("industries: []", vocab, "p.yaml")
+
+
+def test_duplicate_keys_are_errors(vocab):
+    with pytest.raises(DataError, match="duplicate key 'revenue'"):
+        parse(vocab, "metrics:\n  revenue: 1亿元\n  revenue: 2亿元\n")
+
+
+def test_values_are_converted_to_canonical_units(vocab):
+    p = parse(vocab, "as_of: 2025-06-30\nmetrics: {revenue: 1.6亿元, revenue_prev: {value: 12000000, unit: 元}, "
+                     "revenue_growth: -3%, ecommerce_rank: TOP3, stats_direct_reporting: true}\n"
+                     "qualifications: [国家鼓励的重点软件企业, {name: 首版次软件, level: provincial, date: 2024-03-01}]")
+    assert p.as_of == date(2025, 6, 30)
+    assert p.metrics["revenue"].value == 16000 and p.metrics["revenue"].unit == "万元"
+    assert p.metrics["revenue_prev"].value == 1200
+    assert p.metrics["revenue_growth"].value == -3  # a fall is allowed for percentages
+    assert p.metrics["ecommerce_rank"].value == 3
+    assert p.metrics["stats_direct_reporting"].value is True
+    assert [(q.name, q.level) for q in p.qualifications] == [("国家鼓励的重点软件企业", "national"),
+                                                           ("首版次软件产品", "provincial")]  # alias resolved
+
+
+def test_json_profiles_read_the_same(vocab, tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text('{"name": "J", "metrics": {"revenue": "2亿元"}, "metrics": {}}', encoding="utf-8")
+    with pytest.raises(DataError, match="p.json: duplicate key 'metrics'"):
+        load_profile(path, vocab)
+    path.write_text('{"name": "J", "metrics": {"revenue": "2亿元"}}', encoding="utf-8")
+    assert load_profile(path, vocab).metrics["revenue"].value == 20000
+    path.write_text('{"name": "J",', encoding="utf-8")
+    with pytest.raises(DataError, match="p.json: line 1: invalid JSON"):
+        load_profile(path, vocab)
+
+
+def test_missing_file(vocab, tmp_path):
+    with pytest.raises(DataError, match="no such file"):
+        load_profile(tmp_path / "nope.yaml", vocab)
+
+
+@pytest.mark.parametrize("name", ["software-firm", "ic-design-firm", "ecommerce-firm"])
+def test_examples_are_valid(vocab, name):
+    from policykg.engine.scenarios import PACKAGE_DIR
+
+    p = load_profile(PACKAGE_DIR / "docs" / "examples" / f"{name}.yaml", vocab)
+    assert p.name and p.as_of and p.industries
