@@ -389,6 +389,11 @@ class _Evaluator:
         if status_expired:
             return self.result("expired", None, status_expired)
         self.recipient()
+        if inc.per_project and self.project is None:
+            # An award for a project, product, app or licence needs one in the profile: without it
+            # there is nothing to pay for, however few conditions the text states.
+            kind = self.e.rules.project_kinds[inc.project_kind]
+            self.missing.append(f"projects: one of kind {kind.key} ({kind.label})")
         self.industry()
         self.qualifications()
         for chk in c.checks:

@@ -85,6 +85,7 @@ WITH *, CASE i.basis
                                     ELSE round(i.rate_percent / 100.0 * base, 4) END
           ELSE null END AS amount0,
         crit_missing
+          + CASE WHEN i.project_kind IS NOT NULL AND proj IS NULL THEN ['projects:' + i.project_kind] ELSE [] END
           + CASE WHEN industry = 'missing' THEN ['industries'] ELSE [] END
           + CASE WHEN tier_state = 'missing' THEN [i.tier_metric] ELSE [] END
           + CASE WHEN (i.basis IN ['rate', 'matching'] OR tier_state = 'missing_base') AND base_v IS NULL
