@@ -639,6 +639,13 @@ class _IncentiveParser:
             effective_from=_date(d.get("effective_from"), ctx.at("effective_from")),
             effective_until=_date(d.get("effective_until"), ctx.at("effective_until")),
         )
+        if (inc.recipient == "enterprise" and inc.basis != "defers_to" and inc.selection is None
+                and not (inc.criteria or inc.qualifications or inc.industries or inc.rate_base or inc.tiers)):
+            # An award with no condition at all would be "eligible" for every enterprise.
+            raise ctx.fail(
+                "states no condition (criteria, qualifications, industries, a rate base or a selection); "
+                "add the condition the text sets, e.g. a flag metric for the activity it supports"
+            )
         return replace(inc, max_amount_wan=max_amount_wan(inc))
 
 

@@ -195,6 +195,9 @@ def test_valid_minimal_file(tmp_path):
     (("    criteria:\n", "    qualifications:\n      - {name: 金牌企业, quote: x}\n    criteria:\n"),
      ["qualifications[0].name", "unknown qualification '金牌企业'"]),
     (("    amount_wan: 50\n", "    amount_wan: 50\n    rate_percent: 5\n"), ["rate_percent", "basis fixed"]),
+    # An enterprise award with no condition would be eligible for everyone.
+    (("    criteria:\n      - {metric: revenue, op: \">=\", value: 5, unit: 亿元, quote: \"5亿元\"}\n", ""),
+     ["(id 1.1)", "states no condition"]),
 ])
 def test_strict_errors_name_file_and_key(tmp_path, change, expect):
     old, new = change
