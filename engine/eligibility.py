@@ -525,6 +525,10 @@ class _Evaluator:
         ex = inc.rate_base_excess_over
         if ex is None:
             self._base_text = f"{label} {num(b)}"
+            if b <= 0:
+                # A share of nothing (营收增量 after a fall in revenue) pays nothing.
+                self.reasons.append(f"{label} {num(b)} gives no base for the {num(inc.rate_percent)}% award")
+                return None
             return float(b)
         other = self.value(ex.metric)
         if other is None:

@@ -125,6 +125,8 @@ WITH *, reduce(m = amount1, c IN caps | CASE WHEN m IS NULL THEN null WHEN c < m
           CASE WHEN industry = 'failed' THEN 'industry' END,
           CASE WHEN qual_failed THEN 'qualification' END,
           CASE WHEN tier_state = 'failed' THEN 'tier:' + coalesce(i.tier_metric, 'qualification') END,
+          CASE WHEN i.basis IN ['rate', 'matching'] AND i.excess_over_metric IS NULL AND base_v <= 0
+               THEN 'base_not_positive' END,
           CASE WHEN first_time_failed THEN 'first_time' END,
           CASE WHEN difference_failed THEN 'tier_difference' END,
           CASE WHEN repeat_failed THEN 'no_repeat_years' END,
