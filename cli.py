@@ -365,6 +365,87 @@ def eligible(profile, as_of, backend, uri, username, password, password_file, da
     emit(render_evaluation(evaluation, fmt), None)
 
 
+@cli.command()
+@click.argument("register", type=click.Path(dir_okay=False))
+@as_of_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="MATCHES",
+              help="Write the matches here: .csv or .parquet (written atomically).")
+@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of a CSV register.")
+@click.option("--chunk-rows", "chunk_rows", type=click.IntRange(1_000), default=None,
+              help="Rows per parquet chunk (memory vs speed); default 131072.")
+@click.option("--progress/--no-progress", "show_progress", default=None,
+              help="Progress bar on stderr (default: when stderr is a terminal).")
+@format_option("table", "json")
+def match(register, as_of, output, encoding, chunk_rows, show_progress, fmt):
+    """Match every enterprise of a REGISTER (.csv/.parquet, docs/register.md) against every award (免申即享).
+
+    Writes one row per (enterprise, incentive) that is eligible or needs_selection, with
+    the amount (万元) and the provision's seq; prints a summary on stderr (enterprises
+    matched, money by policy). Awards paid per project/product/platform are not matched
+    from a register (use `policykg eligible` with a profile listing the projects).
+
+    \b
+    Example:
+      policykg match docs/examples/register.csv --as-of 2025-06-30 -o matches.csv
+      policykg match district.parquet -o matches.parquet --format json
+    """
+    import sys
+
+    from policykg.engine.match import match_register
+    from policykg.engine.match_report import ProgressBar, render_summary
+
+    show = sys.stderr.isatty() if show_progress is None else show_progress
+    kwargs = {"chunk_rows": chunk_rows} if chunk_rows else {}
+    with ProgressBar(show) as bar:
+        summary = match_register(register, output, as_of, encoding=encoding, progress=bar.update, **kwargs)
+    click.echo(render_summary(summary, fmt), err=True, nl=False)
+
+
+# --- overlaps ----------------------------------------------------------------------------
+
+
+@cli.command()
+@source_option
+@click.option("--as-of", "as_of", metavar="DATE", default=None,
+              help="Answer as of this date (YYYY-MM-DD); default: today (with --profile: the profile's as_of).")
+@click.option("--policy", type=int, default=None, help="Only overlaps with a side in this policy (1..13).")
+@click.option("--kind", default=None, metavar="KIND",
+              help="Only this kind: explicit_rule, same_qualification, same_cost_base, defers_to, validity.")
+@click.option("--include-expired", "include_expired", is_flag=True,
+              help="Also list overlaps with a side not in force on the date (marked).")
+@click.option("--profile", type=click.Path(dir_okay=False), default=None,
+              help="An enterprise profile: its colliding awards and the best admissible combination.")
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Jurisdiction rules (default data/jurisdiction.yaml, all off); with --profile.")
+@click.option("--enable", multiple=True, metavar="ID", help="Switch on a jurisdiction rule by id (repeatable).")
+@format_option("table", "json", "markdown", "csv")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE instead of stdout.")
+def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, enable, fmt, output):
+    """Where awards overlap: the text's limits, one honour or one spend paid twice, deferrals, expiry.
+
+    Without --profile: the corpus-wide report, grouped by kind, largest stake first
+    (stake = the smaller of the two awards' maxima). With --profile: which of the
+    enterprise's claimable awards collide and the best admissible combination (exact),
+    with why each dropped award was dropped and what it lost to.
+
+    \b
+    Example:
+      policykg overlaps --as-of 2025-06-30 --format markdown -o overlaps.md
+      policykg overlaps --kind same_qualification --format json
+      policykg overlaps --profile docs/examples/software-firm.yaml --enable same-spend-once
+    """
+    from policykg.engine.overlap_report import render_overlaps, render_plan
+    from policykg.engine.overlaps import overlap_report, plan_for_profile
+
+    day = parse_date(as_of, "--as-of")
+    if profile:
+        plan = plan_for_profile(profile, day, rules_file=rules_file, enable=enable)
+        emit(render_plan(plan, fmt), output)
+        return
+    report = overlap_report(source, day or date.today(), policy=policy, kind=kind, include_expired=include_expired)
+    emit(render_overlaps(report, fmt), output)
+
+
 # --- views -------------------------------------------------------------------------------
 
 

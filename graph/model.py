@@ -4,6 +4,8 @@ Contract (see docs/schema.md): every node has ``labels`` (a list, first is the
 primary label) and ``props`` (a dict of Neo4j-storable values: str, int, float,
 bool, lists of those, or None for "not stated"). Every edge has key == ``type``
 and ``props``. Node ids are the ``uid`` property, which is also the Neo4j key.
+OVERLAPS is the one type that may join two nodes more than once (one edge per kind and
+rule); its key is ``OVERLAPS:<kind>:<rule>``, its ``type`` still ``OVERLAPS``.
 """
 
 from __future__ import annotations
@@ -178,8 +180,10 @@ def load_graph(source=None, rules: bool = True) -> nx.MultiDiGraph:
 
     graph = build_graph(load_compilation(source))
     if rules:
+        from policykg.engine.overlaps import add_overlaps
         from policykg.engine.rules import load_rules
         from policykg.graph.rules_graph import add_incentives
 
         add_incentives(graph, load_rules())
+        add_overlaps(graph, load_rules())  # (:Incentive)-[:OVERLAPS]->(:Incentive), docs/schema.md
     return graph

@@ -248,6 +248,10 @@ def test_every_public_query_runs(loaded):
     # `eligibility` reads the Incentive nodes, which this fixture's graph (no rules) lacks:
     # tests/test_eligibility_neo4j.py runs it on the full graph.
     needs_rules = {"eligibility"}
+    # The overlap queries read Incentive/OVERLAPS too: tests/test_overlaps.py runs them on the full graph.
+    needs_rules |= {q.name for q in list_queries() if "overlap" in q.name or q.name.startswith("derive_")}
+    examples.update({"overlaps_of_kind": {"kind": "same_qualification"}, "overlaps_of_incentive": {"id": "24.3"},
+                     "derive_same_cost_base": {"cost_bases": []}})
     for q in list_queries():
         rows = loaded.query(q.name, examples.get(q.name, {}))
         assert isinstance(rows, list) and (rows or q.name in needs_rules), q.name

@@ -1,0 +1,924 @@
+"""Overlaps between awards: the corpus-wide map, and the best admissible set for one enterprise.
+
+Two incentives *overlap* when paying both is limited, or would pay the same thing twice:
+
+``explicit_rule``       the text's own limits (data/incentives.yaml ``limits``): 每个企业当年只享受一项,
+                        alternatives, a cap shared by a group (pairs), and an incentive's own
+                        进档差额, 3年内不重复, per-item, yearly and total caps (a self-overlap: the
+                        award against its own earlier or parallel payments). A programme budget
+                        (算力券 5000万元/年, all recipients) limits no one enterprise and is left out.
+``same_qualification``  incentives of different provisions that reward the same honour at a
+                        compatible level (equal, or either side any level): REWARDS edges.
+``same_cost_base``      incentives of different provisions that pay a share of the same kind
+                        of spend (their ``rate_base`` in one cost base of data/overlaps.yaml).
+``defers_to``           an incentive that pays 按…政策执行 under a policy of the compilation,
+                        towards that policy's incentives (those of its own project kind when
+                        there are any); two incentives of different provisions that both pay
+                        under the same outside document.
+``validity``            the same deferral while the deferring side is in force and its target
+                        policy has expired: the window ``[target until + 1 day, own until]``.
+
+*Stake* (how consequential an overlap is, in 万元): the smaller of the two sides'
+``max_amount_wan`` — what one side can lose to the other if only one is paid; the one
+stated maximum when the other side states none; null (listed last) when neither does.
+A self-overlap's stake is the incentive's own maximum.
+
+For an enterprise (`plan_for_profile`): the engine's ``eligible`` and ``needs_selection``
+results are the candidates (``needs_selection`` amounts count "up to" and are flagged).
+The text's limits become constraints — *exclusive* groups (at most one paid) and *caps*
+(a total, minus what prior awards already used) — and so do the jurisdiction rules switched
+on in data/jurisdiction.yaml. The best combination maximises the total paid, then the part
+of it that is certain (eligible, not up-to), exactly: a branch and bound over the awards
+that take part in an exclusion (the others are always worth taking: a cap only lowers what
+is paid, it never makes taking an award worse). Caps must nest (laminar), so what a set
+pays is found greedily, certain awards first, larger first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from itertools import combinations
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from policykg.engine.rules import DATA_DIR, Incentive, Rules, load_rules
+from policykg.errors import DataError, InputError
+from policykg.loaders.yamlio import check_keys, load_yaml
+
+OVERLAPS_PATH = DATA_DIR / "overlaps.yaml"
+JURISDICTION_PATH = DATA_DIR / "jurisdiction.yaml"
+
+#: The overlap kinds, in the order the report lists them.
+KINDS = ("explicit_rule", "same_qualification", "same_cost_base", "defers_to", "validity")
+#: Limits that bind one enterprise (budget: a programme total over all recipients, is not one).
+ENTERPRISE_LIMITS = ("tier_difference", "no_repeat_years", "one_per_year", "annual_total_cap", "total_cap",
+                     "per_item_cap", "alternative")
+#: Kinds a jurisdiction's `exclusive` rule may apply to.
+EXCLUSIVE_KINDS = ("same_qualification", "same_cost_base", "defers_to")
+_LEVEL_TEXT = {"national": "国家级", "provincial": "省级", "municipal": "市级", None: "any level"}
+_EPS = 1e-9
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "?"
+    text = f"{round(float(x), 4):.4f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def id_key(iid: str) -> tuple[int, int]:
+    """Natural order of incentive ids: 2.1 < 10.1."""
+    seq, _, n = iid.partition(".")
+    return int(seq), int(n or 0)
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class CostBase:
+    name: str
+    label: str
+    reason: str
+    metrics: tuple[str, ...]
+    project_kinds: tuple[str, ...] = ()
+
+    def covers(self, inc: Incentive) -> bool:
+        return inc.rate_base in self.metrics and (not self.project_kinds or inc.project_kind in self.project_kinds)
+
+    def as_param(self) -> dict:
+        """The form the Cypher query `derive_same_cost_base` takes as ``$cost_bases``."""
+        return {"name": self.name, "metrics": list(self.metrics), "project_kinds": list(self.project_kinds)}
+
+
+@dataclass(frozen=True)
+class OverlapConfig:
+    path: str
+    cost_bases: tuple[CostBase, ...]
+
+    def cost_base_of(self, inc: Incentive) -> CostBase | None:
+        return next((cb for cb in self.cost_bases if cb.covers(inc)), None)
+
+
+def _strs(v: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
+        raise DataError(f"{where}: expected a list of names")
+    return tuple(v)
+
+
+@lru_cache(maxsize=8)
+def _read_yaml(path: str) -> Any:
+    return load_yaml(path)
+
+
+def load_overlap_config(path: str | Path | None = None, rules: Rules | None = None) -> OverlapConfig:
+    """Read data/overlaps.yaml strictly, checking metrics and project kinds against the rules."""
+    rules = rules or load_rules()
+    p = Path(path or OVERLAPS_PATH)
+    name = str(path) if path else "data/overlaps.yaml"
+    doc = check_keys(_read_yaml(str(p.resolve())), {"version", "cost_bases"}, name, {"version", "cost_bases"})
+    if doc["version"] != 1:
+        raise DataError(f"{name}: version: {doc['version']!r} is not a supported version; use 1")
+    if not isinstance(doc["cost_bases"], dict):
+        raise DataError(f"{name}: cost_bases: expected a mapping name -> {{label, reason, metrics}}")
+    bases = []
+    for key, cb in doc["cost_bases"].items():
+        where = f"{name}: cost_bases.{key}"
+        cb = check_keys(cb, {"label", "reason", "metrics", "project_kinds"}, where, {"label", "reason", "metrics"})
+        metrics = _strs(cb["metrics"], f"{where}.metrics")
+        for m in metrics:
+            if m not in rules.metrics or rules.metrics[m].dimension != "money":
+                raise DataError(f"{where}.metrics: {m!r} is not a money metric of data/metrics.yaml")
+        kinds = _strs(cb.get("project_kinds", []), f"{where}.project_kinds")
+        for k in kinds:
+            if k not in rules.project_kinds:
+                raise DataError(f"{where}.project_kinds: {k!r} is not a project kind of data/metrics.yaml")
+        for field_name in ("label", "reason"):
+            if not isinstance(cb[field_name], str) or not cb[field_name].strip():
+                raise DataError(f"{where}.{field_name}: expected a non-empty text")
+        bases.append(CostBase(str(key), cb["label"], cb["reason"], metrics, kinds))
+    config = OverlapConfig(name, tuple(bases))
+    for inc in rules.incentives:
+        hits = [cb.name for cb in bases if cb.covers(inc)]
+        if len(hits) > 1:
+            raise DataError(f"{name}: cost_bases: incentive {inc.id} falls in {', '.join(hits)}; "
+                            "an incentive belongs to one cost base at most")
+    return config
+
+
+@dataclass(frozen=True)
+class JurisdictionRule:
+    """A rule the text does not state, applied by a jurisdiction (data/jurisdiction.yaml)."""
+
+    id: str
+    enabled: bool
+    description: str
+    effect: str  # exclusive | annual_total_cap
+    overlaps: tuple[str, ...] = ()
+    payer: str | None = None
+    amount_wan: float | None = None
+    source: str | None = None
+
+    def covers_payer(self, payer: str) -> bool:
+        return self.payer is None or payer == self.payer
+
+
+def load_jurisdiction(path: str | Path | None = None, enable: Iterable[str] = ()) -> tuple[JurisdictionRule, ...]:
+    """Read a jurisdiction rules file strictly; `enable` switches rules on by id for this run."""
+    p = Path(path or JURISDICTION_PATH)
+    name = str(path) if path else "data/jurisdiction.yaml"
+    doc = check_keys(load_yaml(p), {"version", "rules"}, name, {"version", "rules"})
+    if doc["version"] != 1:
+        raise DataError(f"{name}: version: {doc['version']!r} is not a supported version; use 1")
+    if not isinstance(doc["rules"], list):
+        raise DataError(f"{name}: rules: expected a list of rules")
+    out: list[JurisdictionRule] = []
+    for i, r in enumerate(doc["rules"]):
+        where = f"{name}: rules[{i}]"
+        r = check_keys(r, {"id", "enabled", "description", "effect", "overlaps", "payer", "amount_wan", "source"},
+                       where, {"id", "enabled", "description", "effect"})
+        rid = r["id"]
+        if not isinstance(rid, str) or not rid.strip():
+            raise DataError(f"{where}.id: expected a name")
+        where = f"{name}: rules[{i}] (id {rid})"
+        if rid in {x.id for x in out}:
+            raise DataError(f"{where}.id: duplicate id; ids are unique")
+        if not isinstance(r["enabled"], bool):
+            raise DataError(f"{where}.enabled: expected true or false, got {r['enabled']!r}")
+        if not isinstance(r["description"], str) or not r["description"].strip():
+            raise DataError(f"{where}.description: say the rule in words")
+        effect = r["effect"]
+        if effect not in ("exclusive", "annual_total_cap"):
+            raise DataError(f"{where}.effect: {effect!r} is not one of exclusive, annual_total_cap")
+        kinds: tuple[str, ...] = ()
+        amount = None
+        if effect == "exclusive":
+            if "amount_wan" in r:
+                raise DataError(f"{where}.amount_wan: only for effect annual_total_cap")
+            kinds = _strs(r.get("overlaps"), f"{where}.overlaps")
+            for k in kinds:
+                if k not in EXCLUSIVE_KINDS:
+                    raise DataError(f"{where}.overlaps: {k!r} is not one of {', '.join(EXCLUSIVE_KINDS)}")
+        else:
+            if "overlaps" in r:
+                raise DataError(f"{where}.overlaps: only for effect exclusive")
+            amount = r.get("amount_wan")
+            if isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount <= 0:
+                raise DataError(f"{where}.amount_wan: expected a positive number of 万元, got {amount!r}")
+        payer = r.get("payer")
+        if payer is not None and payer not in ("city", "district", "unstated"):
+            raise DataError(f"{where}.payer: {payer!r} is not one of city, district, unstated")
+        source = r.get("source")
+        if source is not None and not isinstance(source, str):
+            raise DataError(f"{where}.source: expected a text")
+        out.append(JurisdictionRule(rid, r["enabled"], r["description"].strip(), effect, kinds, payer, amount, source))
+    known = {x.id for x in out}
+    wanted = list(enable)
+    for rid in wanted:
+        if rid not in known:
+            raise InputError(f"--enable {rid}: no rule with that id in {name}; known: {', '.join(sorted(known)) or 'none'}")
+    return tuple(JurisdictionRule(**{**x.__dict__, "enabled": x.enabled or x.id in wanted}) for x in out)
+
+
+# --------------------------------------------------------------------------- corpus-wide detection
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of an overlap: the incentive, its provision and policy (from the graph)."""
+
+    incentive: str
+    name: str
+    seq: int
+    title: str | None
+    policy: int
+    policy_title: str
+    quote: str
+    max_amount_wan: float | None
+    payer: str
+    effective_from: str | None
+    effective_until: str | None
+
+    def in_force(self, day: date) -> bool:
+        iso = day.isoformat()
+        return (self.effective_from is None or self.effective_from <= iso) and (
+            self.effective_until is None or iso <= self.effective_until)
+
+    def status(self, day: date) -> str:
+        iso = day.isoformat()
+        if self.effective_until and iso > self.effective_until:
+            return "expired"
+        if self.effective_from and iso < self.effective_from:
+            return "not_yet"
+        return "in_force"
+
+    def provision_record(self, day: date) -> dict:
+        return {
+            "seq": self.seq, "title": self.title,
+            "policy": {"number": self.policy, "title": self.policy_title, "effective_from": self.effective_from,
+                       "effective_until": self.effective_until, "status": self.status(day)},
+            "incentive": self.incentive, "name": self.name, "quote": self.quote,
+            "max_amount_wan": self.max_amount_wan,
+        }
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """``(a)-[:OVERLAPS {kind, rule, reason, ...}]->(b)``; ``a == b`` for an incentive's own limit."""
+
+    kind: str
+    rule: str  # what it rests on: a Rule uid, "qualification:<name>", "cost_base:<name>", "policy:<n>" ...
+    reason: str
+    a: Side
+    b: Side
+    rule_quote: str | None = None  # the limit, deferral or validity wording
+    stake_wan: float | None = None
+    window_from: str | None = None  # validity: the days the deferral points at an expired policy
+    window_until: str | None = None
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return self.a.incentive, self.b.incentive
+
+    @property
+    def self_overlap(self) -> bool:
+        return self.a.incentive == self.b.incentive
+
+    def applies_on(self, day: date) -> bool:
+        """Both sides in force (validity: `day` inside its window)."""
+        if self.kind == "validity":
+            iso = day.isoformat()
+            return (self.window_from is None or self.window_from <= iso) and (
+                self.window_until is None or iso <= self.window_until)
+        return self.a.in_force(day) and self.b.in_force(day)
+
+    def edge_props(self) -> dict:
+        return {
+            "kind": self.kind, "rule": self.rule, "reason": self.reason, "rule_quote": self.rule_quote,
+            "quote_from": self.a.quote, "quote_to": self.b.quote, "stake_wan": self.stake_wan,
+            "window_from": self.window_from, "window_until": self.window_until,
+        }
+
+    def to_record(self, day: date) -> dict:
+        sides = [self.a] if self.self_overlap else [self.a, self.b]
+        return {
+            "kind": self.kind, "rule": self.rule, "reason": self.reason, "stake_wan": self.stake_wan,
+            "applies": self.applies_on(day), "incentives": [self.a.incentive, self.b.incentive],
+            "rule_quote": self.rule_quote,
+            "window": ({"from": self.window_from, "until": self.window_until} if self.kind == "validity" else None),
+            "provisions": [s.provision_record(day) for s in sides],
+        }
+
+
+def stake(a: Side, b: Side) -> float | None:
+    """The smaller stated maximum of the two sides (the only one when one side states none)."""
+    known = [x for x in (a.max_amount_wan, b.max_amount_wan) if x is not None]
+    return min(known) if known else None
+
+
+def _sides(graph, rules: Rules) -> dict[str, Side]:
+    from policykg.graph.model import nodes_with_label, policy_uid, provision_uid
+
+    out = {}
+    for _, p in nodes_with_label(graph, "Incentive"):
+        inc = rules.by_id.get(p["id"])
+        if inc is None:
+            continue
+        v = graph.nodes[provision_uid(p["provision_seq"])]["props"]
+        pol = graph.nodes[policy_uid(v["policy_number"])]["props"]
+        out[p["id"]] = Side(
+            p["id"], p["name"], p["provision_seq"], v.get("title"), pol["number"], pol["title"], p["quote"],
+            p.get("max_amount_wan"), p["payer"],
+            p.get("effective_from") or pol.get("effective_from"), p.get("effective_until") or pol.get("effective_until"),
+        )
+    return out
+
+
+def _limit_reason(lim, members: Sequence[Incentive], rules: Rules) -> str:
+    """The limit in words, for the incentives it ties together (one: the incentive's own limit)."""
+    amount = f"{_num(lim.amount_wan)}万元"
+    a = members[0]
+    if len(members) > 1:
+        names = [f"{m.id} {m.name}" for m in members]
+        pair = ", ".join(names[:-1]) + f" and {names[-1]}"
+        return {
+            "one_per_year": f"one per enterprise per year: {pair} are not both paid in the same year",
+            "alternative": f"alternatives: {pair} are the same award reached by different conditions; one is paid",
+            "annual_total_cap": f"a shared yearly cap: {pair} together pay at most {amount} per {lim.per or 'recipient'} a year",
+            "total_cap": f"a shared total cap: {pair} together pay at most {amount} per {lim.per or 'recipient'}",
+            "no_repeat_years": f"no repeat within {lim.years} years across {pair}",
+        }.get(lim.kind, f"{lim.kind} shared by {pair}")
+    unit = rules.project_kinds[a.project_kind].label if a.project_kind else a.recipient
+    return {
+        "tier_difference": f"a tier-up pays the difference: {a.id} {a.name} at a higher level pays that level "
+                           "minus what it already paid",
+        "no_repeat_years": f"no repeat within {lim.years} years: {a.id} {a.name} is not paid again for the same "
+                           f"{unit} within {lim.years} years",
+        "per_item_cap": f"a per-{lim.per} cap: what {a.id} {a.name} pays for one {lim.per} is at most {amount}",
+        "annual_total_cap": f"a yearly cap: {a.id} {a.name} pays at most {amount} per {lim.per or 'recipient'} a year "
+                            f"in total, however many {unit} qualify",
+        "total_cap": f"a total cap over the years: {a.id} {a.name} pays at most {amount} per "
+                     f"{lim.per or unit} in total",
+    }.get(lim.kind, f"{lim.kind} on {a.id}")
+
+
+def detect_overlaps(graph, rules: Rules | None = None, config: OverlapConfig | None = None) -> list[Overlap]:
+    """Every overlap among the incentives in `graph`, sorted by kind, then stake (largest first)."""
+    from policykg.graph.model import nodes_with_label
+
+    rules = rules or load_rules()
+    config = config or load_overlap_config(rules=rules)
+    sides = _sides(graph, rules)
+    incs = {i: rules.by_id[i] for i in sorted(sides, key=id_key)}
+    out: list[Overlap] = []
+
+    def add(kind, rule, reason, a, b, **extra):
+        if id_key(a) > id_key(b) and kind not in ("defers_to", "validity"):
+            a, b = b, a
+        sa, sb = sides[a], sides[b]
+        out.append(Overlap(kind, rule, reason, sa, sb, stake_wan=stake(sa, sb), **extra))
+
+    # explicit_rule: the text's own limits, as the graph's Rule nodes group them.
+    by_rule: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for iid, inc in incs.items():
+        for n, lim in enumerate(inc.limits, 1):
+            if lim.kind in ENTERPRISE_LIMITS:
+                by_rule[f"rule:{lim.group}" if lim.group else f"rule:{iid}:{n}"].append((iid, lim))
+    for ruid, members in by_rule.items():
+        if len(members) == 1:
+            iid, lim = members[0]
+            if lim.kind in ("one_per_year", "alternative"):
+                continue  # a group of one excludes nothing
+            add("explicit_rule", ruid, _limit_reason(lim, [incs[iid]], rules), iid, iid, rule_quote=lim.quote)
+            continue
+        for (x, lim), (y, _) in combinations(members, 2):
+            add("explicit_rule", ruid, _limit_reason(lim, [incs[x], incs[y]], rules), x, y, rule_quote=lim.quote)
+
+    # same_qualification: one honour rewarded in different provisions, at a compatible level.
+    for x, y in combinations(incs, 2):
+        a, b = incs[x], incs[y]
+        if a.provision == b.provision:
+            continue
+        names = sorted({qa.name for qa in a.qualifications for qb in b.qualifications
+                        if qa.name == qb.name and (qa.level is None or qb.level is None or qa.level == qb.level)})
+        for name in names:
+            qdef = rules.qualifications[name]
+            la = "/".join(_LEVEL_TEXT[q.level] for q in a.qualifications if q.name == name)
+            lb = "/".join(_LEVEL_TEXT[q.level] for q in b.qualifications if q.name == name)
+            reason = (f"the same honour {qdef.label} is rewarded twice: by {x} {a.name} (provision {a.provision}, "
+                      f"{la}) and by {y} {b.name} (provision {b.provision}, {lb})")
+            add("same_qualification", f"qualification:{name}", reason, x, y)
+
+    # same_cost_base: a share of the same kind of spend, in different provisions.
+    for x, y in combinations(incs, 2):
+        a, b = incs[x], incs[y]
+        cb = config.cost_base_of(a)
+        if a.provision == b.provision or cb is None or config.cost_base_of(b) is not cb:
+            continue
+
+        def share(inc: Incentive) -> str:
+            rates = [t.rate_percent for t in inc.tiers if t.rate_percent is not None]
+            rate = f"{_num(inc.rate_percent)}%" if inc.rate_percent is not None else (
+                f"{_num(min(rates))}–{_num(max(rates))}%" if rates else "a share")
+            return f"{inc.id} pays {rate} of {rules.metrics[inc.rate_base].label}"
+
+        reason = f"{cb.label}: {cb.reason} ({share(a)}; {share(b)})"
+        add("same_cost_base", f"cost_base:{cb.name}", reason, x, y)
+
+    # defers_to and validity: 按…政策执行.
+    offered: dict[int, list[str]] = defaultdict(list)
+    for iid in incs:
+        offered[sides[iid].policy].append(iid)
+    policies = {p["number"]: p for _, p in nodes_with_label(graph, "Policy")}
+    by_document: dict[str, list[str]] = defaultdict(list)
+    for iid, inc in incs.items():
+        d = inc.defers_to
+        if d is None:
+            continue
+        if d.document:
+            by_document[d.document].append(iid)
+            continue
+        if d.policy is None or d.policy not in policies:
+            continue
+        targets = deferral_targets(inc, [incs[t] for t in offered[d.policy] if t != iid])
+        pol = policies[d.policy]
+        own = sides[iid]
+        for t in targets:
+            reason = (f"{iid} {inc.name} pays under policy {d.policy} 《{pol['title']}》, whose award in this "
+                      f"compilation is {t} {incs[t].name}: the same money, not a second award")
+            add("defers_to", f"policy:{d.policy}", reason, iid, t, rule_quote=d.quote)
+            until = pol.get("effective_until")
+            if until and (own.effective_until is None or own.effective_until > until):
+                start = (date.fromisoformat(until) + timedelta(days=1)).isoformat()
+                reason = (f"{iid} {inc.name} (policy {own.policy}, in force until {own.effective_until or 'open'}) "
+                          f"pays under policy {d.policy}, which expired after {until}: from {start} it points at "
+                          f"{t} {incs[t].name}, an award no longer in force")
+                add("validity", f"policy:{d.policy}", reason, iid, t, rule_quote=pol.get("validity_text"),
+                    window_from=start, window_until=own.effective_until)
+    for doc, ids in by_document.items():
+        for x, y in combinations(ids, 2):
+            if incs[x].provision == incs[y].provision:
+                continue
+            reason = (f"{x} {incs[x].name} and {y} {incs[y].name} both pay under {doc}: one programme, "
+                      "reached from two provisions")
+            add("defers_to", f"document:{doc}", reason, x, y,
+                rule_quote=f"{incs[x].defers_to.quote} / {incs[y].defers_to.quote}")
+    return sort_overlaps(out)
+
+
+def deferral_targets(inc: Incentive, candidates: Sequence[Incentive]) -> list[str]:
+    """The target policy's incentives a deferral points at: those of its project kind, if any, else all."""
+    same = [c.id for c in candidates if inc.project_kind and c.project_kind == inc.project_kind]
+    return same or [c.id for c in candidates]
+
+
+def sort_overlaps(overlaps: Iterable[Overlap]) -> list[Overlap]:
+    """By kind (KINDS order), then stake, largest first (none last), then ids."""
+    return sorted(overlaps, key=lambda o: (KINDS.index(o.kind), o.stake_wan is None, -(o.stake_wan or 0),
+                                           id_key(o.a.incentive), id_key(o.b.incentive), o.rule))
+
+
+def overlap_edge_key(o: Overlap) -> str:
+    """The networkx key of an OVERLAPS edge: two incentives may overlap in several ways."""
+    return f"OVERLAPS:{o.kind}:{o.rule}"
+
+
+def add_overlaps(graph, rules: Rules | None = None) -> int:
+    """Add ``(:Incentive)-[:OVERLAPS {kind, rule, reason, ...}]->(:Incentive)`` edges; return how many."""
+    from policykg.graph.rules_graph import incentive_uid
+
+    overlaps = detect_overlaps(graph, rules)
+    for o in overlaps:
+        graph.add_edge(incentive_uid(o.a.incentive), incentive_uid(o.b.incentive), key=overlap_edge_key(o),
+                       type="OVERLAPS", props=o.edge_props())
+    return len(overlaps)
+
+
+def overlaps_in_graph(graph) -> list[dict]:
+    """The OVERLAPS edges of a graph as rows (kind, rule, from, to, props)."""
+    rows = []
+    for u, v, d in graph.edges(data=True):
+        if d.get("type") == "OVERLAPS":
+            rows.append({"from": graph.nodes[u]["props"]["id"], "to": graph.nodes[v]["props"]["id"], **d["props"]})
+    return rows
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@dataclass
+class OverlapReport:
+    """The corpus-wide overlaps that apply on `as_of` (all of them with `include_expired`)."""
+
+    title: str
+    as_of: date
+    overlaps: list[Overlap]
+    left_out: int  # overlaps that do not apply on as_of (a side not in force), not listed
+    policy: int | None = None
+    kind: str | None = None
+    include_expired: bool = False
+
+    def counts(self) -> dict[str, int]:
+        return {k: sum(1 for o in self.overlaps if o.kind == k) for k in KINDS}
+
+    def to_records(self) -> list[dict]:
+        return [o.to_record(self.as_of) for o in self.overlaps]
+
+
+def overlap_report(source=None, as_of: date | None = None, policy: int | None = None, kind: str | None = None,
+                   include_expired: bool = False, graph=None) -> OverlapReport:
+    """The corpus-wide overlap report: `detect_overlaps` filtered by policy, kind and `as_of`."""
+    from policykg.graph.catalogue import check_policy
+    from policykg.graph.model import load_graph
+
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"--kind {kind!r}: not an overlap kind; use one of {', '.join(KINDS)}")
+    graph = graph if graph is not None else load_graph(source)
+    if policy is not None:
+        check_policy(graph, policy)
+    day = as_of or date.today()
+    found = [o for o in detect_overlaps(graph)
+             if (kind is None or o.kind == kind) and (policy is None or policy in (o.a.policy, o.b.policy))]
+    shown = [o for o in found if include_expired or o.applies_on(day)]
+    # Those that apply on the day first, each group still by stake.
+    shown.sort(key=lambda o: not o.applies_on(day))
+    shown = sorted(shown, key=lambda o: KINDS.index(o.kind))
+    title = graph.graph.get("title") or "the compilation"
+    return OverlapReport(title, day, shown, len(found) - len(shown), policy, kind, include_expired)
+
+
+# --------------------------------------------------------------------------- the best set (exact)
+
+
+@dataclass(frozen=True)
+class Solution:
+    chosen: frozenset[int]
+    paid: dict[int, float]
+    total: float
+    certain_total: float
+
+
+def payable(chosen: Iterable[int], amounts: Sequence[float], certain: Sequence[bool],
+            caps: Sequence[tuple[frozenset[int], float]]) -> tuple[dict[int, float], float, float]:
+    """What a set pays under nested caps: greedily, certain awards first, larger first.
+
+    With nested (laminar) caps the feasible payments form a polymatroid, so greedy filling
+    pays the most any allocation can, and filling certain awards first also pays the most
+    of them. Returns (paid per item, total, certain total).
+    """
+    room = [float(c) for _, c in caps]
+    paid: dict[int, float] = {}
+    for i in sorted(chosen, key=lambda i: (not certain[i], -amounts[i], i)):
+        limit = min([amounts[i]] + [room[k] for k, (members, _) in enumerate(caps) if i in members])
+        pay = max(0.0, limit)
+        for k, (members, _) in enumerate(caps):
+            if i in members:
+                room[k] -= pay
+        paid[i] = pay
+    total = sum(paid.values())
+    return paid, total, sum(p for i, p in paid.items() if certain[i])
+
+
+def check_laminar(caps: Sequence[tuple[frozenset[int], float]], names: Sequence[str]) -> None:
+    """Caps must nest or be disjoint (else the greedy payment is not exact)."""
+    for (x, (a, _)), (y, (b, _)) in combinations(enumerate(caps), 2):
+        if a & b and not (a <= b or b <= a):
+            raise DataError(f"the caps {names[x]} and {names[y]} share some awards but neither contains the other; "
+                            "caps must nest (narrow the jurisdiction rule's payer)")
+
+
+def _key(total: float, certain: float) -> tuple[float, float]:
+    return round(total, 6), round(certain, 6)
+
+
+def best_combination(amounts: Sequence[float], certain: Sequence[bool], exclusions: Sequence[Sequence[int]],
+                     caps: Sequence[tuple[frozenset[int], float]] = ()) -> Solution:
+    """The admissible set paying the most (then the most for certain), exactly.
+
+    `exclusions`: groups of which at most one is paid. `caps`: (members, amount) that the
+    members' payments may not exceed together (nested). Branch and bound over the items in
+    some exclusion, highest priority first; the rest are always taken. The bound is what
+    the chosen items plus every undecided one would pay, ignoring exclusions.
+    """
+    n = len(amounts)
+    groups_of: dict[int, list[frozenset[int]]] = defaultdict(list)
+    for g in exclusions:
+        members = frozenset(g)
+        if len(members) > 1:
+            for i in members:
+                groups_of[i].append(members)
+    conflicted = sorted(groups_of, key=lambda i: (not certain[i], -amounts[i], i))
+    free = frozenset(i for i in range(n) if i not in groups_of)
+    best: list[Any] = [None, None]  # key, chosen
+
+    def value(items: frozenset[int]) -> tuple[float, float]:
+        _, total, sure = payable(items, amounts, certain, caps)
+        return _key(total, sure)
+
+    def rec(idx: int, chosen: frozenset[int]) -> None:
+        rest = frozenset(conflicted[idx:])
+        if best[0] is not None and value(chosen | rest | free) <= best[0]:
+            return
+        if idx == len(conflicted):
+            k = value(chosen | free)
+            if best[0] is None or k > best[0]:
+                best[0], best[1] = k, chosen
+            return
+        i = conflicted[idx]
+        if all(not (g - {i}) & chosen for g in groups_of[i]):
+            rec(idx + 1, chosen | {i})
+        rec(idx + 1, chosen)
+
+    rec(0, frozenset())
+    chosen = best[1] | free
+    paid, total, sure = payable(chosen, amounts, certain, caps)
+    return Solution(frozenset(chosen), paid, total, sure)
+
+
+# --------------------------------------------------------------------------- one enterprise
+
+
+@dataclass(frozen=True)
+class Item:
+    """A candidate award: one incentive (per project for project awards) the engine found claimable."""
+
+    key: str  # "40.1" or "37.1 @ 牌照A"
+    incentive: str
+    project: str | None
+    name: str
+    seq: int
+    policy: int
+    status: str  # eligible | needs_selection
+    amount_wan: float | None  # None: the text states no amount
+    up_to: bool  # needs_selection or a ceiling (最高): the amount is at most this
+    payer: str
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A limit on a set of items: `exclusive` (at most one) or `cap` (total at most amount_wan)."""
+
+    effect: str
+    items: tuple[int, ...]
+    rule: str  # the text's Rule uid, or "jurisdiction:<id>"
+    reason: str
+    quote: str | None
+    amount_wan: float | None = None
+    from_text: bool = True
+
+
+@dataclass(frozen=True)
+class Collision:
+    """Two candidate awards that overlap; `binding` when a constraint (text or jurisdiction) applies."""
+
+    kind: str
+    a: str
+    b: str
+    reason: str
+    rule: str
+    binding: bool
+    constraint: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    item: Item
+    chosen: bool
+    paid_wan: float
+    reason: str | None  # why dropped or reduced
+    lost_to: tuple[str, ...] = ()
+
+    @property
+    def kept(self) -> bool:
+        """In the best set and paid something (or its amount is not stated)."""
+        return self.chosen and (self.paid_wan > _EPS or not self.item.amount_wan)
+
+    @property
+    def reduced(self) -> bool:
+        return self.kept and bool(self.item.amount_wan) and self.paid_wan < self.item.amount_wan - _EPS
+
+
+@dataclass
+class ProfilePlan:
+    """The collisions among one enterprise's claimable awards and the best admissible set."""
+
+    profile: str
+    as_of: date
+    items: list[Item]
+    collisions: list[Collision]
+    constraints: list[Constraint]
+    decisions: list[Decision]
+    total_wan: float
+    certain_wan: float
+    rules_applied: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def up_to_wan(self) -> float:
+        return round(self.total_wan - self.certain_wan, 4)
+
+    def to_dict(self) -> dict:
+        def item(d: Decision) -> dict:
+            i = d.item
+            return {"key": i.key, "incentive": i.incentive, "project": i.project, "name": i.name, "seq": i.seq,
+                    "policy": i.policy, "status": i.status, "amount_wan": i.amount_wan, "up_to": i.up_to,
+                    "amount_stated": i.amount_wan is not None, "chosen": d.chosen, "paid_wan": round(d.paid_wan, 4),
+                    "reason": d.reason, "lost_to": list(d.lost_to)}
+
+        return {
+            "profile": self.profile, "as_of": self.as_of.isoformat(),
+            "best": {"total_wan": round(self.total_wan, 4), "certain_wan": round(self.certain_wan, 4),
+                     "up_to_wan": self.up_to_wan, "chosen": [item(d) for d in self.decisions if d.kept]},
+            "dropped": [item(d) for d in self.decisions if not d.kept],
+            "reduced": [item(d) for d in self.decisions if d.reduced],
+            "collisions": [c.__dict__ for c in self.collisions],
+            "constraints": [{"effect": c.effect, "items": [self.items[i].key for i in c.items], "rule": c.rule,
+                             "reason": c.reason, "quote": c.quote, "amount_wan": c.amount_wan,
+                             "from_text": c.from_text} for c in self.constraints],
+            "jurisdiction_rules_applied": list(self.rules_applied),
+            "warnings": list(self.warnings),
+        }
+
+
+def _award_incentive(a, rules: Rules) -> str | None:
+    if a.incentive is not None:
+        return a.incentive
+    ids = [i.id for i in rules.incentives if i.provision == a.provision]
+    return ids[0] if len(ids) == 1 else None
+
+
+def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path | None = None,
+                     enable: Iterable[str] = (), engine=None, graph=None) -> ProfilePlan:
+    """Which of a profile's claimable awards collide, and the best admissible combination.
+
+    `profile` is a path, a parsed mapping or a `Profile`. Amounts come from the eligibility
+    engine; the jurisdiction rules of `rules_file` (default data/jurisdiction.yaml) that are
+    enabled there or named in `enable` add their constraints.
+    """
+    from policykg.engine.eligibility import Engine
+    from policykg.engine.profile import Profile
+    from policykg.graph.model import load_graph
+
+    graph = graph if graph is not None else load_graph()
+    engine = engine or Engine(graph=graph)
+    rules = engine.rules
+    jurisdiction = [r for r in load_jurisdiction(rules_file, enable) if r.enabled]
+    if isinstance(profile, Profile):
+        prof = profile
+    elif isinstance(profile, (str, Path)):
+        prof = engine.load_profile(profile)
+    else:
+        prof = engine.parse_profile(profile)
+    evaluation = engine.evaluate(prof, as_of)
+    day = evaluation.as_of
+    config = load_overlap_config(rules=rules)
+
+    items: list[Item] = []
+    for r in evaluation.results:
+        if r.status not in ("eligible", "needs_selection"):
+            continue
+        key = f"{r.incentive} @ {r.project}" if r.project else r.incentive
+        items.append(Item(key, r.incentive, r.project, r.name, r.seq, r.policy, r.status, r.amount_wan,
+                          r.status == "needs_selection" or r.amount_is_ceiling, r.payer))
+    by_inc: dict[str, list[int]] = defaultdict(list)
+    for n, it in enumerate(items):
+        by_inc[it.incentive].append(n)
+
+    # Prior awards used against the caps (the engine caps each item alone; together they share it).
+    prior: dict[str, list] = defaultdict(list)
+    for a in prof.awards:
+        iid = _award_incentive(a, rules)
+        if iid is not None and a.year <= day.year:
+            prior[iid].append(a)
+
+    constraints: list[Constraint] = []
+    seen_rules: set[str] = set()
+    for iid in sorted(by_inc, key=id_key):
+        inc = rules.by_id[iid]
+        for n, lim in enumerate(inc.limits, 1):
+            ruid = f"rule:{lim.group}" if lim.group else f"rule:{iid}:{n}"
+            if ruid in seen_rules:
+                continue
+            scope = [i.id for i in rules.incentives if lim.group and lim.group in (x.group for x in i.limits)] \
+                if lim.group else [iid]
+            members = tuple(sorted(j for s in scope for j in by_inc.get(s, [])))
+            if lim.kind in ("one_per_year", "alternative") and len(members) > 1:
+                seen_rules.add(ruid)
+                constraints.append(Constraint("exclusive", members, ruid,
+                                              _limit_reason(lim, [rules.by_id[s] for s in scope], rules), lim.quote))
+            elif lim.kind in ("annual_total_cap", "total_cap") and len(members) > 1 and (
+                    lim.group or lim.per == "enterprise"):
+                seen_rules.add(ruid)
+                annual = lim.kind == "annual_total_cap"
+                used = sum(a.amount_wan for s in scope for a in prior.get(s, []) if not annual or a.year == day.year)
+                room = max(0.0, lim.amount_wan - used)
+                reason = _limit_reason(lim, [rules.by_id[s] for s in scope], rules)
+                if used:
+                    reason += f" ({_num(used)}万元 already received, {_num(room)}万元 left)"
+                constraints.append(Constraint("cap", members, ruid, reason, lim.quote, room))
+
+    # Collisions: corpus overlaps between two candidates (projects: the same spend only).
+    corpus = [o for o in detect_overlaps(graph, rules, config) if o.kind in EXCLUSIVE_KINDS]
+    pairs: list[tuple[int, int, Overlap]] = []
+    for o in corpus:
+        for x in by_inc.get(o.a.incentive, []):
+            for y in by_inc.get(o.b.incentive, []):
+                ix, iy = items[x], items[y]
+                if x == y:
+                    continue
+                if o.kind == "same_cost_base" and ix.project and iy.project and ix.project != iy.project:
+                    continue  # two projects: two different spends
+                pairs.append((x, y, o))
+    rules_applied = []
+    for jr in jurisdiction:
+        rules_applied.append(jr.id)
+        if jr.effect == "exclusive":
+            for x, y, o in pairs:
+                if o.kind in jr.overlaps and jr.covers_payer(items[x].payer) and jr.covers_payer(items[y].payer):
+                    constraints.append(Constraint("exclusive", (x, y), f"jurisdiction:{jr.id}", jr.description,
+                                                  jr.source, from_text=False))
+        else:
+            members = tuple(i for i, it in enumerate(items) if jr.covers_payer(it.payer))
+            used = sum(a.amount_wan for iid, aws in prior.items() for a in aws
+                       if a.year == day.year and jr.covers_payer(rules.by_id[iid].payer))
+            room = max(0.0, jr.amount_wan - used)
+            reason = jr.description + (f" ({_num(used)}万元 already received this year)" if used else "")
+            if members:
+                constraints.append(Constraint("cap", members, f"jurisdiction:{jr.id}", reason, jr.source, room,
+                                              from_text=False))
+
+    collisions: list[Collision] = []
+    for c in constraints:
+        members = c.items
+        if c.effect == "cap":
+            # A cap makes awards collide only when what they state together exceeds it.
+            members = tuple(i for i in c.items if (items[i].amount_wan or 0) > _EPS)
+            if sum(max(0.0, items[i].amount_wan or 0.0) for i in members) <= c.amount_wan + _EPS:
+                continue
+        for x, y in combinations(members, 2):
+            kind = "explicit_rule" if c.from_text else next(
+                (o.kind for a, b, o in pairs if {a, b} == {x, y}), "jurisdiction")
+            collisions.append(Collision(kind, items[x].key, items[y].key, c.reason, c.rule, True, c.effect))
+    bound = {(frozenset((c.a, c.b)), c.kind) for c in collisions}
+    for x, y, o in pairs:
+        if (frozenset((items[x].key, items[y].key)), o.kind) in bound:
+            continue
+        note = {"same_qualification": "check with the agencies whether both are paid for one honour",
+                "same_cost_base": "a double-claim risk: declare each spend once",
+                "defers_to": "paid under the other policy, not on top of it"}[o.kind]
+        collisions.append(Collision(o.kind, items[x].key, items[y].key, f"{o.reason}; {note}", o.rule, False))
+
+    caps = [(frozenset(c.items), float(c.amount_wan)) for c in constraints if c.effect == "cap"]
+    cap_names = [c.rule for c in constraints if c.effect == "cap"]
+    check_laminar(caps, cap_names)
+    # A negative amount (e.g. 1% of a revenue *decrease*) is no award: count it as 0.
+    amounts = [max(0.0, it.amount_wan or 0.0) for it in items]
+    certain = [it.status == "eligible" for it in items]
+    exclusions = [c.items for c in constraints if c.effect == "exclusive"]
+    sol = best_combination(amounts, certain, exclusions, caps)
+
+    decisions = []
+    for n, it in enumerate(items):
+        if n not in sol.chosen:
+            lost = [(c, [j for j in c.items if j in sol.chosen and j != n])
+                    for c in constraints if c.effect == "exclusive" and n in c.items]
+            lost = [(c, js) for c, js in lost if js]
+            c, js = lost[0] if lost else (None, [])
+            decisions.append(Decision(it, False, 0.0, c.reason if c else "not in the best combination",
+                                      tuple(items[j].key for j in js)))
+            continue
+        paid = sol.paid.get(n, 0.0)
+        reason, lost_to = None, ()
+        if it.amount_wan is not None and paid < it.amount_wan - _EPS:
+            binding = [c for c in constraints if c.effect == "cap" and n in c.items]
+            c = min(binding, key=lambda c: c.amount_wan) if binding else None
+            if c is not None:
+                others = tuple(items[j].key for j in c.items if j != n and sol.paid.get(j, 0) > _EPS)
+                reason = (f"cap used up: {c.reason}" if paid <= _EPS else
+                          f"reduced from {_num(it.amount_wan)} to {_num(paid)}万元 by the cap: {c.reason}")
+                lost_to = others
+        decisions.append(Decision(it, True, paid, reason, lost_to))
+
+    warnings = list(evaluation.warnings)
+    negative = [it.key for it in items if it.amount_wan is not None and it.amount_wan < 0]
+    if negative:
+        warnings.append(f"a negative amount from the engine counted as 0: {', '.join(negative)}")
+    unstated = [it.key for it in items if it.amount_wan is None]
+    if unstated:
+        warnings.append(f"amount not stated in the text (counted as 0): {', '.join(unstated)}")
+    for o in detect_overlaps(graph, rules, config):
+        if o.kind == "validity" and o.applies_on(day) and o.a.incentive in by_inc:
+            warnings.append(o.reason)
+    return ProfilePlan(prof.name, day, items, collisions, constraints, decisions, sol.total, sol.certain_total,
+                       rules_applied, warnings)
+
+
+__all__ = [
+    "Collision", "Constraint", "CostBase", "Decision", "Item", "JurisdictionRule", "KINDS", "Overlap",
+    "OverlapConfig", "OverlapReport", "ProfilePlan", "Side", "Solution", "add_overlaps", "best_combination",
+    "check_laminar", "detect_overlaps", "load_jurisdiction", "load_overlap_config", "overlap_report",
+    "overlaps_in_graph", "payable", "plan_for_profile", "sort_overlaps", "stake",
+]
