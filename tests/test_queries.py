@@ -250,6 +250,10 @@ def test_every_public_query_runs(loaded):
     needs_rules = {"eligibility"}
     # The overlap queries read Incentive/OVERLAPS too: tests/test_overlaps.py runs them on the full graph.
     needs_rules |= {q.name for q in list_queries() if "overlap" in q.name or q.name.startswith("derive_")}
+    # `match_batch` too (tests/test_match.py runs it on the full graph).
+    needs_rules.add("match_batch")
+    examples["match_batch"] = {"profiles": [{"id": "E1", "industries": [], "metrics": {}, "qualifications": [],
+                                             "awards": []}], "as_of": DAY}
     examples.update({"overlaps_of_kind": {"kind": "same_qualification"}, "overlaps_of_incentive": {"id": "24.3"},
                      "derive_same_cost_base": {"cost_bases": []}})
     for q in list_queries():

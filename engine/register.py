@@ -1,0 +1,673 @@
+"""Enterprise registers (docs/register.md): one row per enterprise, read in chunks, checked.
+
+A register is a CSV (UTF-8, header line) or a parquet file. Columns:
+
+``id``, ``name``                 required; copied to the matches
+``industries``                   ``;``-separated Industry names (软件和信息服务业;人工智能产业)
+``<metric>[<unit>]``             a metric of data/metrics.yaml in a unit of its dimension
+                                 (``revenue[亿元]``, ``revenue_growth[%]``); yes/no metrics have no
+                                 unit (``is_sme``: true/false); counts may leave it out
+``qualifications``               ``name[@level][:YYYY-MM-DD]`` entries joined by ``;``
+``awards`` / ``awards[<unit>]``  prior awards ``incentive@year:amount[:level]`` joined by ``;``
+                                 (amount in 万元 unless the header names another money unit)
+``#anything``                    ignored (pass-through columns of your own)
+
+Every value is converted to its metric's canonical unit exactly as a profile's would be
+(``round(value × factor, 6)``), so the batch matcher and the single-profile engine
+compare the same numbers. A bad value is a `RegisterError` naming the file, the 1-based
+data row (and, for CSV, the line), the enterprise id and the column.
+
+Reading streams: CSV by blocks (pyarrow's streaming reader), parquet by row groups,
+so a register of any size is read in bounded memory. Nothing here knows a threshold.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from policykg.engine.profile import Vocabulary
+from policykg.errors import RegisterError
+
+ID, NAME, INDUSTRIES, QUALIFICATIONS, AWARDS = "id", "name", "industries", "qualifications", "awards"
+LIST_SEP = ";"
+IGNORED_PREFIX = "#"
+#: Level words a register may use (the profile's names, or the Chinese ones).
+LEVEL_WORDS = {
+    "national": "national", "国家级": "national", "provincial": "provincial", "省级": "provincial",
+    "municipal": "municipal", "市级": "municipal",
+}
+#: Level codes of qualification entries (0: none).
+LEVEL_CODES = (None, "national", "provincial", "municipal")
+FLAG_WORDS = {"true": True, "1": True, "yes": True, "y": True, "是": True,
+              "false": False, "0": False, "no": False, "n": False, "否": False}
+#: Rows per chunk for parquet; CSV blocks of about CSV_BLOCK_BYTES.
+CHUNK_ROWS = 131_072
+CSV_BLOCK_BYTES = 16 << 20
+
+_HEADER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[\s*([^\]]*?)\s*\])?\s*$")
+_QUAL = r"^\s*(?P<name>[^@:;]*?)\s*(?:@\s*(?P<level>[^:;]*?))?\s*(?::\s*(?P<date>[^;]*?))?\s*$"
+_AWARD = (r"^\s*(?P<incentive>[^@:;]*?)\s*@\s*(?P<year>[^:;]*?)\s*:\s*(?P<amount>[^:;]*?)"
+          r"\s*(?::\s*(?P<level>[^;]*?))?\s*$")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One register column, as its header declares it."""
+
+    header: str
+    kind: str  # id | name | industries | qualifications | awards | metric | ignored
+    metric: str | None = None
+    dimension: str | None = None
+    unit: str | None = None  # as written in the header (canonical when left out)
+    factor: float = 1.0  # canonical per written unit
+
+
+@dataclass(frozen=True)
+class RegisterLayout:
+    """The columns of one register, checked against the rules' vocabulary."""
+
+    source: str
+    columns: tuple[Column, ...]
+    csv: bool
+
+    def column(self, kind: str) -> Column | None:
+        return next((c for c in self.columns if c.kind == kind), None)
+
+    @property
+    def metrics(self) -> dict[str, Column]:
+        return {c.metric: c for c in self.columns if c.kind == "metric"}
+
+
+def _close(word: str, names) -> str:
+    hits = difflib.get_close_matches(word, list(names), n=1)
+    return f" (did you mean {hits[0]!r}?)" if hits else ""
+
+
+def _units_text(units) -> str:
+    names = list(units)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def parse_layout(headers: list[str], vocabulary: Vocabulary, source: str, is_csv: bool) -> RegisterLayout:
+    """Check a register's header: known columns, units of each metric's dimension, no duplicates."""
+    where = f"{source}: column"
+    seen: dict[str, str] = {}
+    cols: list[Column] = []
+    fixed = {ID, NAME, INDUSTRIES, QUALIFICATIONS}
+    for raw in headers:
+        header = str(raw)
+        if header.startswith(IGNORED_PREFIX):
+            cols.append(Column(header, "ignored"))
+            continue
+        m = _HEADER.match(header)
+        if not m:
+            raise RegisterError(f"{where} {header!r}: not a column name; write <metric>[<unit>] such as "
+                                f"revenue[亿元], or start it with '#' to have it ignored (docs/register.md)")
+        key, unit = m.group(1), m.group(2)
+        if key in seen:
+            raise RegisterError(f"{where} {header!r}: {key} is already given by column {seen[key]!r}; keep one")
+        seen[key] = header
+        if key in fixed:
+            if unit is not None:
+                raise RegisterError(f"{where} {header!r}: {key} takes no unit; write the header as {key}")
+            cols.append(Column(header, key))
+            continue
+        if key == AWARDS:
+            money = vocabulary.units["money"]
+            unit = unit if unit is not None else vocabulary.canonical_unit("money")
+            if unit not in money:
+                raise RegisterError(f"{where} {header!r}: {unit!r} is not a money unit; use {_units_text(money)} "
+                                    "(the unit of the award amounts)")
+            cols.append(Column(header, AWARDS, None, "money", unit, money[unit]))
+            continue
+        if key not in vocabulary.metrics:
+            known = sorted([*vocabulary.metrics, ID, NAME, INDUSTRIES, QUALIFICATIONS, AWARDS])
+            raise RegisterError(f"{where} {header!r}: unknown column{_close(key, known)}; the metrics are listed "
+                                f"in data/metrics.yaml; start a column with '#' to have it ignored")
+        dim = vocabulary.metrics[key]
+        units = vocabulary.units[dim]
+        if dim == "flag":
+            if unit is not None:
+                raise RegisterError(f"{where} {header!r}: {key} is yes/no and takes no unit; write the header as "
+                                    f"{key} and the cells as true/false")
+            cols.append(Column(header, "metric", key, dim, None, 1.0))
+            continue
+        if unit is None:
+            if dim != "count":
+                first = next(iter(units))
+                raise RegisterError(f"{where} {header!r}: say the unit in the header, e.g. {key}[{first}] "
+                                    f"({dim}: {_units_text(units)})")
+            unit = vocabulary.canonical_unit(dim)
+        if unit not in units:
+            raise RegisterError(f"{where} {header!r}: {unit!r} is not a {dim} unit; use {_units_text(units)}")
+        cols.append(Column(header, "metric", key, dim, unit, float(units[unit])))
+    for required in (ID, NAME):
+        if required not in seen:
+            raise RegisterError(f"{source}: missing column {required!r}; a register needs {ID} and {NAME} "
+                                f"(columns found: {', '.join(map(str, headers)) or 'none'})")
+    return RegisterLayout(source, tuple(cols), is_csv)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class RegisterReader:
+    """Streams a register in pyarrow RecordBatches (all CSV cells as text), with its layout."""
+
+    def __init__(self, path: str | Path, vocabulary: Vocabulary, chunk_rows: int = CHUNK_ROWS,
+                 encoding: str = "utf-8", csv_block_bytes: int = CSV_BLOCK_BYTES):
+        p = Path(path)
+        self.path, self.source = p, p.name
+        self.chunk_rows, self.encoding, self.block = chunk_rows, encoding, csv_block_bytes
+        if not p.is_file():
+            raise RegisterError(f"{path}: no such file")
+        suffix = p.suffix.lower()
+        if suffix == ".csv":
+            self.format = "csv"
+        elif suffix in (".parquet", ".pq"):
+            self.format = "parquet"
+        else:
+            raise RegisterError(f"{path}: {suffix or 'no extension'} is not a register format; give a .csv or "
+                                ".parquet file (docs/register.md)")
+        self.size = p.stat().st_size
+        self.total_rows: int | None = None
+        headers = self._csv_header() if self.format == "csv" else self._parquet_header()
+        self.layout = parse_layout(headers, vocabulary, self.source, self.format == "csv")
+
+    def _csv_header(self) -> list[str]:
+        enc = "utf-8-sig" if self.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else self.encoding
+        try:
+            with open(self.path, encoding=enc, newline="") as fh:
+                row = next(csv.reader(fh), None)
+        except UnicodeDecodeError:
+            raise RegisterError(f"{self.source}: not {self.encoding} text; save it as UTF-8 "
+                                "(or give its encoding, e.g. --encoding gbk)") from None
+        except LookupError:
+            raise RegisterError(f"{self.source}: unknown encoding {self.encoding!r}") from None
+        if not row:
+            raise RegisterError(f"{self.source}: empty file; the first line must be the header (id,name,...)")
+        return [h.strip() for h in row]
+
+    def _parquet_header(self) -> list[str]:
+        import pyarrow.parquet as pq
+
+        try:
+            self._pf = pq.ParquetFile(self.path)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise RegisterError(f"{self.source}: not a readable parquet file ({_first_line(exc)})") from None
+        self.total_rows = self._pf.metadata.num_rows
+        return list(self._pf.schema_arrow.names)
+
+    def batches(self) -> Iterator[tuple[pa.RecordBatch, float | None]]:
+        """(batch, fraction of the file read so far or None)."""
+        if self.format == "parquet":
+            yield from self._parquet_batches()
+        else:
+            yield from self._csv_batches()
+
+    def _parquet_batches(self):
+        done = 0
+        try:
+            for batch in self._pf.iter_batches(batch_size=self.chunk_rows):
+                done += batch.num_rows
+                yield batch, done / self.total_rows if self.total_rows else None
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise RegisterError(f"{self.source}: cannot read it as parquet after row {done} "
+                                f"({_first_line(exc)})") from None
+
+    def _csv_batches(self):
+        import pyarrow.csv as pacsv
+
+        bad: list = []
+
+        def invalid(row):
+            bad.append(row)
+            return "error"
+
+        headers = [c.header for c in self.layout.columns]
+        fh = open(self.path, "rb")
+        try:
+            try:
+                reader = pacsv.open_csv(
+                    fh,
+                    read_options=pacsv.ReadOptions(block_size=self.block, encoding=self.encoding),
+                    parse_options=pacsv.ParseOptions(invalid_row_handler=invalid),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types={h: pa.string() for h in headers}, null_values=[""], strings_can_be_null=True,
+                        quoted_strings_can_be_null=True),
+                )
+                for batch in reader:
+                    yield batch, min(1.0, fh.tell() / self.size) if self.size else None
+            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                if bad:
+                    row = bad[0]
+                    number = row.number or _find_line(self.path, row.text, self.encoding)
+                    line = f"line {number}" if number else "a line"
+                    raise RegisterError(
+                        f"{self.source}: {line}: expected {row.expected_columns} cells (as in the header), got "
+                        f"{row.actual_columns}: {row.text[:80]!r}; quote cells that contain commas") from None
+                msg = _first_line(exc)
+                if "UTF8" in msg or isinstance(exc, UnicodeDecodeError):
+                    raise RegisterError(f"{self.source}: not {self.encoding} text; save it as UTF-8 "
+                                        "(or give its encoding, e.g. --encoding gbk)") from None
+                raise RegisterError(f"{self.source}: cannot read it as CSV ({msg})") from None
+        finally:
+            fh.close()
+
+
+def _find_line(path: Path, text: str, encoding: str) -> int | None:
+    """The 1-based line holding `text` (pyarrow does not always know it; an error path only)."""
+    try:
+        with open(path, encoding=encoding, errors="replace", newline="") as fh:
+            for number, line in enumerate(fh, 1):
+                if line.rstrip("\r\n") == text:
+                    return number
+    except (OSError, LookupError):
+        pass
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+# --------------------------------------------------------------------------- one chunk, parsed
+
+
+class Chunk:
+    """One batch of register rows, as arrays in canonical units (NaN = not given).
+
+    ``offset`` is the number of data rows before it, so row ``i`` here is data row
+    ``offset + i + 1`` in messages.
+    """
+
+    def __init__(self, batch: pa.RecordBatch, layout: RegisterLayout, vocabulary: Vocabulary,
+                 incentive_ids: list[str], offset: int):
+        self.layout, self.vocabulary, self.offset = layout, vocabulary, offset
+        self.n = batch.num_rows
+        self.incentive_ids = incentive_ids
+        cols = {c.header: batch.column(i) for i, c in enumerate(layout.columns)}
+        self._cols = cols
+        self.ids = self._text(layout.column(ID), required=True)
+        self.names = self._text(layout.column(NAME), required=True)
+        self.metrics: dict[str, np.ndarray] = {}
+        for key, col in layout.metrics.items():
+            self.metrics[key] = self._metric(col, cols[col.header])
+        self._held: dict = {}
+        self.qual_index: dict[str, int] = {}
+        self._industries = self._industry_entries(layout.column(INDUSTRIES))
+        self._quals = self._qualification_entries(layout.column(QUALIFICATIONS))
+        self.award_levels: list[str] = []
+        self._awards = self._award_entries(layout.column(AWARDS))
+
+    # -- messages
+
+    def where(self, i: int, header: str | None) -> str:
+        row = self.offset + i + 1
+        line = f" (line {row + 1})" if self.layout.csv else ""
+        ident = ""
+        if getattr(self, "ids", None) is not None:
+            v = self.ids[i].as_py()
+            ident = f", id {v}" if v else ""
+        col = f", column {header!r}" if header else ""
+        return f"{self.layout.source}: row {row}{line}{ident}{col}"
+
+    # -- plain columns
+
+    def _text(self, col: Column, required: bool) -> pa.Array:
+        arr = self._cols[col.header]
+        if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+            try:
+                arr = pc.cast(arr, pa.string())
+            except pa.ArrowInvalid:
+                raise RegisterError(f"{self.layout.source}: column {col.header!r}: expected text, "
+                                    f"got {arr.type}") from None
+        arr = pc.utf8_trim_whitespace(arr)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        if required:
+            empty = pc.fill_null(pc.equal(arr, ""), True)
+            if pc.any(empty).as_py():
+                i = int(np.flatnonzero(empty.to_numpy(zero_copy_only=False))[0])
+                raise RegisterError(f"{self.where(i, col.header)}: empty; every enterprise needs its {col.header}")
+        return arr
+
+    def _strings(self, col: Column) -> pa.Array:
+        arr = self._cols[col.header]
+        if pa.types.is_null(arr.type):
+            return pa.nulls(len(arr), pa.string())
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            arr = pc.cast(arr, pa.string())
+        arr = pc.utf8_trim_whitespace(arr)
+        return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+
+    def _metric(self, col: Column, arr: pa.Array) -> np.ndarray:
+        if col.dimension == "flag":
+            return self._flag(col, arr)
+        if pa.types.is_boolean(arr.type):
+            raise RegisterError(f"{self.layout.source}: column {col.header!r}: true/false values, but "
+                                f"{col.metric} is a number ({col.dimension})")
+        if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type) or pa.types.is_decimal(arr.type) \
+                or pa.types.is_null(arr.type):
+            numbers = pc.cast(arr, pa.float64())
+        else:
+            text = self._strings(col)
+            try:
+                numbers = pc.cast(text, pa.float64())
+            except pa.ArrowInvalid:
+                for i, x in enumerate(text.to_pylist()):
+                    if x is None:
+                        continue
+                    try:
+                        float(x)
+                    except ValueError:
+                        break
+                    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(nan|inf|infinity)", x, re.I):
+                        break
+                else:
+                    raise RegisterError(f"{self.layout.source}: column {col.header!r}: not all numbers") from None
+                hint = ""
+                if re.search(r"[万亿元%]", x):
+                    hint = f"; the unit goes in the header ({col.header}), the cells hold plain numbers"
+                raise RegisterError(f"{self.where(i, col.header)}: {x!r} is not a number{hint}") from None
+        values = numbers.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+        null = np.asarray(numbers.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        nonfinite = ~np.isfinite(values) & ~null
+        if nonfinite.any():
+            i = int(np.flatnonzero(nonfinite)[0])
+            raise RegisterError(f"{self.where(i, col.header)}: {values[i]:g} is not a finite number")
+        if col.dimension != "percent":
+            negative = values < 0  # NaN compares False
+            if negative.any():
+                i = int(np.flatnonzero(negative)[0])
+                raise RegisterError(f"{self.where(i, col.header)}: {values[i]:g} is negative; {col.dimension} "
+                                    "cannot be below zero")
+        values = np.where(null, np.nan, values)
+        return np.round(values * col.factor, 6) if col.factor != 1.0 else np.round(values, 6)
+
+    def _flag(self, col: Column, arr: pa.Array) -> np.ndarray:
+        if pa.types.is_boolean(arr.type):
+            out = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+            return np.where(arr.is_null().to_numpy(zero_copy_only=False), np.nan, out)
+        text = pc.utf8_lower(self._strings(col))
+        true = pc.is_in(text, value_set=pa.array([k for k, v in FLAG_WORDS.items() if v]))
+        false = pc.is_in(text, value_set=pa.array([k for k, v in FLAG_WORDS.items() if not v]))
+        null = text.is_null().to_numpy(zero_copy_only=False)
+        t = true.to_numpy(zero_copy_only=False)
+        f = false.to_numpy(zero_copy_only=False)
+        bad = ~null & ~t & ~f
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise RegisterError(f"{self.where(i, col.header)}: {text[i].as_py()!r} is not yes/no; write true or "
+                                "false (or 1/0, 是/否)")
+        return np.where(t, 1.0, np.where(f, 0.0, np.nan))
+
+    # -- list columns
+
+    def _entries(self, col: Column) -> tuple[pa.Array, np.ndarray]:
+        """The ;-separated entries of a list column (non-empty, trimmed) and the row of each."""
+        text = self._strings(col)
+        lists = pc.split_pattern(text, LIST_SEP)
+        flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+        parent = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+        keep = pc.not_equal(flat, "")
+        flat = pc.filter(flat, keep)
+        parent = parent[keep.to_numpy(zero_copy_only=False)]
+        return flat, parent.astype(np.int64)
+
+    def _industry_entries(self, col: Column | None):
+        if col is None:
+            return None
+        flat, parent = self._entries(col)
+        enc = pc.dictionary_encode(flat)
+        names = enc.dictionary.to_pylist()
+        codes = enc.indices.to_numpy(zero_copy_only=False)
+        return names, codes, parent
+
+    def _qualification_entries(self, col: Column | None):
+        """(name code, level code, day, row) per entry; codes index QUAL_NAMES / LEVEL_CODES."""
+        if col is None:
+            return None
+        flat, parent = self._entries(col)
+        parts = pc.extract_regex(flat, _QUAL)
+        vocab = self.vocabulary.qualifications
+        names_all = sorted({v[0] for v in vocab.values()})
+        self.qual_index = {name: k for k, name in enumerate(names_all)}
+        enc = pc.dictionary_encode(parts.field("name"))
+        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        mapped, levels_of = [], []
+        for k, name in enumerate(enc.dictionary.to_pylist()):
+            if name not in vocab:
+                i = int(parent[np.flatnonzero(codes == k)[0]])
+                what = f"unknown qualification {name!r}{_close(name, vocab)}" if name else "an entry with no name"
+                raise RegisterError(f"{self.where(i, col.header)}: {what}; the names are listed in "
+                                    "data/qualifications.yaml; write name@level:YYYY-MM-DD joined by ';'")
+            canonical, *lv = vocab[name]
+            mapped.append(self.qual_index[canonical])
+            levels_of.append(tuple(lv))
+        name_codes = np.array(mapped, dtype=np.int64)[codes] if mapped else codes
+        lenc = pc.dictionary_encode(pc.fill_null(parts.field("level"), ""))
+        lcodes = lenc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        word_codes = []
+        for k, w in enumerate(lenc.dictionary.to_pylist()):
+            if w and w not in LEVEL_WORDS:
+                i = int(parent[np.flatnonzero(lcodes == k)[0]])
+                raise RegisterError(f"{self.where(i, col.header)}: {w!r} is not a level; use national, provincial "
+                                    "or municipal (or 国家级, 省级, 市级)")
+            word_codes.append(LEVEL_CODES.index(LEVEL_WORDS[w]) if w else 0)
+        level_codes = np.array(word_codes, dtype=np.int64)[lcodes] if word_codes else lcodes
+        # Check each (qualification, level) pair once: a level it has, or none when it has one (or none).
+        pairs = np.unique(codes * len(LEVEL_CODES) + level_codes) if len(codes) else []
+        fixed_level = {}
+        for pair in pairs:
+            k, lc = divmod(int(pair), len(LEVEL_CODES))
+            allowed, canonical = levels_of[k], names_all[mapped[k]]
+            j = int(np.flatnonzero((codes == k) & (level_codes == lc))[0])
+            if lc == 0:
+                if len(allowed) > 1:
+                    raise RegisterError(f"{self.where(int(parent[j]), col.header)}: say which level of {canonical} "
+                                        f"({'/'.join(allowed)}), e.g. {canonical}@{allowed[0]}")
+                if allowed:
+                    fixed_level[k] = LEVEL_CODES.index(allowed[0])
+            elif LEVEL_CODES[lc] not in allowed:
+                raise RegisterError(f"{self.where(int(parent[j]), col.header)}: {LEVEL_CODES[lc]!r} is not a level "
+                                    f"of {canonical}; allowed: {', '.join(allowed) or 'none (leave it out)'}")
+        for k, lc in fixed_level.items():
+            level_codes = np.where((codes == k) & (level_codes == 0), lc, level_codes)
+        days = self._dates(parts.field("date"), parent, col)
+        return name_codes, level_codes, days, parent
+
+    def _dates(self, dates: pa.Array, parent: np.ndarray, col: Column) -> np.ndarray:
+        """Dates as days since 1970 (int64; a very small number where none is given)."""
+        given = pc.fill_null(pc.not_equal(dates, ""), False)
+        text = pc.if_else(given, dates, pa.scalar(None, pa.string()))
+        parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+        back = pc.strftime(parsed, format="%Y-%m-%d")
+        ok = pc.fill_null(pc.equal(back, text), False)  # 2025-02-30 parses as 03-02: not the same text
+        bad = given.to_numpy(zero_copy_only=False) & ~ok.to_numpy(zero_copy_only=False)
+        if bad.any():
+            j = int(np.flatnonzero(bad)[0])
+            raise RegisterError(f"{self.where(int(parent[j]), col.header)}: {text[j].as_py()!r} is not a valid "
+                                "date; use YYYY-MM-DD, e.g. 2024-12-20")
+        days = pc.cast(pc.cast(parsed, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False)
+        return np.where(given.to_numpy(zero_copy_only=False), np.nan_to_num(days, nan=0), -(1 << 40)).astype(np.int64)
+
+    def _award_entries(self, col: Column | None):
+        if col is None:
+            return None
+        flat, parent = self._entries(col)
+        parts = pc.extract_regex(flat, _AWARD) if len(flat) else None
+        if parts is not None and parts.null_count:
+            j = int(np.flatnonzero(parts.is_null().to_numpy(zero_copy_only=False))[0])
+            raise RegisterError(f"{self.where(int(parent[j]), col.header)}: {flat[j].as_py()!r} is not an award; "
+                                "write incentive@year:amount (e.g. 1.1@2023:50) joined by ';'")
+        if parts is None:
+            empty = np.array([], dtype=np.int64)
+            return empty, empty, np.array([], dtype=np.float64), empty, empty
+        index = {iid: k for k, iid in enumerate(self.incentive_ids)}
+        enc = pc.dictionary_encode(parts.field("incentive"))
+        ecodes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        mapped = []
+        for k, iid in enumerate(enc.dictionary.to_pylist()):
+            if iid not in index:
+                j = int(np.flatnonzero(ecodes == k)[0])
+                raise RegisterError(f"{self.where(int(parent[j]), col.header)}: no incentive {iid!r} in "
+                                    f"data/incentives.yaml{_close(iid, index)}")
+            mapped.append(index[iid])
+        inc = np.array(mapped, dtype=np.int64)[ecodes]
+        years_text = parts.field("year")
+        try:
+            years = pc.cast(years_text, pa.int64()).to_numpy(zero_copy_only=False)
+        except pa.ArrowInvalid:
+            years = None
+        if years is None or ((years < 1990) | (years > 2100)).any():
+            for j, y in enumerate(years_text.to_pylist()):
+                if not re.fullmatch(r"\d{4}", y or "") or not 1990 <= int(y) <= 2100:
+                    raise RegisterError(f"{self.where(int(parent[j]), col.header)}: year {y!r} of "
+                                        f"{flat[j].as_py()!r} is not a year like 2024") from None
+        amounts_text = parts.field("amount")
+        try:
+            amounts = pc.cast(amounts_text, pa.float64()).to_numpy(zero_copy_only=False)
+        except pa.ArrowInvalid:
+            amounts = None
+        if amounts is None or not np.isfinite(amounts).all() or (amounts < 0).any():
+            for j, a in enumerate(amounts_text.to_pylist()):
+                try:
+                    x = float(a)
+                    good = np.isfinite(x) and x >= 0 and re.fullmatch(r"[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", a)
+                except ValueError:
+                    good = False
+                if not good:
+                    hint = f" (in {col.unit}; the unit goes in the header)" if re.search(r"[万亿元]", a) else ""
+                    raise RegisterError(f"{self.where(int(parent[j]), col.header)}: amount {a!r} of "
+                                        f"{flat[j].as_py()!r} is not a number ≥ 0{hint}")
+        amounts = np.round(amounts * col.factor, 6)
+        lenc = pc.dictionary_encode(pc.fill_null(parts.field("level"), ""))
+        self.award_levels = lenc.dictionary.to_pylist()  # level text by code ("" = none)
+        levels = lenc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        return inc, years.astype(np.int64), amounts, levels, parent
+
+    # -- what the matcher asks
+
+    def industries_any(self, wanted: tuple[str, ...]) -> np.ndarray:
+        """Rows listing at least one of `wanted` (none listed: False)."""
+        if self._industries is None:
+            return np.zeros(self.n, dtype=bool)
+        names, codes, parent = self._industries
+        hit_codes = [k for k, name in enumerate(names) if name in wanted]
+        mask = np.isin(codes, hit_codes)
+        return np.bincount(parent[mask], minlength=self.n) > 0
+
+    def industry_names(self) -> list[str]:
+        return [] if self._industries is None else list(self._industries[0])
+
+    def industry_rows(self, name: str) -> tuple[int, int]:
+        """(rows listing `name`, first such row index)."""
+        names, codes, parent = self._industries
+        k = names.index(name)
+        rows = np.unique(parent[codes == k])
+        return len(rows), int(rows[0])
+
+    def held(self, name: str, level: str | None, day: int) -> np.ndarray:
+        """Rows holding qualification `name` (at `level`, any when None), dated on or before `day`."""
+        if self._quals is None or name not in self.qual_index:
+            return np.zeros(self.n, dtype=bool)
+        key = (name, level, day)
+        if key not in self._held:
+            codes, levels, days, parent = self._quals
+            mask = (codes == self.qual_index[name]) & (days <= day)
+            if level is not None:
+                mask &= levels == LEVEL_CODES.index(level)
+            self._held[key] = np.bincount(parent[mask], minlength=self.n) > 0
+        return self._held[key]
+
+    def awards(self, year: int):
+        """Prior awards counted on as-of's year: (row, incentive index, year, amount 万元, level)."""
+        if self._awards is None:
+            e = np.array([], dtype=np.int64)
+            return e, e, e, np.array([], dtype=np.float64), e
+        inc, years, amounts, levels, parent = self._awards
+        keep = years <= year
+        return parent[keep], inc[keep], years[keep], amounts[keep], levels[keep]
+
+
+# --------------------------------------------------------------------------- rows as profiles
+
+
+def profile_documents(path: str | Path, vocabulary: Vocabulary, encoding: str = "utf-8",
+                      limit: int | None = None) -> Iterator[tuple[str, dict]]:
+    """(id, profile document) per register row (docs/profile.md), for `Engine.parse_profile`.
+
+    The slow path: for one enterprise's full explanation (``policykg eligible``), the
+    differential test and the benchmark's per-profile baseline. Values keep the units of
+    the header, so the profile parser converts them exactly as the register reader does.
+    """
+    reader = RegisterReader(path, vocabulary, encoding=encoding)
+    layout = reader.layout
+    count = 0
+    for batch, _ in reader.batches():
+        for row in batch.to_pylist():
+            yield str(row[layout.column(ID).header]).strip(), row_document(row, layout)
+            count += 1
+            if limit is not None and count >= limit:
+                return
+
+
+def _split(cell) -> list[str]:
+    if cell is None:
+        return []
+    return [x.strip() for x in str(cell).split(LIST_SEP) if x.strip()]
+
+
+def row_document(row: dict, layout: RegisterLayout) -> dict:
+    """One register row (header -> cell) as a profile document."""
+    doc: dict = {"name": str(row[layout.column(NAME).header]).strip()}
+    metrics: dict = {}
+    for col in layout.columns:
+        cell = row.get(col.header)
+        if isinstance(cell, str):
+            cell = cell.strip() or None
+        if col.kind == INDUSTRIES:
+            doc["industries"] = _split(cell)
+        elif col.kind == QUALIFICATIONS:
+            quals = []
+            for entry in _split(cell):
+                m = re.match(_QUAL, entry)
+                q = {"name": m.group("name")}
+                if m.group("level"):
+                    q["level"] = LEVEL_WORDS.get(m.group("level"), m.group("level"))
+                if m.group("date"):
+                    q["date"] = m.group("date")
+                quals.append(q)
+            doc["qualifications"] = quals
+        elif col.kind == AWARDS:
+            awards = []
+            for entry in _split(cell):
+                m = re.match(_AWARD, entry)
+                a = {"incentive": m.group("incentive"), "year": int(m.group("year")),
+                     "amount": {"value": float(m.group("amount")), "unit": col.unit}}
+                if m.group("level"):
+                    a["level"] = m.group("level")
+                awards.append(a)
+            doc["awards"] = awards
+        elif col.kind == "metric" and cell is not None:
+            if col.dimension == "flag":
+                metrics[col.metric] = cell if isinstance(cell, bool) else FLAG_WORDS[str(cell).lower()]
+            else:
+                metrics[col.metric] = {"value": float(cell), "unit": col.unit}
+    doc["metrics"] = metrics
+    return doc
+
+
+__all__ = ["CHUNK_ROWS", "Chunk", "Column", "RegisterLayout", "RegisterReader", "parse_layout",
+           "profile_documents", "row_document"]

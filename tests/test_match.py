@@ -1,0 +1,250 @@
+"""Batch matching (engine/match.py): the same answers as the single-profile engine, bad registers refused.
+
+The differential test generates a few thousand enterprises with the seeded generator of
+bench/register_gen.py (a share of them exactly on the rules' thresholds), matches them in one
+vectorised pass, and evaluates each row as a profile with `Engine.evaluate`: same
+(enterprise, incentive) pairs with status eligible/needs_selection, same amounts.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from policykg.engine.match import Matcher, match_register, match_table
+from policykg.engine.register import profile_documents
+from policykg.errors import RegisterError
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "docs" / "examples" / "register.csv"
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("register_gen", ROOT / "bench" / "register_gen.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return Matcher()
+
+
+@pytest.fixture(scope="module")
+def register(tmp_path_factory):
+    """3,000 seeded enterprises (12% of values on thresholds), as CSV and parquet."""
+    gen = _generator()
+    table = gen.generate_register(3000, seed=11, as_of=date(2025, 6, 30), edges=0.12)
+    folder = tmp_path_factory.mktemp("register")
+    return gen.write_register(table, folder / "r.csv"), gen.write_register(table, folder / "r.parquet")
+
+
+def _rows(table: pa.Table) -> dict:
+    return {(r["enterprise_id"], r["incentive"]): (r["status"], r["amount_wan"], r["amount_is_ceiling"])
+            for r in table.to_pylist()}
+
+
+def _read(path: Path) -> pa.Table:
+    if path.suffix == ".csv":
+        return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+            column_types={"enterprise_id": pa.string(), "incentive": pa.string()}))
+    return pq.read_table(path)
+
+
+def _engine_rows(matcher: Matcher, path: Path, day: date) -> dict:
+    targets = {t.c.id for t in matcher.targets}
+    out = {}
+    for eid, doc in profile_documents(path, matcher.engine.vocabulary):
+        profile = matcher.engine.parse_profile(doc, eid)
+        for r in matcher.engine.evaluate(profile, day).results:
+            if r.incentive in targets and r.status in ("eligible", "needs_selection"):
+                out[(eid, r.incentive)] = (r.status, r.amount_wan, r.amount_is_ceiling)
+    return out
+
+
+# --- the differential test ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", [date(2025, 6, 30), date(2024, 3, 1), date(2026, 6, 30)], ids=str)
+def test_vectorised_match_equals_the_engine_row_by_row(matcher, register, tmp_path, day):
+    csv_path, parquet_path = register
+    out = tmp_path / "m.parquet"
+    summary = match_register(csv_path, out, day, matcher=matcher)
+    got = _rows(_read(out))
+    expected = _engine_rows(matcher, csv_path, day)
+    diff = sorted((k, expected.get(k), got.get(k)) for k in set(expected) | set(got) if expected.get(k) != got.get(k))
+    assert not diff, f"{len(diff)} differences, first: {diff[:5]}"
+    assert summary.rows == len(got) and summary.enterprises == 3000
+    statuses = {v[0] for v in got.values()}
+    if day == date(2025, 6, 30):
+        assert statuses == {"eligible", "needs_selection"}
+        # the earlier awards and the text's limits are exercised: 进档差额 pays less than a tier's amount
+        tier_amounts = {50.0, 100.0, 200.0, 500.0, 1000.0, 1500.0, 3000.0}
+        assert any(k[1] == "1.1" and v[1] not in tier_amounts for k, v in got.items())
+        assert len(got) > 20_000
+
+
+def test_csv_and_parquet_registers_give_the_same_matches(matcher, register, tmp_path):
+    csv_path, parquet_path = register
+    day = date(2025, 6, 30)
+    match_register(csv_path, tmp_path / "a.csv", day, matcher=matcher)
+    match_register(parquet_path, tmp_path / "b.parquet", day, matcher=matcher)
+    assert _rows(_read(tmp_path / "a.csv")) == _rows(_read(tmp_path / "b.parquet"))
+
+
+def test_small_blocks_stream_and_give_the_same_answer(matcher, register, tmp_path):
+    csv_path, parquet_path = register
+    day = date(2025, 6, 30)
+    seen = []
+    one = match_register(csv_path, tmp_path / "one.parquet", day, matcher=matcher)
+    many = match_register(csv_path, tmp_path / "many.parquet", day, matcher=matcher, csv_block_bytes=64 << 10,
+                          progress=lambda rows, fraction: seen.append((rows, fraction)))
+    assert len(seen) > 3 and seen[-1][0] == 3000 and seen[-1][1] == pytest.approx(1.0)
+    assert _rows(_read(tmp_path / "one.parquet")) == _rows(_read(tmp_path / "many.parquet"))
+    assert one.to_dict()["by_policy"] == many.to_dict()["by_policy"]
+    chunks = match_register(parquet_path, None, day, matcher=matcher, chunk_rows=1000, sink=lambda t: None)
+    assert chunks.rows == one.rows
+
+
+def test_the_example_register_matches_the_engine(matcher, tmp_path):
+    day = date(2025, 6, 30)
+    got = _rows(match_table(pacsv.read_csv(EXAMPLE, convert_options=pacsv.ConvertOptions(
+        column_types={"id": pa.string()})), day, matcher))
+    assert got == _engine_rows(matcher, EXAMPLE, day)
+    assert got[("91330100A", "1.1")] == ("eligible", 50.0, False)  # 12亿元: 100, minus 50 received in 2023
+    assert got[("91330100D", "40.1")][1] == 40.0  # the 100万元 yearly cap shared with 40.2 (60 received)
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def test_cli_match_writes_matches_and_a_summary(invoke, tmp_path):
+    out = tmp_path / "m.csv"
+    result = invoke("match", str(EXAMPLE), "--as-of", "2025-06-30", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "matched 6 of 6 enterprises" in result.stderr and "Money by policy" in result.stderr
+    table = _read(out)
+    assert table.column_names == ["enterprise_id", "enterprise_name", "incentive", "seq", "policy", "status",
+                                  "amount_wan", "amount_is_ceiling"]
+    assert set(table.column("status").to_pylist()) == {"eligible", "needs_selection"}
+    result = invoke("match", str(EXAMPLE), "--as-of", "2025-06-30", "-o", str(tmp_path / "m.parquet"),
+                    "--format", "json")
+    summary = json.loads(result.stderr)
+    assert summary["enterprises"] == 6 and summary["rows"] == pq.read_metadata(tmp_path / "m.parquet").num_rows
+    assert "4.2" in summary["project_level_not_matched"]
+
+
+# --- bad registers: a clear error naming row and column, exit 11, nothing written -----------------
+
+HEADER = "id,name,industries,revenue[万元],revenue_prev[万元],is_sme,qualifications,awards"
+GOOD = "E1,甲公司,软件和信息服务业,60000,40000,false,国家鼓励的重点软件企业:2024-01-02,1.1@2023:50"
+
+
+@pytest.mark.parametrize("header,row,message", [
+    ("name,revenue[万元]", "甲公司,100", r"missing column 'id'"),
+    ("id,name,revenue", "E2,乙公司,100", r"column 'revenue': say the unit in the header, e\.g\. revenue\[万元\]"),
+    ("id,name,revenue[亿]", "E2,乙公司,1", r"column 'revenue\[亿\]': '亿' is not a money unit; use 万元, 亿元 or 元"),
+    ("id,name,revnue[万元]", "E2,乙公司,1", r"column 'revnue\[万元\]': unknown column \(did you mean 'revenue'\?\)"),
+    ("id,name,is_sme[%]", "E2,乙公司,true", r"is_sme is yes/no and takes no unit"),
+    (HEADER, "E2,乙公司,,-5,10,true,,", r"row 2 \(line 3\), id E2, column 'revenue\[万元\]': -5 is negative"),
+    (HEADER, "E2,乙公司,,12亿,10,true,,", r"row 2 .*column 'revenue\[万元\]': '12亿' is not a number; the unit goes in"),
+    (HEADER, "E2,乙公司,,nan,10,true,,", r"row 2 .*column 'revenue\[万元\]': nan is not a finite number"),
+    (HEADER, "E2,乙公司,,1,10,maybe,,", r"row 2 .*column 'is_sme': 'maybe' is not yes/no"),
+    (HEADER, "E2,乙公司,,1,10,true,专精特新小巨人:2025-02-30,", r"row 2 .*column 'qualifications': '2025-02-30' is "
+                                                             r"not a valid date"),
+    (HEADER, "E2,乙公司,,1,10,true,小巨人@national:24/1/2,", r"row 2 .*column 'qualifications': '24/1/2' is not a valid"),
+    (HEADER, "E2,乙公司,,1,10,true,重点软件企:2024-01-01,", r"row 2 .*unknown qualification '重点软件企'"),
+    (HEADER, "E2,乙公司,,1,10,true,首版次软件产品:2024-01-01,", r"row 2 .*say which level of 首版次软件产品"),
+    (HEADER, "E2,乙公司,,1,10,true,,9.9@2023:50", r"row 2 .*column 'awards': no incentive '9\.9'"),
+    (HEADER, "E2,乙公司,,1,10,true,,1.1:2023:50", r"row 2 .*column 'awards': '1\.1:2023:50' is not an award"),
+    (HEADER, "E2,乙公司,,1,10,true,,1.1@23:50", r"row 2 .*year '23' of '1\.1@23:50' is not a year"),
+    (HEADER, "E2,乙公司,,1,10,true,,1.1@2023:-50", r"row 2 .*amount '-50' of '1\.1@2023:-50' is not a number ≥ 0"),
+    (HEADER, ",乙公司,,1,10,true,,", r"row 2 \(line 3\), column 'id': empty"),
+    (HEADER, "E2,乙公司,,1,10,true,,,extra", r"line 3: expected 8 cells \(as in the header\), got 9"),
+])
+def test_bad_registers_are_refused_naming_row_and_column(invoke, tmp_path, header, row, message):
+    src = tmp_path / "register.csv"
+    lines = [header, GOOD if header == HEADER else None, row]
+    src.write_text("\n".join(x for x in lines if x is not None) + "\n", encoding="utf-8")
+    out = tmp_path / "out" / "matches.csv"
+    out.parent.mkdir()
+    result = invoke("match", str(src), "--as-of", "2025-06-30", "-o", str(out))
+    assert result.exit_code == 11, result.output
+    assert result.stderr.startswith("policykg: error: register.csv")
+    import re
+
+    assert re.search(message, result.stderr), result.stderr
+    assert list(out.parent.iterdir()) == []  # nothing half-written, no temp file left
+
+
+def test_a_bad_row_deep_in_a_large_register_leaves_the_old_output_alone(matcher, tmp_path):
+    gen = _generator()
+    table = gen.generate_register(5000, seed=3)
+    revenue = table.column("revenue[万元]").to_pylist()
+    revenue[4321] = -1.0
+    table = table.set_column(table.column_names.index("revenue[万元]"), "revenue[万元]", pa.array(revenue))
+    src = gen.write_register(table, tmp_path / "big.parquet")
+    out = tmp_path / "matches.parquet"
+    out.write_bytes(b"the previous run")
+    with pytest.raises(RegisterError, match=r"big\.parquet: row 4322, id E0004322, column 'revenue\[万元\]': -1 is "
+                                            r"negative"):
+        match_register(src, out, date(2025, 6, 30), matcher=matcher, chunk_rows=1000)
+    assert out.read_bytes() == b"the previous run"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.parquet", "matches.parquet"]
+
+
+def test_other_files_are_refused(invoke, tmp_path):
+    src = tmp_path / "register.xlsx"
+    src.write_text("x")
+    result = invoke("match", str(src), "-o", str(tmp_path / "m.csv"))
+    assert result.exit_code == 11 and "give a .csv or .parquet file" in result.stderr
+    fake = tmp_path / "register.parquet"
+    fake.write_text("id,name\n")
+    result = invoke("match", str(fake), "-o", str(tmp_path / "m.csv"))
+    assert result.exit_code == 11 and "not a readable parquet file" in result.stderr
+    result = invoke("match", str(EXAMPLE), "-o", str(tmp_path / "m.json"))
+    assert result.exit_code == 10 and ".csv or .parquet" in result.stderr
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("id,name\nE1,甲公司\n".encode("gbk"))
+    result = invoke("match", str(gbk), "-o", str(tmp_path / "m.csv"))
+    assert result.exit_code == 11 and "not utf-8 text" in result.stderr
+    result = invoke("match", str(gbk), "--encoding", "gbk", "--as-of", "2025-06-30", "-o", str(tmp_path / "m.csv"))
+    assert result.exit_code == 0, result.output
+
+
+def test_unknown_industries_are_a_warning_not_an_error(matcher, tmp_path):
+    src = tmp_path / "r.csv"
+    src.write_text("id,name,industries\nE1,甲,软件和信息服务业\nE2,乙,软件业\n", encoding="utf-8")
+    summary = match_register(src, tmp_path / "m.csv", date(2025, 6, 30), matcher=matcher)
+    assert summary.enterprises == 2
+    assert any("'软件业' is not an industry section" in w and "first row 2" in w for w in summary.warnings)
+
+
+# --- the same match in Cypher --------------------------------------------------------------------
+
+
+@pytest.mark.neo4j
+def test_the_cypher_batch_match_equals_the_vectorised_one(neo4j_clean, matcher, register):
+    from policykg.engine.neo4j_match import match_in_neo4j
+    from policykg.graph.model import load_graph
+
+    neo4j_clean.load(load_graph())
+    csv_path, _ = register
+    for day in (date(2025, 6, 30), date(2026, 6, 30)):
+        res = match_in_neo4j(neo4j_clean, csv_path, day, engine=matcher.engine, batch_size=250, limit=800)
+        got = {}
+        match_register(csv_path, None, day, matcher=matcher,
+                       sink=lambda t: got.update(_rows(t)))
+        sample = {k: v for k, v in got.items() if int(k[0][1:]) <= 800}
+        neo = {(r["enterprise_id"], r["incentive"]): (r["status"], r["amount_wan"], r["amount_is_ceiling"])
+               for r in res.rows}
+        assert res.enterprises == 800
+        assert neo == sample
