@@ -55,7 +55,15 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
 }
 _OP_TEXT = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 _LEVEL_TEXT = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
-_EPS = 1e-9
+#: Tolerance for comparing amounts in 万元 (float arithmetic); shared with the batch matcher.
+TOLERANCE = 1e-9
+_EPS = TOLERANCE
+#: Recipients that are never the enterprise itself, with the reason the engine gives.
+NOT_ENTERPRISE = {
+    "district_government": "paid to the district government (区、县(市)政府), not to the enterprise",
+    "institution": "paid to an institution or body named in the text, not to an enterprise",
+    "public": "a public measure, not an award to an enterprise",
+}
 
 
 def num(x: float | int | None) -> str:
@@ -428,13 +436,9 @@ class _Evaluator:
         return None
 
     def recipient(self) -> None:
-        r = self.inc.recipient
-        if r == "district_government":
-            self.reasons.append("paid to the district government (区、县(市)政府), not to the enterprise")
-        elif r == "institution":
-            self.reasons.append("paid to an institution or body named in the text, not to an enterprise")
-        elif r == "public":
-            self.reasons.append("a public measure, not an award to an enterprise")
+        reason = NOT_ENTERPRISE.get(self.inc.recipient)
+        if reason:
+            self.reasons.append(reason)
 
     def industry(self) -> None:
         wanted = self.inc.industries

@@ -34,12 +34,11 @@ from typing import Callable, Iterable
 import numpy as np
 import pyarrow as pa
 
-from policykg.engine.eligibility import _EPS, DERIVED, CompiledIncentive, Engine
+from policykg.engine.eligibility import DERIVED, NOT_ENTERPRISE, TOLERANCE as _EPS, CompiledIncentive, Engine
 from policykg.engine.register import CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, RegisterReader
 from policykg.errors import DataError, InputError, OutputError, RegisterError
 
 #: Recipients that are never an enterprise (the engine answers not_eligible).
-NOT_ENTERPRISE = ("district_government", "institution", "public")
 
 #: The engine's derived metrics (eligibility.DERIVED), over arrays: NaN where the engine says None.
 DERIVED_ARRAYS: dict[str, Callable[..., np.ndarray]] = {
