@@ -42,6 +42,7 @@ from pyvis.network import Network
 from policykg.errors import DataError, InputError
 from policykg.graph.catalogue import check_policy, policy_status, resolve_agency, resolve_industry
 from policykg.graph.model import LABELS, policy_uid, provision_uid
+from policykg.graph.rules_graph import incentive_uid
 from policykg.loaders.source import DATA_DIR
 from policykg.loaders.yamlio import check_keys, load_yaml
 
@@ -730,7 +731,7 @@ def overlay_from(evaluation: Any) -> dict:
     return {
         "enterprise": evaluation.profile,
         "awards": [
-            {"incentive_uid": r.incentive, "provision_seq": r.seq, "status": r.status, "amount_wan": r.amount_wan,
+            {"incentive_uid": incentive_uid(r.incentive), "provision_seq": r.seq, "status": r.status, "amount_wan": r.amount_wan,
              **({"project": r.project} if getattr(r, "project", None) else {})}
             for r in evaluation.results
         ],

@@ -323,14 +323,22 @@ def test_overlay_from_an_engine_evaluation(graph):
     twin = types.SimpleNamespace(incentive="1.2", seq=1, status="needs_selection", amount_wan=None, project="项目A")
     overlay = overlay_from(types.SimpleNamespace(profile="某公司", results=[result, twin]))
     assert overlay == {"enterprise": "某公司", "awards": [
-        {"incentive_uid": "1.1", "provision_seq": 1, "status": "eligible", "amount_wan": 30.0},
-        {"incentive_uid": "1.2", "provision_seq": 1, "status": "needs_selection", "amount_wan": None, "project": "项目A"},
+        {"incentive_uid": "incentive:1.1", "provision_seq": 1, "status": "eligible", "amount_wan": 30.0},
+        {"incentive_uid": "incentive:1.2", "provision_seq": 1, "status": "needs_selection", "amount_wan": None,
+         "project": "项目A"},
     ]}
+    # A graph without the rules layer has no Incentive nodes: awards attach to their provision,
+    # two incentives of one provision as two distinct curves to the same node.
     view = build_view(graph, AS_OF, overlay=overlay)
     awards = [e for e in view["vis_edges"] if e["from"] == "enterprise:某公司"]
-    # Two incentives of one provision: two distinct curves to the same node.
     assert [e["to"] for e in awards] == ["provision:1", "provision:1"]
     assert awards[0]["smooth"] is False and awards[1]["smooth"]["roundness"] > 0
+    # The full graph has them: each award points at its own Incentive node.
+    from policykg.graph import load_graph
+
+    view = build_view(load_graph(), AS_OF, overlay=overlay)
+    awards = [e for e in view["vis_edges"] if e["from"] == "enterprise:某公司"]
+    assert [e["to"] for e in awards] == ["incentive:1.1", "incentive:1.2"]
 
 
 def test_cli_profile_with_the_real_engine(invoke, tmp_path):
