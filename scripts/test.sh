@@ -5,9 +5,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test || exit 1
 
-export NEO4J_URI=${NEO4J_URI:-bolt://127.0.0.1:7687}
-export NEO4J_USERNAME=${NEO4J_USERNAME:-neo4j}
-export NEO4J_PASSWORD=${NEO4J_PASSWORD:-policykg-test-pw}
+# The tests empty the database they use, so they take their own variables, never NEO4J_URI.
+# scripts/neo4j.sh starts its server with NEO4J_PASSWORD (default policykg-test-pw) on NEO4J_BOLT_PORT.
+export NEO4J_PASSWORD=${POLICYKG_TEST_NEO4J_PASSWORD:-policykg-test-pw}
+export POLICYKG_TEST_NEO4J_PASSWORD=$NEO4J_PASSWORD
+export POLICYKG_TEST_NEO4J_URI=${POLICYKG_TEST_NEO4J_URI:-bolt://127.0.0.1:${NEO4J_BOLT_PORT:-7687}}
 
 started=0
 if scripts/neo4j.sh status >/dev/null 2>&1; then

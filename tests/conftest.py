@@ -37,10 +37,12 @@ def invoke(runner):
 
 
 # --- a real Neo4j for @pytest.mark.neo4j tests ------------------------------------------------
-# Found through NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE (defaults: the
-# throwaway server of `scripts/neo4j.sh start`). None answering: skip, but FAIL under CI=true.
+# The tests EMPTY the database between cases, so they never read the NEO4J_* variables a user
+# exports for a real server: only POLICYKG_TEST_NEO4J_URI / _USERNAME / _PASSWORD / _DATABASE,
+# whose defaults are the throwaway server of `scripts/neo4j.sh start`. None answering: skip,
+# but FAIL under CI=true.
 
-NEO4J_TEST_DEFAULTS = {"NEO4J_URI": "bolt://127.0.0.1:7687", "NEO4J_PASSWORD": "policykg-test-pw"}  # user: neo4j
+NEO4J_TEST_DEFAULTS = {"URI": "bolt://127.0.0.1:7687", "USERNAME": "neo4j", "PASSWORD": "policykg-test-pw"}
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +51,12 @@ def neo4j_config():
 
     from policykg.graph.neo4j_store import Neo4jConfig
 
-    return Neo4jConfig.resolve(env={**NEO4J_TEST_DEFAULTS, **{k: v for k, v in os.environ.items() if v}})
+    env = {}
+    for key in ("URI", "USERNAME", "PASSWORD", "DATABASE"):
+        value = os.environ.get(f"POLICYKG_TEST_NEO4J_{key}") or NEO4J_TEST_DEFAULTS.get(key)
+        if value:
+            env[f"NEO4J_{key}"] = value
+    return Neo4jConfig.resolve(env=env)
 
 
 @pytest.fixture(scope="session")
