@@ -96,6 +96,21 @@ def render(rows: Sequence[dict], fmt: str, columns: Iterable[str] | None = None,
     return to_table(rows, columns, title, styles)
 
 
+def file_mode(target: str) -> int:
+    """The mode a new output file should get: the replaced file's, else 0666 less the umask.
+
+    (mkstemp creates 0600 files; a report meant to be circulated must stay readable.)
+    """
+    import os
+
+    try:
+        return os.stat(target).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_output(path: str, text: str) -> None:
     """Write `text` to `path` as UTF-8, atomically: a failed write leaves nothing behind."""
     import os
@@ -114,6 +129,7 @@ def write_output(path: str, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        os.chmod(tmp, file_mode(target))
         os.replace(tmp, target)
     except OSError as exc:
         try:

@@ -138,3 +138,28 @@ def test_every_command_has_help_with_an_example(invoke):
         result = invoke(name, "--help")
         assert result.exit_code == 0, name
         assert "Example" in result.output, f"{name} --help has no example"
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["export", "-o", "/"], "policykg export: error: Invalid value for '-o'"),
+        (["provisions", "--policy", "x"], "'x' is not a valid integer"),
+        (["nosuch"], "No such command 'nosuch'"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(runner, args, fragment):
+    from policykg.cli import cli
+
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert fragment in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_no_command_prints_help(runner):
+    from policykg.cli import cli
+
+    result = runner.invoke(cli, [])
+    assert result.exit_code == 0
+    assert "Commands:" in result.output and "provisions" in result.output
