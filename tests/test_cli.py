@@ -143,7 +143,7 @@ def test_every_command_has_help_with_an_example(invoke):
 @pytest.mark.parametrize(
     "args, fragment",
     [
-        (["export", "-o", "/"], "policykg export: error: Invalid value for '-o'"),
+        (["export", "-o", "/"], "export: error: Invalid value for '-o'"),
         (["provisions", "--policy", "x"], "'x' is not a valid integer"),
         (["nosuch"], "No such command 'nosuch'"),
     ],
