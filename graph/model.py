@@ -149,10 +149,6 @@ def build_graph(comp: Compilation) -> nx.MultiDiGraph:
     return g
 
 
-def primary_label(graph: nx.MultiDiGraph, node: str) -> str:
-    return graph.nodes[node]["labels"][0]
-
-
 def nodes_with_label(graph: nx.MultiDiGraph, label: str) -> Iterable[tuple[str, dict]]:
     for n, data in graph.nodes(data=True):
         if label in data["labels"]:

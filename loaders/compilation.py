@@ -50,16 +50,8 @@ class Policy:
     effective_from: date | None
     effective_until: date | None
     start_basis: str  # 'stated' | 'issue_date_not_stated'
-    until_basis: str  # 'stated' | 'three_years' | 'not_stated' ...
+    until_basis: str  # 'stated' | '3_years' (有效期三年) | 'not_stated'
     span: Span
-
-    def status_on(self, day: date) -> str:
-        """'in_force', 'expired' or 'not_yet' on `day` (a null start has no lower bound)."""
-        if self.effective_until is not None and day > self.effective_until:
-            return "expired"
-        if self.effective_from is not None and day < self.effective_from:
-            return "not_yet"
-        return "in_force"
 
 
 @dataclass
