@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -184,11 +185,13 @@ def generate_register(n: int, seed: int = 20250630, as_of: date = date(2025, 6, 
     cols["exhibition_booth_fees[元]"] = _blank(np.round(_money(rng, n, 20, 1.0) * 10_000), culture & (rng.random(n) < 0.4))
     cols["anime_overseas_licensing_income[万元]"] = _blank(_money(rng, n, 300, 1.3), culture & (rng.random(n) < 0.2))
     cols["game_overseas_licensing_income[万元]"] = _blank(_money(rng, n, 300, 1.3), culture & (rng.random(n) < 0.2))
-    # yes/no metrics added to data/metrics.yaml later than this generator: 30% yes, 10% empty
+    # yes/no metrics added to data/metrics.yaml later than this generator: 30% yes, 10% empty, each from
+    # its own stream (seeded by its name) so that adding one does not reshuffle the rest of the register
     given = {h.split("[")[0] for h in cols}
     for key, m in rules.metrics.items():
         if m.scope == "enterprise" and m.dimension == "flag" and key not in given:
-            cols[key] = _blank(rng.random(n) < 0.3, rng.random(n) < 0.9)
+            frng = np.random.default_rng([seed, zlib.crc32(key.encode())])
+            cols[key] = _blank(frng.random(n) < 0.3, frng.random(n) < 0.9)
     cols["qualifications"] = _join(qual_parts, n)
 
     # prior awards
