@@ -431,16 +431,20 @@ def match(register, as_of, output, encoding, chunk_rows, show_progress, fmt):
 @source_option
 @click.option("--as-of", "as_of", metavar="DATE", default=None,
               help="Answer as of this date (YYYY-MM-DD); default: today (with --profile: the profile's as_of).")
-@click.option("--policy", type=int, default=None, help="Only overlaps with a side in this policy (1..13).")
+@click.option("--policy", type=int, default=None,
+              help="Only overlaps with a side in this policy (1..13); with --profile: only the collisions "
+                   "with an award in it.")
 @click.option("--kind", default=None, metavar="KIND",
-              help="Only this kind: explicit_rule, same_qualification, same_cost_base, defers_to, validity.")
+              help="Only this kind: explicit_rule, same_qualification, same_cost_base, defers_to, validity; "
+                   "with --profile: only the collisions of this kind.")
 @click.option("--include-expired", "include_expired", is_flag=True,
-              help="Also list overlaps with a side not in force on the date (marked).")
+              help="Also list overlaps with a side not in force on the date (marked); not with --profile.")
 @click.option("--profile", type=click.Path(dir_okay=False), default=None,
               help="An enterprise profile: its colliding awards and the best admissible combination.")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="Jurisdiction rules (default data/jurisdiction.yaml, all off); with --profile.")
-@click.option("--enable", multiple=True, metavar="ID", help="Switch on a jurisdiction rule by id (repeatable).")
+              help="Jurisdiction rules (default data/jurisdiction.yaml, all off); with --profile only.")
+@click.option("--enable", multiple=True, metavar="ID",
+              help="Switch on a jurisdiction rule by id (repeatable); with --profile only.")
 @format_option("table", "json", "markdown", "csv")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE instead of stdout.")
 def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, enable, fmt, output):
@@ -449,7 +453,10 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
     Without --profile: the corpus-wide report, grouped by kind, largest stake first
     (stake = the smaller of the two awards' maxima). With --profile: which of the
     enterprise's claimable awards collide and the best admissible combination (exact),
-    with why each dropped award was dropped and what it lost to.
+    with why each dropped award was dropped and what it lost to; --kind and --policy
+    narrow the collisions listed, never the combination. --source and --include-expired
+    apply without --profile only, --rules and --enable with --profile only: another
+    combination is a usage error (exit 2).
 
     \b
     Example:
@@ -462,9 +469,18 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
 
     day = parse_date(as_of, "--as-of")
     if profile:
-        plan = plan_for_profile(profile, day, rules_file=rules_file, enable=enable)
+        if source:
+            raise click.UsageError("--source does not apply with --profile (a profile is evaluated on the bundled "
+                                   "compilation)")
+        if include_expired:
+            raise click.UsageError("--include-expired does not apply with --profile (a profile's candidates are "
+                                   "the awards in force on its date)")
+        plan = plan_for_profile(profile, day, rules_file=rules_file, enable=enable, kind=kind, policy=policy)
         emit(render_plan(plan, fmt), output)
         return
+    if rules_file or enable:
+        raise click.UsageError(f"{'--rules' if rules_file else '--enable'} applies with --profile only "
+                               "(jurisdiction rules limit one enterprise's awards; they add no overlap to the corpus)")
     report = overlap_report(source, day or date.today(), policy=policy, kind=kind, include_expired=include_expired)
     emit(render_overlaps(report, fmt), output)
 

@@ -105,7 +105,7 @@ def _markdown(report: OverlapReport) -> str:
                     "", o.reason[:1].upper() + o.reason[1:] + ".", ""]
             out.append(_quote_block(o.a, "This award" if o.self_overlap else "One side"))
             if not o.self_overlap:
-                out += [">", _quote_block(o.b, "Other side").replace("\n", "\n")]
+                out += [">", _quote_block(o.b, "Other side")]
             if o.rule_quote:
                 out += ["", f"Limit or reference as written: “{o.rule_quote}”"]
             out.append("")
@@ -135,8 +135,10 @@ def _plan_rows(plan: ProfilePlan) -> tuple[list[dict], list[dict], list[dict]]:
 def plan_summary(plan: ProfilePlan) -> list[str]:
     from policykg.engine.eligibility import num
 
+    scope = [f"kind {plan.collision_kind}"] if plan.collision_kind is not None else []
+    scope += [f"with an award in policy {plan.collision_policy}"] if plan.collision_policy is not None else []
     lines = [f"{plan.profile}, as of {plan.as_of.isoformat()}: {len(plan.items)} claimable awards, "
-             f"{len(plan.collisions)} collisions",
+             f"{len(plan.collisions)} collisions" + (f" ({', '.join(scope)})" if scope else ""),
              f"Best admissible combination: {num(plan.total_wan)}万元 "
              f"({num(plan.certain_wan)}万元 eligible + up to {num(plan.up_to_wan)}万元 if selected)",
              "Jurisdiction rules applied: " + (", ".join(plan.rules_applied) or "none (data/jurisdiction.yaml: all off)")]

@@ -44,6 +44,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from policykg.engine.eligibility import TOLERANCE, num
 from policykg.engine.rules import DATA_DIR, Incentive, Rules, load_rules
 from policykg.errors import DataError, InputError
 from policykg.loaders.yamlio import check_keys, load_yaml
@@ -59,14 +60,6 @@ ENTERPRISE_LIMITS = ("tier_difference", "no_repeat_years", "one_per_year", "annu
 #: Kinds a jurisdiction's `exclusive` rule may apply to.
 EXCLUSIVE_KINDS = ("same_qualification", "same_cost_base", "defers_to")
 _LEVEL_TEXT = {"national": "国家级", "provincial": "省级", "municipal": "市级", None: "any level"}
-_EPS = 1e-9
-
-
-def _num(x: float | None) -> str:
-    if x is None:
-        return "?"
-    text = f"{round(float(x), 4):.4f}".rstrip("0").rstrip(".")
-    return text or "0"
 
 
 def id_key(iid: str) -> tuple[int, int]:
@@ -339,7 +332,7 @@ def _sides(graph, rules: Rules) -> dict[str, Side]:
 
 def _limit_reason(lim, members: Sequence[Incentive], rules: Rules) -> str:
     """The limit in words, for the incentives it ties together (one: the incentive's own limit)."""
-    amount = f"{_num(lim.amount_wan)}万元"
+    amount = f"{num(lim.amount_wan)}万元"
     a = members[0]
     if len(members) > 1:
         names = [f"{m.id} {m.name}" for m in members]
@@ -421,8 +414,8 @@ def detect_overlaps(graph, rules: Rules | None = None, config: OverlapConfig | N
 
         def share(inc: Incentive) -> str:
             rates = [t.rate_percent for t in inc.tiers if t.rate_percent is not None]
-            rate = f"{_num(inc.rate_percent)}%" if inc.rate_percent is not None else (
-                f"{_num(min(rates))}–{_num(max(rates))}%" if rates else "a share")
+            rate = f"{num(inc.rate_percent)}%" if inc.rate_percent is not None else (
+                f"{num(min(rates))}–{num(max(rates))}%" if rates else "a share")
             return f"{inc.id} pays {rate} of {rules.metrics[inc.rate_base].label}"
 
         reason = f"{cb.label}: {cb.reason} ({share(a)}; {share(b)})"
@@ -497,6 +490,31 @@ def add_overlaps(graph, rules: Rules | None = None) -> int:
     return len(overlaps)
 
 
+def graph_overlaps(graph, rules: Rules | None = None) -> list[Overlap]:
+    """The overlaps of `graph`, read back from its OVERLAPS edges (`load_graph` adds them), sorted.
+
+    Equal to ``detect_overlaps(graph, rules)`` without detecting again. A graph with no
+    OVERLAPS edges (built without them, or by hand) is analysed with `detect_overlaps`.
+    """
+    edges = [(u, v, d["props"]) for u, v, d in graph.edges(data=True) if d.get("type") == "OVERLAPS"]
+    if not edges:
+        return detect_overlaps(graph, rules)
+    sides = _sides(graph, rules or load_rules())
+    out = []
+    for u, v, p in edges:
+        a, b = sides[graph.nodes[u]["props"]["id"]], sides[graph.nodes[v]["props"]["id"]]
+        out.append(Overlap(p["kind"], p["rule"], p["reason"], a, b, rule_quote=p.get("rule_quote"),
+                           stake_wan=p.get("stake_wan"), window_from=p.get("window_from"),
+                           window_until=p.get("window_until")))
+    return sort_overlaps(out)
+
+
+def check_kind(kind: str | None) -> None:
+    """An overlap kind, or an InputError naming `--kind` and the kinds."""
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"--kind {kind!r}: not an overlap kind; use one of {', '.join(KINDS)}")
+
+
 def overlaps_in_graph(graph) -> list[dict]:
     """The OVERLAPS edges of a graph as rows (kind, rule, from, to, props)."""
     rows = []
@@ -530,17 +548,16 @@ class OverlapReport:
 
 def overlap_report(source=None, as_of: date | None = None, policy: int | None = None, kind: str | None = None,
                    include_expired: bool = False, graph=None) -> OverlapReport:
-    """The corpus-wide overlap report: `detect_overlaps` filtered by policy, kind and `as_of`."""
+    """The corpus-wide overlap report: the graph's overlaps filtered by policy, kind and `as_of`."""
     from policykg.graph.catalogue import check_policy
     from policykg.graph.model import load_graph
 
-    if kind is not None and kind not in KINDS:
-        raise InputError(f"--kind {kind!r}: not an overlap kind; use one of {', '.join(KINDS)}")
+    check_kind(kind)
     graph = graph if graph is not None else load_graph(source)
     if policy is not None:
         check_policy(graph, policy)
     day = as_of or date.today()
-    found = [o for o in detect_overlaps(graph)
+    found = [o for o in graph_overlaps(graph)
              if (kind is None or o.kind == kind) and (policy is None or policy in (o.a.policy, o.b.policy))]
     shown = [o for o in found if include_expired or o.applies_on(day)]
     # Those that apply on the day first, each group still by stake.
@@ -694,11 +711,11 @@ class Decision:
     @property
     def kept(self) -> bool:
         """In the best set and paid something (or its amount is not stated)."""
-        return self.chosen and (self.paid_wan > _EPS or not self.item.amount_wan)
+        return self.chosen and (self.paid_wan > TOLERANCE or not self.item.amount_wan)
 
     @property
     def reduced(self) -> bool:
-        return self.kept and bool(self.item.amount_wan) and self.paid_wan < self.item.amount_wan - _EPS
+        return self.kept and bool(self.item.amount_wan) and self.paid_wan < self.item.amount_wan - TOLERANCE
 
 
 @dataclass
@@ -715,6 +732,8 @@ class ProfilePlan:
     certain_wan: float
     rules_applied: list[str]
     warnings: list[str] = field(default_factory=list)
+    collision_kind: str | None = None  # `collisions` narrowed to this kind (--kind) ...
+    collision_policy: int | None = None  # ... and to those with an award in this policy (--policy)
 
     @property
     def up_to_wan(self) -> float:
@@ -740,41 +759,37 @@ class ProfilePlan:
                              "from_text": c.from_text} for c in self.constraints],
             "jurisdiction_rules_applied": list(self.rules_applied),
             "warnings": list(self.warnings),
+            **({"collision_filter": {"kind": self.collision_kind, "policy": self.collision_policy}}
+               if self.collision_kind is not None or self.collision_policy is not None else {}),
         }
 
 
-def _award_incentive(a, rules: Rules) -> str | None:
-    if a.incentive is not None:
-        return a.incentive
-    ids = [i.id for i in rules.incentives if i.provision == a.provision]
-    return ids[0] if len(ids) == 1 else None
-
-
 def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path | None = None,
-                     enable: Iterable[str] = (), engine=None, graph=None) -> ProfilePlan:
+                     enable: Iterable[str] = (), engine=None, graph=None, kind: str | None = None,
+                     policy: int | None = None) -> ProfilePlan:
     """Which of a profile's claimable awards collide, and the best admissible combination.
 
     `profile` is a path, a parsed mapping or a `Profile`. Amounts come from the eligibility
     engine; the jurisdiction rules of `rules_file` (default data/jurisdiction.yaml) that are
-    enabled there or named in `enable` add their constraints.
+    enabled there or named in `enable` add their constraints. `kind` and `policy` only
+    narrow the listed collisions (those of that kind; with an award in that policy): the
+    best combination is found under every limit all the same.
     """
     from policykg.engine.eligibility import Engine
-    from policykg.engine.profile import Profile
+    from policykg.graph.catalogue import check_policy
     from policykg.graph.model import load_graph
 
+    check_kind(kind)
     graph = graph if graph is not None else load_graph()
+    if policy is not None:
+        check_policy(graph, policy)
     engine = engine or Engine(graph=graph)
     rules = engine.rules
     jurisdiction = [r for r in load_jurisdiction(rules_file, enable) if r.enabled]
-    if isinstance(profile, Profile):
-        prof = profile
-    elif isinstance(profile, (str, Path)):
-        prof = engine.load_profile(profile)
-    else:
-        prof = engine.parse_profile(profile)
+    prof = engine.as_profile(profile)
     evaluation = engine.evaluate(prof, as_of)
     day = evaluation.as_of
-    config = load_overlap_config(rules=rules)
+    corpus = graph_overlaps(graph, rules)  # once: the collisions and the validity warnings
 
     items: list[Item] = []
     for r in evaluation.results:
@@ -788,11 +803,7 @@ def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path 
         by_inc[it.incentive].append(n)
 
     # Prior awards used against the caps (the engine caps each item alone; together they share it).
-    prior: dict[str, list] = defaultdict(list)
-    for a in prof.awards:
-        iid = _award_incentive(a, rules)
-        if iid is not None and a.year <= day.year:
-            prior[iid].append(a)
+    prior = {iid: [a for a in aws if a.year <= day.year] for iid, aws in engine.resolve_awards(prof).items()}
 
     constraints: list[Constraint] = []
     seen_rules: set[str] = set()
@@ -802,8 +813,7 @@ def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path 
             ruid = f"rule:{lim.group}" if lim.group else f"rule:{iid}:{n}"
             if ruid in seen_rules:
                 continue
-            scope = [i.id for i in rules.incentives if lim.group and lim.group in (x.group for x in i.limits)] \
-                if lim.group else [iid]
+            scope = engine.limit_scope(iid, lim)
             members = tuple(sorted(j for s in scope for j in by_inc.get(s, [])))
             if lim.kind in ("one_per_year", "alternative") and len(members) > 1:
                 seen_rules.add(ruid)
@@ -817,13 +827,14 @@ def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path 
                 room = max(0.0, lim.amount_wan - used)
                 reason = _limit_reason(lim, [rules.by_id[s] for s in scope], rules)
                 if used:
-                    reason += f" ({_num(used)}万元 already received, {_num(room)}万元 left)"
+                    reason += f" ({num(used)}万元 already received, {num(room)}万元 left)"
                 constraints.append(Constraint("cap", members, ruid, reason, lim.quote, room))
 
     # Collisions: corpus overlaps between two candidates (projects: the same spend only).
-    corpus = [o for o in detect_overlaps(graph, rules, config) if o.kind in EXCLUSIVE_KINDS]
     pairs: list[tuple[int, int, Overlap]] = []
     for o in corpus:
+        if o.kind not in EXCLUSIVE_KINDS:
+            continue
         for x in by_inc.get(o.a.incentive, []):
             for y in by_inc.get(o.b.incentive, []):
                 ix, iy = items[x], items[y]
@@ -845,7 +856,7 @@ def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path 
             used = sum(a.amount_wan for iid, aws in prior.items() for a in aws
                        if a.year == day.year and jr.covers_payer(rules.by_id[iid].payer))
             room = max(0.0, jr.amount_wan - used)
-            reason = jr.description + (f" ({_num(used)}万元 already received this year)" if used else "")
+            reason = jr.description + (f" ({num(used)}万元 already received this year)" if used else "")
             if members:
                 constraints.append(Constraint("cap", members, f"jurisdiction:{jr.id}", reason, jr.source, room,
                                               from_text=False))
@@ -855,13 +866,13 @@ def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path 
         members = c.items
         if c.effect == "cap":
             # A cap makes awards collide only when what they state together exceeds it.
-            members = tuple(i for i in c.items if (items[i].amount_wan or 0) > _EPS)
-            if sum(max(0.0, items[i].amount_wan or 0.0) for i in members) <= c.amount_wan + _EPS:
+            members = tuple(i for i in c.items if (items[i].amount_wan or 0) > TOLERANCE)
+            if sum(max(0.0, items[i].amount_wan or 0.0) for i in members) <= c.amount_wan + TOLERANCE:
                 continue
         for x, y in combinations(members, 2):
-            kind = "explicit_rule" if c.from_text else next(
+            ckind = "explicit_rule" if c.from_text else next(
                 (o.kind for a, b, o in pairs if {a, b} == {x, y}), "jurisdiction")
-            collisions.append(Collision(kind, items[x].key, items[y].key, c.reason, c.rule, True, c.effect))
+            collisions.append(Collision(ckind, items[x].key, items[y].key, c.reason, c.rule, True, c.effect))
     bound = {(frozenset((c.a, c.b)), c.kind) for c in collisions}
     for x, y, o in pairs:
         if (frozenset((items[x].key, items[y].key)), o.kind) in bound:
@@ -892,13 +903,13 @@ def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path 
             continue
         paid = sol.paid.get(n, 0.0)
         reason, lost_to = None, ()
-        if it.amount_wan is not None and paid < it.amount_wan - _EPS:
+        if it.amount_wan is not None and paid < it.amount_wan - TOLERANCE:
             binding = [c for c in constraints if c.effect == "cap" and n in c.items]
             c = min(binding, key=lambda c: c.amount_wan) if binding else None
             if c is not None:
-                others = tuple(items[j].key for j in c.items if j != n and sol.paid.get(j, 0) > _EPS)
-                reason = (f"cap used up: {c.reason}" if paid <= _EPS else
-                          f"reduced from {_num(it.amount_wan)} to {_num(paid)}万元 by the cap: {c.reason}")
+                others = tuple(items[j].key for j in c.items if j != n and sol.paid.get(j, 0) > TOLERANCE)
+                reason = (f"cap used up: {c.reason}" if paid <= TOLERANCE else
+                          f"reduced from {num(it.amount_wan)} to {num(paid)}万元 by the cap: {c.reason}")
                 lost_to = others
         decisions.append(Decision(it, True, paid, reason, lost_to))
 
@@ -909,16 +920,20 @@ def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path 
     unstated = [it.key for it in items if it.amount_wan is None]
     if unstated:
         warnings.append(f"amount not stated in the text (counted as 0): {', '.join(unstated)}")
-    for o in detect_overlaps(graph, rules, config):
+    for o in corpus:
         if o.kind == "validity" and o.applies_on(day) and o.a.incentive in by_inc:
             warnings.append(o.reason)
+    if kind is not None or policy is not None:
+        policy_of = {it.key: it.policy for it in items}
+        collisions = [c for c in collisions if (kind is None or c.kind == kind)
+                      and (policy is None or policy in (policy_of[c.a], policy_of[c.b]))]
     return ProfilePlan(prof.name, day, items, collisions, constraints, decisions, sol.total, sol.certain_total,
-                       rules_applied, warnings)
+                       rules_applied, warnings, collision_kind=kind, collision_policy=policy)
 
 
 __all__ = [
     "Collision", "Constraint", "CostBase", "Decision", "Item", "JurisdictionRule", "KINDS", "Overlap",
     "OverlapConfig", "OverlapReport", "ProfilePlan", "Side", "Solution", "add_overlaps", "best_combination",
-    "check_laminar", "detect_overlaps", "load_jurisdiction", "load_overlap_config", "overlap_report",
-    "overlaps_in_graph", "payable", "plan_for_profile", "sort_overlaps", "stake",
+    "check_kind", "check_laminar", "detect_overlaps", "graph_overlaps", "load_jurisdiction", "load_overlap_config",
+    "overlap_report", "overlaps_in_graph", "payable", "plan_for_profile", "sort_overlaps", "stake",
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -16,8 +17,8 @@ from hypothesis import strategies as st
 
 from policykg.engine.eligibility import Engine
 from policykg.engine.overlaps import (
-    KINDS, best_combination, detect_overlaps, load_jurisdiction, load_overlap_config, overlap_report,
-    overlaps_in_graph, payable, plan_for_profile,
+    KINDS, best_combination, detect_overlaps, graph_overlaps, load_jurisdiction, load_overlap_config, overlap_report,
+    overlaps_in_graph, payable, plan_for_profile, sort_overlaps,
 )
 from policykg.errors import DataError, InputError
 from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml
@@ -156,15 +157,65 @@ def test_each_overlap_has_its_reason_quotes_and_stake(corpus):
 
 
 def test_overlaps_are_sorted_by_kind_then_stake(corpus):
-    order = [(KINDS.index(o.kind), -(o.stake_wan if o.stake_wan is not None else -1)) for o in corpus]
-    assert order == sorted(order)
+    # One block per kind, in KINDS order.
+    blocks = [o.kind for n, o in enumerate(corpus) if n == 0 or corpus[n - 1].kind != o.kind]
+    assert blocks == list(KINDS)
+    # Within a kind the stakes never rise, and those with no stated maximum come last.
+    for kind in KINDS:
+        stakes = [o.stake_wan for o in corpus if o.kind == kind]
+        stated = [x for x in stakes if x is not None]
+        assert stakes == stated + [None] * (len(stakes) - len(stated)), kind
+        assert all(x >= y for x, y in zip(stated, stated[1:])), kind
+    # Named, from data/incentives.yaml: 24.2 pays up to 500万元 (链主工厂), 24.3 300 (国家级平台),
+    # 10.3 100 (隐形冠军), 27.1 at most 100; 2.2, 2.4, 25.2, 26.1, 27.2 and 28.1 state no maximum.
+    # Equal stakes: by ids, then by the honour's name (数 < 智 < 链 as text).
+    sq = [(o.a.incentive, o.b.incentive, o.rule.removeprefix("qualification:"))
+          for o in corpus if o.kind == "same_qualification"]
+    assert sq == [
+        ("24.2", "26.1", "数字化车间"), ("24.2", "26.1", "智能工厂"), ("24.2", "26.1", "链主工厂"),
+        ("24.3", "25.2", "工业互联网平台"), ("24.3", "28.1", "工业互联网平台"),
+        ("2.2", "10.3", "隐形冠军"), ("2.4", "27.1", "专精特新中小企业"),
+        ("2.4", "27.2", "专精特新中小企业"), ("25.2", "28.1", "工业互联网平台"),
+    ]
+    by_kind = {k: [o.pair for o in corpus if o.kind == k] for k in KINDS}
+    assert by_kind["explicit_rule"][0] == ("1.1", "1.1")  # 3000万元, the largest stated maximum
+    assert by_kind["explicit_rule"][-1] == ("19.1", "19.1")  # 差额奖励 with no amount stated
+    assert by_kind["same_cost_base"][0] == ("6.1", "18.1")  # both at most 5000万元
+    assert by_kind["defers_to"][:2] == [("48.1", "24.2"), ("48.1", "24.3")]  # 500, then 300万元
+    assert by_kind["validity"][:2] == [("48.1", "24.2"), ("48.1", "24.3")]
+    # The order is a total one: any shuffle sorts back to it.
+    assert sort_overlaps(random.Random(7).sample(corpus, len(corpus))) == corpus
 
 
-def test_the_graph_holds_one_overlaps_edge_per_overlap(full_graph, corpus):
-    rows = overlaps_in_graph(full_graph)
-    assert len(rows) == len(corpus)
+#: The overlaps of the bundled corpus per kind, counted by hand from data/incentives.yaml and
+#: data/overlaps.yaml:
+#: explicit_rule 16 = 11 own limits (tier_difference 1.1, 19.1, 24.2, 24.3; per_item_cap 4.1, 5.1;
+#:   no_repeat_years 4.2; total_cap 31.3, 32.2, 47.1; annual_total_cap 37.1; 41.1's budget binds
+#:   no one enterprise) + pairs of the groups 4-national-projects (4.3/4.4: 1),
+#:   33-service (33.1/33.2: 1) and 40-overseas (40.1, 40.2, 40.3: 3);
+#: same_qualification 9 = 隐形冠军 2.2/10.3 (1) + 专精特新中小企业 2.4/27.1, 2.4/27.2 (2; 27.1/27.2 share
+#:   a provision) + 工业互联网平台 24.3, 25.2, 28.1 (3) + 数字化车间, 智能工厂, 链主工厂 24.2/26.1 (3);
+#: same_cost_base 19 = rd_spend 3.1, 8.2, 15.2, 15.3, 34.1 (10 pairs less 15.2/15.3: 9)
+#:   + equipment_software 5.1/27.1 (1) + platform_construction 6.1/18.1 (1)
+#:   + scenario_projects 38.1, 46.1, 47.1, 48.2 (6) + ecommerce_investment 31.3/32.1, 31.3/32.2 (2);
+#: defers_to 10 = policy 6 (25.1-25.4): 2.2 -> all 4, 12.1 and 24.1 -> 25.1 (technical_upgrade) (6)
+#:   + policy 7 (24.1-24.3): 48.1 -> all 3 (3) + 杭政函〔2021〕94号: 2.3/17.1 (1);
+#: validity 4 = 12.1 (policy 3, until 2026-12-31) -> 25.1 and 48.1 (policy 2, until 2026-12-31)
+#:   -> 24.1-24.3, whose policies 6 and 7 end 2025-12-31 (2.2 and 24.1 end no later than their target).
+CORPUS_COUNTS = {"explicit_rule": 16, "same_qualification": 9, "same_cost_base": 19, "defers_to": 10, "validity": 4}
+
+
+def test_the_graph_holds_one_overlaps_edge_per_overlap(corpus):
+    from policykg.graph.model import load_graph
+
+    fresh = load_graph()
+    rows = overlaps_in_graph(fresh)
+    assert Counter(r["kind"] for r in rows) == CORPUS_COUNTS
+    assert Counter(o.kind for o in corpus) == CORPUS_COUNTS
     assert {(r["kind"], r["from"], r["to"], r["rule"]) for r in rows} == {
         (o.kind, o.a.incentive, o.b.incentive, o.rule) for o in corpus}
+    # Read back from the edges, the overlaps are the detected ones, field for field and in order.
+    assert graph_overlaps(fresh) == corpus
     e = next(r for r in rows if r["kind"] == "same_qualification" and {r["from"], r["to"]} == {"24.3", "28.1"})
     assert "工业互联网平台" in e["reason"] and "国家级、省级工业互联网平台" in e["quote_from"] + e["quote_to"]
 
@@ -182,6 +233,39 @@ def test_the_report_filters_by_date_policy_and_kind(full_graph):
         overlap_report(kind="nope", graph=full_graph)
     with pytest.raises(InputError, match="--policy 99"):
         overlap_report(policy=99, graph=full_graph)
+
+
+def test_a_loaded_graph_is_not_analysed_again(full_graph, engine, monkeypatch):
+    import policykg.engine.overlaps as ov
+
+    def detect_again(*args, **kwargs):
+        raise AssertionError("detect_overlaps ran on a graph that has its OVERLAPS edges")
+
+    monkeypatch.setattr(ov, "detect_overlaps", detect_again)
+    assert overlap_report(as_of=date(2025, 6, 30), graph=full_graph).overlaps
+    prof = {"name": "平台", "industries": ["数实融合"],
+            "qualifications": [{"name": "工业互联网平台", "level": "national"}]}
+    plan = plan_for_profile(prof, date(2025, 6, 30), engine=engine, graph=full_graph)
+    assert any(c.kind == "same_qualification" for c in plan.collisions)
+
+
+def test_a_graph_without_overlaps_edges_is_analysed(corpus):
+    from policykg.engine.rules import load_rules
+    from policykg.graph.model import load_graph
+    from policykg.graph.rules_graph import add_incentives
+
+    bare = load_graph(rules=False)
+    add_incentives(bare, load_rules())
+    assert not overlaps_in_graph(bare) and graph_overlaps(bare) == corpus
+
+
+def test_the_engine_compiles_the_same_from_the_compilation_alone(engine):
+    # Engine() reads a graph without Incentive nodes or OVERLAPS edges: it compiles the same.
+    alone = Engine()
+    assert alone.compiled == engine.compiled and alone.industries == engine.industries
+    lim = alone.rules.by_id["40.2"].limits[0]
+    assert alone.limit_scope("40.2", lim) == ("40.1", "40.2", "40.3")
+    assert alone.limit_scope("4.2", alone.rules.by_id["4.2"].limits[0]) == ("4.2",)
 
 
 # --- the best combination: exact, against brute force --------------------------------------------
@@ -395,6 +479,64 @@ def test_overlaps_for_a_profile(invoke, tmp_path):
     assert r.exit_code == 10 and "no rule with that id" in r.output
     r = invoke("overlaps", "--profile", str(prof))
     assert r.exit_code == 0 and "Best admissible combination" in r.output and "Dropped" in r.output
+
+
+def test_overlaps_for_a_profile_filter_the_collisions_by_kind_and_policy(invoke, tmp_path):
+    prof = tmp_path / "p.yaml"
+    prof.write_text("name: 方案商\nas_of: 2025-06-30\nqualifications: [工业互联网APP优秀解决方案, 网络安全技术应用试点示范项目]\n",
+                    encoding="utf-8")
+
+    def plan(*args):
+        r = invoke("overlaps", "--profile", str(prof), "--format", "json", *args)
+        assert r.exit_code == 0, r.output
+        return json.loads(r.output)
+
+    everything = plan()
+    assert ("explicit_rule", "4.3", "4.4") in {(c["kind"], c["a"], c["b"]) for c in everything["collisions"]}
+    assert "collision_filter" not in everything
+    # 4.3 and 4.4 are in policy 1: listed with --policy 1 and --kind explicit_rule, not with another.
+    for args, listed in ((("--kind", "explicit_rule"), True), (("--policy", "1"), True),
+                         (("--kind", "explicit_rule", "--policy", "1"), True), (("--kind", "same_cost_base"), False),
+                         (("--policy", "2"), False)):
+        doc = plan(*args)
+        assert bool(doc["collisions"]) is listed, args
+        assert all(c["kind"] == "explicit_rule" for c in doc["collisions"])
+        # The best combination is found under every limit all the same.
+        assert doc["best"] == everything["best"] and doc["dropped"] == everything["dropped"]
+        assert doc["collision_filter"]["kind"] == dict(zip(args[::2], args[1::2])).get("--kind")
+    r = invoke("overlaps", "--profile", str(prof), "--kind", "explicit_rule", "--policy", "1")
+    assert r.exit_code == 0 and "collisions (kind explicit_rule, with an award in policy 1)" in r.output
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (("--kind", "nonsense", "--policy", "99"), 10, "--kind 'nonsense': not an overlap kind"),
+    (("--policy", "99"), 10, "--policy 99: no such policy"),
+    (("--policy", "0"), 10, "--policy 0: no such policy"),
+    (("--include-expired",), 2, "--include-expired does not apply with --profile"),
+    (("--source", "other.txt"), 2, "--source does not apply with --profile"),
+])
+def test_overlaps_for_a_profile_reject_bad_or_inapplicable_options(invoke, args, code, message):
+    r = invoke("overlaps", "--profile", str(REPO / "docs" / "examples" / "software-firm.yaml"), *args)
+    assert r.exit_code == code and message in r.output, r.output
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (("--policy", "99"), 10, "--policy 99: no such policy"),
+    (("--kind", "nonsense"), 10, "--kind 'nonsense': not an overlap kind"),
+    (("--enable", "same-spend-once"), 2, "--enable applies with --profile only"),
+    (("--rules", "data/jurisdiction.yaml"), 2, "--rules applies with --profile only"),
+])
+def test_the_corpus_report_rejects_bad_or_inapplicable_options(invoke, args, code, message):
+    r = invoke("overlaps", *args)
+    assert r.exit_code == code and message in r.output, r.output
+
+
+def test_plan_for_profile_checks_kind_and_policy(engine, full_graph):
+    prof = {"name": "x"}
+    with pytest.raises(InputError, match="--kind 'nope'"):
+        plan_for_profile(prof, date(2025, 6, 30), kind="nope", engine=engine, graph=full_graph)
+    with pytest.raises(InputError, match="--policy 99"):
+        plan_for_profile(prof, date(2025, 6, 30), policy=99, engine=engine, graph=full_graph)
 
 
 # --- Neo4j: the loaded OVERLAPS and the Cypher derivations equal the embedded analysis ------------
