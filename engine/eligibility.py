@@ -195,7 +195,9 @@ class Engine:
         if graph is None:
             from policykg.graph.model import load_graph
 
-            graph = load_graph()
+            # The compilation's own facts are all it reads (provisions, policies, agencies,
+            # industries): no Incentive nodes or OVERLAPS edges to build.
+            graph = load_graph(rules=False)
         self.rules = rules or load_rules()
         self.vocabulary = Vocabulary.from_rules(self.rules)
         self.industries = frozenset(p["name"] for _, p in nodes_with_label(graph, "Industry"))
@@ -245,6 +247,20 @@ class Engine:
     def parse_profile(self, doc: Any, source: str = "profile") -> Profile:
         return parse_profile(doc, self.vocabulary, source)
 
+    def as_profile(self, profile: Profile | str | Any) -> Profile:
+        """A `Profile` as is; a path (str or Path) read with `load_profile`; a mapping parsed."""
+        from pathlib import Path
+
+        if isinstance(profile, Profile):
+            return profile
+        if isinstance(profile, (str, Path)):
+            return self.load_profile(profile)
+        return self.parse_profile(profile)
+
+    def limit_scope(self, incentive_id: str, lim) -> tuple[str, ...]:
+        """The incentives whose awards a limit counts over: its group's members, else the incentive alone."""
+        return self.group_members.get(lim.group, (incentive_id,)) if lim.group else (incentive_id,)
+
     # -- evaluation
 
     def evaluate(self, profile: Profile, as_of: date | None = None) -> Evaluation:
@@ -253,7 +269,7 @@ class Engine:
         `as_of` defaults to the profile's own as_of, else today.
         """
         day = as_of or profile.as_of or date.today()
-        awards = self._resolve_awards(profile)
+        awards = self.resolve_awards(profile)
         warnings = [f"{profile.source}: industries: {name!r} is not an industry section of the compilation "
                     f"(known: {', '.join(sorted(self.industries))})"
                     for name in profile.industries if name not in self.industries]
@@ -287,14 +303,14 @@ class Engine:
                     if out is not None:
                         metrics[key] = round(out, 6)
         doc["metrics"] = metrics
-        awards = self._resolve_awards(profile)
+        awards = self.resolve_awards(profile)
         doc["awards"] = [
             {"incentive": iid, "year": a.year, "amount_wan": a.amount_wan, "level": a.level, "project": a.project}
             for iid, items in awards.items() for a in items
         ]
         return doc
 
-    def _resolve_awards(self, profile: Profile) -> dict[str, list[PriorAward]]:
+    def resolve_awards(self, profile: Profile) -> dict[str, list[PriorAward]]:
         """Prior awards by incentive id; an award named by provision must be unambiguous."""
         out: dict[str, list[PriorAward]] = defaultdict(list)
         for a in profile.awards:
@@ -675,7 +691,7 @@ class _Evaluator:
 
     def limit(self, lim, amount: float | None, own: list[PriorAward]) -> float | None:
         year = self.day.year
-        scope = self.e.group_members.get(lim.group, (self.inc.id,)) if lim.group else (self.inc.id,)
+        scope = self.e.limit_scope(self.inc.id, lim)
         if lim.kind == "no_repeat_years":
             recent = [a for i in scope for a in self.awards_of(i, lim.per) if year - a.year < lim.years]
             if recent:
@@ -727,15 +743,16 @@ class _Evaluator:
         out: list[str] = []
         project_metrics: list[str] = []
         prefix = "projects: one of kind "
+        head = None
         for m in self.missing:
             if m.startswith(prefix):
-                kind, _, metric = m.partition(" with ")
-                project_metrics.append(metric)
-                head = kind
+                head, _, metric = m.partition(" with ")
+                if metric:  # "projects: one of kind X (label)" alone names no metric
+                    project_metrics.append(metric)
             elif m not in out:
                 out.append(m)
-        if project_metrics:
-            out.append(f"{head} with {', '.join(dict.fromkeys(project_metrics))}")
+        if head is not None:
+            out.append(f"{head} with {', '.join(dict.fromkeys(project_metrics))}" if project_metrics else head)
         return out
 
     def result(self, status: str, amount: float | None, expired_reason: str | None = None) -> Result:
@@ -786,16 +803,8 @@ def evaluate_profile(graph_or_none, profile: Profile | str | Any, as_of: date | 
     `profile` is a `Profile`, a path to a profile file, or a parsed profile mapping.
     For many profiles, build one `Engine` and call `evaluate` on it.
     """
-    from pathlib import Path
-
     engine = Engine(rules, graph_or_none)
-    if isinstance(profile, Profile):
-        p = profile
-    elif isinstance(profile, (str, Path)):
-        p = engine.load_profile(profile)
-    else:
-        p = engine.parse_profile(profile)
-    return engine.evaluate(p, as_of)
+    return engine.evaluate(engine.as_profile(profile), as_of)
 
 
 __all__ = ["Check", "CompiledIncentive", "Engine", "Evaluation", "Result", "STATUSES", "evaluate_profile", "num"]

@@ -35,7 +35,7 @@ import numpy as np
 import pyarrow as pa
 
 from policykg.engine.eligibility import DERIVED, NOT_ENTERPRISE, TOLERANCE as _EPS, CompiledIncentive, Engine
-from policykg.engine.register import CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, RegisterReader
+from policykg.engine.register import CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, RegisterReader, UniqueIds
 from policykg.errors import DataError, InputError, OutputError, RegisterError
 
 #: Recipients that are never an enterprise (the engine answers not_eligible).
@@ -433,6 +433,18 @@ class _Output:
             pass
 
 
+def _refuse_same_file(source: str | os.PathLike, output: str | os.PathLike) -> None:
+    """-o naming the register itself (or a link to it) would replace the register with its matches."""
+    src, out = Path(source), Path(output)
+    try:
+        same = out.exists() and os.path.samefile(src, out)
+    except OSError:
+        same = False
+    if same or src.resolve() == out.resolve():
+        raise InputError(f"-o {output}: that is the register {source} itself; writing the matches there would "
+                         "replace the register: choose another -o path")
+
+
 def match_register(source: str | os.PathLike, output: str | os.PathLike | None, as_of: date, *,
                    matcher: Matcher | None = None, chunk_rows: int = CHUNK_ROWS, encoding: str = "utf-8",
                    csv_block_bytes: int = CSV_BLOCK_BYTES,
@@ -450,7 +462,10 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
     engine = matcher.engine
     reader = RegisterReader(source, engine.vocabulary, chunk_rows=chunk_rows, encoding=encoding,
                             csv_block_bytes=csv_block_bytes)
+    if output is not None:
+        _refuse_same_file(source, output)
     out = _Output(output) if output is not None else None
+    ids = UniqueIds()
     titles = {t.c.policy: t.c.policy_title for t in matcher.targets}
     summary = MatchSummary(str(source), str(output) if output is not None else None, as_of,
                            project_level=matcher.project_level)
@@ -462,6 +477,7 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
     try:
         for batch, fraction in reader.batches():
             chunk = Chunk(batch, reader.layout, engine.vocabulary, matcher.incentive_ids, summary.enterprises)
+            ids.add(chunk)
             for name in chunk.industry_names():
                 if name not in engine.industries:
                     rows, first = chunk.industry_rows(name)
@@ -516,8 +532,10 @@ def match_table(table: pa.Table, as_of: date, matcher: Matcher | None = None, so
     matcher = matcher or Matcher()
     layout = parse_layout(table.column_names, matcher.engine.vocabulary, source, is_csv=False)
     tables, offset = [], 0
+    ids = UniqueIds()
     for batch in table.to_batches(max_chunksize=CHUNK_ROWS):
         chunk = Chunk(batch, layout, matcher.engine.vocabulary, matcher.incentive_ids, offset)
+        ids.add(chunk)
         tables.append(matcher.table(chunk, as_of))
         offset += chunk.n
     return pa.concat_tables(tables) if tables else OUTPUT_SCHEMA.empty_table()

@@ -22,7 +22,7 @@ from typing import Any, Mapping
 
 from policykg.engine.rules import PROVISION_COUNT
 from policykg.errors import DataError
-from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml, load_yaml_text
+from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml_text, read_text_file
 
 #: Qualification / award levels, highest first (the order "same or higher level" uses).
 LEVELS = ("national", "provincial", "municipal")
@@ -149,19 +149,16 @@ class Vocabulary:
 def load_profile(path: str | Path, vocabulary: Vocabulary) -> Profile:
     """Read a profile file (.yaml/.yml/.json) strictly; errors name the file and field."""
     p = Path(path)
+    text = read_text_file(p, "profile")
+    if not text.strip():
+        raise DataError(f"{p}: the file is empty; write the enterprise's profile in it (docs/profile.md)")
     if p.suffix.lower() == ".json":
-        try:
-            text = p.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise DataError(f"{p}: no such file") from None
-        except UnicodeDecodeError:
-            raise DataError(f"{p}: not UTF-8 text; save it as UTF-8") from None
         try:
             doc = json.loads(text, object_pairs_hook=_no_duplicates(str(p)))
         except json.JSONDecodeError as exc:
             raise DataError(f"{p}: line {exc.lineno}: invalid JSON ({exc.msg}); fix the syntax there") from None
     else:
-        doc = load_yaml(p, DatesAsTextLoader)
+        doc = load_yaml_text(text, str(p), DatesAsTextLoader)
     return parse_profile(doc, vocabulary, p.name)
 
 
@@ -351,10 +348,7 @@ def _awards(value: Any, vocabulary: Vocabulary, source: str) -> tuple[PriorAward
         if inc is None and prov is None:
             raise DataError(f"{w}: say which award it was: incentive (e.g. '1.1') or provision (its seq)")
         if inc is not None:
-            inc = str(inc)
-            if vocabulary.incentive_ids and inc not in vocabulary.incentive_ids:
-                raise DataError(f"{w}.incentive: no incentive {inc!r} in data/incentives.yaml"
-                                f"{_close(inc, vocabulary.incentive_ids)}")
+            inc = _incentive_id(inc, vocabulary, f"{w}.incentive", ", or give the provision's seq (provision: 12)")
         if prov is not None:
             if isinstance(prov, bool) or not isinstance(prov, int):
                 raise DataError(f"{w}.provision: expected a provision seq (a whole number), got {prov!r}")
@@ -374,6 +368,19 @@ def _awards(value: Any, vocabulary: Vocabulary, source: str) -> tuple[PriorAward
     return tuple(out)
 
 
+def _incentive_id(value: Any, vocabulary: Vocabulary, where: str, alternative: str = "") -> str:
+    """An incentive id as text ('1.10'): a YAML number (1.10 reads as 1.1) is refused, not guessed."""
+    if isinstance(value, bool) or not isinstance(value, str):
+        if isinstance(value, (int, float)):
+            raise DataError(f"{where}: {value!r} is a number, not an incentive id (YAML reads 1.10 as the number "
+                            f"1.1); quote the id as written, e.g. '1.10'{alternative}")
+        raise DataError(f"{where}: expected an incentive id such as '1.1', got {value!r}")
+    inc = value.strip()
+    if vocabulary.incentive_ids and inc not in vocabulary.incentive_ids:
+        raise DataError(f"{where}: no incentive {inc!r} in data/incentives.yaml{_close(inc, vocabulary.incentive_ids)}")
+    return inc
+
+
 def _projects(value: Any, vocabulary: Vocabulary, source: str) -> tuple[Project, ...]:
     out = []
     names: set[str] = set()
@@ -381,22 +388,21 @@ def _projects(value: Any, vocabulary: Vocabulary, source: str) -> tuple[Project,
         w = f"{source}: projects[{i}]"
         check_keys(entry, PROJECT_KEYS, w, required={"kind", "name"})
         kind = entry["kind"]
-        if kind not in vocabulary.project_kinds:
+        if not isinstance(kind, str) or kind not in vocabulary.project_kinds:
             raise DataError(f"{w}.kind: {kind!r} is not a project kind{_close(str(kind), vocabulary.project_kinds)}; "
                             f"use one of {', '.join(sorted(vocabulary.project_kinds))} (data/metrics.yaml)")
         allowed = {f: vocabulary.project_metrics[f] for f in vocabulary.project_kinds[kind]}
         pname = entry["name"]
         if not isinstance(pname, str) or not pname.strip():
             raise DataError(f"{w}.name: expected the project's name (text), got {pname!r}")
+        pname = pname.strip()
         if pname in names:
             raise DataError(f"{w}.name: two projects are named {pname!r}; names must be unique")
         names.add(pname)
-        incentives = tuple(str(x) for x in _list(entry.get("incentives"), f"{w}.incentives"))
-        for x in incentives:
-            if vocabulary.incentive_ids and x not in vocabulary.incentive_ids:
-                raise DataError(f"{w}.incentives: no incentive {x!r} in data/incentives.yaml")
+        incentives = tuple(_incentive_id(x, vocabulary, f"{w}.incentives[{k}]")
+                           for k, x in enumerate(_list(entry.get("incentives"), f"{w}.incentives")))
         out.append(Project(
-            kind, pname.strip(), _metrics(entry.get("metrics"), vocabulary, f"{w}.metrics", allowed, kind),
+            kind, pname, _metrics(entry.get("metrics"), vocabulary, f"{w}.metrics", allowed, kind),
             _qualifications(entry.get("qualifications"), vocabulary, f"{w}.qualifications"),
             incentives, f"projects[{i}]",
         ))

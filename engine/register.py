@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 
 from policykg.engine.profile import Vocabulary
 from policykg.errors import RegisterError
+from policykg.loaders.yamlio import read_text_file
 
 ID, NAME, INDUSTRIES, QUALIFICATIONS, AWARDS = "id", "name", "industries", "qualifications", "awards"
 LIST_SEP = ";"
@@ -168,6 +169,8 @@ class RegisterReader:
         p = Path(path)
         self.path, self.source = p, p.name
         self.chunk_rows, self.encoding, self.block = chunk_rows, encoding, csv_block_bytes
+        if p.is_dir():
+            raise RegisterError(f"{path}: is a folder; give a .csv or .parquet file (docs/register.md)")
         if not p.is_file():
             raise RegisterError(f"{path}: no such file")
         suffix = p.suffix.lower()
@@ -185,16 +188,14 @@ class RegisterReader:
 
     def _csv_header(self) -> list[str]:
         enc = "utf-8-sig" if self.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else self.encoding
-        try:
-            with open(self.path, encoding=enc, newline="") as fh:
-                row = next(csv.reader(fh), None)
-        except UnicodeDecodeError:
-            raise RegisterError(f"{self.source}: not {self.encoding} text; save it as UTF-8 "
-                                "(or give its encoding, e.g. --encoding gbk)") from None
-        except LookupError:
-            raise RegisterError(f"{self.source}: unknown encoding {self.encoding!r}") from None
+        row = read_text_file(self.path, "register", error=RegisterError, name=self.source, encoding=enc, newline="",
+                             read=lambda fh: next(csv.reader(fh), None),
+                             not_text=f"not {self.encoding} text; save it as UTF-8 (or give its encoding, "
+                                      "e.g. --encoding gbk)")
         if not row:
             raise RegisterError(f"{self.source}: empty file; the first line must be the header (id,name,...)")
+        # pyarrow names the columns as written; the layout by their trimmed names (" id " is id)
+        self._csv_names = list(row)
         return [h.strip() for h in row]
 
     def _parquet_header(self) -> list[str]:
@@ -234,18 +235,25 @@ class RegisterReader:
             return "error"
 
         headers = [c.header for c in self.layout.columns]
-        fh = open(self.path, "rb")
+        try:
+            fh = open(self.path, "rb")
+        except OSError as exc:
+            raise RegisterError(f"{self.source}: cannot be read ({exc.strerror or exc}); give the path of a "
+                                "readable register file") from None
         try:
             try:
                 reader = pacsv.open_csv(
                     fh,
                     read_options=pacsv.ReadOptions(block_size=self.block, encoding=self.encoding),
                     parse_options=pacsv.ParseOptions(invalid_row_handler=invalid),
+                    # every cell as text, keyed by the names pyarrow sees (untrimmed): an id 0012 stays 0012
                     convert_options=pacsv.ConvertOptions(
-                        column_types={h: pa.string() for h in headers}, null_values=[""], strings_can_be_null=True,
-                        quoted_strings_can_be_null=True),
+                        column_types={h: pa.string() for h in self._csv_names}, null_values=[""],
+                        strings_can_be_null=True, quoted_strings_can_be_null=True),
                 )
                 for batch in reader:
+                    if batch.schema.names != headers:
+                        batch = batch.rename_columns(headers)
                     yield batch, min(1.0, fh.tell() / self.size) if self.size else None
             except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
                 if bad:
@@ -327,11 +335,7 @@ class Chunk:
     def _text(self, col: Column, required: bool) -> pa.Array:
         arr = self._cols[col.header]
         if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
-            try:
-                arr = pc.cast(arr, pa.string())
-            except pa.ArrowInvalid:
-                raise RegisterError(f"{self.layout.source}: column {col.header!r}: expected text, "
-                                    f"got {arr.type}") from None
+            arr = self._cast_text(arr, col)
         arr = pc.utf8_trim_whitespace(arr)
         if isinstance(arr, pa.ChunkedArray):
             arr = arr.combine_chunks()
@@ -347,9 +351,17 @@ class Chunk:
         if pa.types.is_null(arr.type):
             return pa.nulls(len(arr), pa.string())
         if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-            arr = pc.cast(arr, pa.string())
+            arr = self._cast_text(arr, col)
         arr = pc.utf8_trim_whitespace(arr)
         return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+
+    def _cast_text(self, arr: pa.Array, col: Column) -> pa.Array:
+        """A parquet column of another type as text; lists, structs, binary that is not UTF-8: an error."""
+        try:
+            return pc.cast(arr, pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            raise RegisterError(f"{self.layout.source}: column {col.header!r}: expected text, got {arr.type}; "
+                                f"write {col.header} as text (lists joined by '{LIST_SEP}')") from None
 
     def _metric(self, col: Column, arr: pa.Array) -> np.ndarray:
         if col.dimension == "flag":
@@ -601,6 +613,41 @@ class Chunk:
         return parent[keep], inc[keep], years[keep], amounts[keep], levels[keep]
 
 
+class UniqueIds:
+    """Refuses an enterprise id given twice in one register, across its chunks.
+
+    A set of the ids seen so far (one Python string each: ~100 MB for 10^6 rows) answers
+    "any repeat?" per chunk in one `set.update`; each chunk's id column (arrow, ~12 bytes
+    an id) is kept only to name the earlier row when there is one.
+    """
+
+    def __init__(self):
+        self.seen: set[str] = set()
+        self._chunks: list[pa.Array] = []
+
+    def add(self, chunk: "Chunk") -> None:
+        ids = chunk.ids.to_pylist()
+        before = len(self.seen)
+        self.seen.update(ids)
+        self._chunks.append(chunk.ids)
+        if len(self.seen) - before != len(ids):
+            self._refuse(chunk)
+
+    def _refuse(self, chunk: "Chunk") -> None:
+        first: dict[str, int] = {}
+        row = 0
+        for arr in self._chunks:
+            for i, ident in enumerate(arr.to_pylist()):
+                row += 1
+                if ident in first:  # the first repeat is in the last chunk: `i` is its index there
+                    earlier = first[ident]
+                    line = f" (line {earlier + 1})" if chunk.layout.csv else ""
+                    raise RegisterError(f"{chunk.where(i, chunk.layout.column(ID).header)}: the same id as row "
+                                        f"{earlier}{line}; every enterprise needs its own id (one row each)")
+                first[ident] = row
+        raise AssertionError("UniqueIds: a repeat was counted but not found")  # pragma: no cover
+
+
 # --------------------------------------------------------------------------- rows as profiles
 
 
@@ -669,5 +716,5 @@ def row_document(row: dict, layout: RegisterLayout) -> dict:
     return doc
 
 
-__all__ = ["CHUNK_ROWS", "Chunk", "Column", "RegisterLayout", "RegisterReader", "parse_layout",
+__all__ = ["CHUNK_ROWS", "Chunk", "Column", "RegisterLayout", "RegisterReader", "UniqueIds", "parse_layout",
            "profile_documents", "row_document"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from policykg.errors import DataError
-from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml_text
+from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml_text, read_text_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -288,12 +288,7 @@ def _display(path: Path) -> str:
 
 def _read(path: Path) -> Any:
     name = _display(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{name}: no such file") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{name}: not UTF-8 text; save it as UTF-8") from None
+    text = read_text_file(path, "rules", name=name)
     # Dates stay text, so a bad one (2025-02-30) is reported naming its key by _date.
     return load_yaml_text(text, name, DatesAsTextLoader)
 

@@ -1,13 +1,19 @@
-"""Strict YAML reading: duplicate keys and unknown keys are errors naming file and key."""
+"""Strict YAML reading: duplicate keys and unknown keys are errors naming file and key.
+
+`read_text_file` is the one way policykg reads a text file (rules, profiles, YAML,
+register headers): any OS error (no such file, a directory, a path through a file, no
+permission) or a decoding error becomes a one-line error naming the file.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Callable
 
 import yaml
 
-from policykg.errors import DataError
+from policykg.errors import DataError, PolicyKGError
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -18,6 +24,12 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     mapping: dict = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, Hashable):  # YAML allows `? [a]` and `? {a: 1}` as keys: refused
+            what = {"dict": "mapping"}.get(type(key).__name__, type(key).__name__)
+            raise DataError(
+                f"{loader.name}: line {key_node.start_mark.line + 1}: a key is a {what}, not a name; "
+                "write keys as plain names (key: value)"
+            )
         if key in mapping:
             raise DataError(
                 f"{loader.name}: line {key_node.start_mark.line + 1}: duplicate key {key!r}; "
@@ -41,16 +53,37 @@ DatesAsTextLoader.yaml_implicit_resolvers = {
 }
 
 
+def read_text_file(path: str | Path, what: str = "file", *, error: type[PolicyKGError] = DataError,
+                   name: str | None = None, encoding: str = "utf-8", newline: str | None = None,
+                   read: Callable[[IO[str]], Any] | None = None,
+                   not_text: str = "not UTF-8 text; save it as UTF-8") -> Any:
+    """The text of `path` (or `read(fh)` of it), every failure an `error` naming the file.
+
+    `what` names the file in hints ("profile", "register"); `name` is how messages show
+    the path (default: as given). FileNotFoundError says "no such file"; any other OS
+    error (a directory, a path through a file, no permission) "cannot be read
+    (<reason>)"; undecodable bytes `not_text`.
+    """
+    p = Path(path)
+    shown = str(p) if name is None else name
+    try:
+        with open(p, encoding=encoding, newline=newline) as fh:
+            return fh.read() if read is None else read(fh)
+    except FileNotFoundError:
+        raise error(f"{shown}: no such file") from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise error(f"{shown}: cannot be read ({reason}); give the path of a readable {what} file") from None
+    except UnicodeDecodeError:
+        raise error(f"{shown}: {not_text}") from None
+    except LookupError:
+        raise error(f"{shown}: unknown encoding {encoding!r}") from None
+
+
 def load_yaml(path: str | Path, loader: type[_StrictLoader] = _StrictLoader) -> Any:
     """Parse a YAML file strictly; errors name the file (and line) and say how to fix."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{p}: no such file") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{p}: not UTF-8 text; save it as UTF-8") from None
-    return load_yaml_text(text, str(p), loader)
+    return load_yaml_text(read_text_file(p, "YAML"), str(p), loader)
 
 
 def load_yaml_text(text: str, name: str, loader: type[_StrictLoader] = _StrictLoader) -> Any:

@@ -78,3 +78,14 @@ def test_an_award_named_by_an_ambiguous_provision_is_an_error(engine):
     profile = engine.parse_profile({"name": "x", "awards": [{"provision": 4, "year": 2024, "amount": "50万元"}]}, "p.yaml")
     with pytest.raises(DataError, match=r"p.yaml: awards\[0\].provision: provision 4 does not name one award"):
         engine.evaluate(profile, date(2025, 1, 1))
+
+
+def test_a_missing_project_is_named_once_with_its_metrics(engine):
+    """No project of the kind: one item naming the kind and its metrics (no empty "with , ..." part)."""
+    ev = engine.evaluate(engine.parse_profile({"name": "无项目企业"}, "p.yaml"), date(2025, 6, 30))
+    r = next(r for r in ev.results if r.incentive == "15.1")
+    assert r.status == "missing_data"
+    assert r.missing == ["projects: one of kind tape_out (高端芯片首次流片) with metrics.tape_out_cost (首次流片费用)"]
+    assert r.explanation == "add projects: one of kind tape_out (高端芯片首次流片) with metrics.tape_out_cost (首次流片费用)"
+    for r in ev.results:
+        assert " with , " not in r.explanation and not any(m.endswith(" with ") for m in r.missing), r

@@ -101,3 +101,92 @@ def test_examples_are_valid(vocab, name):
 
     p = load_profile(PACKAGE_DIR / "docs" / "examples" / f"{name}.yaml", vocab)
     assert p.name and p.as_of and p.industries
+
+
+# --- values of the wrong type: one-line errors, never a traceback ------------------------------
+
+@pytest.mark.parametrize("text, message", [
+    ("projects: [{kind: [a], name: p}]", "projects[0].kind: ['a'] is not a project kind"),
+    ("projects: [{kind: {a: 1}, name: p}]", "projects[0].kind: {'a': 1} is not a project kind"),
+    ("projects: [{kind: tape_out, name: [p]}]", "projects[0].name: expected the project's name"),
+    ("projects: [{kind: tape_out, name: p, incentives: [[15.1]]}]",
+     "projects[0].incentives[0]: expected an incentive id such as '1.1', got [15.1]"),
+    ("projects: [{kind: tape_out, name: p, incentives: [15.1]}]",
+     "projects[0].incentives[0]: 15.1 is a number, not an incentive id"),
+    ("qualifications: [{name: [a]}]", "qualifications[0].name: unknown qualification ['a']"),
+    ("qualifications: [{name: 首版次软件产品, level: [national]}]", "qualifications[0].level: ['national'] is not"),
+    ("awards: [{incentive: {a: 1}, year: 2024, amount: 50万元}]",
+     "awards[0].incentive: expected an incentive id such as '1.1', got {'a': 1}"),
+    ("awards: [{provision: [1], year: 2024, amount: 50万元}]", "awards[0].provision: expected a provision seq"),
+    ("metrics: {revenue: [1亿元]}", "metrics.revenue: expected a value with a unit, got list"),
+    ("? [a]\n: 1", "profile.yaml: line 2: a key is a list, not a name"),
+    ("metrics: {? [revenue] : 1亿元}", "profile.yaml: line 2: a key is a list, not a name"),
+])
+def test_values_of_the_wrong_type_are_errors_not_tracebacks(vocab, text, message):
+    with pytest.raises(DataError) as err:
+        parse(vocab, text)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["1.10", "1.1", "2", "15.10"])
+def test_an_award_naming_its_incentive_by_a_yaml_number_is_refused(vocab, value):
+    """`incentive: 1.10` is the number 1.1 to YAML: refused with the fix, never read as another award."""
+    with pytest.raises(DataError) as err:
+        parse(vocab, f"awards: [{{incentive: {value}, year: 2024, amount: 50万元}}]")
+    assert "awards[0].incentive:" in str(err.value) and "is a number, not an incentive id" in str(err.value)
+    assert "quote the id as written" in str(err.value)
+    p = parse(vocab, "awards: [{incentive: '1.1', year: 2024, amount: 50万元}, {provision: 1, year: 2023, amount: 5万元}]")
+    assert [(a.incentive, a.provision) for a in p.awards] == [("1.1", None), (None, 1)]
+
+
+def test_the_cli_says_one_line_and_exits_4_for_a_wrong_type(invoke, tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("name: 甲\nprojects: [{kind: [a], name: p}]\n", encoding="utf-8")
+    result = invoke("eligible", str(path))
+    assert result.exit_code == 4, result.output
+    assert result.stderr.startswith("policykg: error: p.yaml: projects[0].kind:")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --- files that cannot be read ----------------------------------------------------------------
+
+def test_unreadable_profile_paths_are_errors_naming_the_file(vocab, tmp_path):
+    plain = tmp_path / "some.csv"
+    plain.write_text("id,name\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"some\.csv/x\.yaml: cannot be read \(Not a directory\)"):
+        load_profile(plain / "x.yaml", vocab)
+    with pytest.raises(DataError, match=r"cannot be read \(Is a directory\)"):
+        load_profile(tmp_path, vocab)
+    with pytest.raises(DataError, match=r"^/dev/null: the file is empty"):
+        load_profile("/dev/null", vocab)
+    empty = tmp_path / "e.json"
+    empty.write_text("  \n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"e\.json: the file is empty"):
+        load_profile(empty, vocab)
+    gbk = tmp_path / "g.json"
+    gbk.write_bytes('{"name": "甲"}'.encode("gbk"))
+    with pytest.raises(DataError, match=r"g\.json: not UTF-8 text"):
+        load_profile(gbk, vocab)
+
+
+def test_a_profile_without_read_permission_is_an_error(vocab, tmp_path):
+    import os
+
+    path = tmp_path / "p.yaml"
+    path.write_text("name: 甲\n", encoding="utf-8")
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):
+            pytest.skip("running as root: permissions are not enforced")
+        with pytest.raises(DataError, match=r"p\.yaml: cannot be read \(Permission denied\)"):
+            load_profile(path, vocab)
+    finally:
+        path.chmod(0o644)
+
+
+def test_the_cli_refuses_a_path_through_a_file_with_exit_4(invoke, tmp_path):
+    plain = tmp_path / "some.csv"
+    plain.write_text("id,name\n", encoding="utf-8")
+    result = invoke("eligible", str(plain / "x.yaml"))
+    assert result.exit_code == 4, result.output
+    assert "some.csv/x.yaml: cannot be read (Not a directory)" in result.stderr
