@@ -37,6 +37,7 @@ import pyarrow as pa
 from policykg.engine.eligibility import DERIVED, NOT_ENTERPRISE, TOLERANCE as _EPS, CompiledIncentive, Engine
 from policykg.engine.register import CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, RegisterReader, UniqueIds
 from policykg.errors import DataError, InputError, OutputError, RegisterError
+from policykg.output import file_mode
 
 #: Recipients that are never an enterprise (the engine answers not_eligible).
 
@@ -417,6 +418,7 @@ class _Output:
     def commit(self) -> None:
         try:
             self.writer.close()
+            os.chmod(self.tmp, file_mode(self.path))
             os.replace(self.tmp, self.path)
         except OSError as exc:
             self.abort()

@@ -249,3 +249,19 @@ def test_the_cypher_batch_match_equals_the_vectorised_one(neo4j_clean, matcher, 
                for r in res.rows}
         assert res.enterprises == 800
         assert neo == sample
+
+
+def test_matches_file_gets_an_ordinary_mode(tmp_path):
+    import os
+    import stat
+
+    from policykg.engine.match import match_register
+
+    register = Path(__file__).parents[1] / "docs" / "examples" / "register.csv"
+    out = tmp_path / "m.csv"
+    old = os.umask(0o022)
+    try:
+        match_register(register, out, as_of=date(2026, 11, 28))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
