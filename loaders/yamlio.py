@@ -16,7 +16,12 @@ import yaml
 from policykg.errors import DataError, PolicyKGError
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (the rules file parses ~10x faster);
+# construction, and so the strict checks below, stay in Python either way.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BaseLoader):
     """SafeLoader that refuses duplicate mapping keys (PyYAML silently keeps the last)."""
 
 
