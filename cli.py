@@ -372,19 +372,15 @@ def eligible(profile, as_of, backend, uri, username, password, password_file, da
       policykg eligible docs/examples/software-firm.yaml
       policykg eligible docs/examples/ic-design-firm.yaml --as-of 2026-06-30 --format json
     """
-    from policykg.engine.eligibility import Engine
+    from contextlib import nullcontext
+
+    from policykg.engine.eligibility import evaluate_profile
     from policykg.engine.report import render_evaluation
 
     day = parse_date(as_of, "--as-of")
-    engine = Engine()
-    prof = engine.load_profile(profile)
-    if backend == "neo4j":
-        from policykg.engine.neo4j_eligibility import evaluate_in_neo4j
-
-        with _connect(uri, username, password, password_file, database) as store:
-            evaluation = evaluate_in_neo4j(store, engine, prof, day)
-    else:
-        evaluation = engine.evaluate(prof, day)
+    connection = _connect(uri, username, password, password_file, database) if backend == "neo4j" else nullcontext()
+    with connection as store:
+        evaluation = evaluate_profile(None, profile, day, store=store)
     emit(render_evaluation(evaluation, fmt), None)
 
 

@@ -797,14 +797,21 @@ class _Evaluator:
 
 
 def evaluate_profile(graph_or_none, profile: Profile | str | Any, as_of: date | None = None,
-                     rules: Rules | None = None) -> Evaluation:
+                     rules: Rules | None = None, store=None) -> Evaluation:
     """One-shot: build an `Engine` (bundled rules; the given graph or the bundled one) and evaluate.
 
     `profile` is a `Profile`, a path to a profile file, or a parsed profile mapping.
+    With a Neo4j `store` (`policykg.graph.neo4j_store.Neo4jStore`, graph already loaded)
+    the answer is computed by the named `eligibility` Cypher query instead.
     For many profiles, build one `Engine` and call `evaluate` on it.
     """
     engine = Engine(rules, graph_or_none)
-    return engine.evaluate(engine.as_profile(profile), as_of)
+    prof = engine.as_profile(profile)
+    if store is not None:
+        from policykg.engine.neo4j_eligibility import evaluate_in_neo4j
+
+        return evaluate_in_neo4j(store, engine, prof, as_of)
+    return engine.evaluate(prof, as_of)
 
 
 __all__ = ["Check", "CompiledIncentive", "Engine", "Evaluation", "Result", "STATUSES", "evaluate_profile", "num"]

@@ -14,6 +14,7 @@ from datetime import date
 
 from policykg.engine.eligibility import Engine, Evaluation, Result, num
 from policykg.engine.profile import Profile
+from policykg.errors import DataError
 
 
 def _explain(row: dict, engine: Engine) -> str:
@@ -47,6 +48,11 @@ def evaluate_in_neo4j(store, engine: Engine, profile: Profile, as_of: date | Non
     """Run the ``eligibility`` query for `profile` on `as_of` (default: the profile's, else today)."""
     day = as_of or profile.as_of or date.today()
     rows = store.query("eligibility", {"profile": engine.profile_params(profile), "as_of": day})
+    if not rows:
+        raise DataError(
+            f"Neo4j at {store.config.where} holds no incentives to evaluate; "
+            "load the graph first with `policykg load --replace`"
+        )
     results = []
     for row in rows:
         inc = engine.by_id[row["incentive"]].rule if row["incentive"] in engine.by_id else None

@@ -273,3 +273,13 @@ def test_browser_style_uses_the_views_colours_for_every_label():
     assert {label: colours[label].lower() for label in styles} == {k: v["color"].lower() for k, v in styles.items()}
     assert styles["Policy"]["color"] == "#1f77b4" and styles["Rule"]["color"] == "#aec7e8"
     assert grass.count("{") == grass.count("}") and "/*" not in grass  # Browser's parser takes no comments
+
+
+@pytest.mark.neo4j
+def test_eligible_on_an_empty_neo4j_says_to_load_first(invoke, neo4j_clean, cli_env):
+    from pathlib import Path
+
+    profile = Path(__file__).parents[1] / "docs" / "examples" / "software-firm.yaml"
+    result = invoke("eligible", str(profile), "--backend", "neo4j")
+    assert result.exit_code == 4
+    assert "holds no incentives" in result.stderr and "policykg load" in result.stderr
