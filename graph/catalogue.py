@@ -46,30 +46,27 @@ def _policy_numbers(graph: nx.MultiDiGraph) -> list[int]:
     return sorted(p["number"] for _, p in nodes_with_label(graph, "Policy"))
 
 
+def _resolve(name: str, names: list[str], option: str, noun: str) -> str:
+    """`name` if it is one of `names`, else the one name containing it; an InputError otherwise."""
+    if name in names:
+        return name
+    hits = [n for n in names if name in n]
+    if len(hits) == 1:
+        return hits[0]
+    hint = f"did you mean one of {', '.join(hits)}?" if hits else f"known: {', '.join(names)}"
+    raise InputError(f"{option} {name!r}: no such {noun}; {hint}")
+
+
 def resolve_agency(graph: nx.MultiDiGraph, name: str) -> str:
     """The Agency node name for `name`: canonical, alias, full name, or a unique substring."""
     names = sorted(p["name"] for _, p in nodes_with_label(graph, "Agency"))
     canonical = canonical_agency(name)
-    if canonical in names:
-        return canonical
-    if name in names:
-        return name
-    hits = [n for n in names if name in n]
-    if len(hits) == 1:
-        return hits[0]
-    hint = f"did you mean one of {', '.join(hits)}?" if hits else f"known agencies: {', '.join(names)}"
-    raise InputError(f"--agency {name!r}: no such agency in the graph; {hint}")
+    return canonical if canonical in names else _resolve(name, names, "--agency", "agency in the graph")
 
 
 def resolve_industry(graph: nx.MultiDiGraph, name: str) -> str:
     names = sorted(p["name"] for _, p in nodes_with_label(graph, "Industry"))
-    if name in names:
-        return name
-    hits = [n for n in names if name in n]
-    if len(hits) == 1:
-        return hits[0]
-    hint = f"did you mean one of {', '.join(hits)}?" if hits else f"known industries: {', '.join(names)}"
-    raise InputError(f"--industry {name!r}: no such industry section; {hint}")
+    return _resolve(name, names, "--industry", "industry section")
 
 
 def check_policy(graph: nx.MultiDiGraph, number: int) -> None:
