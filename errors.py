@@ -54,22 +54,32 @@ class DataError(PolicyKGError):
 
 
 class Neo4jUnavailableError(PolicyKGError):
+    """No Neo4j answers at the URI (not running, wrong host or port)."""
+
     exit_code = 5
 
 
 class Neo4jAuthError(PolicyKGError):
+    """Neo4j refused the user name or password."""
+
     exit_code = 6
 
 
 class Neo4jDatabaseError(PolicyKGError):
+    """The named Neo4j database does not exist."""
+
     exit_code = 7
 
 
 class CypherError(PolicyKGError):
+    """A Cypher statement failed: syntax, a parameter's type, a write without --write."""
+
     exit_code = 8
 
 
 class OutputError(PolicyKGError):
+    """An output file cannot be written (missing folder, permissions)."""
+
     exit_code = 9
 
 
