@@ -20,7 +20,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
-from policykg.engine.rules import PROVISION_COUNT
 from policykg.errors import DataError
 from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml_text, read_text_file
 
@@ -136,7 +135,7 @@ class Vocabulary:
             qualifications=quals,
             project_kinds={k: tuple(f.split(".", 1)[1] for f in pk.metrics) for k, pk in rules.project_kinds.items()},
             incentive_ids=frozenset(rules.by_id),
-            provision_seqs=frozenset(range(1, PROVISION_COUNT + 1)),
+            provision_seqs=frozenset(range(1, rules.provision_count + 1)),
         )
 
     def canonical_unit(self, dimension: str) -> str:

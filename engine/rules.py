@@ -25,8 +25,6 @@ METRICS_PATH = DATA_DIR / "metrics.yaml"
 QUALIFICATIONS_PATH = DATA_DIR / "qualifications.yaml"
 
 # The bundled compilation's size; graph.rules_graph re-checks against the source read.
-PROVISION_COUNT = 48
-POLICY_COUNT = 13
 
 KINDS = {"奖励", "补助", "资助", "配套", "券", "支持", "保障", "措施"}
 PAYERS = {"city", "district", "unstated"}
@@ -241,9 +239,9 @@ class Rules:
     project_kinds: dict[str, ProjectKind]
     qualifications: dict[str, QualificationDef]
     by_id: dict[str, Incentive] = field(repr=False, default_factory=dict)
-
-    def for_provision(self, seq: int) -> list[Incentive]:
-        return [i for i in self.incentives if i.provision == seq]
+    #: The compilation the rules are written for (its preface states both counts).
+    policy_count: int = 0
+    provision_count: int = 0
 
     def canonical_unit(self, dimension: str) -> str | None:
         table = self.units.get(dimension) or {}
@@ -428,8 +426,9 @@ def _load_qualifications(path: Path) -> dict[str, QualificationDef]:
 
 
 class _IncentiveParser:
-    def __init__(self, metrics, units, kinds, quals):
+    def __init__(self, metrics, units, kinds, quals, policy_count: int, provision_count: int):
         self.metrics, self.units, self.kinds, self.quals = metrics, units, kinds, quals
+        self.policy_count, self.provision_count = policy_count, provision_count
 
     def metric(self, v: Any, ctx: _Ctx, project_kind: str | None) -> Metric:
         key = _str(v, ctx)
@@ -529,8 +528,8 @@ class _IncentiveParser:
             raise ctx.at("id").fail(f"{iid!r}: write the id quoted, e.g. \"1.1\" (unquoted 1.10 reads as 1.1)")
         ctx = _Ctx(ctx.file, f"{ctx.path} (id {iid})")
         prov = d["provision"]
-        if isinstance(prov, bool) or not isinstance(prov, int) or not 1 <= prov <= PROVISION_COUNT:
-            raise ctx.at("provision").fail(f"{prov!r} is not a provision number (1..{PROVISION_COUNT})")
+        if isinstance(prov, bool) or not isinstance(prov, int) or not 1 <= prov <= self.provision_count:
+            raise ctx.at("provision").fail(f"{prov!r} is not a provision number (1..{self.provision_count})")
         m = ID_RE.match(iid)
         if not m or int(m.group(1)) != prov:
             raise ctx.at("id").fail(f"{iid!r} must be '<provision>.<n>' and start with its provision {prov}")
@@ -600,8 +599,8 @@ class _IncentiveParser:
             if len(targets) != 1:
                 raise c.fail("give exactly one of policy, document, unnamed")
             pol = t.get("policy")
-            if pol is not None and (isinstance(pol, bool) or not isinstance(pol, int) or not 1 <= pol <= POLICY_COUNT):
-                raise c.at("policy").fail(f"{pol!r} is not a policy number (1..{POLICY_COUNT})")
+            if pol is not None and (isinstance(pol, bool) or not isinstance(pol, int) or not 1 <= pol <= self.policy_count):
+                raise c.at("policy").fail(f"{pol!r} is not a policy number (1..{self.policy_count})")
             defers = DefersTo(_str(t["quote"], c.at("quote")), pol,
                               _str(t.get("document"), c.at("document"), optional=True),
                               _str(t.get("unnamed"), c.at("unnamed"), optional=True))
@@ -660,10 +659,15 @@ def _load_rules(path: str, metrics_path: str, qualifications_path: str) -> Rules
     quals = _load_qualifications(Path(qualifications_path))
     p = Path(path)
     ctx = _Ctx(_display(p))
-    doc = ctx.keys(_read(p), {"version", "incentives"}, {"version", "incentives"})
+    doc = ctx.keys(_read(p), {"version", "compilation", "incentives"}, {"version", "compilation", "incentives"})
     if doc["version"] != 1:
         raise ctx.at("version").fail(f"{doc['version']!r} is not a supported version; use 1")
-    parser = _IncentiveParser(metrics, units, kinds, quals)
+    c = ctx.at("compilation")
+    comp = c.keys(doc["compilation"], {"title", "policies", "provisions", "quote"},
+                  {"title", "policies", "provisions", "quote"})
+    policy_count = _int(comp["policies"], c.at("policies"))
+    provision_count = _int(comp["provisions"], c.at("provisions"))
+    parser = _IncentiveParser(metrics, units, kinds, quals, policy_count, provision_count)
     incentives: list[Incentive] = []
     seen: dict[str, int] = {}
     for i, d in enumerate(_list(doc["incentives"], ctx.at("incentives"))):
@@ -674,4 +678,4 @@ def _load_rules(path: str, metrics_path: str, qualifications_path: str) -> Rules
         seen[inc.id] = i
         incentives.append(inc)
     return Rules(_display(p), doc["version"], tuple(incentives), metrics, units, kinds, quals,
-                 {i.id: i for i in incentives})
+                 {i.id: i for i in incentives}, policy_count, provision_count)

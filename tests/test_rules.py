@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 import textwrap
 
 import pytest
 
-from policykg.engine.rules import PROVISION_COUNT, load_rules
+from policykg.engine.rules import load_rules
 from policykg.errors import DataError
 from policykg.graph import build_graph, load_graph
 from policykg.graph.rules_graph import add_incentives
@@ -110,8 +111,9 @@ def test_every_number_appears_in_its_quote(rules):
 
 
 def test_all_provisions_covered(rules, compilation):
-    assert {i.provision for i in rules.incentives} == set(range(1, PROVISION_COUNT + 1))
-    assert len(compilation.provisions) == PROVISION_COUNT
+    assert {i.provision for i in rules.incentives} == set(range(1, rules.provision_count + 1))
+    assert len(compilation.provisions) == rules.provision_count == 48
+    assert len(compilation.policies) == rules.policy_count == 13
 
 
 def test_industries_are_industry_names(rules, compilation):
@@ -144,6 +146,7 @@ def test_rules_are_cached(rules):
 
 VALID = """\
 version: 1
+compilation: {title: 汇编, policies: 13, provisions: 48, quote: "13项…48条"}
 incentives:
   - id: "1.1"
     provision: 1
@@ -268,3 +271,13 @@ def test_other_source_skips_unmatched_quotes(compilation, rules):
     assert "incentive:1.1" not in g and "incentive:2.1" in g
     warning = g.nodes["document:compilation"]["props"]["warnings"][-1]
     assert "3 of" in warning and "1.1, 1.2, 1.3" in warning
+
+
+def test_the_counts_the_rules_are_written_for_quote_the_preface(compilation):
+    from policykg.loaders.yamlio import load_yaml
+
+    doc = load_yaml(Path(__file__).parents[1] / "data" / "incentives.yaml")["compilation"]
+    preface = compilation.source.text[: compilation.source.text.index("目录")]
+    assert doc["quote"] in preface
+    assert f"{doc['policies']}项" in doc["quote"] and f"{doc['provisions']}条" in doc["quote"]
+    assert doc["title"] == compilation.title
