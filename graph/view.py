@@ -708,19 +708,9 @@ def view_html(graph: nx.MultiDiGraph, as_of: date, focus: Focus | None = None, o
 
 def profile_overlay(graph: nx.MultiDiGraph, profile: str, as_of: date) -> dict:
     """The eligibility overlay of an enterprise profile, from the eligibility engine."""
-    import importlib
+    from policykg.engine.eligibility import evaluate_profile
 
-    try:
-        eligibility = importlib.import_module("policykg.engine.eligibility")
-    except ModuleNotFoundError as exc:
-        # Only the engine's own absence means "not yet"; a missing import inside it is a bug.
-        if exc.name not in ("policykg.engine.eligibility", "policykg.engine"):
-            raise
-        raise InputError(
-            f"--profile {profile}: not available yet: the eligibility engine (policykg.engine.eligibility) "
-            "is not installed in this version; run `policykg view` without --profile"
-        ) from None
-    return overlay_from(eligibility.evaluate_profile(graph, profile, as_of=as_of))
+    return overlay_from(evaluate_profile(graph, profile, as_of=as_of))
 
 
 def overlay_from(evaluation: Any) -> dict:

@@ -295,12 +295,6 @@ def test_cli_view_bad_options(invoke, tmp_path, args, message):
     assert not out.exists()
 
 
-def test_cli_profile_without_engine_says_not_available(invoke, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "policykg.engine.eligibility", None)  # import fails as if absent
-    result = invoke("view", "--profile", "company.yaml", "-o", str(tmp_path / "x.html"))
-    assert result.exit_code == 10 and "not available yet" in result.output
-
-
 def test_cli_profile_uses_the_engine_overlay(invoke, tmp_path, monkeypatch):
     engine = types.ModuleType("policykg.engine.eligibility")
     calls = []
