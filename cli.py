@@ -486,7 +486,9 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
 
 @cli.command()
 @source_option
-@as_of_option
+@click.option("--as-of", "as_of", metavar="DATE", default=None,
+              help="Grey what has expired by DATE (YYYY-MM-DD); default: the profile's as_of with --profile, "
+                   "else today.")
 @click.option("--policy", type=int, default=None, help="Only this policy and its provisions (its number, 1..13).")
 @click.option("--agency", default=None, help="Only what this agency is responsible for (e.g. 市经信局).")
 @click.option("--industry", default=None, help="Only this industry section (e.g. 人工智能产业).")
@@ -510,7 +512,8 @@ def view(source, as_of, policy, agency, industry, profile, output):
     from policykg.graph import load_graph
     from policykg.graph.view import view_page
 
-    page = view_page(load_graph(source), as_of, policy=policy, agency=agency, industry=industry, profile=profile)
+    day = parse_date(as_of, "--as-of")
+    page = view_page(load_graph(source), day, policy=policy, agency=agency, industry=industry, profile=profile)
     write_output(output, page)
 
 

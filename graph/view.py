@@ -449,8 +449,8 @@ def build_view(
                             if a["status"] in AWARD_RANK else len(AWARD_RANK))
             award = ranked[0]["status"]
             ac = AWARD_COLORS.get(award, AWARD_OTHER_COLOR)
-            color.update({"background": ac, "border": "#212529"})
-            node_opts["borderWidth"] = 3
+            color.update({"background": ac, "border": ac})
+            node_opts["borderWidth"] = 2
             node_opts["font"] = {"color": "#212529"}
         net.add_node(n, label=_short(name) or n, shape=style["shape"], **node_opts)
         label_counts[label] += 1
@@ -706,11 +706,13 @@ def view_html(graph: nx.MultiDiGraph, as_of: date, focus: Focus | None = None, o
     return render_html(build_view(graph, as_of, focus=focus, overlay=overlay, styles=styles, physics=physics))
 
 
-def profile_overlay(graph: nx.MultiDiGraph, profile: str, as_of: date) -> dict:
-    """The eligibility overlay of an enterprise profile, from the eligibility engine."""
+def profile_overlay(graph: nx.MultiDiGraph, profile: str, as_of: date | None) -> tuple[dict, date | None]:
+    """The eligibility overlay of an enterprise profile and the day it was evaluated on
+    (`as_of`, else the profile's own as_of, else today: as `policykg eligible` does)."""
     from policykg.engine.eligibility import evaluate_profile
 
-    return overlay_from(evaluate_profile(graph, profile, as_of=as_of))
+    evaluation = evaluate_profile(graph, profile, as_of=as_of)
+    return overlay_from(evaluation), getattr(evaluation, "as_of", None) or as_of
 
 
 def overlay_from(evaluation: Any) -> dict:
@@ -728,11 +730,14 @@ def overlay_from(evaluation: Any) -> dict:
     }
 
 
-def view_page(graph: nx.MultiDiGraph, as_of: date, policy: int | None = None, agency: str | None = None,
+def view_page(graph: nx.MultiDiGraph, as_of: date | None, policy: int | None = None, agency: str | None = None,
               industry: str | None = None, profile: str | None = None) -> str:
-    """What `policykg view` writes: the page for the focused part of `graph`, as of a day."""
+    """What `policykg view` writes: the page for the focused part of `graph`, as of a day
+    (None: the profile's as_of with a profile, else today)."""
     focus = Focus(policy=policy, agency=agency, industry=industry)
     if focus.policy is not None:
         check_policy(graph, focus.policy)  # before the (slow) eligibility engine runs
-    overlay = profile_overlay(graph, profile, as_of) if profile else None
-    return view_html(graph, as_of, focus=focus, overlay=overlay)
+    overlay = None
+    if profile:
+        overlay, as_of = profile_overlay(graph, profile, as_of)
+    return view_html(graph, as_of or date.today(), focus=focus, overlay=overlay)

@@ -528,3 +528,13 @@ def test_browser_5000_nodes_open(open_view, tmp_path):
     print(f"\n5,000-node view ready {ready_ms:.0f} ms after navigation start")
     view.screenshot()
     view.check_clean()
+
+
+def test_cli_profile_view_is_as_of_the_profiles_date_unless_told(invoke, tmp_path):
+    example = Path(__file__).parents[1] / "docs" / "examples" / "software-firm.yaml"  # as_of: 2025-06-30
+    out = tmp_path / "firm.html"
+    assert invoke("view", "--profile", str(example), "-o", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert '"as_of":"2025-06-30"' in page
+    assert invoke("view", "--profile", str(example), "--as-of", "2026-11-28", "-o", str(out)).exit_code == 0
+    assert '"as_of":"2026-11-28"' in out.read_text(encoding="utf-8")
