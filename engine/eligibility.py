@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterable
 from policykg.engine.profile import PriorAward, Profile, Project, Vocabulary, load_profile, parse_profile
 from policykg.engine.rules import Incentive, Rules, Tier, load_rules
 from policykg.errors import DataError
+from policykg.graph.catalogue import validity_status
 
 STATUSES = ("eligible", "needs_selection", "not_eligible", "missing_data", "expired")
 
@@ -443,12 +444,13 @@ class _Evaluator:
         return self.result(status, amount)
 
     def expiry(self) -> str | None:
-        iso = self.day.isoformat()
         until, start = self.c.effective_until, self.c.effective_from
-        if until and iso > until:
-            return f"policy {self.c.policy} 《{self.c.policy_title}》 was in force until {until} (as of {iso})"
-        if start and iso < start:
-            return f"policy {self.c.policy} 《{self.c.policy_title}》 is in force only from {start} (as of {iso})"
+        state = validity_status(start, until, self.day)
+        where = f"policy {self.c.policy} 《{self.c.policy_title}》"
+        if state == "expired":
+            return f"{where} was in force until {until} (as of {self.day.isoformat()})"
+        if state == "not_yet":
+            return f"{where} is in force only from {start} (as of {self.day.isoformat()})"
         return None
 
     def recipient(self) -> None:

@@ -37,6 +37,7 @@ import pyarrow as pa
 from policykg.engine.eligibility import DERIVED, NOT_ENTERPRISE, TOLERANCE as _EPS, CompiledIncentive, Engine
 from policykg.engine.register import CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, RegisterReader, UniqueIds
 from policykg.errors import DataError, InputError, OutputError, RegisterError
+from policykg.graph.catalogue import validity_status
 from policykg.output import file_mode
 
 #: Recipients that are never an enterprise (the engine answers not_eligible).
@@ -111,10 +112,8 @@ class Matcher:
     # -- one chunk
 
     def in_force(self, day: date) -> list[_Target]:
-        iso = day.isoformat()
         return [t for t in self.targets
-                if not ((t.c.effective_until and iso > t.c.effective_until)
-                        or (t.c.effective_from and iso < t.c.effective_from))]
+                if validity_status(t.c.effective_from, t.c.effective_until, day) == "in_force"]
 
     def match_chunk(self, chunk: Chunk, day: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, target position in `self.targets`, amount or NaN) of every match, row-major."""

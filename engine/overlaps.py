@@ -47,6 +47,7 @@ from typing import Any, Iterable, Sequence
 from policykg.engine.eligibility import TOLERANCE, num
 from policykg.engine.rules import DATA_DIR, Incentive, Rules, load_rules
 from policykg.errors import DataError, InputError
+from policykg.graph.catalogue import validity_status
 from policykg.loaders.yamlio import check_keys, load_yaml
 
 OVERLAPS_PATH = DATA_DIR / "overlaps.yaml"
@@ -236,17 +237,10 @@ class Side:
     effective_until: str | None
 
     def in_force(self, day: date) -> bool:
-        iso = day.isoformat()
-        return (self.effective_from is None or self.effective_from <= iso) and (
-            self.effective_until is None or iso <= self.effective_until)
+        return self.status(day) == "in_force"
 
     def status(self, day: date) -> str:
-        iso = day.isoformat()
-        if self.effective_until and iso > self.effective_until:
-            return "expired"
-        if self.effective_from and iso < self.effective_from:
-            return "not_yet"
-        return "in_force"
+        return validity_status(self.effective_from, self.effective_until, day)
 
     def provision_record(self, day: date) -> dict:
         return {

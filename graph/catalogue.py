@@ -15,14 +15,23 @@ from policykg.graph.model import nodes_with_label, policy_uid
 from policykg.loaders.agencies import canonical_agency
 
 
-def policy_status(props: dict, day: date) -> str:
-    """'in_force' | 'expired' | 'not_yet' for a Policy node's props on `day` (inclusive dates)."""
+def validity_status(effective_from: str | None, effective_until: str | None, day: date) -> str:
+    """'in_force' | 'expired' | 'not_yet' on `day`, from ISO dates (both inclusive; null is open).
+
+    The one definition of "in force" that the catalogue, the engine, the matcher and the
+    overlap analysis share (the Cypher queries state the same test).
+    """
     iso = day.isoformat()
-    if props.get("effective_until") and iso > props["effective_until"]:
+    if effective_until and iso > effective_until:
         return "expired"
-    if props.get("effective_from") and iso < props["effective_from"]:
+    if effective_from and iso < effective_from:
         return "not_yet"
     return "in_force"
+
+
+def policy_status(props: dict, day: date) -> str:
+    """`validity_status` of a Policy node's props on `day`."""
+    return validity_status(props.get("effective_from"), props.get("effective_until"), day)
 
 
 def list_policies(graph: nx.MultiDiGraph, as_of: date) -> list[dict]:
