@@ -15,6 +15,69 @@ POLICY_OF_SEQ = [
 ]
 
 
+# Each provision's 责任单位 as the source writes them (lead、lead / 配合: cooperating), read off the
+# clause that ends it; '' where the provision names none.
+AGENCIES_AS_WRITTEN = {
+    1: '市经信局、国家税务总局杭州市税务局、各区、县(市)政府',
+    2: '市发改委、市经信局',
+    3: '市经信局、国家税务总局杭州市税务局',
+    4: '市经信局、各区、县(市)政府',
+    5: '市经信局',
+    6: '市经信局、市科技局',
+    7: '市经信局、各区、县(市)政府',
+    8: '市经信局、市科技局、市数据资源局、市财政局',
+    9: '市经信局、市投资促进局、市发改委、市财政局',
+    10: '市经信局、市科技局、市财政局',
+    11: '市经信局、市发改委、市科技局、市财政局',
+    12: '市经信局、市发改委、市投资促进局、有关区、县(市)政府',
+    13: '市经信局',
+    14: '市科技局、市经信局、有关区、县(市)政府',
+    15: '市经信局、有关区、县(市)政府',
+    16: '市经信局、有关区、县(市)政府',
+    17: '市地方金融监管局、有关区、县(市)政府',
+    18: '市经信局、有关区、县(市)政府',
+    19: '市发改委',
+    20: '市经信局',
+    21: '市科技局',
+    22: '市经信局',
+    23: '市经信局、市科技局',
+    24: '市经信局、市科技局、市财政局、各区、县(市)政府',
+    25: '',
+    26: '市经信局',
+    27: '市经信局',
+    28: '市经信局',
+    29: '市商务局',
+    30: '市商务局',
+    31: '市商务局',
+    32: '市商务局',
+    33: '市商务局',
+    34: '市商务局',
+    35: '市商务局',
+    36: '市地方金融监管局',
+    37: '市地方金融监管局',
+    38: '',
+    39: '',
+    40: '',
+    41: '市经信局、市发改委、市财政局、各区、县(市)政府',
+    42: '市经信局',
+    43: '市市场监管局',
+    44: '市商务局、市地方金融监管局、人行杭州中心支行',
+    45: '市发改委、市数据资源局、市经信局、市财政局',
+    46: '市经信局 / 配合: 市教育局、市财政局、市交通运输局、市商务局、市卫生健康委员会、市地方金融监管局',
+    47: '市商务局',
+    48: '市经信局、市科技局、市投资促进局、市财政局',
+}
+
+
+def test_every_provisions_agencies_as_written(compilation):
+    got = {}
+    for v in compilation.provisions:
+        lead = "、".join(a.as_written for a in v.agencies if a.role == "lead")
+        coop = "、".join(a.as_written for a in v.agencies if a.role == "cooperating")
+        got[v.seq] = lead + (" / 配合: " + coop if coop else "")
+    assert got == AGENCIES_AS_WRITTEN
+
+
 def test_thirteen_policies_with_their_validity(compilation):
     got = {p.number: (p.effective_from, p.effective_until) for p in compilation.policies}
     assert got == {
