@@ -12,7 +12,7 @@ subprocess, so its peak memory (``VmHWM``, peak resident set) is its own:
   (read, check, match, write) with the rules already compiled (`Matcher()`, timed apart as setup);
 - **loop**: the single-profile engine over the same 10^4 rows: each row read as a profile
   (`profile_documents` → `Engine.parse_profile`) and `Engine.evaluate`d;
-- **neo4j**: the `match_batch` query, profiles sent in UNWIND batches of 1,000 (graph loaded
+- **neo4j**: the named `eligibility` query with `$statuses` = eligible, needs_selection, profiles sent in UNWIND batches of 1,000 (graph loaded
   first, not timed). It DELETES the graph's labels in that database: point it at a throwaway
   server. Skipped when none answers.
 
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                          "enterprises/s": None, "peak MB": None, "match rows": None, "vs vectorised": r["error"]})
             continue
         ratio = r["seconds"] / same_size["seconds"]
-        rows.append({"method": "per-profile loop" if r["kind"] == "loop" else "neo4j match_batch",
+        rows.append({"method": "per-profile loop" if r["kind"] == "loop" else "neo4j eligibility query",
                      "enterprises": r["enterprises"], "seconds": round(r["seconds"], 3),
                      "enterprises/s": round(rate(r)), "peak MB": round(r["peak_mb"]),
                      "of which before matching MB": round(r["base_mb"]), "match rows": r["rows"],

@@ -289,7 +289,7 @@ class Engine:
         return Evaluation(profile.name, day, results, warnings)
 
     def profile_params(self, profile: Profile) -> dict:
-        """The profile as plain data for the Cypher `eligibility` query (`$profile`).
+        """One profile as plain data for the Cypher `eligibility` query (an item of `$profiles`).
 
         Canonical units; derived metrics (营收增速 from 营收 and 上年度营收, ...) filled in the
         way `evaluate` derives them; every prior award resolved to its incentive id.

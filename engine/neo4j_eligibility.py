@@ -1,20 +1,29 @@
 """The `--backend neo4j` half of `policykg eligible`: the named query ``eligibility`` on a loaded graph.
 
 Statuses and amounts are computed in Cypher (``queries/eligibility.cypher``) from the
-Incentive/Tier/Criterion/Qualification/Rule nodes; the profile goes in as one parameter
-map (`Engine.profile_params`: canonical units, derived metrics filled, prior awards resolved
-to incentive ids). Tests check that it agrees with the embedded engine on every scenario
-and on generated profiles. Explanations here are shorter than the embedded engine's: they
-name the failed checks and the missing fields; the arithmetic text is the embedded engine's.
+Incentive/Tier/Criterion/Qualification/Rule nodes; the profile goes in as a list of one
+parameter map (`query_params`: `Engine.profile_params` — canonical units, derived metrics
+filled, prior awards resolved to incentive ids — plus an id). The batch match
+(`engine.neo4j_match`) runs the same query on batches of many. Tests check that it agrees
+with the embedded engine on every scenario and on generated profiles. Explanations here are
+shorter than the embedded engine's: they name the failed checks and the missing fields; the
+arithmetic text is the embedded engine's.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from policykg.engine.eligibility import Engine, Evaluation, Result, num
+from policykg.engine.eligibility import NOT_ENTERPRISE, STATUSES, TOLERANCE, Engine, Evaluation, Result, num
 from policykg.engine.profile import Profile
 from policykg.errors import DataError
+
+
+def query_params(profiles: list[dict], as_of: date, statuses=STATUSES) -> dict:
+    """The ``eligibility`` query's parameters: profile maps (each with its ``id``), the day, the
+    statuses to return, and the engine's not-an-enterprise recipients and tolerance."""
+    return {"profiles": profiles, "as_of": as_of, "statuses": list(statuses),
+            "not_enterprise": sorted(NOT_ENTERPRISE), "tolerance": TOLERANCE}
 
 
 def _explain(row: dict, engine: Engine) -> str:
@@ -47,7 +56,9 @@ def _field(metric: str, engine: Engine) -> str:
 def evaluate_in_neo4j(store, engine: Engine, profile: Profile, as_of: date | None = None) -> Evaluation:
     """Run the ``eligibility`` query for `profile` on `as_of` (default: the profile's, else today)."""
     day = as_of or profile.as_of or date.today()
-    rows = store.query("eligibility", {"profile": engine.profile_params(profile), "as_of": day})
+    params = engine.profile_params(profile)
+    params["id"] = profile.name
+    rows = store.query("eligibility", query_params([params], day))
     if not rows:
         raise DataError(
             f"Neo4j at {store.config.where} holds no incentives to evaluate; "
@@ -68,3 +79,6 @@ def evaluate_in_neo4j(store, engine: Engine, profile: Profile, as_of: date | Non
             effective_from=row["effective_from"], effective_until=row["effective_until"],
         ))
     return Evaluation(profile.name, day, results)
+
+
+__all__ = ["evaluate_in_neo4j", "query_params"]

@@ -2,6 +2,8 @@
 
 Every scenario in data/scenarios/, the example profiles, and a few hundred generated
 profiles (hypothesis) whose values sit on, just below and just above the rules' thresholds.
+The same query answers a list of profiles (the batch match, tests/test_match.py) and
+returns only the statuses asked for: both checked here against the one-profile answer.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policykg.engine.eligibility import Engine
-from policykg.engine.neo4j_eligibility import evaluate_in_neo4j
+from policykg.engine.neo4j_eligibility import evaluate_in_neo4j, query_params
 from policykg.engine.scenarios import PACKAGE_DIR, load_scenarios
 
 pytestmark = pytest.mark.neo4j
@@ -78,6 +80,22 @@ def test_the_cli_neo4j_backend(engine, store, invoke, neo4j_config, monkeypatch)
     assert result.exit_code == 0, result.output
     rows = {(r["incentive"], r["project"]): r for r in json.loads(result.output)["results"]}
     assert rows[("15.1", "XL-7 边缘AI芯片首次流片")]["amount_wan"] == 240
+
+
+def _params(engine, profile, pid):
+    params = engine.profile_params(profile)
+    params["id"] = pid
+    return params
+
+
+def test_a_list_of_profiles_is_answered_as_each_profile_alone(engine, store):
+    day = date(2026, 6, 30)
+    batch = [_params(engine, engine.parse_profile(s.profile_doc, s.profile_name), f"s{k}")
+             for k, s in enumerate(SCENARIOS)]
+    together = store.query("eligibility", query_params(batch, day))
+    alone = [r for p in batch for r in store.query("eligibility", query_params([p], day))]
+    assert together == alone
+    assert [r["profile"] for r in together if r["incentive"] == together[0]["incentive"]][:3] == ["s0", "s1", "s2"]
 
 
 # --- generated profiles -----------------------------------------------------------------------
@@ -169,3 +187,18 @@ def profiles(draw):
 def test_generated_profiles_agree(engine, store, doc, day):
     profile = engine.parse_profile(doc, "generated.yaml")
     assert differences(engine, store, profile, day) == []
+
+
+SUBSETS = [("eligible", "needs_selection"), ("missing_data",), ("eligible", "missing_data"),
+           ("not_eligible",), ("needs_selection", "expired")]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.too_slow])
+@given(doc=profiles(), day=st.sampled_from(DAYS))
+def test_statuses_returns_exactly_the_rows_of_those_statuses(engine, store, doc, day):
+    params = _params(engine, engine.parse_profile(doc, "generated.yaml"), "g")
+    full = store.query("eligibility", query_params([params], day))
+    for statuses in SUBSETS:
+        assert store.query("eligibility", query_params([params], day, statuses)) == [
+            r for r in full if r["status"] in statuses], statuses

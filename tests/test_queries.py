@@ -243,17 +243,15 @@ def test_policy_references_are_the_refers_to_edges_between_policies(loaded, grap
 def test_every_public_query_runs(loaded):
     examples = {"policy_provisions": {"number": 1}, "provisions_in_force": {"date": DAY},
                 "policies_in_force": {"date": DAY}, "node_by_uid": {"uid": "policy:1"},
-                "eligibility": {"profile": {"name": "x", "industries": [], "metrics": {}, "qualifications": [],
-                                            "awards": [], "projects": []}, "as_of": DAY}}
+                "eligibility": {"profiles": [{"id": "E1", "name": "x", "industries": [], "metrics": {},
+                                              "qualifications": [], "awards": [], "projects": []}],
+                                "as_of": DAY, "statuses": ["eligible", "needs_selection"],
+                                "not_enterprise": ["public"], "tolerance": 1e-9}}
     # `eligibility` reads the Incentive nodes, which this fixture's graph (no rules) lacks:
-    # tests/test_eligibility_neo4j.py runs it on the full graph.
+    # tests/test_neo4j_eligibility.py and tests/test_match.py run it on the full graph.
     needs_rules = {"eligibility"}
     # The overlap queries read Incentive/OVERLAPS too: tests/test_overlaps.py runs them on the full graph.
     needs_rules |= {q.name for q in list_queries() if "overlap" in q.name or q.name.startswith("derive_")}
-    # `match_batch` too (tests/test_match.py runs it on the full graph).
-    needs_rules.add("match_batch")
-    examples["match_batch"] = {"profiles": [{"id": "E1", "industries": [], "metrics": {}, "qualifications": [],
-                                             "awards": []}], "as_of": DAY}
     examples.update({"overlaps_of_kind": {"kind": "same_qualification"}, "overlaps_of_incentive": {"id": "24.3"},
                      "derive_same_cost_base": {"cost_bases": []}})
     for q in list_queries():
