@@ -179,7 +179,7 @@ def test_overlaps_are_sorted_by_kind_then_stake(corpus):
     ]
     by_kind = {k: [o.pair for o in corpus if o.kind == k] for k in KINDS}
     assert by_kind["explicit_rule"][0] == ("1.1", "1.1")  # 3000万元, the largest stated maximum
-    assert by_kind["explicit_rule"][-1] == ("19.1", "19.1")  # 差额奖励 with no amount stated
+    assert by_kind["explicit_rule"][-1] == ("19.2", "19.2")  # 差额奖励 with no amount stated
     assert by_kind["same_cost_base"][0] == ("6.1", "18.1")  # both at most 5000万元
     assert by_kind["defers_to"][:2] == [("48.1", "24.2"), ("48.1", "24.3")]  # 500, then 300万元
     assert by_kind["validity"][:2] == [("48.1", "24.2"), ("48.1", "24.3")]
@@ -189,7 +189,7 @@ def test_overlaps_are_sorted_by_kind_then_stake(corpus):
 
 #: The overlaps of the bundled corpus per kind, counted by hand from data/incentives.yaml and
 #: data/overlaps.yaml:
-#: explicit_rule 16 = 11 own limits (tier_difference 1.1, 19.1, 24.2, 24.3; per_item_cap 4.1, 5.1;
+#: explicit_rule 16 = 11 own limits (tier_difference 1.1, 19.2, 24.2, 24.3; per_item_cap 4.1, 5.1;
 #:   no_repeat_years 4.2; total_cap 31.3, 32.2, 47.1; annual_total_cap 37.1; 41.1's budget binds
 #:   no one enterprise) + pairs of the groups 4-national-projects (4.3/4.4: 1),
 #:   33-service (33.1/33.2: 1) and 40-overseas (40.1, 40.2, 40.3: 3);
