@@ -156,18 +156,25 @@ class Evaluation:
     as_of: date
     results: list[Result]
     warnings: list[str] = field(default_factory=list)
+    #: Totals under the text's shared limits (`policykg.engine.overlaps.claimable_totals`), when
+    #: computed: a shared yearly cap paid once, one award of an exclusive group.
+    together: dict | None = None
 
     def by_status(self, status: str) -> list[Result]:
         return [r for r in self.results if r.status == status]
 
     @property
     def total_eligible_wan(self) -> float:
-        """Sum of the amounts of `eligible` results (each incentive/project once)."""
+        """What the `eligible` awards pay together (each alone, summed, when `together` is unset)."""
+        if self.together is not None:
+            return self.together["eligible_wan"]
         return round(sum(r.amount_wan for r in self.by_status("eligible") if r.amount_wan is not None), 4)
 
     @property
     def total_needs_selection_wan(self) -> float:
-        """Sum of the `needs_selection` amounts: what could be won, up to."""
+        """What the `needs_selection` awards could add, up to (summed when `together` is unset)."""
+        if self.together is not None:
+            return self.together["up_to_more_wan"]
         return round(sum(r.amount_wan for r in self.by_status("needs_selection") if r.amount_wan is not None), 4)
 
     def to_dict(self) -> dict:
@@ -177,6 +184,7 @@ class Evaluation:
             "totals": {
                 "eligible_wan": self.total_eligible_wan,
                 "needs_selection_up_to_wan": self.total_needs_selection_wan,
+                **({"eligible_each_alone_wan": self.together["each_alone_eligible_wan"]} if self.together else {}),
                 "counts": {s: len(self.by_status(s)) for s in STATUSES},
             },
             "warnings": list(self.warnings),
@@ -807,13 +815,18 @@ def evaluate_profile(graph_or_none, profile: Profile | str | Any, as_of: date | 
     the answer is computed by the named `eligibility` Cypher query instead.
     For many profiles, build one `Engine` and call `evaluate` on it.
     """
+    from policykg.engine.overlaps import claimable_totals
+
     engine = Engine(rules, graph_or_none)
     prof = engine.as_profile(profile)
     if store is not None:
         from policykg.engine.neo4j_eligibility import evaluate_in_neo4j
 
-        return evaluate_in_neo4j(store, engine, prof, as_of)
-    return engine.evaluate(prof, as_of)
+        evaluation = evaluate_in_neo4j(store, engine, prof, as_of)
+    else:
+        evaluation = engine.evaluate(prof, as_of)
+    evaluation.together = claimable_totals(engine, prof, evaluation)
+    return evaluation
 
 
 __all__ = ["Check", "CompiledIncentive", "Engine", "Evaluation", "Result", "STATUSES", "evaluate_profile", "num"]

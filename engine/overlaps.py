@@ -758,6 +758,79 @@ class ProfilePlan:
         }
 
 
+def text_constraints(engine, items: Sequence[Item], by_inc: dict[str, list[int]], prior: dict, day: date
+                     ) -> list[Constraint]:
+    """The text's own limits among one enterprise's candidate `items`: exclusive groups
+    (每个企业当年只享受一项, 两类之一) and caps they share (年度/总额上限), less prior awards."""
+    rules = engine.rules
+    constraints: list[Constraint] = []
+    seen_rules: set[str] = set()
+    for iid in sorted(by_inc, key=id_key):
+        inc = rules.by_id[iid]
+        for n, lim in enumerate(inc.limits, 1):
+            ruid = f"rule:{lim.group}" if lim.group else f"rule:{iid}:{n}"
+            if ruid in seen_rules:
+                continue
+            scope = engine.limit_scope(iid, lim)
+            members = tuple(sorted(j for s in scope for j in by_inc.get(s, [])))
+            if lim.kind in ("one_per_year", "alternative") and len(members) > 1:
+                seen_rules.add(ruid)
+                constraints.append(Constraint("exclusive", members, ruid,
+                                              _limit_reason(lim, [rules.by_id[s] for s in scope], rules), lim.quote))
+            elif lim.kind in ("annual_total_cap", "total_cap") and len(members) > 1 and (
+                    lim.group or lim.per == "enterprise"):
+                seen_rules.add(ruid)
+                annual = lim.kind == "annual_total_cap"
+                used = sum(a.amount_wan for s in scope for a in prior.get(s, []) if not annual or a.year == day.year)
+                room = max(0.0, lim.amount_wan - used)
+                reason = _limit_reason(lim, [rules.by_id[s] for s in scope], rules)
+                if used:
+                    reason += f" ({num(used)}万元 already received, {num(room)}万元 left)"
+                constraints.append(Constraint("cap", members, ruid, reason, lim.quote, room))
+    return constraints
+
+
+def _candidate_items(evaluation) -> tuple[list[Item], dict[str, list[int]]]:
+    """The eligible and needs_selection results as solver items, and their indices by incentive."""
+    items: list[Item] = []
+    for r in evaluation.results:
+        if r.status not in ("eligible", "needs_selection"):
+            continue
+        key = f"{r.incentive} @ {r.project}" if r.project else r.incentive
+        items.append(Item(key, r.incentive, r.project, r.name, r.seq, r.policy, r.status, r.amount_wan,
+                          r.status == "needs_selection" or r.amount_is_ceiling, r.payer))
+    by_inc: dict[str, list[int]] = defaultdict(list)
+    for n, it in enumerate(items):
+        by_inc[it.incentive].append(n)
+    return items, by_inc
+
+
+def claimable_totals(engine, profile, evaluation) -> dict:
+    """What an enterprise can claim *together* under the text's own limits, exactly.
+
+    Each result's amount is what that award pays alone; together a shared yearly cap is
+    paid once and only one award of an exclusive group is (每个企业当年只享受一项). Returns
+    ``{"eligible_wan", "up_to_more_wan", "each_alone_eligible_wan"}``: the best admissible
+    total of the eligible awards, what the needs_selection ones could add to it at most,
+    and the plain sum of the eligible amounts.
+    """
+    items, by_inc = _candidate_items(evaluation)
+    day = evaluation.as_of
+    prior = {iid: [a for a in aws if a.year <= day.year] for iid, aws in engine.resolve_awards(profile).items()}
+    constraints = text_constraints(engine, items, by_inc, prior, day)
+    caps = [(frozenset(c.items), float(c.amount_wan)) for c in constraints if c.effect == "cap"]
+    exclusions = [c.items for c in constraints if c.effect == "exclusive"]
+    amounts = [max(0.0, it.amount_wan or 0.0) for it in items]
+    certain = [it.status == "eligible" for it in items]
+    sure = best_combination([a if c else 0.0 for a, c in zip(amounts, certain)], certain, exclusions, caps)
+    both = best_combination(amounts, certain, exclusions, caps)
+    return {
+        "eligible_wan": round(sure.total, 4),
+        "up_to_more_wan": round(max(0.0, both.total - sure.total), 4),
+        "each_alone_eligible_wan": round(sum(a for a, c in zip(amounts, certain) if c), 4),
+    }
+
+
 def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path | None = None,
                      enable: Iterable[str] = (), engine=None, graph=None, kind: str | None = None,
                      policy: int | None = None) -> ProfilePlan:
@@ -785,44 +858,12 @@ def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path 
     day = evaluation.as_of
     corpus = graph_overlaps(graph, rules)  # once: the collisions and the validity warnings
 
-    items: list[Item] = []
-    for r in evaluation.results:
-        if r.status not in ("eligible", "needs_selection"):
-            continue
-        key = f"{r.incentive} @ {r.project}" if r.project else r.incentive
-        items.append(Item(key, r.incentive, r.project, r.name, r.seq, r.policy, r.status, r.amount_wan,
-                          r.status == "needs_selection" or r.amount_is_ceiling, r.payer))
-    by_inc: dict[str, list[int]] = defaultdict(list)
-    for n, it in enumerate(items):
-        by_inc[it.incentive].append(n)
+    items, by_inc = _candidate_items(evaluation)
 
     # Prior awards used against the caps (the engine caps each item alone; together they share it).
     prior = {iid: [a for a in aws if a.year <= day.year] for iid, aws in engine.resolve_awards(prof).items()}
 
-    constraints: list[Constraint] = []
-    seen_rules: set[str] = set()
-    for iid in sorted(by_inc, key=id_key):
-        inc = rules.by_id[iid]
-        for n, lim in enumerate(inc.limits, 1):
-            ruid = f"rule:{lim.group}" if lim.group else f"rule:{iid}:{n}"
-            if ruid in seen_rules:
-                continue
-            scope = engine.limit_scope(iid, lim)
-            members = tuple(sorted(j for s in scope for j in by_inc.get(s, [])))
-            if lim.kind in ("one_per_year", "alternative") and len(members) > 1:
-                seen_rules.add(ruid)
-                constraints.append(Constraint("exclusive", members, ruid,
-                                              _limit_reason(lim, [rules.by_id[s] for s in scope], rules), lim.quote))
-            elif lim.kind in ("annual_total_cap", "total_cap") and len(members) > 1 and (
-                    lim.group or lim.per == "enterprise"):
-                seen_rules.add(ruid)
-                annual = lim.kind == "annual_total_cap"
-                used = sum(a.amount_wan for s in scope for a in prior.get(s, []) if not annual or a.year == day.year)
-                room = max(0.0, lim.amount_wan - used)
-                reason = _limit_reason(lim, [rules.by_id[s] for s in scope], rules)
-                if used:
-                    reason += f" ({num(used)}万元 already received, {num(room)}万元 left)"
-                constraints.append(Constraint("cap", members, ruid, reason, lim.quote, room))
+    constraints = text_constraints(engine, items, by_inc, prior, day)
 
     # Collisions: corpus overlaps between two candidates (projects: the same spend only).
     pairs: list[tuple[int, int, Overlap]] = []

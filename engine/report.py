@@ -45,6 +45,12 @@ def summary_lines(ev: Evaluation) -> list[str]:
         f"Claimable now: {num(ev.total_eligible_wan)}万元 (eligible); "
         f"up to {num(ev.total_needs_selection_wan)}万元 more if selected (needs_selection)",
     ]
+    if ev.together and ev.together["each_alone_eligible_wan"] > ev.together["eligible_wan"] + 1e-9:
+        lines.append(
+            f"(the eligible awards add up to {num(ev.together['each_alone_eligible_wan'])}万元 each alone; "
+            "the text's shared caps and one-per-year rules allow the total above together: "
+            "`policykg overlaps --profile` shows which to choose)"
+        )
     if expired:
         lines.append("Expired policies: " + ", ".join(f"{p} (until {u})" for p, u in expired))
     lines += [f"warning: {w}" for w in ev.warnings]

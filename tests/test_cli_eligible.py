@@ -14,7 +14,7 @@ def test_json_shape(invoke):
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert doc["as_of"] == "2025-06-30" and doc["profile"] == "杭州云栈软件有限公司"
-    assert set(doc["totals"]) == {"eligible_wan", "needs_selection_up_to_wan", "counts"}
+    assert set(doc["totals"]) == {"eligible_wan", "needs_selection_up_to_wan", "eligible_each_alone_wan", "counts"}
     row = next(r for r in doc["results"] if r["incentive"] == "1.1")
     for key in ("seq", "policy", "status", "amount_wan", "explanation", "arithmetic", "amount_is_ceiling",
                 "quote", "agencies", "cooperating", "next_tier", "missing", "reasons", "policy_title"):
@@ -34,10 +34,10 @@ def test_table_groups_by_status_and_totals(invoke):
     result = invoke("eligible", str(EXAMPLES / "ic-design-firm.yaml"))
     assert result.exit_code == 0
     out = result.output
-    rows = json.loads(invoke("eligible", str(EXAMPLES / "ic-design-firm.yaml"), "--format", "json").output)["results"]
-    total = sum(r["amount_wan"] or 0 for r in rows if r["status"] == "eligible")
-    assert total > 0
-    assert f"Claimable now: {total:g}万元 (eligible)" in out
+    doc = json.loads(invoke("eligible", str(EXAMPLES / "ic-design-firm.yaml"), "--format", "json").output)
+    alone = sum(r["amount_wan"] or 0 for r in doc["results"] if r["status"] == "eligible")
+    assert 0 < doc["totals"]["eligible_wan"] <= alone == doc["totals"]["eligible_each_alone_wan"]
+    assert f"Claimable now: {doc['totals']['eligible_wan']:g}万元 (eligible)" in out
     assert out.index("Eligible: can be claimed") < out.index("Not eligible")
     assert "Expired policies:" in out
 

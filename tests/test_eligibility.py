@@ -89,3 +89,29 @@ def test_a_missing_project_is_named_once_with_its_metrics(engine):
     assert r.explanation == "add projects: one of kind tape_out (高端芯片首次流片) with metrics.tape_out_cost (首次流片费用)"
     for r in ev.results:
         assert " with , " not in r.explanation and not any(m.endswith(" with ") for m in r.missing), r
+
+
+# --- totals under the text's shared limits ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "profile, together, alone",
+    [
+        # 37.1: 最高20万元 per licence, 年度累计补助最高不超过100万元: six licences in one year pay 100, not 120.
+        ({"name": "六张牌照", "industries": ["数字金融"],
+          "projects": [{"kind": "overseas_payment_licence", "name": f"L{i}"} for i in range(1, 7)]}, 100, 120),
+        # 4.3 and 4.4: 每个企业当年只享受一项 — one of the two 50万元 awards a year.
+        ({"name": "两项国家级", "industries": ["软件和信息服务业"],
+          "qualifications": [{"name": "工业互联网APP优秀解决方案", "level": "national", "date": "2025-03-01"},
+                             {"name": "网络安全技术应用试点示范项目", "level": "national", "date": "2025-03-01"}]},
+         50, 100),
+    ],
+    ids=["six licences in one year share the yearly cap", "two national project awards count once a year"],
+)
+def test_the_headline_total_counts_shared_caps_and_exclusive_groups_once(profile, together, alone):
+    from policykg.engine.eligibility import evaluate_profile
+
+    ev = evaluate_profile(None, profile, date(2025, 6, 30))
+    each = sum(r.amount_wan or 0 for r in ev.by_status("eligible"))
+    assert ev.together["each_alone_eligible_wan"] == each
+    assert (ev.total_eligible_wan, each) == (together, alone)
