@@ -21,7 +21,7 @@ the table):
   metric of data/metrics.yaml: 30% yes, 10% empty).
 - **qualifications**: each title with its own rate (0.2% … 10%, higher in its sector), a random
   allowed level, dated over the six years before as-of; 5% of them are dated after as-of
-  (not yet held on that day).
+  (not yet held on that day), and 5% give no date.
 - **awards** (prior awards): for each enterprise-level award with an amount, 1.5% of firms got it
   in one of the five years up to as-of's year, at a tier's amount or up to its cap (some with the
   tier's label as level); 30% of firms at ≥ 5亿元 revenue in software got the 5亿元 tier of 1.1.
@@ -157,8 +157,12 @@ def generate_register(n: int, seed: int = 20250630, as_of: date = date(2025, 6, 
         late = rng.random(k) < 0.05
         days = np.where(late, span + rng.integers(1, 365, k), days)
         dates = np.datetime_as_string(first + days.astype("timedelta64[D]"), unit="D")
+        # 5% give no date (首次 awards then ask for it), from a stream of their own (seeded by the name)
+        # so that the rest of the register is the same as before they were added
+        undated = np.random.default_rng([seed, zlib.crc32(f"undated:{qname}".encode())]).random(k) < 0.05
         text = np.full(n, None, dtype=object)
-        text[mask] = [f"{qname}@{level}:{d}" if level else f"{qname}:{d}" for level, d in zip(lv, dates)]
+        text[mask] = [(f"{qname}@{level}" if level else qname) + ("" if u else f":{d}")
+                      for level, d, u in zip(lv, dates, undated)]
         qual_parts.append(text)
 
     cols["revenue[万元]"] = pa.array(revenue)

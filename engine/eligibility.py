@@ -11,13 +11,15 @@ Statuses, in the order they are decided (docs/profile.md has the full semantics)
 ``expired``         the policy is not in force on ``as_of`` (checked first; both validity
                     dates are inclusive, so the last day still counts);
 ``not_eligible``    a criterion fails (with the gap), a required qualification is
-                    missing, the recipient is not the enterprise, the industry does not
+                    missing (or, for a 首次 award, obtained before its policy came into
+                    force), the recipient is not the enterprise, the industry does not
                     match, or an earlier award rules it out (首次, 3年内不重复, 每年只享受一项,
                     a cap used up, 最长N年);
 ``missing_data``    a criterion or the amount needs a profile field that is absent
-                    (the fields are named);
+                    (the fields are named; a 首次 award asks when its title was obtained);
 ``needs_selection`` every stated criterion is met but the award is competitive
-                    (评选/择优/认定/名额) or a threshold is not stated in the text;
+                    (评选/择优/认定/名额), a threshold is not stated in the text, or the
+                    city only encourages the districts to pay it (payer: district);
 ``eligible``        otherwise.
 
 Amounts are in 万元 with their arithmetic as text; ``amount_is_ceiling`` is true where the
@@ -32,7 +34,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable
 
-from policykg.engine.profile import PriorAward, Profile, Project, Vocabulary, load_profile, parse_profile
+from policykg.engine.profile import (HeldQualification, PriorAward, Profile, Project, Vocabulary, load_profile,
+                                     parse_profile)
 from policykg.engine.rules import Incentive, Rules, Tier, load_rules
 from policykg.errors import DataError
 from policykg.graph.catalogue import validity_status
@@ -59,12 +62,19 @@ _LEVEL_TEXT = {"national": "国家级", "provincial": "省级", "municipal": "�
 #: Tolerance for comparing amounts in 万元 (float arithmetic); shared with the batch matcher.
 TOLERANCE = 1e-9
 _EPS = TOLERANCE
+#: Why an award the city text only encourages the districts to pay (payer: district) is never a claim.
+DISTRICT_DISCRETION = "at the district's discretion (the city encourages districts to pay; ask the district)"
 #: Recipients that are never the enterprise itself, with the reason the engine gives.
 NOT_ENTERPRISE = {
     "district_government": "paid to the district government (区、县(市)政府), not to the enterprise",
     "institution": "paid to an institution or body named in the text, not to an enterprise",
     "public": "a public measure, not an award to an enterprise",
 }
+
+
+def _req_name(q) -> str:
+    """A required qualification as people read it: 国家鼓励的重点软件企业 (国家级)."""
+    return f"{q.name}" + (f" ({_LEVEL_TEXT.get(q.level, q.level)})" if q.level else "")
 
 
 def num(x: float | int | None) -> str:
@@ -410,9 +420,7 @@ class _Evaluator:
         return f"{num(value / table.get(unit, 1))}{unit}"
 
     def held(self, name: str, level: str | None) -> bool:
-        quals = list(self.profile.qualifications) + list(self.project.qualifications if self.project else ())
-        return any(q.name == name and (level is None or q.level == level) and (q.date is None or q.date <= self.day)
-                   for q in quals)
+        return bool(self.held_entries(name, level))
 
     # -- the steps
 
@@ -438,6 +446,9 @@ class _Evaluator:
             what = sel.method or "selection"
             self.selection = (f"{what}: {sel.quote}" + (f"; {self.selection}" if self.selection else ""))
         amount = self.amount()
+        if inc.payer == "district":
+            # 鼓励区、县(市)…给予: the city asks the districts to pay; no enterprise has a claim on it.
+            self.selection = DISTRICT_DISCRETION + (f"; {self.selection}" if self.selection else "")
         amount = self.limits(amount)
         if self.reasons:
             status = "not_eligible"
@@ -482,26 +493,66 @@ class _Evaluator:
                  if unknown else "")
         self.reasons.append(f"for {', '.join(wanted)} only; the profile's industries are {', '.join(have)}{extra}")
 
+    def held_entries(self, name: str, level: str | None) -> list[tuple[str, HeldQualification]]:
+        """(profile field, entry) of each held entry of `name` (at `level`; any when None), dated up to as-of."""
+        entries = [(f"qualifications[{k}]", q) for k, q in enumerate(self.profile.qualifications)]
+        if self.project is not None:
+            entries += [(f"{self.project.where}.qualifications[{k}]", q)
+                        for k, q in enumerate(self.project.qualifications)]
+        return [(w, q) for w, q in entries
+                if q.name == name and (level is None or q.level == level) and (q.date is None or q.date <= self.day)]
+
+    def requirement(self, q) -> tuple[str, str]:
+        """One required qualification: (state, detail).
+
+        ``held``; ``absent``; and for a 首次 award (``first_time``) whose policy states its start,
+        ``before`` (an entry obtained before the policy came into force: detail says when) or
+        ``undated`` (held, but no entry says when it was obtained: detail names the fields).
+        """
+        entries = self.held_entries(q.name, q.level)
+        if not entries:
+            return "absent", ""
+        since = self.c.effective_from if self.inc.first_time else None
+        if since is None:
+            return "held", ""
+        start = date.fromisoformat(since)
+        early = sorted(e.date for _, e in entries if e.date is not None and e.date < start)
+        if early:
+            return "before", (f"{_req_name(q)} obtained on {early[0].isoformat()}, before policy {self.c.policy} "
+                              f"came into force on {since}; 首次 awards pay a first selection made while the "
+                              "policy is in force")
+        undated = [w for w, e in entries if e.date is None]
+        if undated:
+            return "undated", "; ".join(
+                f"{w}.date (when {q.name} was obtained: 首次 pays a first selection made on or after {since})"
+                for w in undated)
+        return "held", ""
+
     def qualifications(self) -> None:
-        reqs = self.inc.qualifications
-        if not reqs:
-            return
+        """Every clause met (an entry without a group; any one entry of a group or of a mode-any list).
 
-        def name(q) -> str:
-            return f"{q.name}" + (f" ({_LEVEL_TEXT.get(q.level, q.level)})" if q.level else "")
-
-        ok = [q for q in reqs if self.held(q.name, q.level)]
-        if self.inc.qualifications_mode == "any":
-            if ok:
-                self.met.append(f"holds {name(ok[0])}")
+        A clause with an entry held is met; else one whose entry is held but undated asks for the date
+        (``missing_data``); else it fails, saying what is missing or obtained too early.
+        """
+        for clause in self.inc.qualification_clauses:
+            states = [(q, *self.requirement(q)) for q in clause]
+            held = [q for q, state, _ in states if state == "held"]
+            if held:
+                self.met.append(f"holds {_req_name(held[0])}")
+                continue
+            undated = [detail for _, state, detail in states if state == "undated"]
+            if undated:
+                self.missing.extend(undated)
+                continue
+            early = [detail for _, state, detail in states if state == "before"]
+            if len(clause) == 1:
+                q = clause[0]
+                self.reasons.append(early[0] if early
+                                    else f"needs {_req_name(q)} ({q.quote}); the profile does not list it")
             else:
-                self.reasons.append(f"needs one of {', '.join(name(q) for q in reqs)}; the profile lists none")
-        else:
-            for q in reqs:
-                if q in ok:
-                    self.met.append(f"holds {name(q)}")
-                else:
-                    self.reasons.append(f"needs {name(q)} ({q.quote}); the profile does not list it")
+                which = ", ".join(_req_name(q) for q in clause)
+                self.reasons.append(f"needs one of {which}; "
+                                    + ("; ".join(early) if early else "the profile lists none"))
 
     def apply(self, chk: Check) -> None:
         v = self.value(chk.metric)
@@ -780,7 +831,8 @@ class _Evaluator:
                 if self.met:
                     parts.append("meets: " + ", ".join(self.met))
                 if status == "needs_selection":
-                    parts.append(f"a candidate only ({self.selection})")
+                    parts.append(self.selection if self.selection.startswith(DISTRICT_DISCRETION)
+                                 else f"a candidate only ({self.selection})")
             if status in ("eligible", "needs_selection") and self.steps:
                 parts.append("amount: " + "; ".join(self.steps) + "万元" + (" (up to)" if self.ceiling else ""))
             parts.extend(self.notes)
@@ -829,4 +881,5 @@ def evaluate_profile(graph_or_none, profile: Profile | str | Any, as_of: date | 
     return evaluation
 
 
-__all__ = ["Check", "CompiledIncentive", "Engine", "Evaluation", "Result", "STATUSES", "evaluate_profile", "num"]
+__all__ = ["Check", "CompiledIncentive", "DISTRICT_DISCRETION", "Engine", "Evaluation", "Result", "STATUSES",
+           "evaluate_profile", "num"]

@@ -99,7 +99,10 @@ class Matcher:
             inc = c.rule
             if inc.per_project or inc.recipient in NOT_ENTERPRISE:
                 continue
-            competitive = bool(c.unstated) or inc.selection is not None or inc.basis == "defers_to"
+            # needs_selection when met: competitive, a threshold not stated, paid under another policy,
+            # or left to the districts (payer: district, eligibility.DISTRICT_DISCRETION)
+            competitive = (bool(c.unstated) or inc.selection is not None or inc.basis == "defers_to"
+                           or inc.payer == "district")
             ceiling = inc.rate_ceiling if inc.basis in ("rate", "matching") else inc.ceiling
             scopes = tuple(tuple(index[i] for i in (self.engine.group_members.get(lim.group, (c.id,))
                                                     if lim.group else (c.id,)))
@@ -204,8 +207,13 @@ class _Rows:
         if inc.industries:
             ok &= self.ch.industries_any(inc.industries)
         if inc.qualifications:
-            held = [self.ch.held(q.name, q.level, self.daynum) for q in inc.qualifications]
-            ok &= np.logical_or.reduce(held) if inc.qualifications_mode == "any" else np.logical_and.reduce(held)
+            # every clause (an entry without a group; a group; a mode-any list) met by one entry held;
+            # for a 首次 award whose policy states its start, only titles obtained while it is in force
+            # (an entry dated before the start, or undated, rules the title out: not_eligible / missing_data)
+            since = t.c.effective_from if inc.first_time else None
+            since_day = (date.fromisoformat(since) - date(1970, 1, 1)).days if since else None
+            for clause in inc.qualification_clauses:
+                ok &= np.logical_or.reduce([self.ch.held(q.name, q.level, self.daynum, since_day) for q in clause])
         for chk in t.c.checks:
             v = self.value(chk.metric)
             if isinstance(chk.value, bool):

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from policykg.engine.eligibility import NOT_ENTERPRISE, STATUSES, TOLERANCE, Engine, Evaluation, Result, num
+from policykg.engine.eligibility import (DISTRICT_DISCRETION, NOT_ENTERPRISE, STATUSES, TOLERANCE, Engine, Evaluation,
+                                         Result, num)
 from policykg.engine.profile import Profile
 from policykg.errors import DataError
 
 
 def query_params(profiles: list[dict], as_of: date, statuses=STATUSES) -> dict:
     """The ``eligibility`` query's parameters: profile maps (each with its ``id``), the day, the
-    statuses to return, and the engine's not-an-enterprise recipients and tolerance."""
+    statuses to return, the engine's not-an-enterprise recipients and tolerance, and its reason for
+    awards left to the districts."""
     return {"profiles": profiles, "as_of": as_of, "statuses": list(statuses),
-            "not_enterprise": sorted(NOT_ENTERPRISE), "tolerance": TOLERANCE}
+            "not_enterprise": sorted(NOT_ENTERPRISE), "tolerance": TOLERANCE,
+            "district_discretion": DISTRICT_DISCRETION}
 
 
 def _explain(row: dict, engine: Engine) -> str:
@@ -40,7 +43,8 @@ def _explain(row: dict, engine: Engine) -> str:
     if row.get("tier"):
         parts.append(f"level {row['tier']}")
     if status == "needs_selection":
-        parts.append(f"a candidate only ({row['selection']})")
+        parts.append(row["selection"] if row["selection"].startswith(DISTRICT_DISCRETION)
+                     else f"a candidate only ({row['selection']})")
     return ". ".join(parts) or "meets the stated criteria"
 
 

@@ -46,6 +46,8 @@ LEVEL_WORDS = {
     "national": "national", "国家级": "national", "provincial": "provincial", "省级": "provincial",
     "municipal": "municipal", "市级": "municipal",
 }
+#: The day (since 1970) of a qualification entry that gives no date: before any real day.
+NO_DATE = -(1 << 40)
 #: Level codes of qualification entries (0: none).
 LEVEL_CODES = (None, "national", "provincial", "municipal")
 FLAG_WORDS = {"true": True, "1": True, "yes": True, "y": True, "是": True,
@@ -512,7 +514,7 @@ class Chunk:
             raise RegisterError(f"{self.where(int(parent[j]), col.header)}: {text[j].as_py()!r} is not a valid "
                                 "date; use YYYY-MM-DD, e.g. 2024-12-20")
         days = pc.cast(pc.cast(parsed, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False)
-        return np.where(given.to_numpy(zero_copy_only=False), np.nan_to_num(days, nan=0), -(1 << 40)).astype(np.int64)
+        return np.where(given.to_numpy(zero_copy_only=False), np.nan_to_num(days, nan=0), NO_DATE).astype(np.int64)
 
     def _award_entries(self, col: Column | None):
         if col is None:
@@ -590,17 +592,25 @@ class Chunk:
         rows = np.unique(parent[codes == k])
         return len(rows), int(rows[0])
 
-    def held(self, name: str, level: str | None, day: int) -> np.ndarray:
-        """Rows holding qualification `name` (at `level`, any when None), dated on or before `day`."""
+    def held(self, name: str, level: str | None, day: int, since: int | None = None) -> np.ndarray:
+        """Rows holding qualification `name` (at `level`, any when None), dated on or before `day`.
+
+        With `since` (a 首次 award's policy start, days since 1970): only rows none of whose such
+        entries is dated before `since` or undated (the engine's not_eligible / missing_data).
+        """
         if self._quals is None or name not in self.qual_index:
             return np.zeros(self.n, dtype=bool)
-        key = (name, level, day)
+        key = (name, level, day, since)
         if key not in self._held:
             codes, levels, days, parent = self._quals
             mask = (codes == self.qual_index[name]) & (days <= day)
             if level is not None:
                 mask &= levels == LEVEL_CODES.index(level)
-            self._held[key] = np.bincount(parent[mask], minlength=self.n) > 0
+            rows = np.bincount(parent[mask], minlength=self.n) > 0
+            if since is not None:
+                early = mask & (days < since)  # an undated entry (NO_DATE) is below any start
+                rows &= ~(np.bincount(parent[early], minlength=self.n) > 0)
+            self._held[key] = rows
         return self._held[key]
 
     def awards(self, year: int):

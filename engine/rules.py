@@ -140,6 +140,9 @@ class QualificationReq:
     name: str
     level: str | None
     quote: str
+    #: Entries sharing a group: any one of them meets the group; every group must be met.
+    #: None: the entry counts under the incentive's `qualifications_mode` (all / any).
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,21 @@ class Incentive:
 
     def limit(self, kind: str) -> Limit | None:
         return next((lim for lim in self.limits if lim.kind == kind), None)
+
+    @property
+    def qualification_clauses(self) -> tuple[tuple[QualificationReq, ...], ...]:
+        """The qualifications as clauses that must all be met, any one entry meeting a clause.
+
+        Entries without a group: one clause each (`qualifications_mode` all), or one clause of
+        them all (any). Each group: one clause of its entries. No qualifications: no clause.
+        """
+        loose = tuple(q for q in self.qualifications if q.group is None)
+        clauses = [(q,) for q in loose] if self.qualifications_mode == "all" else ([loose] if loose else [])
+        groups: dict[str, list[QualificationReq]] = {}
+        for q in self.qualifications:
+            if q.group is not None:
+                groups.setdefault(q.group, []).append(q)
+        return tuple(clauses) + tuple(tuple(members) for members in groups.values())
 
 
 @dataclass(frozen=True)
@@ -588,9 +606,12 @@ class _IncentiveParser:
         quals = []
         for i, q in enumerate(_list(d.get("qualifications"), ctx.at("qualifications"))):
             c = ctx.at("qualifications").at(i)
-            c.keys(q, {"name", "level", "quote"}, {"name", "quote"})
+            c.keys(q, {"name", "level", "quote", "group"}, {"name", "quote"})
             name, level = self.qualification(q["name"], q.get("level"), c)
-            quals.append(QualificationReq(name, level, _str(q["quote"], c.at("quote"))))
+            if any(x.name == name and x.level == level for x in quals):
+                raise c.at("name").fail(f"{name} (level {level or 'any'}) is already listed; list an honour once")
+            quals.append(QualificationReq(name, level, _str(q["quote"], c.at("quote")),
+                                          _str(q.get("group"), c.at("group"), optional=True)))
         defers = None
         if basis == "defers_to":
             c = ctx.at("defers_to")
@@ -633,6 +654,9 @@ class _IncentiveParser:
             effective_from=_date(d.get("effective_from"), ctx.at("effective_from")),
             effective_until=_date(d.get("effective_until"), ctx.at("effective_until")),
         )
+        if inc.qualifications_mode == "any" and not any(q.group is None for q in inc.qualifications):
+            raise ctx.at("qualifications_mode").fail(
+                "applies to qualifications without a group, and every one has a group; leave it out")
         if (inc.recipient == "enterprise" and inc.basis != "defers_to" and inc.selection is None
                 and not (inc.criteria or inc.qualifications or inc.industries or inc.rate_base or inc.tiers)):
             # An award with no condition at all would be "eligible" for every enterprise.

@@ -107,7 +107,7 @@ def _add_one(b: GraphBuilder, inc: Incentive, rules: Rules, puid: str) -> None:
         qdef = rules.qualifications[q.name]
         quid = b.node(f"qualification:{q.name}:{q.level or 'any'}", "Qualification",
                       name=q.name, level=q.level, title=qdef.label)
-        b.rel(uid, quid, "REWARDS", quote=q.quote, mode=inc.qualifications_mode)
+        b.rel(uid, quid, "REWARDS", quote=q.quote, mode=inc.qualifications_mode, group=q.group)
     for n, lim in enumerate(inc.limits, 1):
         # A limit shared by a group (40: 同一家企业年度支持总额) is one node.
         ruid = f"rule:{lim.group}" if lim.group else f"rule:{inc.id}:{n}"

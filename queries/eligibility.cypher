@@ -5,6 +5,7 @@
 // params: $statuses (list) the statuses to return, e.g. ["eligible","needs_selection"]; all five for the whole answer
 // params: $not_enterprise (list) recipients that are never the enterprise (engine NOT_ENTERPRISE), e.g. ["district_government","institution","public"]
 // params: $tolerance (float) the engine's TOLERANCE for amount comparisons, e.g. 1e-9
+// params: $district_discretion (string) the engine's DISTRICT_DISCRETION: why an award the city only encourages districts to pay (payer district) needs selection
 // mode: read
 WITH date($as_of) AS day, $tolerance AS eps,
      'not_eligible' IN $statuses AS keep_failed, 'missing_data' IN $statuses AS keep_missing
@@ -47,7 +48,7 @@ WITH day, eps, keep_failed, keep_missing, collect(i {.*, seq: v.seq, policy: pol
                  field: CASE WHEN c.metric STARTS WITH 'project.' THEN substring(c.metric, 8) END,
                  value: CASE WHEN c.op = '==' THEN c.value ELSE round(c.value, 6) END}],
        unstated: size([(i)-[:REQUIRES]->(c:Criterion) WHERE NOT c.stated | c]) > 0,
-       reqs: [(i)-[:REWARDS]->(q:Qualification) | q {.name, .level}],
+       reqs: [(i)-[rw:REWARDS]->(q:Qualification) | q {.name, .level, group: rw.group}],
        tier_field: CASE WHEN i.tier_metric STARTS WITH 'project.' THEN substring(i.tier_metric, 8) END,
        base_field: CASE WHEN i.rate_base STARTS WITH 'project.' THEN substring(i.rate_base, 8) END,
        excess_field: CASE WHEN i.excess_over_metric STARTS WITH 'project.'
@@ -80,8 +81,9 @@ WITH day, eps, keep_failed, keep_missing, n, pr, aw, i, proj, industry,
      [c IN i.checks | c {.metric, .op, .value,
         v: CASE WHEN c.field IS NOT NULL THEN proj.metrics[c.field]
                 WHEN c.metric IS NOT NULL THEN pr.metrics[c.metric] END}] AS crit
-// Criteria: metric op value, compared at 6 decimals. Qualifications: all, or any with
-// qualifications_mode 'any'; a null level accepts any level.
+// Criteria: metric op value, compared at 6 decimals. Qualifications: each required title is
+// T (held; a null level accepts any level), F (not held), and for a 首次 award (first_time) whose
+// policy states its start, B (a held entry obtained before that start) or U (held, undated).
 WITH *, [x IN crit WHERE x.v IS NULL | x.metric] AS crit_missing,
         [x IN crit WHERE x.v IS NOT NULL AND NOT (CASE x.op
             WHEN '==' THEN x.v = x.value
@@ -89,13 +91,30 @@ WITH *, [x IN crit WHERE x.v IS NULL | x.metric] AS crit_missing,
             WHEN '>' THEN round(x.v, 6) > x.value
             WHEN '<=' THEN round(x.v, 6) <= x.value
             WHEN '<' THEN round(x.v, 6) < x.value END) | x.metric] AS crit_failed,
-        CASE WHEN size(i.reqs) = 0 THEN false
-             WHEN i.qualifications_mode = 'any'
-             THEN NOT any(r IN i.reqs WHERE any(h IN held WHERE h.name = r.name AND (r.level IS NULL OR h.level = r.level)))
-             ELSE NOT all(r IN i.reqs WHERE any(h IN held WHERE h.name = r.name AND (r.level IS NULL OR h.level = r.level)))
-        END AS qual_failed
+        [r IN i.reqs | r {.name, .group, state: CASE
+            WHEN NOT any(h IN held WHERE h.name = r.name AND (r.level IS NULL OR h.level = r.level)) THEN 'F'
+            WHEN NOT coalesce(i.first_time, false) OR i.eff_from IS NULL THEN 'T'
+            WHEN any(h IN held WHERE h.name = r.name AND (r.level IS NULL OR h.level = r.level)
+                     AND h.date IS NOT NULL AND date(h.date) < date(i.eff_from)) THEN 'B'
+            WHEN any(h IN held WHERE h.name = r.name AND (r.level IS NULL OR h.level = r.level) AND h.date IS NULL)
+            THEN 'U'
+            ELSE 'T' END}] AS rq
+// Clauses, all to be met, any one title meeting a clause: each title without a group (or, with
+// qualifications_mode 'any', all of them together), and each group. A clause is T if a title is T,
+// else U (the date is missing) if one is U, else failed (B: obtained before the policy came into force).
+WITH *, [c IN CASE WHEN i.qualifications_mode = 'any' THEN [[r IN rq WHERE r.group IS NULL]]
+                   ELSE [r IN rq WHERE r.group IS NULL | [r]] END
+              + [g IN reduce(gs = [], r IN rq | CASE WHEN r.group IS NULL OR r.group IN gs THEN gs ELSE gs + r.group END)
+                 | [r IN rq WHERE r.group = g]]
+         WHERE size(c) > 0 | {
+           v: CASE WHEN any(r IN c WHERE r.state = 'T') THEN 'T' WHEN any(r IN c WHERE r.state = 'U') THEN 'U'
+                   WHEN any(r IN c WHERE r.state = 'B') THEN 'B' ELSE 'F' END,
+           undated: [r IN c WHERE r.state = 'U' | 'qualifications[].date (' + r.name + ')']}] AS clauses
+WITH *, any(c IN clauses WHERE c.v IN ['F', 'B']) AS qual_failed,
+        reduce(ms = [], c IN clauses | CASE WHEN c.v = 'U' THEN ms + c.undated ELSE ms END) AS qual_missing
 WHERE i.settled IS NOT NULL OR keep_failed
-   OR (NOT qual_failed AND size(crit_failed) = 0 AND (keep_missing OR size(crit_missing) = 0))
+   OR (NOT qual_failed AND size(crit_failed) = 0
+       AND (keep_missing OR (size(crit_missing) = 0 AND size(qual_missing) = 0)))
 WITH *, i.recipient_failed AS recipient_failed,
         CASE WHEN i.tier_metric IS NULL THEN null
              WHEN i.tier_field IS NOT NULL THEN proj.metrics[i.tier_field]
@@ -142,7 +161,7 @@ WITH *, CASE i.basis
                                     WHEN i.cap_wan IS NOT NULL AND i.rate_percent / 100.0 * base > i.cap_wan THEN toFloat(i.cap_wan)
                                     ELSE round(i.rate_percent / 100.0 * base, 4) END
           ELSE null END AS amount0,
-        crit_missing
+        crit_missing + qual_missing
           + CASE WHEN i.project_kind IS NOT NULL AND proj IS NULL THEN ['projects:' + i.project_kind] ELSE [] END
           + CASE WHEN industry = 'missing' THEN ['industries'] ELSE [] END
           + CASE WHEN tier_state = 'missing' THEN [i.tier_metric] ELSE [] END
@@ -182,7 +201,8 @@ WITH *, any(c IN caps WHERE c.kind <> 'per_item_cap' AND c.used AND c.left <= ep
 WITH *, [x IN [
           CASE WHEN recipient_failed THEN 'recipient:' + i.recipient END,
           CASE WHEN industry = 'failed' THEN 'industry' END,
-          CASE WHEN qual_failed THEN 'qualification' END,
+          CASE WHEN any(c IN clauses WHERE c.v = 'F') THEN 'qualification' END,
+          CASE WHEN any(c IN clauses WHERE c.v = 'B') THEN 'qualification_before_policy' END,
           CASE WHEN tier_state = 'failed' THEN 'tier:' + coalesce(i.tier_metric, 'qualification') END,
           CASE WHEN i.basis IN ['rate', 'matching'] AND i.excess_over_metric IS NULL AND base_v <= 0
                THEN 'base_not_positive' END,
@@ -197,7 +217,8 @@ WITH *, CASE
           WHEN i.settled = 'expired' THEN 'expired'
           WHEN size(failed) > 0 THEN 'not_eligible'
           WHEN size(missing) > 0 THEN 'missing_data'
-          WHEN coalesce(i.competitive, false) OR i.unstated OR i.basis = 'defers_to' THEN 'needs_selection'
+          WHEN coalesce(i.competitive, false) OR i.unstated OR i.basis = 'defers_to' OR i.payer = 'district'
+          THEN 'needs_selection'
           ELSE 'eligible' END AS status
 WHERE status IN $statuses
 RETURN pr.id AS profile, i.id AS incentive, i.seq AS seq, i.policy AS policy, i.policy_title AS policy_title,
@@ -208,8 +229,11 @@ RETURN pr.id AS profile, i.id AS incentive, i.seq AS seq, i.policy AS policy, i.
             ELSE false END AS amount_is_ceiling,
        CASE WHEN status = 'expired' THEN [] ELSE failed END AS failed,
        CASE WHEN status = 'missing_data' THEN missing ELSE [] END AS missing,
-       CASE WHEN status = 'needs_selection' THEN coalesce(i.selection_quote,
-            CASE WHEN i.basis = 'defers_to' THEN 'paid under ' + i.defers_to ELSE 'threshold not stated in this text' END)
+       CASE WHEN status = 'needs_selection' THEN reduce(t = null, x IN [
+            CASE WHEN i.payer = 'district' THEN $district_discretion END,
+            coalesce(i.selection_quote, CASE WHEN i.basis = 'defers_to' THEN 'paid under ' + i.defers_to
+                                             WHEN i.unstated THEN 'threshold not stated in this text' END)]
+            | CASE WHEN x IS NULL THEN t WHEN t IS NULL THEN x ELSE t + ', ' + x END)
        END AS selection,
        best.name AS tier, i.agencies AS agencies, i.cooperating AS cooperating,
        i.eff_from AS effective_from, i.eff_until AS effective_until

@@ -265,3 +265,119 @@ def test_matches_file_gets_an_ordinary_mode(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+# --- qualification groups, 首次 dates and district awards: engine, matcher and Cypher on one small case ---
+
+GROUPED_RULES = """\
+version: 1
+compilation: {title: 汇编, policies: 13, provisions: 48, quote: "13项…48条"}
+incentives:
+  - id: "1.1"
+    provision: 1
+    name: 首次分组
+    quote: "对年营收首次达到5亿元"
+    kind: 奖励
+    payer: city
+    recipient: enterprise
+    basis: fixed
+    amount_wan: 50
+    frequency: once
+    first_time: true
+    qualifications: &quals
+      - {name: 链主企业, quote: 软件企业}
+      - {name: 单项冠军示范企业, group: champion, quote: 软件企业}
+      - {name: 隐形冠军, group: champion, quote: 软件企业}
+      - {name: 智能工厂, group: factory, quote: 软件企业}
+      - {name: 数字化车间, group: factory, quote: 软件企业}
+  - id: "1.2"
+    provision: 1
+    name: 分组
+    quote: "对年营收首次达到5亿元"
+    kind: 奖励
+    payer: city
+    recipient: enterprise
+    basis: fixed
+    amount_wan: 100
+    frequency: once
+    qualifications: *quals
+  - id: "1.3"
+    provision: 1
+    name: 区县
+    quote: "对年营收首次达到5亿元"
+    kind: 奖励
+    payer: district
+    recipient: enterprise
+    basis: unspecified
+    note: left to the districts
+    frequency: per_award
+    qualifications:
+      - {name: 链主企业, quote: 软件企业}
+"""
+
+#: register rows (qualifications) -> statuses of 1.1 (首次, policy 1 from 2022-11-25), 1.2, 1.3 on 2025-06-30
+GROUPED_CASES = {
+    "链主企业:2023-01-01;单项冠军示范企业@national:2023-02-01;智能工厂@municipal:2023-03-01":
+        ("eligible", "eligible", "needs_selection"),
+    "链主企业:2023-01-01;隐形冠军@provincial:2023-02-01": ("not_eligible", "not_eligible", "needs_selection"),
+    "链主企业:2023-01-01;隐形冠军@provincial:2012-02-01;单项冠军示范企业@national:2023-02-01;数字化车间@provincial:2023-03-01":
+        ("eligible", "eligible", "needs_selection"),
+    "链主企业:2023-01-01;隐形冠军@provincial:2012-02-01;数字化车间@provincial:2023-03-01":
+        ("not_eligible", "eligible", "needs_selection"),
+    "链主企业;隐形冠军@provincial:2023-02-01;数字化车间@provincial:2023-03-01": ("missing_data", "eligible", "needs_selection"),
+    "单项冠军示范企业@national:2023-02-01;智能工厂@municipal:2023-03-01": ("not_eligible", "not_eligible", "not_eligible"),
+    "链主企业:2023-01-01;隐形冠军@provincial;单项冠军示范企业@national:2012-01-01;智能工厂@municipal:2023-03-01":
+        ("missing_data", "eligible", "needs_selection"),
+    "链主企业:2023-01-01;链主企业:2012-01-01;隐形冠军@provincial:2023-02-01;智能工厂@municipal:2023-03-01":
+        ("not_eligible", "eligible", "needs_selection"),
+    "链主企业:2023-01-01;隐形冠军@provincial:2023-02-01;智能工厂@municipal:2026-03-01":
+        ("not_eligible", "not_eligible", "needs_selection"),
+}
+
+
+@pytest.fixture(scope="module")
+def grouped(tmp_path_factory):
+    from policykg.engine.eligibility import Engine
+    from policykg.engine.rules import load_rules
+    from policykg.graph.model import load_graph
+    from policykg.graph.rules_graph import add_incentives
+
+    path = tmp_path_factory.mktemp("grouped") / "incentives.yaml"
+    path.write_text(GROUPED_RULES, encoding="utf-8")
+    rules = load_rules(path)
+    graph = load_graph(rules=False)
+    assert add_incentives(graph, rules) == []
+    register = tmp_path_factory.mktemp("grouped-register") / "r.csv"
+    register.write_text("id,name,qualifications\n" + "".join(
+        f"G{k},企业{k},{q}\n" for k, q in enumerate(GROUPED_CASES)), encoding="utf-8")
+    return Engine(rules, graph), graph, register
+
+
+def test_groups_first_time_dates_and_district_awards_agree_in_engine_and_matcher(grouped):
+    engine, _, register = grouped
+    day = date(2025, 6, 30)
+    matcher = Matcher(engine)
+    statuses = {}
+    for eid, doc in profile_documents(register, engine.vocabulary):
+        for r in engine.evaluate(engine.parse_profile(doc, eid), day).results:
+            statuses[(eid, r.incentive)] = r.status
+    for k, expected in enumerate(GROUPED_CASES.values()):
+        assert tuple(statuses[(f"G{k}", i)] for i in ("1.1", "1.2", "1.3")) == expected, list(GROUPED_CASES)[k]
+    got = _rows(match_table(pacsv.read_csv(register), day, matcher))
+    assert got == _engine_rows(matcher, register, day)
+    assert {k: v[0] for k, v in got.items()} == {k: s for k, s in statuses.items()
+                                                if s in ("eligible", "needs_selection")}
+
+
+@pytest.mark.neo4j
+def test_groups_first_time_dates_and_district_awards_agree_in_cypher(grouped, neo4j_clean):
+    from policykg.engine.neo4j_eligibility import evaluate_in_neo4j
+
+    engine, graph, register = grouped
+    neo4j_clean.load(graph)
+    day = date(2025, 6, 30)
+    for eid, doc in profile_documents(register, engine.vocabulary):
+        profile = engine.parse_profile(doc, eid)
+        embedded = {r.incentive: r.status for r in engine.evaluate(profile, day).results}
+        cypher = {r.incentive: r.status for r in evaluate_in_neo4j(neo4j_clean, engine, profile, day).results}
+        assert cypher == embedded, doc["qualifications"]

@@ -147,7 +147,9 @@ def qualification():
     return st.sampled_from(names).flatmap(lambda n: st.fixed_dictionaries({
         "name": st.just(n),
         **({"level": st.sampled_from(list(RULES.qualifications[n].levels))} if RULES.qualifications[n].levels else {}),
-        "date": st.sampled_from(["2022-01-01", "2025-03-01", "2026-03-01"]),
+        # before and on the policies' starts (首次 awards count titles obtained while in force), undated
+        "date": st.sampled_from(["2012-12-20", "2022-01-01", "2022-11-25", "2023-08-24", "2023-08-25", "2025-03-01",
+                                 "2026-03-01", None]),
     }))
 
 

@@ -174,8 +174,9 @@ def test_overlaps_are_sorted_by_kind_then_stake(corpus):
     assert sq == [
         ("24.2", "26.1", "数字化车间"), ("24.2", "26.1", "智能工厂"), ("24.2", "26.1", "链主工厂"),
         ("24.3", "25.2", "工业互联网平台"), ("24.3", "28.1", "工业互联网平台"),
-        ("2.2", "10.3", "隐形冠军"), ("2.4", "27.1", "专精特新中小企业"),
-        ("2.4", "27.2", "专精特新中小企业"), ("25.2", "28.1", "工业互联网平台"),
+        ("2.2", "10.3", "隐形冠军"), ("2.4", "27.1", "专精特新中小企业"), ("26.1", "27.1", "专精特新中小企业"),
+        ("2.4", "26.1", "专精特新中小企业"), ("2.4", "27.2", "专精特新中小企业"), ("25.2", "28.1", "工业互联网平台"),
+        ("26.1", "27.2", "专精特新中小企业"),
     ]
     by_kind = {k: [o.pair for o in corpus if o.kind == k] for k in KINDS}
     assert by_kind["explicit_rule"][0] == ("1.1", "1.1")  # 3000万元, the largest stated maximum
@@ -193,8 +194,9 @@ def test_overlaps_are_sorted_by_kind_then_stake(corpus):
 #:   no_repeat_years 4.2; total_cap 31.3, 32.2, 47.1; annual_total_cap 37.1; 41.1's budget binds
 #:   no one enterprise) + pairs of the groups 4-national-projects (4.3/4.4: 1),
 #:   33-service (33.1/33.2: 1) and 40-overseas (40.1, 40.2, 40.3: 3);
-#: same_qualification 9 = 隐形冠军 2.2/10.3 (1) + 专精特新中小企业 2.4/27.1, 2.4/27.2 (2; 27.1/27.2 share
-#:   a provision) + 工业互联网平台 24.3, 25.2, 28.1 (3) + 数字化车间, 智能工厂, 链主工厂 24.2/26.1 (3);
+#: same_qualification 12 = 隐形冠军 2.2/10.3 (1) + 专精特新中小企业 2.4, 26.1, 27.1, 27.2 (6 pairs less
+#:   27.1/27.2, which share a provision: 5) + 工业互联网平台 24.3, 25.2, 28.1 (3)
+#:   + 数字化车间, 智能工厂, 链主工厂 24.2/26.1 (3);
 #: same_cost_base 19 = rd_spend 3.1, 8.2, 15.2, 15.3, 34.1 (10 pairs less 15.2/15.3: 9)
 #:   + equipment_software 5.1/27.1 (1) + platform_construction 6.1/18.1 (1)
 #:   + scenario_projects 38.1, 46.1, 47.1, 48.2 (6) + ecommerce_investment 31.3/32.1, 31.3/32.2 (2);
@@ -202,7 +204,7 @@ def test_overlaps_are_sorted_by_kind_then_stake(corpus):
 #:   + policy 7 (24.1-24.3): 48.1 -> all 3 (3) + 杭政函〔2021〕94号: 2.3/17.1 (1);
 #: validity 4 = 12.1 (policy 3, until 2026-12-31) -> 25.1 and 48.1 (policy 2, until 2026-12-31)
 #:   -> 24.1-24.3, whose policies 6 and 7 end 2025-12-31 (2.2 and 24.1 end no later than their target).
-CORPUS_COUNTS = {"explicit_rule": 16, "same_qualification": 9, "same_cost_base": 19, "defers_to": 10, "validity": 4}
+CORPUS_COUNTS = {"explicit_rule": 16, "same_qualification": 12, "same_cost_base": 19, "defers_to": 10, "validity": 4}
 
 
 def test_the_graph_holds_one_overlaps_edge_per_overlap(corpus):

@@ -246,7 +246,8 @@ def test_every_public_query_runs(loaded):
                 "eligibility": {"profiles": [{"id": "E1", "name": "x", "industries": [], "metrics": {},
                                               "qualifications": [], "awards": [], "projects": []}],
                                 "as_of": DAY, "statuses": ["eligible", "needs_selection"],
-                                "not_enterprise": ["public"], "tolerance": 1e-9}}
+                                "not_enterprise": ["public"], "tolerance": 1e-9,
+                                "district_discretion": "at the district's discretion"}}
     # `eligibility` reads the Incentive nodes, which this fixture's graph (no rules) lacks:
     # tests/test_neo4j_eligibility.py and tests/test_match.py run it on the full graph.
     needs_rules = {"eligibility"}

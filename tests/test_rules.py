@@ -210,6 +210,54 @@ def test_strict_errors_name_file_and_key(tmp_path, change, expect):
         assert part in msg, msg
 
 
+GROUPED = VALID.replace("    criteria:\n", """\
+    qualifications:
+      - {name: 链主企业, quote: 链主}
+      - {name: 单项冠军示范企业, group: champion, quote: 单项冠军}
+      - {name: 隐形冠军, group: champion, quote: 隐形冠军}
+      - {name: 智能工厂, group: factory, quote: 智能工厂}
+      - {name: 数字化车间, group: factory, quote: 数字化车间}
+    criteria:
+""", 1)
+
+
+def test_qualification_groups_make_clauses(tmp_path):
+    inc = load_rules(_write(tmp_path, GROUPED)).by_id["1.1"]
+    assert [q.group for q in inc.qualifications] == [None, "champion", "champion", "factory", "factory"]
+    # every clause must be met, any one title within a clause: the ungrouped title alone, then each group
+    assert [[q.name for q in c] for c in inc.qualification_clauses] == [
+        ["链主企业"], ["单项冠军示范企业", "隐形冠军"], ["智能工厂", "数字化车间"]]
+    any_mode = load_rules(_write(tmp_path, GROUPED.replace("    frequency: once\n",
+                                                           "    frequency: once\n    qualifications_mode: any\n"),
+                                 "any.yaml")).by_id["1.1"]
+    assert [len(c) for c in any_mode.qualification_clauses] == [1, 2, 2]
+
+
+@pytest.mark.parametrize("change, expect", [
+    (("group: champion, quote: 单项冠军", "grp: champion, quote: 单项冠军"), ["qualifications[1]", "'grp'"]),
+    (("group: champion, quote: 单项冠军", "group: 3, quote: 单项冠军"), ["qualifications[1].group", "non-empty text"]),
+    (("group: champion, quote: 单项冠军", "group: '', quote: 单项冠军"), ["qualifications[1].group", "non-empty text"]),
+    (("{name: 链主企业, quote: 链主}", "{name: 隐形冠军, group: champion, quote: 隐形冠军}"),
+     ["qualifications[2].name", "隐形冠军 (level any) is already listed"]),
+    (("      - {name: 链主企业, quote: 链主}\n", ""), None),  # all grouped: fine under the default mode
+])
+def test_qualification_groups_are_read_strictly(tmp_path, change, expect):
+    old, new = change
+    assert old in GROUPED
+    text = GROUPED.replace(old, new, 1)
+    if expect is None:
+        assert load_rules(_write(tmp_path, text)).by_id["1.1"].qualification_clauses
+        # ... but qualifications_mode any has no ungrouped title to apply to
+        p = _write(tmp_path, text.replace("    frequency: once\n", "    frequency: once\n    qualifications_mode: any\n"),
+                   "any.yaml")
+        with pytest.raises(DataError, match=r"any\.yaml: .*\(id 1\.1\)\.qualifications_mode: .*every one has a group"):
+            load_rules(p)
+        return
+    msg = _error(tmp_path, text)
+    for part in expect:
+        assert part in msg, msg
+
+
 def test_duplicate_ids(tmp_path):
     body = VALID.split("incentives:\n", 1)[1]
     msg = _error(tmp_path, VALID + body)
@@ -245,6 +293,11 @@ def test_graph_relationships(full_graph):
     assert g.nodes["tier:1.1:7"]["props"]["amount_wan"] == 3000
     assert g.has_edge("incentive:3.1", "criterion:3.1:1", "REQUIRES")
     assert g.has_edge("incentive:2.1", "qualification:国家鼓励的重点软件企业:national", "REWARDS")
+    # 26.1: 专精特新 (no group: required) and any one of the four factory titles (group factory)
+    rewards = {g.nodes[v]["props"]["name"]: d["props"].get("group")
+               for _, v, k, d in g.out_edges("incentive:26.1", keys=True, data=True) if k == "REWARDS"}
+    assert rewards == {"专精特新中小企业": None, "链主工厂": "factory", "智能工厂": "factory", "数字化车间": "factory",
+                       "绿色低碳工厂": "factory"}
     assert g.has_edge("incentive:24.1", "policy:6", "DEFERS_TO")
     assert g.has_edge("incentive:17.1", "document:杭政函〔2021〕94号", "DEFERS_TO")
     # One Rule node for a limit shared by a group (P40 同一家企业年度支持总额).
