@@ -1,9 +1,27 @@
 """policykg: the 杭州市数字经济政策精华汇编(2024) as a knowledge graph.
 
-Library first: `policykg.loaders` reads a compilation, `policykg.graph` builds the
-property graph (networkx, or Neo4j through `policykg.graph.neo4j_store`), and
-`policykg.engine` answers eligibility and overlap questions. `policykg.cli` is a
-thin click front end over these.
+Library first: `policykg.loaders` reads a compilation, `policykg.rules` reads what each
+incentive requires and pays, `policykg.graph` builds the property graph (networkx, or Neo4j
+through `policykg.graph.neo4j_store`), and `policykg.engine` answers eligibility and overlap
+questions. `policykg.cli` is a thin click front end over these.
+
+Import order
+------------
+Modules import only from their own layer or the layers above it in this list (like
+networkx's own ``__init__``); tests/test_layers.py enforces it and that there are no cycles:
+
+1. base: ``errors``, ``paths`` (where the bundled data is), ``output`` (formats and writes
+   plain data; knows nothing of policies);
+2. loaders: ``loaders.*`` (a compilation's text, its facts and agencies);
+3. rules: ``rules.*`` (incentives as data, "in force on a day", how numbers are written);
+4. graph model: ``graph.model``, ``graph.rules_graph``, ``graph.overlaps``, ``graph.load``,
+   ``graph.catalogue``, ``graph.export``;
+5. engine: ``engine.*`` (profiles, registers, eligibility, combinations, overlaps);
+6. stores and views: ``queries``, ``graph.neo4j_store``, ``graph.view``, ``engine.neo4j_*``,
+   ``engine.*report``;
+7. cli: ``cli``, ``__main__``.
+
+Only ``cli`` imports inside functions (so that `policykg --help` starts fast).
 """
 
 __version__ = "0.1.0"

@@ -372,15 +372,17 @@ def eligible(profile, as_of, backend, uri, username, password, password_file, da
       policykg eligible docs/examples/software-firm.yaml
       policykg eligible docs/examples/ic-design-firm.yaml --as-of 2026-06-30 --format json
     """
-    from contextlib import nullcontext
-
     from policykg.engine.eligibility import evaluate_profile
     from policykg.engine.report import render_evaluation
 
     day = parse_date(as_of, "--as-of")
-    connection = _connect(uri, username, password, password_file, database) if backend == "neo4j" else nullcontext()
-    with connection as store:
-        evaluation = evaluate_profile(None, profile, day, store=store)
+    if backend == "neo4j":
+        from policykg.engine.neo4j_eligibility import evaluate_profile_in_neo4j
+
+        with _connect(uri, username, password, password_file, database) as store:
+            evaluation = evaluate_profile_in_neo4j(store, profile, day)
+    else:
+        evaluation = evaluate_profile(None, profile, day)
     emit(render_evaluation(evaluation, fmt), None)
 
 

@@ -11,6 +11,8 @@ import json
 from datetime import date
 from typing import Any, Iterable, Sequence
 
+from policykg.errors import OutputError
+
 FORMATS = ("table", "json", "csv", "markdown")
 
 
@@ -115,8 +117,6 @@ def write_output(path: str, text: str) -> None:
     """Write `text` to `path` as UTF-8, atomically: a failed write leaves nothing behind."""
     import os
     import tempfile
-
-    from policykg.errors import OutputError
 
     target = os.path.abspath(path)
     folder = os.path.dirname(target)

@@ -25,7 +25,8 @@ import sys
 import time
 from pathlib import Path
 
-from policykg.graph.model import GraphBuilder, load_graph
+from policykg.graph.load import load_graph
+from policykg.graph.model import GraphBuilder
 from policykg.graph.neo4j_store import Neo4jConfig, Neo4jStore
 from policykg.output import render
 

@@ -83,7 +83,7 @@ def worker(kind: str, path: str, as_of: str, out_dir: str) -> dict:
                 "setup": setup, "base_mb": base_mb, "peak_mb": _rss_mb()}
     if kind == "neo4j":
         from policykg.engine.neo4j_match import match_in_neo4j
-        from policykg.graph.model import load_graph
+        from policykg.graph.load import load_graph
         from policykg.graph.neo4j_store import Neo4jConfig, Neo4jStore
 
         env = {"NEO4J_URI": "bolt://127.0.0.1:7687", "NEO4J_PASSWORD": "policykg-test-pw",

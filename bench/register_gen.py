@@ -95,7 +95,7 @@ def _join(parts: list[np.ndarray], n: int) -> pa.Array:
 def generate_register(n: int, seed: int = 20250630, as_of: date = date(2025, 6, 30), edges: float = 0.0,
                       rules=None) -> pa.Table:
     """`n` synthetic enterprises (a pyarrow Table in the register format), reproducible from `seed`."""
-    from policykg.engine.rules import load_rules
+    from policykg.rules.incentives import load_rules
 
     rules = rules or load_rules()
     rng = np.random.default_rng(seed)

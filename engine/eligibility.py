@@ -34,11 +34,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable
 
+from policykg.engine.combination import claimable_totals
 from policykg.engine.profile import (HeldQualification, PriorAward, Profile, Project, Vocabulary, load_profile,
                                      parse_profile)
-from policykg.engine.rules import Incentive, Rules, Tier, load_rules
+from policykg.rules.incentives import Incentive, Rules, Tier, load_rules
 from policykg.errors import DataError
-from policykg.graph.catalogue import validity_status
+from policykg.graph.load import load_graph
+from policykg.graph.model import nodes_with_label, policy_uid, provision_uid
+from policykg.rules.validity import validity_status
+from policykg.rules.words import LEVEL_TEXT as _LEVEL_TEXT
+from policykg.rules.words import OP_TEXT as _OP_TEXT
+from policykg.rules.words import TOLERANCE, num
 
 STATUSES = ("eligible", "needs_selection", "not_eligible", "missing_data", "expired")
 
@@ -57,10 +63,6 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     "<": lambda a, b: a < b,
     "==": lambda a, b: a == b,
 }
-_OP_TEXT = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
-_LEVEL_TEXT = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
-#: Tolerance for comparing amounts in 万元 (float arithmetic); shared with the batch matcher.
-TOLERANCE = 1e-9
 _EPS = TOLERANCE
 #: Why an award the city text only encourages the districts to pay (payer: district) is never a claim.
 DISTRICT_DISCRETION = "at the district's discretion (the city encourages districts to pay; ask the district)"
@@ -75,16 +77,6 @@ NOT_ENTERPRISE = {
 def _req_name(q) -> str:
     """A required qualification as people read it: 国家鼓励的重点软件企业 (国家级)."""
     return f"{q.name}" + (f" ({_LEVEL_TEXT.get(q.level, q.level)})" if q.level else "")
-
-
-def num(x: float | int | None) -> str:
-    """A number as people write it: 1600, 1.6, 0.25 (no exponent, no trailing zeros)."""
-    if x is None:
-        return "?"
-    if isinstance(x, bool):
-        return "yes" if x else "no"
-    text = f"{round(float(x), 4):.4f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 # --------------------------------------------------------------------------- compiled form
@@ -209,11 +201,7 @@ class Engine:
     """Rules compiled against the graph once; `evaluate` answers for any number of profiles."""
 
     def __init__(self, rules: Rules | None = None, graph=None):
-        from policykg.graph.model import nodes_with_label, policy_uid, provision_uid
-
         if graph is None:
-            from policykg.graph.model import load_graph
-
             # The compilation's own facts are all it reads (provisions, policies, agencies,
             # industries): no Incentive nodes or OVERLAPS edges to build.
             graph = load_graph(rules=False)
@@ -859,24 +847,18 @@ class _Evaluator:
 
 
 def evaluate_profile(graph_or_none, profile: Profile | str | Any, as_of: date | None = None,
-                     rules: Rules | None = None, store=None) -> Evaluation:
+                     rules: Rules | None = None,
+                     evaluate: Callable[[Engine, Profile, date | None], Evaluation] | None = None) -> Evaluation:
     """One-shot: build an `Engine` (bundled rules; the given graph or the bundled one) and evaluate.
 
     `profile` is a `Profile`, a path to a profile file, or a parsed profile mapping.
-    With a Neo4j `store` (`policykg.graph.neo4j_store.Neo4jStore`, graph already loaded)
-    the answer is computed by the named `eligibility` Cypher query instead.
+    `evaluate` answers in another place than this process (`engine.neo4j_eligibility`
+    passes the named `eligibility` Cypher query); the totals are computed here either way.
     For many profiles, build one `Engine` and call `evaluate` on it.
     """
-    from policykg.engine.overlaps import claimable_totals
-
     engine = Engine(rules, graph_or_none)
     prof = engine.as_profile(profile)
-    if store is not None:
-        from policykg.engine.neo4j_eligibility import evaluate_in_neo4j
-
-        evaluation = evaluate_in_neo4j(store, engine, prof, as_of)
-    else:
-        evaluation = engine.evaluate(prof, as_of)
+    evaluation = engine.evaluate(prof, as_of) if evaluate is None else evaluate(engine, prof, as_of)
     evaluation.together = claimable_totals(engine, prof, evaluation)
     return evaluation
 

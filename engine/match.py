@@ -35,9 +35,9 @@ import numpy as np
 import pyarrow as pa
 
 from policykg.engine.eligibility import DERIVED, NOT_ENTERPRISE, TOLERANCE as _EPS, CompiledIncentive, Engine
-from policykg.engine.register import CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, RegisterReader, UniqueIds
+from policykg.engine.register import CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, RegisterReader, UniqueIds, parse_layout
 from policykg.errors import DataError, InputError, OutputError, RegisterError
-from policykg.graph.catalogue import validity_status
+from policykg.rules.validity import validity_status
 from policykg.output import file_mode
 
 #: Recipients that are never an enterprise (the engine answers not_eligible).
@@ -536,8 +536,6 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
 
 def match_table(table: pa.Table, as_of: date, matcher: Matcher | None = None, source: str = "register") -> pa.Table:
     """Match an in-memory register (a pyarrow Table with register columns); returns OUTPUT_SCHEMA rows."""
-    from policykg.engine.register import parse_layout
-
     matcher = matcher or Matcher()
     layout = parse_layout(table.column_names, matcher.engine.vocabulary, source, is_csv=False)
     tables, offset = [], 0

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from policykg.engine.eligibility import (DISTRICT_DISCRETION, NOT_ENTERPRISE, STATUSES, TOLERANCE, Engine, Evaluation,
-                                         Result, num)
+                                         Result, evaluate_profile, num)
 from policykg.engine.profile import Profile
 from policykg.errors import DataError
 
@@ -85,4 +85,10 @@ def evaluate_in_neo4j(store, engine: Engine, profile: Profile, as_of: date | Non
     return Evaluation(profile.name, day, results)
 
 
-__all__ = ["evaluate_in_neo4j", "query_params"]
+def evaluate_profile_in_neo4j(store, profile, as_of: date | None = None) -> Evaluation:
+    """`evaluate_profile` answered by the ``eligibility`` query of the graph loaded in `store`."""
+    return evaluate_profile(None, profile, as_of,
+                            evaluate=lambda engine, prof, day: evaluate_in_neo4j(store, engine, prof, day))
+
+
+__all__ = ["evaluate_in_neo4j", "evaluate_profile_in_neo4j", "query_params"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from policykg.engine.overlaps import KINDS, Overlap, OverlapReport, ProfilePlan
 from policykg.output import render, to_json
+from policykg.rules.words import num
 
 #: What each kind means, as the report's section headings and definitions say it.
 KIND_TITLES = {
@@ -23,8 +24,6 @@ STAKE_NOTE = ("Stake: the smaller of the two awards' maximum (万元), i.e. what
 
 
 def _amount(x: float | None) -> str:
-    from policykg.engine.eligibility import num
-
     return f"{num(x)}万元" if x is not None else "not stated"
 
 
@@ -133,8 +132,6 @@ def _plan_rows(plan: ProfilePlan) -> tuple[list[dict], list[dict], list[dict]]:
 
 
 def plan_summary(plan: ProfilePlan) -> list[str]:
-    from policykg.engine.eligibility import num
-
     scope = [f"kind {plan.collision_kind}"] if plan.collision_kind is not None else []
     scope += [f"with an award in policy {plan.collision_policy}"] if plan.collision_policy is not None else []
     lines = [f"{plan.profile}, as of {plan.as_of.isoformat()}: {len(plan.items)} claimable awards, "

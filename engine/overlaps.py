@@ -1,27 +1,6 @@
-"""Overlaps between awards: the corpus-wide map, and the best admissible set for one enterprise.
+"""Overlaps between awards: the corpus-wide report, and the best admissible set for one enterprise.
 
-Two incentives *overlap* when paying both is limited, or would pay the same thing twice:
-
-``explicit_rule``       the text's own limits (data/incentives.yaml ``limits``): 每个企业当年只享受一项,
-                        alternatives, a cap shared by a group (pairs), and an incentive's own
-                        进档差额, 3年内不重复, per-item, yearly and total caps (a self-overlap: the
-                        award against its own earlier or parallel payments). A programme budget
-                        (算力券 5000万元/年, all recipients) limits no one enterprise and is left out.
-``same_qualification``  incentives of different provisions that reward the same honour at a
-                        compatible level (equal, or either side any level): REWARDS edges.
-``same_cost_base``      incentives of different provisions that pay a share of the same kind
-                        of spend (their ``rate_base`` in one cost base of data/overlaps.yaml).
-``defers_to``           an incentive that pays 按…政策执行 under a policy of the compilation,
-                        towards that policy's incentives (those of its own project kind when
-                        there are any); two incentives of different provisions that both pay
-                        under the same outside document.
-``validity``            the same deferral while the deferring side is in force and its target
-                        policy has expired: the window ``[target until + 1 day, own until]``.
-
-*Stake* (how consequential an overlap is, in 万元): the smaller of the two sides'
-``max_amount_wan`` — what one side can lose to the other if only one is paid; the one
-stated maximum when the other side states none; null (listed last) when neither does.
-A self-overlap's stake is the incentive's own maximum.
+The corpus-wide overlaps (kinds, stake, detection) are `policykg.graph.overlaps`.
 
 For an enterprise (`plan_for_profile`): the engine's ``eligible`` and ``needs_selection``
 results are the candidates (``needs_selection`` amounts count "up to" and are flagged).
@@ -38,485 +17,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date
 from itertools import combinations
 from pathlib import Path
-from typing import Any, Iterable, Sequence
-
-from policykg.engine.eligibility import TOLERANCE, num
-from policykg.engine.rules import DATA_DIR, Incentive, Rules, load_rules
-from policykg.errors import DataError, InputError
-from policykg.graph.catalogue import validity_status
-from policykg.loaders.yamlio import check_keys, load_yaml
-
-OVERLAPS_PATH = DATA_DIR / "overlaps.yaml"
-JURISDICTION_PATH = DATA_DIR / "jurisdiction.yaml"
-
-#: The overlap kinds, in the order the report lists them.
-KINDS = ("explicit_rule", "same_qualification", "same_cost_base", "defers_to", "validity")
-#: Limits that bind one enterprise (budget: a programme total over all recipients, is not one).
-ENTERPRISE_LIMITS = ("tier_difference", "no_repeat_years", "one_per_year", "annual_total_cap", "total_cap",
-                     "per_item_cap", "alternative")
-#: Kinds a jurisdiction's `exclusive` rule may apply to.
-EXCLUSIVE_KINDS = ("same_qualification", "same_cost_base", "defers_to")
-_LEVEL_TEXT = {"national": "国家级", "provincial": "省级", "municipal": "市级", None: "any level"}
-
-
-def id_key(iid: str) -> tuple[int, int]:
-    """Natural order of incentive ids: 2.1 < 10.1."""
-    seq, _, n = iid.partition(".")
-    return int(seq), int(n or 0)
-
-
-# --------------------------------------------------------------------------- configuration
-
-
-@dataclass(frozen=True)
-class CostBase:
-    name: str
-    label: str
-    reason: str
-    metrics: tuple[str, ...]
-    project_kinds: tuple[str, ...] = ()
-
-    def covers(self, inc: Incentive) -> bool:
-        return inc.rate_base in self.metrics and (not self.project_kinds or inc.project_kind in self.project_kinds)
-
-    def as_param(self) -> dict:
-        """The form the Cypher query `derive_same_cost_base` takes as ``$cost_bases``."""
-        return {"name": self.name, "metrics": list(self.metrics), "project_kinds": list(self.project_kinds)}
-
-
-@dataclass(frozen=True)
-class OverlapConfig:
-    path: str
-    cost_bases: tuple[CostBase, ...]
-
-    def cost_base_of(self, inc: Incentive) -> CostBase | None:
-        return next((cb for cb in self.cost_bases if cb.covers(inc)), None)
-
-
-def _strs(v: Any, where: str) -> tuple[str, ...]:
-    if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
-        raise DataError(f"{where}: expected a list of names")
-    return tuple(v)
-
-
-@lru_cache(maxsize=8)
-def _read_yaml(path: str) -> Any:
-    return load_yaml(path)
-
-
-def load_overlap_config(path: str | Path | None = None, rules: Rules | None = None) -> OverlapConfig:
-    """Read data/overlaps.yaml strictly, checking metrics and project kinds against the rules."""
-    rules = rules or load_rules()
-    p = Path(path or OVERLAPS_PATH)
-    name = str(path) if path else "data/overlaps.yaml"
-    doc = check_keys(_read_yaml(str(p.resolve())), {"version", "cost_bases"}, name, {"version", "cost_bases"})
-    if doc["version"] != 1:
-        raise DataError(f"{name}: version: {doc['version']!r} is not a supported version; use 1")
-    if not isinstance(doc["cost_bases"], dict):
-        raise DataError(f"{name}: cost_bases: expected a mapping name -> {{label, reason, metrics}}")
-    bases = []
-    for key, cb in doc["cost_bases"].items():
-        where = f"{name}: cost_bases.{key}"
-        cb = check_keys(cb, {"label", "reason", "metrics", "project_kinds"}, where, {"label", "reason", "metrics"})
-        metrics = _strs(cb["metrics"], f"{where}.metrics")
-        for m in metrics:
-            if m not in rules.metrics or rules.metrics[m].dimension != "money":
-                raise DataError(f"{where}.metrics: {m!r} is not a money metric of data/metrics.yaml")
-        kinds = _strs(cb.get("project_kinds", []), f"{where}.project_kinds")
-        for k in kinds:
-            if k not in rules.project_kinds:
-                raise DataError(f"{where}.project_kinds: {k!r} is not a project kind of data/metrics.yaml")
-        for field_name in ("label", "reason"):
-            if not isinstance(cb[field_name], str) or not cb[field_name].strip():
-                raise DataError(f"{where}.{field_name}: expected a non-empty text")
-        bases.append(CostBase(str(key), cb["label"], cb["reason"], metrics, kinds))
-    config = OverlapConfig(name, tuple(bases))
-    for inc in rules.incentives:
-        hits = [cb.name for cb in bases if cb.covers(inc)]
-        if len(hits) > 1:
-            raise DataError(f"{name}: cost_bases: incentive {inc.id} falls in {', '.join(hits)}; "
-                            "an incentive belongs to one cost base at most")
-    return config
-
-
-@dataclass(frozen=True)
-class JurisdictionRule:
-    """A rule the text does not state, applied by a jurisdiction (data/jurisdiction.yaml)."""
-
-    id: str
-    enabled: bool
-    description: str
-    effect: str  # exclusive | annual_total_cap
-    overlaps: tuple[str, ...] = ()
-    payer: str | None = None
-    amount_wan: float | None = None
-    source: str | None = None
-
-    def covers_payer(self, payer: str) -> bool:
-        return self.payer is None or payer == self.payer
-
-
-def load_jurisdiction(path: str | Path | None = None, enable: Iterable[str] = ()) -> tuple[JurisdictionRule, ...]:
-    """Read a jurisdiction rules file strictly; `enable` switches rules on by id for this run."""
-    p = Path(path or JURISDICTION_PATH)
-    name = str(path) if path else "data/jurisdiction.yaml"
-    doc = check_keys(load_yaml(p), {"version", "rules"}, name, {"version", "rules"})
-    if doc["version"] != 1:
-        raise DataError(f"{name}: version: {doc['version']!r} is not a supported version; use 1")
-    if not isinstance(doc["rules"], list):
-        raise DataError(f"{name}: rules: expected a list of rules")
-    out: list[JurisdictionRule] = []
-    for i, r in enumerate(doc["rules"]):
-        where = f"{name}: rules[{i}]"
-        r = check_keys(r, {"id", "enabled", "description", "effect", "overlaps", "payer", "amount_wan", "source"},
-                       where, {"id", "enabled", "description", "effect"})
-        rid = r["id"]
-        if not isinstance(rid, str) or not rid.strip():
-            raise DataError(f"{where}.id: expected a name")
-        where = f"{name}: rules[{i}] (id {rid})"
-        if rid in {x.id for x in out}:
-            raise DataError(f"{where}.id: duplicate id; ids are unique")
-        if not isinstance(r["enabled"], bool):
-            raise DataError(f"{where}.enabled: expected true or false, got {r['enabled']!r}")
-        if not isinstance(r["description"], str) or not r["description"].strip():
-            raise DataError(f"{where}.description: say the rule in words")
-        effect = r["effect"]
-        if effect not in ("exclusive", "annual_total_cap"):
-            raise DataError(f"{where}.effect: {effect!r} is not one of exclusive, annual_total_cap")
-        kinds: tuple[str, ...] = ()
-        amount = None
-        if effect == "exclusive":
-            if "amount_wan" in r:
-                raise DataError(f"{where}.amount_wan: only for effect annual_total_cap")
-            kinds = _strs(r.get("overlaps"), f"{where}.overlaps")
-            for k in kinds:
-                if k not in EXCLUSIVE_KINDS:
-                    raise DataError(f"{where}.overlaps: {k!r} is not one of {', '.join(EXCLUSIVE_KINDS)}")
-        else:
-            if "overlaps" in r:
-                raise DataError(f"{where}.overlaps: only for effect exclusive")
-            amount = r.get("amount_wan")
-            if isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount <= 0:
-                raise DataError(f"{where}.amount_wan: expected a positive number of 万元, got {amount!r}")
-        payer = r.get("payer")
-        if payer is not None and payer not in ("city", "district", "unstated"):
-            raise DataError(f"{where}.payer: {payer!r} is not one of city, district, unstated")
-        source = r.get("source")
-        if source is not None and not isinstance(source, str):
-            raise DataError(f"{where}.source: expected a text")
-        out.append(JurisdictionRule(rid, r["enabled"], r["description"].strip(), effect, kinds, payer, amount, source))
-    known = {x.id for x in out}
-    wanted = list(enable)
-    for rid in wanted:
-        if rid not in known:
-            raise InputError(f"--enable {rid}: no rule with that id in {name}; known: {', '.join(sorted(known)) or 'none'}")
-    return tuple(JurisdictionRule(**{**x.__dict__, "enabled": x.enabled or x.id in wanted}) for x in out)
-
-
-# --------------------------------------------------------------------------- corpus-wide detection
-
-
-@dataclass(frozen=True)
-class Side:
-    """One side of an overlap: the incentive, its provision and policy (from the graph)."""
-
-    incentive: str
-    name: str
-    seq: int
-    title: str | None
-    policy: int
-    policy_title: str
-    quote: str
-    max_amount_wan: float | None
-    payer: str
-    effective_from: str | None
-    effective_until: str | None
-
-    def in_force(self, day: date) -> bool:
-        return self.status(day) == "in_force"
-
-    def status(self, day: date) -> str:
-        return validity_status(self.effective_from, self.effective_until, day)
-
-    def provision_record(self, day: date) -> dict:
-        return {
-            "seq": self.seq, "title": self.title,
-            "policy": {"number": self.policy, "title": self.policy_title, "effective_from": self.effective_from,
-                       "effective_until": self.effective_until, "status": self.status(day)},
-            "incentive": self.incentive, "name": self.name, "quote": self.quote,
-            "max_amount_wan": self.max_amount_wan,
-        }
-
-
-@dataclass(frozen=True)
-class Overlap:
-    """``(a)-[:OVERLAPS {kind, rule, reason, ...}]->(b)``; ``a == b`` for an incentive's own limit."""
-
-    kind: str
-    rule: str  # what it rests on: a Rule uid, "qualification:<name>", "cost_base:<name>", "policy:<n>" ...
-    reason: str
-    a: Side
-    b: Side
-    rule_quote: str | None = None  # the limit, deferral or validity wording
-    stake_wan: float | None = None
-    window_from: str | None = None  # validity: the days the deferral points at an expired policy
-    window_until: str | None = None
-
-    @property
-    def pair(self) -> tuple[str, str]:
-        return self.a.incentive, self.b.incentive
-
-    @property
-    def self_overlap(self) -> bool:
-        return self.a.incentive == self.b.incentive
-
-    def applies_on(self, day: date) -> bool:
-        """Both sides in force (validity: `day` inside its window)."""
-        if self.kind == "validity":
-            iso = day.isoformat()
-            return (self.window_from is None or self.window_from <= iso) and (
-                self.window_until is None or iso <= self.window_until)
-        return self.a.in_force(day) and self.b.in_force(day)
-
-    def edge_props(self) -> dict:
-        return {
-            "kind": self.kind, "rule": self.rule, "reason": self.reason, "rule_quote": self.rule_quote,
-            "quote_from": self.a.quote, "quote_to": self.b.quote, "stake_wan": self.stake_wan,
-            "window_from": self.window_from, "window_until": self.window_until,
-        }
-
-    def to_record(self, day: date) -> dict:
-        sides = [self.a] if self.self_overlap else [self.a, self.b]
-        return {
-            "kind": self.kind, "rule": self.rule, "reason": self.reason, "stake_wan": self.stake_wan,
-            "applies": self.applies_on(day), "incentives": [self.a.incentive, self.b.incentive],
-            "rule_quote": self.rule_quote,
-            "window": ({"from": self.window_from, "until": self.window_until} if self.kind == "validity" else None),
-            "provisions": [s.provision_record(day) for s in sides],
-        }
-
-
-def stake(a: Side, b: Side) -> float | None:
-    """The smaller stated maximum of the two sides (the only one when one side states none)."""
-    known = [x for x in (a.max_amount_wan, b.max_amount_wan) if x is not None]
-    return min(known) if known else None
-
-
-def _sides(graph, rules: Rules) -> dict[str, Side]:
-    from policykg.graph.model import nodes_with_label, policy_uid, provision_uid
-
-    out = {}
-    for _, p in nodes_with_label(graph, "Incentive"):
-        inc = rules.by_id.get(p["id"])
-        if inc is None:
-            continue
-        v = graph.nodes[provision_uid(p["provision_seq"])]["props"]
-        pol = graph.nodes[policy_uid(v["policy_number"])]["props"]
-        out[p["id"]] = Side(
-            p["id"], p["name"], p["provision_seq"], v.get("title"), pol["number"], pol["title"], p["quote"],
-            p.get("max_amount_wan"), p["payer"],
-            p.get("effective_from") or pol.get("effective_from"), p.get("effective_until") or pol.get("effective_until"),
-        )
-    return out
-
-
-def _limit_reason(lim, members: Sequence[Incentive], rules: Rules) -> str:
-    """The limit in words, for the incentives it ties together (one: the incentive's own limit)."""
-    amount = f"{num(lim.amount_wan)}万元"
-    a = members[0]
-    if len(members) > 1:
-        names = [f"{m.id} {m.name}" for m in members]
-        pair = ", ".join(names[:-1]) + f" and {names[-1]}"
-        return {
-            "one_per_year": f"one per enterprise per year: {pair} are not both paid in the same year",
-            "alternative": f"alternatives: {pair} are the same award reached by different conditions; one is paid",
-            "annual_total_cap": f"a shared yearly cap: {pair} together pay at most {amount} per {lim.per or 'recipient'} a year",
-            "total_cap": f"a shared total cap: {pair} together pay at most {amount} per {lim.per or 'recipient'}",
-            "no_repeat_years": f"no repeat within {lim.years} years across {pair}",
-        }.get(lim.kind, f"{lim.kind} shared by {pair}")
-    unit = rules.project_kinds[a.project_kind].label if a.project_kind else a.recipient
-    return {
-        "tier_difference": f"a tier-up pays the difference: {a.id} {a.name} at a higher level pays that level "
-                           "minus what it already paid",
-        "no_repeat_years": f"no repeat within {lim.years} years: {a.id} {a.name} is not paid again for the same "
-                           f"{unit} within {lim.years} years",
-        "per_item_cap": f"a per-{lim.per} cap: what {a.id} {a.name} pays for one {lim.per} is at most {amount}",
-        "annual_total_cap": f"a yearly cap: {a.id} {a.name} pays at most {amount} per {lim.per or 'recipient'} a year "
-                            f"in total, however many {unit} qualify",
-        "total_cap": f"a total cap over the years: {a.id} {a.name} pays at most {amount} per "
-                     f"{lim.per or unit} in total",
-    }.get(lim.kind, f"{lim.kind} on {a.id}")
-
-
-def detect_overlaps(graph, rules: Rules | None = None, config: OverlapConfig | None = None) -> list[Overlap]:
-    """Every overlap among the incentives in `graph`, sorted by kind, then stake (largest first)."""
-    from policykg.graph.model import nodes_with_label
-
-    rules = rules or load_rules()
-    config = config or load_overlap_config(rules=rules)
-    sides = _sides(graph, rules)
-    incs = {i: rules.by_id[i] for i in sorted(sides, key=id_key)}
-    out: list[Overlap] = []
-
-    def add(kind, rule, reason, a, b, **extra):
-        if id_key(a) > id_key(b) and kind not in ("defers_to", "validity"):
-            a, b = b, a
-        sa, sb = sides[a], sides[b]
-        out.append(Overlap(kind, rule, reason, sa, sb, stake_wan=stake(sa, sb), **extra))
-
-    # explicit_rule: the text's own limits, as the graph's Rule nodes group them.
-    by_rule: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-    for iid, inc in incs.items():
-        for n, lim in enumerate(inc.limits, 1):
-            if lim.kind in ENTERPRISE_LIMITS:
-                by_rule[f"rule:{lim.group}" if lim.group else f"rule:{iid}:{n}"].append((iid, lim))
-    for ruid, members in by_rule.items():
-        if len(members) == 1:
-            iid, lim = members[0]
-            if lim.kind in ("one_per_year", "alternative"):
-                continue  # a group of one excludes nothing
-            add("explicit_rule", ruid, _limit_reason(lim, [incs[iid]], rules), iid, iid, rule_quote=lim.quote)
-            continue
-        for (x, lim), (y, _) in combinations(members, 2):
-            add("explicit_rule", ruid, _limit_reason(lim, [incs[x], incs[y]], rules), x, y, rule_quote=lim.quote)
-
-    # same_qualification: one honour rewarded in different provisions, at a compatible level.
-    for x, y in combinations(incs, 2):
-        a, b = incs[x], incs[y]
-        if a.provision == b.provision:
-            continue
-        names = sorted({qa.name for qa in a.qualifications for qb in b.qualifications
-                        if qa.name == qb.name and (qa.level is None or qb.level is None or qa.level == qb.level)})
-        for name in names:
-            qdef = rules.qualifications[name]
-            la = "/".join(_LEVEL_TEXT[q.level] for q in a.qualifications if q.name == name)
-            lb = "/".join(_LEVEL_TEXT[q.level] for q in b.qualifications if q.name == name)
-            reason = (f"the same honour {qdef.label} is rewarded twice: by {x} {a.name} (provision {a.provision}, "
-                      f"{la}) and by {y} {b.name} (provision {b.provision}, {lb})")
-            add("same_qualification", f"qualification:{name}", reason, x, y)
-
-    # same_cost_base: a share of the same kind of spend, in different provisions.
-    for x, y in combinations(incs, 2):
-        a, b = incs[x], incs[y]
-        cb = config.cost_base_of(a)
-        if a.provision == b.provision or cb is None or config.cost_base_of(b) is not cb:
-            continue
-
-        def share(inc: Incentive) -> str:
-            rates = [t.rate_percent for t in inc.tiers if t.rate_percent is not None]
-            rate = f"{num(inc.rate_percent)}%" if inc.rate_percent is not None else (
-                f"{num(min(rates))}–{num(max(rates))}%" if rates else "a share")
-            return f"{inc.id} pays {rate} of {rules.metrics[inc.rate_base].label}"
-
-        reason = f"{cb.label}: {cb.reason} ({share(a)}; {share(b)})"
-        add("same_cost_base", f"cost_base:{cb.name}", reason, x, y)
-
-    # defers_to and validity: 按…政策执行.
-    offered: dict[int, list[str]] = defaultdict(list)
-    for iid in incs:
-        offered[sides[iid].policy].append(iid)
-    policies = {p["number"]: p for _, p in nodes_with_label(graph, "Policy")}
-    by_document: dict[str, list[str]] = defaultdict(list)
-    for iid, inc in incs.items():
-        d = inc.defers_to
-        if d is None:
-            continue
-        if d.document:
-            by_document[d.document].append(iid)
-            continue
-        if d.policy is None or d.policy not in policies:
-            continue
-        targets = deferral_targets(inc, [incs[t] for t in offered[d.policy] if t != iid])
-        pol = policies[d.policy]
-        own = sides[iid]
-        for t in targets:
-            reason = (f"{iid} {inc.name} pays under policy {d.policy} 《{pol['title']}》, whose award in this "
-                      f"compilation is {t} {incs[t].name}: the same money, not a second award")
-            add("defers_to", f"policy:{d.policy}", reason, iid, t, rule_quote=d.quote)
-            until = pol.get("effective_until")
-            if until and (own.effective_until is None or own.effective_until > until):
-                start = (date.fromisoformat(until) + timedelta(days=1)).isoformat()
-                reason = (f"{iid} {inc.name} (policy {own.policy}, in force until {own.effective_until or 'open'}) "
-                          f"pays under policy {d.policy}, which expired after {until}: from {start} it points at "
-                          f"{t} {incs[t].name}, an award no longer in force")
-                add("validity", f"policy:{d.policy}", reason, iid, t, rule_quote=pol.get("validity_text"),
-                    window_from=start, window_until=own.effective_until)
-    for doc, ids in by_document.items():
-        for x, y in combinations(ids, 2):
-            if incs[x].provision == incs[y].provision:
-                continue
-            reason = (f"{x} {incs[x].name} and {y} {incs[y].name} both pay under {doc}: one programme, "
-                      "reached from two provisions")
-            add("defers_to", f"document:{doc}", reason, x, y,
-                rule_quote=f"{incs[x].defers_to.quote} / {incs[y].defers_to.quote}")
-    return sort_overlaps(out)
-
-
-def deferral_targets(inc: Incentive, candidates: Sequence[Incentive]) -> list[str]:
-    """The target policy's incentives a deferral points at: those of its project kind, if any, else all."""
-    same = [c.id for c in candidates if inc.project_kind and c.project_kind == inc.project_kind]
-    return same or [c.id for c in candidates]
-
-
-def sort_overlaps(overlaps: Iterable[Overlap]) -> list[Overlap]:
-    """By kind (KINDS order), then stake, largest first (none last), then ids."""
-    return sorted(overlaps, key=lambda o: (KINDS.index(o.kind), o.stake_wan is None, -(o.stake_wan or 0),
-                                           id_key(o.a.incentive), id_key(o.b.incentive), o.rule))
-
-
-def overlap_edge_key(o: Overlap) -> str:
-    """The networkx key of an OVERLAPS edge: two incentives may overlap in several ways."""
-    return f"OVERLAPS:{o.kind}:{o.rule}"
-
-
-def add_overlaps(graph, rules: Rules | None = None) -> int:
-    """Add ``(:Incentive)-[:OVERLAPS {kind, rule, reason, ...}]->(:Incentive)`` edges; return how many."""
-    from policykg.graph.rules_graph import incentive_uid
-
-    overlaps = detect_overlaps(graph, rules)
-    for o in overlaps:
-        graph.add_edge(incentive_uid(o.a.incentive), incentive_uid(o.b.incentive), key=overlap_edge_key(o),
-                       type="OVERLAPS", props=o.edge_props())
-    return len(overlaps)
-
-
-def graph_overlaps(graph, rules: Rules | None = None) -> list[Overlap]:
-    """The overlaps of `graph`, read back from its OVERLAPS edges (`load_graph` adds them), sorted.
-
-    Equal to ``detect_overlaps(graph, rules)`` without detecting again. A graph with no
-    OVERLAPS edges (built without them, or by hand) is analysed with `detect_overlaps`.
-    """
-    edges = [(u, v, d["props"]) for u, v, d in graph.edges(data=True) if d.get("type") == "OVERLAPS"]
-    if not edges:
-        return detect_overlaps(graph, rules)
-    sides = _sides(graph, rules or load_rules())
-    out = []
-    for u, v, p in edges:
-        a, b = sides[graph.nodes[u]["props"]["id"]], sides[graph.nodes[v]["props"]["id"]]
-        out.append(Overlap(p["kind"], p["rule"], p["reason"], a, b, rule_quote=p.get("rule_quote"),
-                           stake_wan=p.get("stake_wan"), window_from=p.get("window_from"),
-                           window_until=p.get("window_until")))
-    return sort_overlaps(out)
-
-
-def check_kind(kind: str | None) -> None:
-    """An overlap kind, or an InputError naming `--kind` and the kinds."""
-    if kind is not None and kind not in KINDS:
-        raise InputError(f"--kind {kind!r}: not an overlap kind; use one of {', '.join(KINDS)}")
-
-
-def overlaps_in_graph(graph) -> list[dict]:
-    """The OVERLAPS edges of a graph as rows (kind, rule, from, to, props)."""
-    rows = []
-    for u, v, d in graph.edges(data=True):
-        if d.get("type") == "OVERLAPS":
-            rows.append({"from": graph.nodes[u]["props"]["id"], "to": graph.nodes[v]["props"]["id"], **d["props"]})
-    return rows
-
+from typing import Iterable
+
+from policykg.engine.combination import (Constraint, Item, Solution, _candidate_items, best_combination,
+                                         check_laminar, claimable_totals, payable, text_constraints)
+from policykg.engine.eligibility import Engine
+from policykg.graph.catalogue import check_policy
+from policykg.graph.load import load_graph
+from policykg.graph.overlaps import (ENTERPRISE_LIMITS, EXCLUSIVE_KINDS, JURISDICTION_PATH, KINDS, OVERLAPS_PATH,
+                                     CostBase, JurisdictionRule, Overlap, OverlapConfig, Side, add_overlaps,
+                                     check_kind, deferral_targets, detect_overlaps, graph_overlaps, id_key,
+                                     load_jurisdiction, load_overlap_config, overlap_edge_key, overlaps_in_graph,
+                                     sort_overlaps, stake)
+from policykg.rules.words import TOLERANCE, num
 
 # --------------------------------------------------------------------------- the report
 
@@ -524,7 +40,6 @@ def overlaps_in_graph(graph) -> list[dict]:
 @dataclass
 class OverlapReport:
     """The corpus-wide overlaps that apply on `as_of` (all of them with `include_expired`)."""
-
     title: str
     as_of: date
     overlaps: list[Overlap]
@@ -543,9 +58,6 @@ class OverlapReport:
 def overlap_report(source=None, as_of: date | None = None, policy: int | None = None, kind: str | None = None,
                    include_expired: bool = False, graph=None) -> OverlapReport:
     """The corpus-wide overlap report: the graph's overlaps filtered by policy, kind and `as_of`."""
-    from policykg.graph.catalogue import check_policy
-    from policykg.graph.model import load_graph
-
     check_kind(kind)
     graph = graph if graph is not None else load_graph(source)
     if policy is not None:
@@ -561,130 +73,12 @@ def overlap_report(source=None, as_of: date | None = None, policy: int | None = 
     return OverlapReport(title, day, shown, len(found) - len(shown), policy, kind, include_expired)
 
 
-# --------------------------------------------------------------------------- the best set (exact)
-
-
-@dataclass(frozen=True)
-class Solution:
-    chosen: frozenset[int]
-    paid: dict[int, float]
-    total: float
-    certain_total: float
-
-
-def payable(chosen: Iterable[int], amounts: Sequence[float], certain: Sequence[bool],
-            caps: Sequence[tuple[frozenset[int], float]]) -> tuple[dict[int, float], float, float]:
-    """What a set pays under nested caps: greedily, certain awards first, larger first.
-
-    With nested (laminar) caps the feasible payments form a polymatroid, so greedy filling
-    pays the most any allocation can, and filling certain awards first also pays the most
-    of them. Returns (paid per item, total, certain total).
-    """
-    room = [float(c) for _, c in caps]
-    paid: dict[int, float] = {}
-    for i in sorted(chosen, key=lambda i: (not certain[i], -amounts[i], i)):
-        limit = min([amounts[i]] + [room[k] for k, (members, _) in enumerate(caps) if i in members])
-        pay = max(0.0, limit)
-        for k, (members, _) in enumerate(caps):
-            if i in members:
-                room[k] -= pay
-        paid[i] = pay
-    total = sum(paid.values())
-    return paid, total, sum(p for i, p in paid.items() if certain[i])
-
-
-def check_laminar(caps: Sequence[tuple[frozenset[int], float]], names: Sequence[str]) -> None:
-    """Caps must nest or be disjoint (else the greedy payment is not exact)."""
-    for (x, (a, _)), (y, (b, _)) in combinations(enumerate(caps), 2):
-        if a & b and not (a <= b or b <= a):
-            raise DataError(f"the caps {names[x]} and {names[y]} share some awards but neither contains the other; "
-                            "caps must nest (narrow the jurisdiction rule's payer)")
-
-
-def _key(total: float, certain: float) -> tuple[float, float]:
-    return round(total, 6), round(certain, 6)
-
-
-def best_combination(amounts: Sequence[float], certain: Sequence[bool], exclusions: Sequence[Sequence[int]],
-                     caps: Sequence[tuple[frozenset[int], float]] = ()) -> Solution:
-    """The admissible set paying the most (then the most for certain), exactly.
-
-    `exclusions`: groups of which at most one is paid. `caps`: (members, amount) that the
-    members' payments may not exceed together (nested). Branch and bound over the items in
-    some exclusion, highest priority first; the rest are always taken. The bound is what
-    the chosen items plus every undecided one would pay, ignoring exclusions.
-    """
-    n = len(amounts)
-    groups_of: dict[int, list[frozenset[int]]] = defaultdict(list)
-    for g in exclusions:
-        members = frozenset(g)
-        if len(members) > 1:
-            for i in members:
-                groups_of[i].append(members)
-    conflicted = sorted(groups_of, key=lambda i: (not certain[i], -amounts[i], i))
-    free = frozenset(i for i in range(n) if i not in groups_of)
-    best: list[Any] = [None, None]  # key, chosen
-
-    def value(items: frozenset[int]) -> tuple[float, float]:
-        _, total, sure = payable(items, amounts, certain, caps)
-        return _key(total, sure)
-
-    def rec(idx: int, chosen: frozenset[int]) -> None:
-        rest = frozenset(conflicted[idx:])
-        if best[0] is not None and value(chosen | rest | free) <= best[0]:
-            return
-        if idx == len(conflicted):
-            k = value(chosen | free)
-            if best[0] is None or k > best[0]:
-                best[0], best[1] = k, chosen
-            return
-        i = conflicted[idx]
-        if all(not (g - {i}) & chosen for g in groups_of[i]):
-            rec(idx + 1, chosen | {i})
-        rec(idx + 1, chosen)
-
-    rec(0, frozenset())
-    chosen = best[1] | free
-    paid, total, sure = payable(chosen, amounts, certain, caps)
-    return Solution(frozenset(chosen), paid, total, sure)
-
-
 # --------------------------------------------------------------------------- one enterprise
-
-
-@dataclass(frozen=True)
-class Item:
-    """A candidate award: one incentive (per project for project awards) the engine found claimable."""
-
-    key: str  # "40.1" or "37.1 @ 牌照A"
-    incentive: str
-    project: str | None
-    name: str
-    seq: int
-    policy: int
-    status: str  # eligible | needs_selection
-    amount_wan: float | None  # None: the text states no amount
-    up_to: bool  # needs_selection or a ceiling (最高): the amount is at most this
-    payer: str
-
-
-@dataclass(frozen=True)
-class Constraint:
-    """A limit on a set of items: `exclusive` (at most one) or `cap` (total at most amount_wan)."""
-
-    effect: str
-    items: tuple[int, ...]
-    rule: str  # the text's Rule uid, or "jurisdiction:<id>"
-    reason: str
-    quote: str | None
-    amount_wan: float | None = None
-    from_text: bool = True
 
 
 @dataclass(frozen=True)
 class Collision:
     """Two candidate awards that overlap; `binding` when a constraint (text or jurisdiction) applies."""
-
     kind: str
     a: str
     b: str
@@ -715,7 +109,6 @@ class Decision:
 @dataclass
 class ProfilePlan:
     """The collisions among one enterprise's claimable awards and the best admissible set."""
-
     profile: str
     as_of: date
     items: list[Item]
@@ -758,79 +151,6 @@ class ProfilePlan:
         }
 
 
-def text_constraints(engine, items: Sequence[Item], by_inc: dict[str, list[int]], prior: dict, day: date
-                     ) -> list[Constraint]:
-    """The text's own limits among one enterprise's candidate `items`: exclusive groups
-    (每个企业当年只享受一项, 两类之一) and caps they share (年度/总额上限), less prior awards."""
-    rules = engine.rules
-    constraints: list[Constraint] = []
-    seen_rules: set[str] = set()
-    for iid in sorted(by_inc, key=id_key):
-        inc = rules.by_id[iid]
-        for n, lim in enumerate(inc.limits, 1):
-            ruid = f"rule:{lim.group}" if lim.group else f"rule:{iid}:{n}"
-            if ruid in seen_rules:
-                continue
-            scope = engine.limit_scope(iid, lim)
-            members = tuple(sorted(j for s in scope for j in by_inc.get(s, [])))
-            if lim.kind in ("one_per_year", "alternative") and len(members) > 1:
-                seen_rules.add(ruid)
-                constraints.append(Constraint("exclusive", members, ruid,
-                                              _limit_reason(lim, [rules.by_id[s] for s in scope], rules), lim.quote))
-            elif lim.kind in ("annual_total_cap", "total_cap") and len(members) > 1 and (
-                    lim.group or lim.per == "enterprise"):
-                seen_rules.add(ruid)
-                annual = lim.kind == "annual_total_cap"
-                used = sum(a.amount_wan for s in scope for a in prior.get(s, []) if not annual or a.year == day.year)
-                room = max(0.0, lim.amount_wan - used)
-                reason = _limit_reason(lim, [rules.by_id[s] for s in scope], rules)
-                if used:
-                    reason += f" ({num(used)}万元 already received, {num(room)}万元 left)"
-                constraints.append(Constraint("cap", members, ruid, reason, lim.quote, room))
-    return constraints
-
-
-def _candidate_items(evaluation) -> tuple[list[Item], dict[str, list[int]]]:
-    """The eligible and needs_selection results as solver items, and their indices by incentive."""
-    items: list[Item] = []
-    for r in evaluation.results:
-        if r.status not in ("eligible", "needs_selection"):
-            continue
-        key = f"{r.incentive} @ {r.project}" if r.project else r.incentive
-        items.append(Item(key, r.incentive, r.project, r.name, r.seq, r.policy, r.status, r.amount_wan,
-                          r.status == "needs_selection" or r.amount_is_ceiling, r.payer))
-    by_inc: dict[str, list[int]] = defaultdict(list)
-    for n, it in enumerate(items):
-        by_inc[it.incentive].append(n)
-    return items, by_inc
-
-
-def claimable_totals(engine, profile, evaluation) -> dict:
-    """What an enterprise can claim *together* under the text's own limits, exactly.
-
-    Each result's amount is what that award pays alone; together a shared yearly cap is
-    paid once and only one award of an exclusive group is (每个企业当年只享受一项). Returns
-    ``{"eligible_wan", "up_to_more_wan", "each_alone_eligible_wan"}``: the best admissible
-    total of the eligible awards, what the needs_selection ones could add to it at most,
-    and the plain sum of the eligible amounts.
-    """
-    items, by_inc = _candidate_items(evaluation)
-    day = evaluation.as_of
-    prior = {iid: [a for a in aws if a.year <= day.year] for iid, aws in engine.resolve_awards(profile).items()}
-    constraints = text_constraints(engine, items, by_inc, prior, day)
-    caps = [(frozenset(c.items), float(c.amount_wan)) for c in constraints if c.effect == "cap"]
-    exclusions = [c.items for c in constraints if c.effect == "exclusive"]
-    amounts = [max(0.0, it.amount_wan or 0.0) for it in items]
-    certain = [it.status == "eligible" for it in items]
-    sure = best_combination([a if c else 0.0 for a, c in zip(amounts, certain)], certain, exclusions, caps)
-    both = best_combination(amounts, certain, exclusions, caps)
-    return {
-        "eligible_wan": round(sure.total, 4),
-        "up_to_more_wan": round(max(0.0, both.total - sure.total), 4),
-        "each_alone_eligible_wan": round(sum(a for a, c in zip(amounts, certain) if c), 4),
-    }
-
-
 def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path | None = None,
                      enable: Iterable[str] = (), engine=None, graph=None, kind: str | None = None,
                      policy: int | None = None) -> ProfilePlan:
@@ -842,10 +162,6 @@ def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path 
     narrow the listed collisions (those of that kind; with an award in that policy): the
     best combination is found under every limit all the same.
     """
-    from policykg.engine.eligibility import Engine
-    from policykg.graph.catalogue import check_policy
-    from policykg.graph.model import load_graph
-
     check_kind(kind)
     graph = graph if graph is not None else load_graph()
     if policy is not None:
@@ -972,3 +288,4 @@ __all__ = [
     "check_kind", "check_laminar", "detect_overlaps", "graph_overlaps", "load_jurisdiction", "load_overlap_config",
     "overlap_report", "overlaps_in_graph", "payable", "plan_for_profile", "sort_overlaps", "stake",
 ]
+

@@ -8,7 +8,7 @@ qualifications, values without a known unit, negative money and bad dates are
 Values are converted to the canonical unit of their metric's dimension
 (``data/metrics.yaml``: money in 万元, percent in %), so the engine compares
 plain numbers. The units, metrics and qualifications come from the rules
-(`policykg.engine.rules`); nothing here knows a threshold.
+(`policykg.rules`); nothing here knows a threshold.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ class Vocabulary:
 
     @classmethod
     def from_rules(cls, rules) -> "Vocabulary":
-        """The vocabulary of a `policykg.engine.rules.Rules`."""
+        """The vocabulary of a `policykg.rules.Rules`."""
         quals: dict[str, tuple[str, ...]] = {}
         for q in rules.qualifications.values():
             for alias in (q.name, *q.aliases):

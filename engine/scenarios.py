@@ -5,7 +5,7 @@
     scenarios:
       - name: a software firm first reaching 12亿元 after a 5亿元 award gets the difference
         as_of: 2025-06-30
-        profile: {name: ..., industries: [...], metrics: {...}, awards: [...]}   # or profile_file: docs/examples/x.yaml
+        profile: {name: ..., industries: [...], metrics: {...}, awards: [...]}   # or profile_file: ../../docs/examples/x.yaml (relative to this file)
         expect:
           "1.1": {status: eligible, amount_wan: 50, explanation: "100 − 50 already received"}
           "4.3 @ 云栈办公APP": {status: needs_selection}      # a project-level incentive: "<id> @ <project name>"
@@ -24,9 +24,8 @@ from typing import Any
 from policykg.engine.eligibility import STATUSES
 from policykg.errors import DataError
 from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml
+from policykg.paths import PACKAGE_DIR, SCENARIO_DIR  # noqa: F401  (PACKAGE_DIR: re-exported for the tests)
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
-SCENARIO_DIR = PACKAGE_DIR / "data" / "scenarios"
 
 _UNSET = object()
 
@@ -81,7 +80,8 @@ def load_scenarios(folder: str | Path = SCENARIO_DIR) -> list[Scenario]:
             if ("profile" in s) == ("profile_file" in s):
                 raise DataError(f"{where}: give exactly one of profile or profile_file")
             if "profile_file" in s:
-                ppath = PACKAGE_DIR / s["profile_file"]
+                # Relative to the scenario file itself, so a wheel install finds it too.
+                ppath = (path.parent / s["profile_file"]).resolve()
                 profile_doc = load_yaml(ppath, DatesAsTextLoader)
                 profile_name = ppath.name
             else:

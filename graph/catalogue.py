@@ -11,22 +11,9 @@ from datetime import date
 import networkx as nx
 
 from policykg.errors import InputError
-from policykg.graph.model import nodes_with_label, policy_uid
+from policykg.graph.model import counts, nodes_with_label, policy_uid
 from policykg.loaders.agencies import canonical_agency
-
-
-def validity_status(effective_from: str | None, effective_until: str | None, day: date) -> str:
-    """'in_force' | 'expired' | 'not_yet' on `day`, from ISO dates (both inclusive; null is open).
-
-    The one definition of "in force" that the catalogue, the engine, the matcher and the
-    overlap analysis share (the Cypher queries state the same test).
-    """
-    iso = day.isoformat()
-    if effective_until and iso > effective_until:
-        return "expired"
-    if effective_from and iso < effective_from:
-        return "not_yet"
-    return "in_force"
+from policykg.rules.validity import validity_status  # noqa: F401  (re-exported: in force on a day)
 
 
 def policy_status(props: dict, day: date) -> str:
@@ -134,8 +121,6 @@ def list_provisions(
 
 def summarise(graph: nx.MultiDiGraph, as_of: date) -> dict:
     """What `policykg build` reports: counts, parse warnings, repairs, what is in force."""
-    from policykg.graph.model import counts
-
     doc = graph.nodes["document:compilation"]["props"]
     policies = list_policies(graph, as_of)
     in_force = [p["number"] for p in policies if p["status"] == "in_force"]

@@ -162,24 +162,3 @@ def counts(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
         labels.update(data["labels"])
     rels: Counter[str] = Counter(data["type"] for _, _, data in graph.edges(data=True))
     return {"labels": dict(sorted(labels.items())), "relationships": dict(sorted(rels.items()))}
-
-
-def load_graph(source=None, rules: bool = True) -> nx.MultiDiGraph:
-    """Read a compilation (default: the bundled one) and build its full graph.
-
-    This is what every embedded-backend command starts from. With `rules` (default),
-    the bundled incentives (data/incentives.yaml) are added; for another source only
-    those whose quotes are found in its provisions (the rest are listed in the
-    Document node's warnings).
-    """
-    from policykg.loaders.compilation import load_compilation
-
-    graph = build_graph(load_compilation(source))
-    if rules:
-        from policykg.engine.overlaps import add_overlaps
-        from policykg.engine.rules import load_rules
-        from policykg.graph.rules_graph import add_incentives
-
-        add_incentives(graph, load_rules())
-        add_overlaps(graph, load_rules())  # (:Incentive)-[:OVERLAPS]->(:Incentive), docs/schema.md
-    return graph

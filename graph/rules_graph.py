@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 import networkx as nx
 
-from policykg.engine.rules import Incentive, Rules
+from policykg.rules.incentives import Incentive, Rules
 from policykg.graph.model import GraphBuilder, policy_uid, provision_uid
 
 

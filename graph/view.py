@@ -39,17 +39,17 @@ import networkx as nx
 import numpy as np
 from pyvis.network import Network
 
+from policykg.engine.eligibility import evaluate_profile
 from policykg.errors import DataError, InputError
 from policykg.graph.catalogue import check_policy, policy_status, resolve_agency, resolve_industry
 from policykg.graph.model import LABELS, policy_uid, provision_uid
 from policykg.graph.rules_graph import incentive_uid
-from policykg.loaders.source import DATA_DIR
 from policykg.loaders.yamlio import check_keys, load_yaml
+from policykg.paths import ASSET_DIR, TEMPLATE_DIR, data_path
 
-HERE = Path(__file__).resolve().parent
-TEMPLATE = HERE / "templates" / "view.html"
-ASSETS = HERE / "assets"
-STYLES_PATH = DATA_DIR / "styles.yaml"
+TEMPLATE = TEMPLATE_DIR / "view.html"
+ASSETS = ASSET_DIR
+STYLES_PATH = data_path("styles.yaml")
 
 #: Above this many nodes the page opens with physics off on positions computed here:
 #: vis-network's own stabilisation of thousands of nodes takes tens of seconds.
@@ -709,8 +709,6 @@ def view_html(graph: nx.MultiDiGraph, as_of: date, focus: Focus | None = None, o
 def profile_overlay(graph: nx.MultiDiGraph, profile: str, as_of: date | None) -> tuple[dict, date | None]:
     """The eligibility overlay of an enterprise profile and the day it was evaluated on
     (`as_of`, else the profile's own as_of, else today: as `policykg eligible` does)."""
-    from policykg.engine.eligibility import evaluate_profile
-
     evaluation = evaluate_profile(graph, profile, as_of=as_of)
     return overlay_from(evaluation), getattr(evaluation, "as_of", None) or as_of
 

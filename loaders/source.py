@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policykg.errors import SourceError
+from policykg.paths import CORPUS_DIR, DATA_DIR
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-BUNDLED_SOURCE = DATA_DIR / "corpus" / "hangzhou-digital-economy-policy-digest-2024.txt"
+BUNDLED_SOURCE = CORPUS_DIR / "hangzhou-digital-economy-policy-digest-2024.txt"
 
 
 @dataclass(frozen=True)

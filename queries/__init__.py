@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from policykg.errors import DataError, InputError
-
-QUERY_DIR = Path(__file__).resolve().parent
+from policykg.paths import QUERY_DIR
 
 PARAM_TYPES = ("int", "float", "string", "bool", "date", "list", "any")
 _HEADER = re.compile(r"^//\s*(name|question|params|mode)\s*:\s*(.*?)\s*$")

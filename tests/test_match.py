@@ -235,7 +235,7 @@ def test_unknown_industries_are_a_warning_not_an_error(matcher, tmp_path):
 @pytest.mark.neo4j
 def test_the_cypher_batch_match_equals_the_vectorised_one(neo4j_clean, matcher, register):
     from policykg.engine.neo4j_match import match_in_neo4j
-    from policykg.graph.model import load_graph
+    from policykg.graph.load import load_graph
 
     neo4j_clean.load(load_graph())
     csv_path, _ = register
@@ -338,8 +338,8 @@ GROUPED_CASES = {
 @pytest.fixture(scope="module")
 def grouped(tmp_path_factory):
     from policykg.engine.eligibility import Engine
-    from policykg.engine.rules import load_rules
-    from policykg.graph.model import load_graph
+    from policykg.rules.incentives import load_rules
+    from policykg.graph.load import load_graph
     from policykg.graph.rules_graph import add_incentives
 
     path = tmp_path_factory.mktemp("grouped") / "incentives.yaml"

@@ -176,7 +176,7 @@ def test_a_type_without_a_load_statement_is_refused_before_writing(neo4j_clean):
 
 @pytest.mark.neo4j
 def test_load_command_reports_parity(invoke, cli_env, neo4j_clean):
-    from policykg.graph.model import load_graph
+    from policykg.graph.load import load_graph
 
     full = load_graph()  # what `policykg load` writes: the compilation and its incentive rules
     result = invoke("load", "--replace", "--format", "json")

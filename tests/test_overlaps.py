@@ -54,7 +54,7 @@ SCENARIOS = load_overlap_scenarios()
 
 @pytest.fixture(scope="module")
 def full_graph():
-    from policykg.graph.model import load_graph
+    from policykg.graph.load import load_graph
 
     return load_graph()
 
@@ -208,7 +208,7 @@ CORPUS_COUNTS = {"explicit_rule": 16, "same_qualification": 12, "same_cost_base"
 
 
 def test_the_graph_holds_one_overlaps_edge_per_overlap(corpus):
-    from policykg.graph.model import load_graph
+    from policykg.graph.load import load_graph
 
     fresh = load_graph()
     rows = overlaps_in_graph(fresh)
@@ -252,8 +252,8 @@ def test_a_loaded_graph_is_not_analysed_again(full_graph, engine, monkeypatch):
 
 
 def test_a_graph_without_overlaps_edges_is_analysed(corpus):
-    from policykg.engine.rules import load_rules
-    from policykg.graph.model import load_graph
+    from policykg.rules.incentives import load_rules
+    from policykg.graph.load import load_graph
     from policykg.graph.rules_graph import add_incentives
 
     bare = load_graph(rules=False)

@@ -49,7 +49,7 @@ def test_one_statement_per_file():
 
 
 def test_every_label_and_relationship_type_has_its_load_statements():
-    from policykg.graph.model import load_graph
+    from policykg.graph.load import load_graph
 
     full = load_graph()  # the compilation with the incentive rules: what `policykg load` writes
     for label in LABELS:

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from policykg.engine.rules import load_rules
+from policykg.rules.incentives import load_rules
 from policykg.errors import DataError
 from policykg.graph import build_graph, load_graph
 from policykg.graph.rules_graph import add_incentives

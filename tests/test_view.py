@@ -11,7 +11,6 @@ import importlib.util
 import json
 import os
 import re
-import sys
 import tempfile
 import types
 from datetime import date
@@ -296,15 +295,15 @@ def test_cli_view_bad_options(invoke, tmp_path, args, message):
 
 
 def test_cli_profile_uses_the_engine_overlay(invoke, tmp_path, monkeypatch):
-    engine = types.ModuleType("policykg.engine.eligibility")
+    import policykg.graph.view as view_module
+
     calls = []
 
     def evaluate_profile(graph, profile, as_of):
         calls.append((profile, as_of))
         return OVERLAY
 
-    engine.evaluate_profile = evaluate_profile
-    monkeypatch.setitem(sys.modules, "policykg.engine.eligibility", engine)
+    monkeypatch.setattr(view_module, "evaluate_profile", evaluate_profile)
     out = tmp_path / "p.html"
     result = invoke("view", "--profile", "company.yaml", "--as-of", "2026-11-28", "-o", str(out))
     assert result.exit_code == 0, result.output

@@ -65,7 +65,7 @@ def test_load_yaml_refuses_unreadable_paths(tmp_path):
 
 
 def test_rules_files_use_the_same_reader(tmp_path):
-    from policykg.engine.rules import _read
+    from policykg.rules.incentives import _read
 
     plain = tmp_path / "r.yaml"
     plain.write_text("version: 1\n", encoding="utf-8")

@@ -1,0 +1,702 @@
+"""Rules as data: read ``data/incentives.yaml`` (+ metrics, qualifications) strictly.
+
+The contract is ``docs/rules.md``. Every amount, rate and threshold lives in the
+YAML; this module only checks its shape and stores values canonically (money in
+万元, shares in %). Errors are `DataError`s naming the file and the key path, e.g.
+``data/incentives.yaml: incentives[3] (id 2.1).criteria[0].unit: '亿' is not a money unit; ...``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from policykg.errors import DataError
+from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml_text, read_text_file
+
+from policykg.paths import DATA_DIR, PACKAGE_DIR, data_path, display_path
+
+INCENTIVES_PATH = data_path("incentives.yaml")
+METRICS_PATH = data_path("metrics.yaml")
+QUALIFICATIONS_PATH = data_path("qualifications.yaml")
+
+# The bundled compilation's size; graph.rules_graph re-checks against the source read.
+
+KINDS = {"奖励", "补助", "资助", "配套", "券", "支持", "保障", "措施"}
+PAYERS = {"city", "district", "unstated"}
+RECIPIENTS = {
+    "enterprise", "project", "product", "platform", "app", "licence", "park",
+    "district_government", "institution", "public",
+}
+#: Recipients evaluated one project at a time (the profile lists its projects).
+PROJECT_RECIPIENTS = {"project", "product", "platform", "app", "licence"}
+BASES = {"fixed", "tiers", "rate", "matching", "unspecified", "defers_to", "non_monetary"}
+FREQUENCIES = {"once", "yearly", "per_award"}
+OPS = {">=", ">", "<=", "<", "=="}
+LEVELS = {"national", "provincial", "municipal"}
+SELECTION_METHODS = {"择优", "评选", "评定", "认定", "遴选", "排名", "征集"}
+LIMIT_KINDS = {
+    "tier_difference", "no_repeat_years", "one_per_year", "annual_total_cap", "total_cap",
+    "per_item_cap", "budget", "alternative",
+}
+LIMIT_PER = {"enterprise", "project", "product", "participant", "provider", "licence", "year"}
+#: Fields each basis requires and allows (beyond the common ones).
+BASIS_FIELDS = {
+    "fixed": ({"amount_wan"}, {"amount_wan", "ceiling"}),
+    "tiers": ({"tiers"}, {"tiers", "tier_metric", "tier_op", "rate_base", "cap_wan", "ceiling"}),
+    "rate": ({"rate_percent", "rate_base"},
+             {"rate_percent", "rate_ceiling", "rate_base", "rate_base_excess_over_percent_of", "cap_wan"}),
+    "matching": ({"rate_percent", "rate_base"}, {"rate_percent", "rate_ceiling", "rate_base", "cap_wan"}),
+    "unspecified": ({"note"}, {"note"}),
+    "defers_to": ({"defers_to"}, {"defers_to", "note"}),
+    "non_monetary": ({"note"}, {"note"}),
+}
+BASIS_ONLY = set().union(*(allowed for _, allowed in BASIS_FIELDS.values())) - {"note", "defers_to"}
+COMMON_KEYS = {
+    "id", "provision", "name", "quote", "kind", "payer", "recipient", "basis", "frequency",
+    "max_years", "first_time", "selection", "industries", "criteria", "qualifications",
+    "qualifications_mode", "limits", "defers_to", "note", "project_kind", "effective_from",
+    "effective_until",
+}
+ID_RE = re.compile(r"^(\d+)\.(\d+)$")
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A quantity a profile (or one of its projects) states: ``revenue``, ``project.investment``."""
+
+    key: str
+    label: str
+    dimension: str
+    description: str
+    scope: str  # 'enterprise' | 'project'
+    computed_from: tuple[str, ...] = ()
+
+    @property
+    def field(self) -> str:
+        """The profile field: the key without its ``project.`` prefix."""
+        return self.key.split(".", 1)[1] if self.scope == "project" else self.key
+
+
+@dataclass(frozen=True)
+class ProjectKind:
+    key: str
+    label: str
+    description: str
+    metrics: tuple[str, ...]  # full keys, ``project.<field>``
+
+
+@dataclass(frozen=True)
+class QualificationDef:
+    name: str
+    label: str
+    levels: tuple[str, ...]
+    aliases: tuple[str, ...]
+    description: str = ""
+
+
+# --------------------------------------------------------------------------- incentives
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A threshold: ``metric op value`` (value canonical), or ``stated=False`` (set by the agency)."""
+
+    quote: str
+    stated: bool = True
+    metric: str | None = None
+    op: str | None = None
+    value: float | bool | None = None  # canonical unit (万元, %); bool for flags
+    unit: str | None = None  # canonical unit
+    value_as_written: float | bool | None = None
+    unit_as_written: str | None = None
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One level: reached by ``min`` of the tier metric and/or holding ``qualification``."""
+
+    label: str
+    min: float | None = None  # canonical unit of the tier metric
+    unit: str | None = None
+    min_as_written: float | None = None
+    unit_as_written: str | None = None
+    qualification: str | None = None
+    level: str | None = None
+    amount_wan: float | None = None
+    rate_percent: float | None = None
+    quota: int | None = None  # 每年认定不超过N家 for this level
+
+
+@dataclass(frozen=True)
+class QualificationReq:
+    name: str
+    level: str | None
+    quote: str
+    #: Entries sharing a group: any one of them meets the group; every group must be met.
+    #: None: the entry counts under the incentive's `qualifications_mode` (all / any).
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Competitive or recognition-based: meeting the criteria makes a candidate only."""
+
+    quote: str
+    method: str | None = None
+    quota: int | None = None
+    per: str | None = None
+
+
+@dataclass(frozen=True)
+class Limit:
+    kind: str
+    quote: str
+    years: int | None = None
+    group: str | None = None
+    amount_wan: float | None = None
+    per: str | None = None
+
+
+@dataclass(frozen=True)
+class DefersTo:
+    quote: str
+    policy: int | None = None
+    document: str | None = None
+    unnamed: str | None = None
+
+    @property
+    def target(self) -> str:
+        if self.policy is not None:
+            return f"policy {self.policy}"
+        return self.document or self.unnamed or ""
+
+
+@dataclass(frozen=True)
+class ExcessOver:
+    """P3: the base is the part above ``percent``% of ``metric``."""
+
+    percent: float
+    metric: str
+
+
+@dataclass(frozen=True)
+class Incentive:
+    id: str
+    provision: int
+    name: str
+    quote: str
+    kind: str
+    payer: str
+    recipient: str
+    basis: str
+    frequency: str
+    amount_wan: float | None = None
+    ceiling: bool = False
+    tiers: tuple[Tier, ...] = ()
+    tier_metric: str | None = None
+    tier_op: str = ">="
+    rate_percent: float | None = None
+    rate_ceiling: bool = False
+    rate_base: str | None = None
+    rate_base_excess_over: ExcessOver | None = None
+    cap_wan: float | None = None
+    note: str | None = None
+    max_years: int | None = None
+    first_time: bool = False
+    selection: Selection | None = None
+    industries: tuple[str, ...] = ()
+    criteria: tuple[Criterion, ...] = ()
+    qualifications: tuple[QualificationReq, ...] = ()
+    qualifications_mode: str = "all"
+    limits: tuple[Limit, ...] = ()
+    defers_to: DefersTo | None = None
+    project_kind: str | None = None
+    effective_from: date | None = None
+    effective_until: date | None = None
+    max_amount_wan: float | None = None
+
+    @property
+    def per_project(self) -> bool:
+        """Evaluated once per project of the profile (``project_kind`` set)."""
+        return self.project_kind is not None
+
+    def limit(self, kind: str) -> Limit | None:
+        return next((lim for lim in self.limits if lim.kind == kind), None)
+
+    @property
+    def qualification_clauses(self) -> tuple[tuple[QualificationReq, ...], ...]:
+        """The qualifications as clauses that must all be met, any one entry meeting a clause.
+
+        Entries without a group: one clause each (`qualifications_mode` all), or one clause of
+        them all (any). Each group: one clause of its entries. No qualifications: no clause.
+        """
+        loose = tuple(q for q in self.qualifications if q.group is None)
+        clauses = [(q,) for q in loose] if self.qualifications_mode == "all" else ([loose] if loose else [])
+        groups: dict[str, list[QualificationReq]] = {}
+        for q in self.qualifications:
+            if q.group is not None:
+                groups.setdefault(q.group, []).append(q)
+        return tuple(clauses) + tuple(tuple(members) for members in groups.values())
+
+
+@dataclass(frozen=True)
+class Rules:
+    path: str
+    version: int
+    incentives: tuple[Incentive, ...]
+    metrics: dict[str, Metric]
+    units: dict[str, dict[str, float]]
+    project_kinds: dict[str, ProjectKind]
+    qualifications: dict[str, QualificationDef]
+    by_id: dict[str, Incentive] = field(repr=False, default_factory=dict)
+    #: The compilation the rules are written for (its preface states both counts).
+    policy_count: int = 0
+    provision_count: int = 0
+
+    def canonical_unit(self, dimension: str) -> str | None:
+        table = self.units.get(dimension) or {}
+        return next(iter(table), None)
+
+
+def max_amount_wan(inc: Incentive) -> float | None:
+    """The most one recipient can get from one award (docs/rules.md), or None.
+
+    fixed: amount_wan; tiers: the top level's amount, capped by cap_wan (cap_wan alone when
+    levels pay a rate); rate/matching: cap_wan. With no such bound, the tightest of the
+    text's own annual_total_cap/total_cap limits (P31 资助总额, P40 同一家企业年度支持总额).
+    """
+    value: float | None = None
+    if inc.basis == "fixed":
+        value = inc.amount_wan
+    elif inc.basis == "tiers":
+        if any(t.rate_percent is not None for t in inc.tiers):
+            value = inc.cap_wan
+        else:
+            amounts = [t.amount_wan for t in inc.tiers if t.amount_wan is not None]
+            bounds = ([max(amounts)] if amounts else []) + ([inc.cap_wan] if inc.cap_wan is not None else [])
+            value = min(bounds) if bounds else None
+    elif inc.basis in ("rate", "matching"):
+        value = inc.cap_wan
+    if value is None and inc.basis in ("fixed", "tiers", "rate", "matching"):
+        caps = [lim.amount_wan for lim in inc.limits
+                if lim.kind in ("annual_total_cap", "total_cap") and lim.amount_wan is not None]
+        value = min(caps) if caps else None
+    return value
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _display(path: Path) -> str:
+    return display_path(path)
+
+
+def _read(path: Path) -> Any:
+    name = _display(path)
+    text = read_text_file(path, "rules", name=name)
+    # Dates stay text, so a bad one (2025-02-30) is reported naming its key by _date.
+    return load_yaml_text(text, name, DatesAsTextLoader)
+
+
+class _Ctx:
+    """Where we are (file + key path) for error messages."""
+
+    def __init__(self, file: str, path: str = ""):
+        self.file, self.path = file, path
+
+    def at(self, key: str | int) -> "_Ctx":
+        if isinstance(key, int):
+            return _Ctx(self.file, f"{self.path}[{key}]")
+        return _Ctx(self.file, f"{self.path}.{key}" if self.path else key)
+
+    def where(self) -> str:
+        return f"{self.file}: {self.path}" if self.path else self.file
+
+    def fail(self, msg: str) -> DataError:
+        return DataError(f"{self.where()}: {msg}")
+
+    def keys(self, m: Any, allowed: set[str], required: set[str] = frozenset()) -> dict:
+        return check_keys(m, allowed, self.where(), required)
+
+
+def _str(v: Any, ctx: _Ctx, *, choices: set[str] | None = None, optional: bool = False) -> str | None:
+    if v is None and optional:
+        return None
+    if not isinstance(v, str) or not v.strip():
+        raise ctx.fail(f"expected a non-empty text, got {v!r}")
+    if choices is not None and v not in choices:
+        raise ctx.fail(f"{v!r} is not one of {', '.join(sorted(choices))}")
+    return v
+
+
+def _num(v: Any, ctx: _Ctx, *, optional: bool = False, positive: bool = True) -> float | None:
+    if v is None and optional:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ctx.fail(f"expected a number, got {v!r}")
+    if positive and v <= 0:
+        raise ctx.fail(f"expected a positive number, got {v!r}")
+    return float(v) if isinstance(v, float) else int(v)
+
+
+def _int(v: Any, ctx: _Ctx, *, optional: bool = False) -> int | None:
+    if v is None and optional:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
+        raise ctx.fail(f"expected a positive whole number, got {v!r}")
+    return v
+
+
+def _bool(v: Any, ctx: _Ctx, default: bool = False) -> bool:
+    if v is None:
+        return default
+    if not isinstance(v, bool):
+        raise ctx.fail(f"expected true or false, got {v!r}")
+    return v
+
+
+def _date(v: Any, ctx: _Ctx) -> date | None:
+    if v is None or isinstance(v, date):
+        return v
+    try:
+        return date.fromisoformat(str(v))
+    except ValueError:
+        raise ctx.fail(f"{v!r} is not a valid date; use YYYY-MM-DD") from None
+
+
+def _list(v: Any, ctx: _Ctx) -> list:
+    if v is None:
+        return []
+    if not isinstance(v, list):
+        raise ctx.fail(f"expected a list, got {type(v).__name__}")
+    return v
+
+
+def _load_metrics(path: Path):
+    ctx = _Ctx(_display(path))
+    doc = ctx.keys(_read(path), {"version", "units", "metrics", "project_metrics", "project_kinds"},
+                   {"version", "units", "metrics"})
+    units: dict[str, dict[str, float]] = {}
+    for dim, table in ctx.keys(doc["units"], set(map(str, doc["units"] or {}))).items():
+        c = ctx.at("units").at(dim)
+        if not isinstance(table, dict):
+            raise c.fail("expected a mapping of unit: factor to the canonical unit")
+        for unit, factor in table.items():
+            _num(factor, c.at(str(unit)))
+        if table and next(iter(table.values())) != 1:
+            raise c.fail("the first unit is the canonical one and must have factor 1")
+        units[str(dim)] = {str(u): f for u, f in table.items()}
+    metrics: dict[str, Metric] = {}
+    for section, scope in (("metrics", "enterprise"), ("project_metrics", "project")):
+        for key, m in (doc.get(section) or {}).items():
+            c = ctx.at(section).at(str(key))
+            c.keys(m, {"label", "dimension", "description", "computed_from"}, {"label", "dimension", "description"})
+            dim = _str(m["dimension"], c.at("dimension"))
+            if dim not in units:
+                raise c.at("dimension").fail(f"{dim!r} has no unit table; known: {', '.join(units)}")
+            full = f"project.{key}" if scope == "project" else str(key)
+            metrics[full] = Metric(full, _str(m["label"], c.at("label")), dim,
+                                   _str(m["description"], c.at("description")), scope,
+                                   tuple(_list(m.get("computed_from"), c.at("computed_from"))))
+    for key, m in metrics.items():
+        for i, src in enumerate(m.computed_from):
+            if src not in metrics:
+                raise ctx.at("metrics").at(m.field).at("computed_from").at(i).fail(f"unknown metric {src!r}")
+    kinds: dict[str, ProjectKind] = {}
+    for key, k in (doc.get("project_kinds") or {}).items():
+        c = ctx.at("project_kinds").at(str(key))
+        c.keys(k, {"label", "description", "metrics"}, {"label", "description"})
+        fields = []
+        for i, f in enumerate(_list(k.get("metrics"), c.at("metrics"))):
+            if f"project.{f}" not in metrics:
+                raise c.at("metrics").at(i).fail(f"unknown project metric {f!r}; add it under project_metrics")
+            fields.append(f"project.{f}")
+        kinds[str(key)] = ProjectKind(str(key), _str(k["label"], c.at("label")),
+                                      _str(k["description"], c.at("description")), tuple(fields))
+    return metrics, units, kinds
+
+
+def _load_qualifications(path: Path) -> dict[str, QualificationDef]:
+    ctx = _Ctx(_display(path))
+    doc = ctx.keys(_read(path), {"version", "qualifications"}, {"version", "qualifications"})
+    out: dict[str, QualificationDef] = {}
+    for name, q in (doc["qualifications"] or {}).items():
+        c = ctx.at("qualifications").at(str(name))
+        c.keys(q, {"label", "levels", "aliases", "description"}, {"label", "levels"})
+        levels = _list(q["levels"], c.at("levels"))
+        for i, lv in enumerate(levels):
+            _str(lv, c.at("levels").at(i), choices=LEVELS)
+        out[str(name)] = QualificationDef(str(name), _str(q["label"], c.at("label")), tuple(levels),
+                                          tuple(_list(q.get("aliases"), c.at("aliases"))),
+                                          q.get("description") or "")
+    return out
+
+
+class _IncentiveParser:
+    def __init__(self, metrics, units, kinds, quals, policy_count: int, provision_count: int):
+        self.metrics, self.units, self.kinds, self.quals = metrics, units, kinds, quals
+        self.policy_count, self.provision_count = policy_count, provision_count
+
+    def metric(self, v: Any, ctx: _Ctx, project_kind: str | None) -> Metric:
+        key = _str(v, ctx)
+        m = self.metrics.get(key)
+        if m is None:
+            raise ctx.fail(f"unknown metric {key!r}; add it to data/metrics.yaml or use one of "
+                           f"{', '.join(k for k in self.metrics if not k.startswith('project.'))}")
+        if m.scope == "project":
+            if project_kind is None:
+                raise ctx.fail(f"{key!r} is a project metric; set project_kind on the incentive")
+            if key not in self.kinds[project_kind].metrics:
+                raise ctx.fail(f"{key!r} is not listed in project_kinds.{project_kind}.metrics")
+        return m
+
+    def canonical(self, value: Any, unit: Any, m: Metric, ctx: _Ctx) -> tuple[float, str]:
+        table = self.units[m.dimension]
+        if unit not in table:
+            raise ctx.at("unit").fail(
+                f"{unit!r} is not a {m.dimension} unit; use {', '.join(table)}")
+        v = _num(value, ctx.at("value"), positive=False)
+        x = v * table[unit]
+        x = int(x) if float(x).is_integer() else round(x, 6)  # 2.2亿元 -> 22000, not 22000.000000000004
+        return x, next(iter(table))
+
+    def criterion(self, c: dict, ctx: _Ctx, pk: str | None) -> Criterion:
+        ctx.keys(c, {"metric", "op", "value", "unit", "quote", "stated"}, {"quote"})
+        quote = _str(c["quote"], ctx.at("quote"))
+        if not _bool(c.get("stated"), ctx.at("stated"), True):
+            extra = sorted({"metric", "op", "value", "unit"} & set(c))
+            if extra:
+                raise ctx.at(extra[0]).fail("a criterion with stated: false has no threshold to give")
+            return Criterion(quote=quote, stated=False)
+        ctx.keys(c, set(c), {"metric", "op", "value"})
+        m = self.metric(c["metric"], ctx.at("metric"), pk)
+        op = _str(c["op"], ctx.at("op"), choices=OPS)
+        if m.dimension == "flag":
+            if op != "==" or not isinstance(c["value"], bool) or "unit" in c:
+                raise ctx.fail(f"{m.key!r} is a yes/no metric: write op '==', value true/false, no unit")
+            return Criterion(quote, True, m.key, op, c["value"], None, c["value"], None)
+        if "unit" not in c:
+            raise ctx.fail(f"missing required key 'unit' (a {m.dimension} unit: {', '.join(self.units[m.dimension])})")
+        value, unit = self.canonical(c["value"], c["unit"], m, ctx)
+        return Criterion(quote, True, m.key, op, value, unit, c["value"], c["unit"])
+
+    def tier(self, t: dict, ctx: _Ctx, tier_metric: Metric | None) -> Tier:
+        ctx.keys(t, {"label", "min", "unit", "qualification", "level", "amount_wan", "rate_percent", "quota"},
+                 {"label"})
+        if "min" not in t and "qualification" not in t:
+            raise ctx.fail("a tier needs min (with unit) or qualification")
+        if "amount_wan" in t and "rate_percent" in t:
+            raise ctx.fail("give amount_wan or rate_percent, not both")
+        minimum = unit = None
+        if "min" in t:
+            if tier_metric is None:
+                raise ctx.at("min").fail("tiers with min need tier_metric on the incentive")
+            minimum, unit = self.canonical(t["min"], t.get("unit"), tier_metric, ctx)
+        qual, level = (self.qualification(t["qualification"], t.get("level"), ctx, "qualification")
+                       if "qualification" in t else (None, None))
+        if "level" in t and "qualification" not in t:
+            raise ctx.at("level").fail("level is for a tier's qualification")
+        rate = _num(t.get("rate_percent"), ctx.at("rate_percent"), optional=True)
+        if rate is not None and rate > 100:
+            raise ctx.at("rate_percent").fail("a percentage is at most 100")
+        return Tier(_str(t["label"], ctx.at("label")), minimum, unit, t.get("min"), t.get("unit"), qual, level,
+                    _num(t.get("amount_wan"), ctx.at("amount_wan"), optional=True), rate,
+                    _int(t.get("quota"), ctx.at("quota"), optional=True))
+
+    def qualification(self, name: Any, level: Any, ctx: _Ctx, key: str = "name") -> tuple[str, str | None]:
+        name = _str(name, ctx.at(key))
+        q = self.quals.get(name)
+        if q is None:
+            raise ctx.at(key).fail(f"unknown qualification {name!r}; add it to data/qualifications.yaml or use one of "
+                           f"{', '.join(self.quals)}")
+        if level is not None and level not in q.levels:
+            raise ctx.at("level").fail(
+                f"{level!r} is not a level of {name}; allowed: {', '.join(q.levels) or 'none (leave it null)'}")
+        return name, level
+
+    def limit(self, lim: dict, ctx: _Ctx) -> Limit:
+        ctx.keys(lim, {"kind", "quote", "years", "group", "amount_wan", "per"}, {"kind", "quote"})
+        kind = _str(lim["kind"], ctx.at("kind"), choices=LIMIT_KINDS)
+        need = {"no_repeat_years": {"years"}, "one_per_year": {"group"}, "alternative": {"group"},
+                "annual_total_cap": {"amount_wan"}, "total_cap": {"amount_wan"},
+                "per_item_cap": {"amount_wan", "per"}, "budget": {"amount_wan", "per"}}.get(kind, set())
+        ctx.keys(lim, set(lim), need)
+        return Limit(kind, _str(lim["quote"], ctx.at("quote")),
+                     _int(lim.get("years"), ctx.at("years"), optional=True),
+                     _str(lim.get("group"), ctx.at("group"), optional=True),
+                     _num(lim.get("amount_wan"), ctx.at("amount_wan"), optional=True),
+                     _str(lim.get("per"), ctx.at("per"), choices=LIMIT_PER, optional=True))
+
+    def incentive(self, d: Any, ctx: _Ctx) -> Incentive:
+        ctx.keys(d, COMMON_KEYS | BASIS_ONLY,
+                 {"id", "provision", "name", "quote", "kind", "payer", "recipient", "basis", "frequency"})
+        iid = d["id"]
+        if not isinstance(iid, str):
+            raise ctx.at("id").fail(f"{iid!r}: write the id quoted, e.g. \"1.1\" (unquoted 1.10 reads as 1.1)")
+        ctx = _Ctx(ctx.file, f"{ctx.path} (id {iid})")
+        prov = d["provision"]
+        if isinstance(prov, bool) or not isinstance(prov, int) or not 1 <= prov <= self.provision_count:
+            raise ctx.at("provision").fail(f"{prov!r} is not a provision number (1..{self.provision_count})")
+        m = ID_RE.match(iid)
+        if not m or int(m.group(1)) != prov:
+            raise ctx.at("id").fail(f"{iid!r} must be '<provision>.<n>' and start with its provision {prov}")
+        basis = _str(d["basis"], ctx.at("basis"), choices=BASES)
+        required, allowed = BASIS_FIELDS[basis]
+        for key in sorted((BASIS_ONLY - allowed) & set(d)):
+            raise ctx.at(key).fail(f"not used with basis {basis}; it takes {', '.join(sorted(allowed))}")
+        for key in sorted(required - set(d)):
+            raise ctx.fail(f"missing required key {key!r} for basis {basis}")
+        if "defers_to" in d and basis != "defers_to":
+            raise ctx.at("defers_to").fail("only for basis defers_to")
+
+        recipient = _str(d["recipient"], ctx.at("recipient"), choices=RECIPIENTS)
+        pk = _str(d.get("project_kind"), ctx.at("project_kind"), optional=True)
+        if pk is not None and pk not in self.kinds:
+            raise ctx.at("project_kind").fail(f"unknown project kind {pk!r}; add it to data/metrics.yaml project_kinds")
+        if (pk is None) == (recipient in PROJECT_RECIPIENTS):
+            raise ctx.at("project_kind").fail(
+                f"set project_kind exactly when the recipient is one of {', '.join(sorted(PROJECT_RECIPIENTS))}")
+        frequency = _str(d["frequency"], ctx.at("frequency"), choices=FREQUENCIES)
+        max_years = _int(d.get("max_years"), ctx.at("max_years"), optional=True)
+        if max_years is not None and frequency != "yearly":
+            raise ctx.at("max_years").fail("max_years is for frequency yearly")
+
+        tier_metric = None
+        if d.get("tier_metric") is not None:
+            tier_metric = self.metric(d["tier_metric"], ctx.at("tier_metric"), pk)
+        tiers = tuple(self.tier(t, ctx.at("tiers").at(i), tier_metric)
+                      for i, t in enumerate(_list(d.get("tiers"), ctx.at("tiers"))))
+        if basis == "tiers" and not tiers:
+            raise ctx.at("tiers").fail("give at least one tier")
+        rate_base = None
+        if d.get("rate_base") is not None:
+            rate_base = self.metric(d["rate_base"], ctx.at("rate_base"), pk)
+            if rate_base.dimension != "money":
+                raise ctx.at("rate_base").fail(f"{rate_base.key!r} is not money; a rate applies to an amount")
+        if any(t.rate_percent is not None for t in tiers) and rate_base is None:
+            raise ctx.fail("tiers with rate_percent need rate_base")
+        rate = _num(d.get("rate_percent"), ctx.at("rate_percent"), optional=True)
+        if rate is not None and rate > 100:
+            raise ctx.at("rate_percent").fail("a percentage is at most 100")
+        excess = None
+        if d.get("rate_base_excess_over_percent_of") is not None:
+            c = ctx.at("rate_base_excess_over_percent_of")
+            e = c.keys(d["rate_base_excess_over_percent_of"], {"percent", "metric"}, {"percent", "metric"})
+            excess = ExcessOver(_num(e["percent"], c.at("percent")), self.metric(e["metric"], c.at("metric"), pk).key)
+
+        selection = None
+        if d.get("selection") is not None:
+            c = ctx.at("selection")
+            s = c.keys(d["selection"], {"quota", "per", "method", "quote"}, {"quote"})
+            selection = Selection(_str(s["quote"], c.at("quote")),
+                                  _str(s.get("method"), c.at("method"), choices=SELECTION_METHODS, optional=True),
+                                  _int(s.get("quota"), c.at("quota"), optional=True),
+                                  _str(s.get("per"), c.at("per"), choices={"year"}, optional=True))
+        quals = []
+        for i, q in enumerate(_list(d.get("qualifications"), ctx.at("qualifications"))):
+            c = ctx.at("qualifications").at(i)
+            c.keys(q, {"name", "level", "quote", "group"}, {"name", "quote"})
+            name, level = self.qualification(q["name"], q.get("level"), c)
+            if any(x.name == name and x.level == level for x in quals):
+                raise c.at("name").fail(f"{name} (level {level or 'any'}) is already listed; list an honour once")
+            quals.append(QualificationReq(name, level, _str(q["quote"], c.at("quote")),
+                                          _str(q.get("group"), c.at("group"), optional=True)))
+        defers = None
+        if basis == "defers_to":
+            c = ctx.at("defers_to")
+            t = c.keys(d["defers_to"], {"policy", "document", "unnamed", "quote"}, {"quote"})
+            targets = [k for k in ("policy", "document", "unnamed") if k in t]
+            if len(targets) != 1:
+                raise c.fail("give exactly one of policy, document, unnamed")
+            pol = t.get("policy")
+            if pol is not None and (isinstance(pol, bool) or not isinstance(pol, int) or not 1 <= pol <= self.policy_count):
+                raise c.at("policy").fail(f"{pol!r} is not a policy number (1..{self.policy_count})")
+            defers = DefersTo(_str(t["quote"], c.at("quote")), pol,
+                              _str(t.get("document"), c.at("document"), optional=True),
+                              _str(t.get("unnamed"), c.at("unnamed"), optional=True))
+
+        inc = Incentive(
+            id=iid, provision=prov, name=_str(d["name"], ctx.at("name")), quote=_str(d["quote"], ctx.at("quote")),
+            kind=_str(d["kind"], ctx.at("kind"), choices=KINDS),
+            payer=_str(d["payer"], ctx.at("payer"), choices=PAYERS), recipient=recipient, basis=basis,
+            frequency=frequency,
+            amount_wan=_num(d.get("amount_wan"), ctx.at("amount_wan"), optional=True),
+            ceiling=_bool(d.get("ceiling"), ctx.at("ceiling")),
+            tiers=tiers, tier_metric=tier_metric.key if tier_metric else None,
+            tier_op=_str(d.get("tier_op", ">="), ctx.at("tier_op"), choices={">=", ">"}),
+            rate_percent=rate, rate_ceiling=_bool(d.get("rate_ceiling"), ctx.at("rate_ceiling")),
+            rate_base=rate_base.key if rate_base else None, rate_base_excess_over=excess,
+            cap_wan=_num(d.get("cap_wan"), ctx.at("cap_wan"), optional=True),
+            note=_str(d.get("note"), ctx.at("note"), optional=True),
+            max_years=max_years, first_time=_bool(d.get("first_time"), ctx.at("first_time")),
+            selection=selection,
+            industries=tuple(_str(x, ctx.at("industries").at(i))
+                             for i, x in enumerate(_list(d.get("industries"), ctx.at("industries")))),
+            criteria=tuple(self.criterion(c, ctx.at("criteria").at(i), pk)
+                           for i, c in enumerate(_list(d.get("criteria"), ctx.at("criteria")))),
+            qualifications=tuple(quals),
+            qualifications_mode=_str(d.get("qualifications_mode", "all"), ctx.at("qualifications_mode"),
+                                     choices={"all", "any"}),
+            limits=tuple(self.limit(x, ctx.at("limits").at(i))
+                         for i, x in enumerate(_list(d.get("limits"), ctx.at("limits")))),
+            defers_to=defers, project_kind=pk,
+            effective_from=_date(d.get("effective_from"), ctx.at("effective_from")),
+            effective_until=_date(d.get("effective_until"), ctx.at("effective_until")),
+        )
+        if inc.qualifications_mode == "any" and not any(q.group is None for q in inc.qualifications):
+            raise ctx.at("qualifications_mode").fail(
+                "applies to qualifications without a group, and every one has a group; leave it out")
+        if (inc.recipient == "enterprise" and inc.basis != "defers_to" and inc.selection is None
+                and not (inc.criteria or inc.qualifications or inc.industries or inc.rate_base or inc.tiers)):
+            # An award with no condition at all would be "eligible" for every enterprise.
+            raise ctx.fail(
+                "states no condition (criteria, qualifications, industries, a rate base or a selection); "
+                "add the condition the text sets, e.g. a flag metric for the activity it supports"
+            )
+        return replace(inc, max_amount_wan=max_amount_wan(inc))
+
+
+def load_rules(path: str | Path | None = None, metrics_path: str | Path | None = None,
+               qualifications_path: str | Path | None = None) -> Rules:
+    """Read the rules (default: the bundled ``data/incentives.yaml``); parsed once per path."""
+    return _load_rules(
+        str(Path(path or INCENTIVES_PATH).resolve()),
+        str(Path(metrics_path or METRICS_PATH).resolve()),
+        str(Path(qualifications_path or QUALIFICATIONS_PATH).resolve()),
+    )
+
+
+@lru_cache(maxsize=16)
+def _load_rules(path: str, metrics_path: str, qualifications_path: str) -> Rules:
+    metrics, units, kinds = _load_metrics(Path(metrics_path))
+    quals = _load_qualifications(Path(qualifications_path))
+    p = Path(path)
+    ctx = _Ctx(_display(p))
+    doc = ctx.keys(_read(p), {"version", "compilation", "incentives"}, {"version", "compilation", "incentives"})
+    if doc["version"] != 1:
+        raise ctx.at("version").fail(f"{doc['version']!r} is not a supported version; use 1")
+    c = ctx.at("compilation")
+    comp = c.keys(doc["compilation"], {"title", "policies", "provisions", "quote"},
+                  {"title", "policies", "provisions", "quote"})
+    policy_count = _int(comp["policies"], c.at("policies"))
+    provision_count = _int(comp["provisions"], c.at("provisions"))
+    parser = _IncentiveParser(metrics, units, kinds, quals, policy_count, provision_count)
+    incentives: list[Incentive] = []
+    seen: dict[str, int] = {}
+    for i, d in enumerate(_list(doc["incentives"], ctx.at("incentives"))):
+        inc = parser.incentive(d, ctx.at("incentives").at(i))
+        if inc.id in seen:
+            raise ctx.at("incentives").at(i).at("id").fail(
+                f"duplicate id {inc.id!r} (also incentives[{seen[inc.id]}]); ids are unique")
+        seen[inc.id] = i
+        incentives.append(inc)
+    return Rules(_display(p), doc["version"], tuple(incentives), metrics, units, kinds, quals,
+                 {i.id: i for i in incentives}, policy_count, provision_count)
