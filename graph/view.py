@@ -173,6 +173,11 @@ def display_name(label: str, props: dict) -> str:
         body = first("title", "text_repaired", "text") or ""
         return f"干货{seq} {body}".strip() if seq is not None else body or props["uid"]
     if label == "Amount":
+        # The repaired span (1000万元), never the OCR-damaged quote (IoOo万元).
+        if first("repaired"):
+            return first("repaired")
+        if first("value") and first("unit"):
+            return f"{props['value']}{props['unit']}"
         return first("quote", "value_wan") or props["uid"]
     if label == "Document":
         return first("title", "name", "number") or props["uid"]
@@ -348,7 +353,8 @@ def _greyed(graph: nx.MultiDiGraph, as_of: date) -> tuple[dict[str, str], set[st
         for n in graph.nodes:
             if n in grey or _primary(graph, n) in HUB_LABELS:
                 continue
-            preds = list(graph.predecessors(n))
+            # A self-loop (an incentive OVERLAPS itself) is no support from a live node.
+            preds = [p for p in graph.predecessors(n) if p != n]
             if preds and all(p in grey for p in preds):
                 grey.add(n)
                 changed = True

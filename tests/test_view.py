@@ -538,3 +538,50 @@ def test_cli_profile_view_is_as_of_the_profiles_date_unless_told(invoke, tmp_pat
     assert '"as_of":"2025-06-30"' in page
     assert invoke("view", "--profile", str(example), "--as-of", "2026-11-28", "-o", str(out)).exit_code == 0
     assert '"as_of":"2026-11-28"' in out.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def full_graph():
+    """The graph `policykg view` draws: compilation, incentives and their overlaps."""
+    from policykg.graph import load_graph
+
+    return load_graph()
+
+
+def test_incentives_of_expired_policies_are_grey_even_when_they_overlap_themselves(full_graph):
+    graph = full_graph
+    info = {n["id"]: n for n in build_view(graph, AS_OF)["nodes"]}
+    looped = {u for u, v in graph.edges() if u == v and u.startswith("incentive:")}
+    offered = [(p, i) for p, i, k in graph.edges(keys=True) if k == "OFFERS"]
+    in_expired = [(p, i) for p, i in offered if info[p]["greyed"]]
+    assert any(i in looped for _, i in in_expired), "the corpus has a self-overlapping incentive of an expired policy"
+    for p, i in offered:
+        # An incentive offered only by grey provisions is grey, self-loop or not.
+        if all(info[q]["greyed"] for q in graph.predecessors(i) if q != i):
+            assert info[i]["greyed"], i
+
+
+def test_amount_nodes_are_labelled_with_the_repaired_value(full_graph):
+    graph = full_graph
+    view = build_view(graph, AS_OF)
+    labels = {n["id"]: n["label"] for n in view["vis_nodes"]}
+    damaged = [(u, a) for u, a in nodes_with_label(graph, "Amount") if a.get("quote") != a.get("repaired")]
+    assert damaged, "the bundled corpus has OCR-damaged amounts (IoOo万元)"
+    for uid, a in damaged:
+        assert labels[uid] == a["repaired"]
+    assert {labels[u] for u, a in damaged if a["quote"].startswith(("Io", "IO"))} == {"1000万元"}
+
+
+@pytest.mark.browser
+def test_browser_filter_change_clears_the_selection(open_view, graph):
+    view = open_view(view_html(graph, AS_OF), "filter-clears")
+    view.js("window.policykgView.selectNode('agency:市经信局')")
+    dimmed = "window.policykgView.nodes.get({filter: n => n.color && n.color.background === '#f1f1f1'}).length"
+    assert view.js(dimmed) > 0
+    view.page.select_option("#filter-policy", "3")
+    assert view.js(dimmed) == 0
+    assert view.js("window.policykgView.selected") is None
+    assert view.js("window.policykgView.network.getSelectedNodes().length") == 0
+    assert view.page.locator("#details .placeholder").count() == 1
+    assert view.page.locator("#tooltip").is_hidden()
+    view.check_clean()

@@ -330,6 +330,12 @@
   var hidden = new Set();
 
   function applyFilters() {
+    // A filter change starts afresh: no dimming, tooltip or panel left from the old selection.
+    clearHighlight();
+    tooltip.hidden = true;
+    network.unselectAll();
+    view.selected = null;
+    showDetails(null);
     var pol = fPolicy.value, ag = fAgency.value, ind = fIndustry.value;
     var active = !!(pol || ag || ind);
     var pass = data.provisions.map(function (p) {
