@@ -517,6 +517,38 @@ def view(source, as_of, policy, agency, industry, profile, output):
     write_output(output, page)
 
 
+@cli.group("rules")
+def rules_group():
+    """Rules files for any policy document: draft them from the text, check them against it."""
+
+
+@rules_group.command("draft")
+@click.argument("documents", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="DOC...")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="RULES",
+              help="Write the draft to RULES (refuses to replace it without --force); default: stdout.")
+@click.option("--force", is_flag=True, help="Replace RULES if it exists.")
+def rules_draft(documents, output, force):
+    """Propose the incentives of every provision of DOC..., each value with the quote it came from.
+
+    Rules and patterns over the text (no network, no model): amounts, 分别 lists paired with their
+    levels, rates and bases, caps, thresholds (以上 >=, 超过 >), 一次性/每年/最长N年, 首次, titles,
+    selection, references. What it cannot decide is marked `review:`; resolve those, then run
+    `policykg rules check`.
+
+    \b
+    Example:
+      policykg rules draft measures.txt -o measures.rules.yaml
+    """
+    from policykg.rules.draft import write_draft
+
+    summary = write_draft(list(documents), output, force=force)
+    if output is None:
+        click.echo(summary.text, nl=False)
+        return
+    click.echo(f"drafted {summary.incentives} incentives from {summary.provisions} provisions of "
+               f"{summary.documents} document(s), {summary.review} marked review -> {output}", err=True)
+
+
 def main() -> None:  # console-script entry point
     cli(prog_name="policykg")
 
