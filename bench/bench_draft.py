@@ -148,7 +148,7 @@ def compare(hand: list[dict], draft: list[dict], texts: dict[int, str]) -> dict:
 
 
 def table(rows: dict) -> str:
-    lines = ["| field | hand-written | drafted | matched | precision | recall |", "|---|---|---|---|---|---|"]
+    lines = ["| field | hand-written | drafted | hand-written found | precision | recall |", "|---|---|---|---|---|---|"]
     for fld, r in rows.items():
         if fld.startswith("_"):
             continue
