@@ -10,10 +10,11 @@ Import order
 Modules import only from their own layer or the layers above it in this list (like
 networkx's own ``__init__``); tests/test_layers.py enforces it and that there are no cycles:
 
-1. base: ``errors``, ``paths`` (where the bundled data is), ``output`` (formats and writes
-   plain data; knows nothing of policies);
+1. base: ``errors``, ``paths`` (where the bundled data is), ``limits`` (input size bounds),
+   ``output`` (formats and writes plain data; knows nothing of policies);
 2. loaders: ``loaders.*`` (a compilation's text, its facts and agencies);
-3. rules: ``rules.*`` (incentives as data, "in force on a day", how numbers are written);
+3. rules: ``rules.*`` (incentives as data, "in force on a day", how numbers are written;
+   drafting and checking rules files);
 4. graph model: ``graph.model``, ``graph.rules_graph``, ``graph.overlaps``, ``graph.load``,
    ``graph.catalogue``, ``graph.export``;
 5. engine: ``engine.*`` (profiles, registers, eligibility, combinations, overlaps);

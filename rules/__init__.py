@@ -3,6 +3,9 @@
 `load_rules()` reads the bundled rules (or a file), `validity_status` says whether a text is in
 force on a day, `num` writes an amount as people do. Nothing here knows the graph or a profile:
 this layer sits between the loaders and the graph model (see `policykg`'s docstring).
+
+Rules files: `rules.draft` drafts them from a policy text, `rules.check` checks them against
+it (docs/rules.md).
 """
 
 from policykg.rules.incentives import (PROJECT_RECIPIENTS, Criterion, Incentive, Limit, Metric, ProjectKind,
