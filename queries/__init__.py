@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from policykg.errors import DataError, InputError
+from policykg.errors import CypherError, DataError, InputError
 from policykg.paths import QUERY_DIR
 
 PARAM_TYPES = ("int", "float", "string", "bool", "date", "list", "any")
@@ -58,8 +58,6 @@ class NamedQuery:
     def check_mode(self, write: bool) -> None:
         """A query whose header says ``mode: write`` runs only when the caller allows writes (--write)."""
         if self.write and not write:
-            from policykg.errors import CypherError
-
             raise CypherError(f"query {self.name!r} changes the database (its header says mode: write); "
                               "rerun with --write if you mean to change it")
 
