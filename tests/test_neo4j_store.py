@@ -462,7 +462,7 @@ def test_two_concurrent_load_replace_runs_leave_one_whole_graph(cli_env, neo4j_c
     import subprocess
     import sys
 
-    from policykg.graph.model import load_graph
+    from policykg.graph.load import load_graph
 
     full = load_graph()
     env = {**os.environ, "NEO4J_URI": cli_env.uri, "NEO4J_USERNAME": cli_env.username,
