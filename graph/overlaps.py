@@ -41,6 +41,7 @@ from typing import Any, Iterable, Sequence
 from policykg.errors import DataError, InputError
 from policykg.graph.model import nodes_with_label, policy_uid, provision_uid
 from policykg.graph.rules_graph import incentive_uid
+from policykg.limits import check_number
 from policykg.loaders.yamlio import check_keys, load_yaml
 from policykg.paths import data_path
 from policykg.rules.incentives import Incentive, Rules, load_rules
@@ -196,7 +197,9 @@ def load_jurisdiction(path: str | Path | None = None, enable: Iterable[str] = ()
             if "overlaps" in r:
                 raise DataError(f"{where}.overlaps: only for effect exclusive")
             amount = r.get("amount_wan")
-            if isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount <= 0:
+            if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+                raise DataError(f"{where}.amount_wan: expected a positive number of 万元, got {amount!r}")
+            if check_number(amount, DataError, f"{where}.amount_wan") <= 0:  # NaN, inf and 1e400 refused too
                 raise DataError(f"{where}.amount_wan: expected a positive number of 万元, got {amount!r}")
         payer = r.get("payer")
         if payer is not None and payer not in ("city", "district", "unstated"):
