@@ -69,6 +69,17 @@ def source_option(f):
     )(f)
 
 
+def corpus_options(f):
+    """--source DOC... --rules FILE... or --corpus MANIFEST: the documents and rules a firm's answer uses."""
+    f = click.option("--corpus", "corpus_manifest", type=click.Path(dir_okay=False), default=None, metavar="MANIFEST",
+                     help="A corpus manifest (YAML: documents: [...], rules: [...]) instead of --source/--rules.")(f)
+    f = click.option("--rules", "rules_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+                     help="A rules file for the --source document (repeatable); default: the bundled rules.")(f)
+    f = click.option("--source", "corpus_sources", multiple=True, type=click.Path(dir_okay=False), metavar="DOC",
+                     help="The policy document the --rules are for; default: the bundled compilation.")(f)
+    return f
+
+
 def as_of_option(f):
     @click.option("--as-of", "as_of", metavar="DATE", default=None,
                   help="Answer as of this date (YYYY-MM-DD); default: today.")
@@ -381,8 +392,10 @@ def cypher(statement, params, write, uri, username, password, password_file, dat
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
               help="embedded: no server; neo4j: the named query `eligibility` on a loaded graph.")
 @neo4j_options
+@corpus_options
 @format_option("table", "json", "markdown")
-def eligible(profile, as_of, backend, uri, username, password, password_file, database, fmt):
+def eligible(profile, as_of, backend, uri, username, password, password_file, database, corpus_sources, rules_files,
+             corpus_manifest, fmt):
     """Which awards an enterprise PROFILE (YAML/JSON, see docs/profile.md) can claim, how much, and why.
 
     Statuses: eligible, needs_selection (candidate only / up to), missing_data (fields
@@ -393,16 +406,22 @@ def eligible(profile, as_of, backend, uri, username, password, password_file, da
     Example:
       policykg eligible docs/examples/software-firm.yaml
       policykg eligible docs/examples/ic-design-firm.yaml --as-of 2026-06-30 --format json
+      policykg eligible firm.yaml --source measures.txt --rules measures.rules.yaml
     """
     from contextlib import nullcontext
 
+    from policykg.engine.corpus import open_corpus
     from policykg.engine.eligibility import evaluate_profile
     from policykg.engine.report import render_evaluation
 
     day = parse_date(as_of, "--as-of")
+    corpus = open_corpus(corpus_sources, rules_files, corpus_manifest)
+    if backend == "neo4j" and not corpus.bundled:
+        raise click.UsageError("--backend neo4j answers from the graph loaded in Neo4j (the bundled rules); "
+                               "use the embedded backend with --source/--rules/--corpus")
     connection = _connect(uri, username, password, password_file, database) if backend == "neo4j" else nullcontext()
     with connection as store:
-        evaluation = evaluate_profile(None, profile, day, store=store)
+        evaluation = evaluate_profile(corpus.graph, profile, day, rules=corpus.rules, store=store)
     emit(render_evaluation(evaluation, fmt), None)
 
 
