@@ -76,8 +76,12 @@ def _merge(rules_list: list):
                    metrics=metrics, by_id={i.id: i for i in incentives})
 
 
-def open_corpus(sources=(), rules_files=(), manifest: str | Path | None = None) -> Corpus:
-    """Build the corpus a firm's question is asked of; with nothing given, the bundled one."""
+def open_corpus(sources=(), rules_files=(), manifest: str | Path | None = None, *,
+                with_incentives: bool = False) -> Corpus:
+    """Build the corpus a firm's question is asked of; with nothing given, the bundled one.
+
+    `with_incentives`: the graph also gets the rules' Incentive nodes and their overlaps (views).
+    """
     sources, rules_files = [str(s) for s in sources or ()], [str(r) for r in rules_files or ()]
     if manifest is not None:
         if sources or rules_files:
@@ -96,4 +100,10 @@ def open_corpus(sources=(), rules_files=(), manifest: str | Path | None = None) 
 
     rules = _merge([load_rules_file(r, sources) for r in rules_files])
     graph = build_graph(load_policy_document(sources[0]))
+    if with_incentives:
+        from policykg.engine.overlaps import add_overlaps
+        from policykg.graph.rules_graph import add_incentives
+
+        add_incentives(graph, rules)
+        add_overlaps(graph, rules)
     return Corpus(graph, rules, tuple(sources), tuple(rules_files))
