@@ -20,6 +20,8 @@ import networkx as nx
 from policykg.engine.eligibility import Engine
 from policykg.errors import DataError, InputError
 from policykg.graph.model import build_graph
+from policykg.graph.overlaps import add_overlaps
+from policykg.graph.rules_graph import add_incentives
 from policykg.loaders.yamlio import check_keys, load_yaml
 from policykg.rules.documents import load_policy_document
 from policykg.rules.files import load_rules_file
@@ -76,8 +78,12 @@ def _merge(rules_list: list):
                    metrics=metrics, by_id={i.id: i for i in incentives})
 
 
-def open_corpus(sources=(), rules_files=(), manifest: str | Path | None = None) -> Corpus:
-    """Build the corpus a firm's question is asked of; with nothing given, the bundled one."""
+def open_corpus(sources=(), rules_files=(), manifest: str | Path | None = None, *,
+                with_incentives: bool = False) -> Corpus:
+    """Build the corpus a firm's question is asked of; with nothing given, the bundled one.
+
+    `with_incentives`: the graph also gets the rules' Incentive nodes and their overlaps (views).
+    """
     sources, rules_files = [str(s) for s in sources or ()], [str(r) for r in rules_files or ()]
     if manifest is not None:
         if sources or rules_files:
@@ -94,4 +100,7 @@ def open_corpus(sources=(), rules_files=(), manifest: str | Path | None = None) 
         raise InputError("one document per corpus for now: give one --source (its rules files may be several)")
     rules = _merge([load_rules_file(r, sources) for r in rules_files])
     graph = build_graph(load_policy_document(sources[0]))
+    if with_incentives:
+        add_incentives(graph, rules)
+        add_overlaps(graph, rules)
     return Corpus(graph, rules, tuple(sources), tuple(rules_files))

@@ -173,3 +173,41 @@ def test_eligible_with_a_user_rules_file_and_a_manifest(tmp_path):
     assert json.loads(r2.output)["results"] == results
     r3 = runner.invoke(cli, ["eligible", str(firm), "--rules", rules])
     assert r3.exit_code == 10 and "add --source" in r3.output
+
+
+@pytest.fixture()
+def corpus_dir(tmp_path):
+    (tmp_path / BUNDLED_SOURCE.name).write_bytes(BUNDLED_SOURCE.read_bytes())
+    _user_rules(tmp_path, [AWARD])
+    (tmp_path / "corpus.yaml").write_text(f"documents: [{BUNDLED_SOURCE.name}]\nrules: [mine.yaml]\n", encoding="utf-8")
+    (tmp_path / "firm.yaml").write_text(FIRM, encoding="utf-8")
+    return tmp_path
+
+
+def test_match_overlaps_and_view_answer_from_the_corpus(corpus_dir):
+    runner = CliRunner()
+    reg = corpus_dir / "reg.csv"
+    reg.write_text("id,name,industries,qualifications\n"
+                   "E1,甲,软件和信息服务业,国家鼓励的重点软件企业@national:2025-01-10\n"
+                   "E2,乙,软件和信息服务业,\n", encoding="utf-8")
+    out = corpus_dir / "m.csv"
+    r = runner.invoke(cli, ["match", str(reg), "--corpus", str(corpus_dir / "corpus.yaml"), "--as-of", "2025-06-30",
+                            "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 2 and rows[1].startswith('"E1","甲","90.1"') and ',"eligible",200,' in rows[1]
+
+    r = runner.invoke(cli, ["overlaps", "--profile", str(corpus_dir / "firm.yaml"), "--corpus",
+                            str(corpus_dir / "corpus.yaml"), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    plan = json.loads(r.output)
+    assert plan["best"]["total_wan"] == 200
+    r = runner.invoke(cli, ["overlaps", "--corpus", str(corpus_dir / "corpus.yaml")])
+    assert r.exit_code == 2 and "with --profile only" in r.output
+
+    page = corpus_dir / "v.html"
+    r = runner.invoke(cli, ["view", "--profile", str(corpus_dir / "firm.yaml"), "--corpus",
+                            str(corpus_dir / "corpus.yaml"), "-o", str(page)])
+    assert r.exit_code == 0, r.output
+    html = page.read_text(encoding="utf-8")
+    assert "首次入选重点软件企业奖励" in html and "软件企业年营收首次达到规模奖励" not in html
