@@ -349,6 +349,42 @@ def cypher(statement, params, write, uri, username, password, password_file, dat
     click.echo(render(rows, fmt, title="cypher"), nl=False)
 
 
+# --- profiles ------------------------------------------------------------------------------
+
+
+@cli.group()
+def profile():
+    """Enterprise profiles (docs/profile.md): what `eligible` and `view --profile` read.
+
+    \b
+    Example:
+      policykg profile new -o firm.yaml
+    """
+
+
+@profile.command("new")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE.yaml",
+              help="Where to write the template (refused if the file exists, unless --force).")
+@click.option("--force", is_flag=True, help="Overwrite FILE.yaml if it exists.")
+def profile_new(output, force):
+    """Write a commented profile template in Chinese with every field the rules can ask for:
+    metrics with units, qualifications with levels, awards received, projects.
+
+    \b
+    Example:
+      policykg profile new -o firm.yaml
+      policykg eligible firm.yaml
+    """
+    import os
+
+    from policykg.engine.profile_template import new_profile
+
+    if os.path.exists(output) and not force:
+        raise InputError(f"{output} exists; choose another -o path or add --force to overwrite it")
+    write_output(output, new_profile())
+    click.echo(f"wrote {output} (profile template; fill it in, then: policykg eligible {output})", err=True)
+
+
 # --- eligibility ---------------------------------------------------------------------------
 
 
