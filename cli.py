@@ -13,7 +13,7 @@ from datetime import date
 import click
 
 from policykg import __version__
-from policykg.errors import InputError, PolicyKGError
+from policykg.errors import InputError, PolicyKGError, redact
 from policykg.output import FORMATS, render, to_json, write_output
 
 
@@ -47,7 +47,7 @@ class PolicyKGGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PolicyKGError as exc:
-            click.echo(f"policykg: error: {exc}", err=True)
+            click.echo(f"policykg: error: {redact(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
 
 
@@ -79,14 +79,29 @@ def as_of_option(f):
     return wrapper
 
 
+def raw_csv_option(f):
+    """--raw-csv: keep CSV cells that start like a spreadsheet formula (= + - @) as they are."""
+    @click.option("--raw-csv", "raw_csv", is_flag=True,
+                  help="CSV: keep cells starting with = + - @ verbatim (default: prefixed with ' so a "
+                       "spreadsheet shows them as text instead of running them as formulas).")
+    @functools.wraps(f)
+    def wrapper(*args, raw_csv=False, **kwargs):
+        from policykg.output import raw_csv as raw_csv_setting
+
+        with raw_csv_setting(raw_csv):
+            return f(*args, **kwargs)
+
+    return wrapper
+
+
 def format_option(*choices: str, default: str = "table"):
     return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True,
                         help="Output format.")
 
 
-def emit(text: str, output: str | None) -> None:
+def emit(text: str, output: str | None, inputs=()) -> None:
     if output:
-        write_output(output, text)
+        write_output(output, text, inputs)
     else:
         click.echo(text, nl=not text.endswith("\n"))
 
@@ -162,13 +177,14 @@ def export(source, fmt, output):
     from policykg.graph.export import to_json as graph_json
 
     graph = load_graph(source)
-    emit(graph_json(graph) if fmt == "json" else to_graphml(graph), output)
+    emit(graph_json(graph) if fmt == "json" else to_graphml(graph), output, (source,))
 
 
 @cli.command()
 @source_option
 @as_of_option
 @format_option("table", "json", "csv", "markdown")
+@raw_csv_option
 def policies(source, as_of, fmt):
     """List the policies with their validity and whether each is in force.
 
@@ -195,6 +211,7 @@ def policies(source, as_of, fmt):
 @click.option("--in-force-on", "in_force_on", metavar="DATE", default=None,
               help="Only provisions whose policy is in force on DATE (YYYY-MM-DD).")
 @format_option("table", "json", "csv", "markdown")
+@raw_csv_option
 def provisions(source, as_of, policy, agency, industry, in_force_on, fmt):
     """List provisions (干货) in document order, with policy, agencies and status.
 
@@ -308,9 +325,11 @@ def list_queries_cmd(include_write, fmt):
 @cli.command()
 @click.argument("name")
 @param_option
+@click.option("--write", is_flag=True, help="Allow a query whose header says mode: write (it changes the database).")
 @neo4j_options
 @format_option("table", "json", "csv")
-def query(name, params, uri, username, password, password_file, database, fmt):
+@raw_csv_option
+def query(name, params, write, uri, username, password, password_file, database, fmt):
     """Run the named query NAME (see `policykg queries`) against Neo4j.
 
     \b
@@ -321,9 +340,11 @@ def query(name, params, uri, username, password, password_file, database, fmt):
     from policykg.graph.neo4j_store import parse_params
     from policykg.queries import load_query
 
-    values = load_query(name).check_params(parse_params(params))  # bad input fails before connecting
+    named = load_query(name)
+    named.check_mode(write)  # bad input, or a write without --write, fails before connecting
+    values = named.check_params(parse_params(params))
     with _connect(uri, username, password, password_file, database) as store:
-        rows = store.query(name, values)
+        rows = store.query(name, values, write=write)
     click.echo(render(rows, fmt, title=name), nl=False)
 
 
@@ -333,6 +354,7 @@ def query(name, params, uri, username, password, password_file, database, fmt):
 @click.option("--write", is_flag=True, help="Run in a WRITE transaction (default: READ, which refuses writes).")
 @neo4j_options
 @format_option("table", "json", "csv")
+@raw_csv_option
 def cypher(statement, params, write, uri, username, password, password_file, database, fmt):
     """Run an ad-hoc Cypher STATEMENT, in a READ transaction unless --write is given.
 
@@ -431,6 +453,7 @@ def eligible(profile, as_of, backend, uri, username, password, password_file, da
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
 @format_option("table", "json")
+@raw_csv_option
 def match(register, as_of, output, encoding, chunk_rows, show_progress, fmt):
     """Match every enterprise of a REGISTER (.csv/.parquet, docs/register.md) against every award (免申即享).
 
@@ -479,6 +502,7 @@ def match(register, as_of, output, encoding, chunk_rows, show_progress, fmt):
               help="Switch on a jurisdiction rule by id (repeatable); with --profile only.")
 @format_option("table", "json", "markdown", "csv")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE instead of stdout.")
+@raw_csv_option
 def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, enable, fmt, output):
     """Where awards overlap: the text's limits, one honour or one spend paid twice, deferrals, expiry.
 
@@ -508,13 +532,13 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
             raise click.UsageError("--include-expired does not apply with --profile (a profile's candidates are "
                                    "the awards in force on its date)")
         plan = plan_for_profile(profile, day, rules_file=rules_file, enable=enable, kind=kind, policy=policy)
-        emit(render_plan(plan, fmt), output)
+        emit(render_plan(plan, fmt), output, (profile, rules_file))
         return
     if rules_file or enable:
         raise click.UsageError(f"{'--rules' if rules_file else '--enable'} applies with --profile only "
                                "(jurisdiction rules limit one enterprise's awards; they add no overlap to the corpus)")
     report = overlap_report(source, day or date.today(), policy=policy, kind=kind, include_expired=include_expired)
-    emit(render_overlaps(report, fmt), output)
+    emit(render_overlaps(report, fmt), output, (source,))
 
 
 # --- views -------------------------------------------------------------------------------
@@ -550,7 +574,7 @@ def view(source, as_of, policy, agency, industry, profile, output):
 
     day = parse_date(as_of, "--as-of")
     page = view_page(load_graph(source), day, policy=policy, agency=agency, industry=industry, profile=profile)
-    write_output(output, page)
+    write_output(output, page, (source, profile))
 
 
 @cli.group("rules")
