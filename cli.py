@@ -99,11 +99,18 @@ def format_option(*choices: str, default: str = "table"):
                         help="Output format.")
 
 
-def emit(text: str, output: str | None, inputs=()) -> None:
+def emit(text: str, output: str | None, inputs=(), what: str = "") -> None:
+    """`text` to stdout, or to the file `output`; a file written is said on stderr."""
     if output:
         write_output(output, text, inputs)
+        wrote(output, what)
     else:
         click.echo(text, nl=not text.endswith("\n"))
+
+
+def wrote(path: str, what: str = "") -> None:
+    """Every command that writes a file says so (stderr: stdout stays the answer)."""
+    click.echo(f"wrote {path}" + (f" ({what})" if what else ""), err=True)
 
 
 @click.group(cls=PolicyKGGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -177,7 +184,8 @@ def export(source, fmt, output):
     from policykg.graph.export import to_json as graph_json
 
     graph = load_graph(source)
-    emit(graph_json(graph) if fmt == "json" else to_graphml(graph), output, (source,))
+    emit(graph_json(graph) if fmt == "json" else to_graphml(graph), output, (source,),
+         f"{fmt}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} relationships")
 
 
 @cli.command()
@@ -404,22 +412,24 @@ def profile_new(output, force):
     if os.path.exists(output) and not force:
         raise InputError(f"{output} exists; choose another -o path or add --force to overwrite it")
     write_output(output, new_profile())
-    click.echo(f"wrote {output} (profile template; fill it in, then: policykg eligible {output})", err=True)
+    wrote(output, f"profile template; fill it in, then: policykg eligible {output}")
 
 
 # --- eligibility ---------------------------------------------------------------------------
 
 
 @cli.command()
-@click.argument("profile", type=click.Path(dir_okay=False))
+@click.argument("profiles", metavar="PROFILE...", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--as-of", "as_of", metavar="DATE", default=None,
-              help="Answer as of this date (YYYY-MM-DD); default: the profile's as_of, else today.")
+              help="Answer as of this date (YYYY-MM-DD); default: each profile's as_of, else today.")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
               help="embedded: no server; neo4j: the named query `eligibility` on a loaded graph.")
 @neo4j_options
 @format_option("table", "json", "markdown")
-def eligible(profile, as_of, backend, uri, username, password, password_file, database, fmt):
+def eligible(profiles, as_of, backend, uri, username, password, password_file, database, fmt):
     """Which awards an enterprise PROFILE (YAML/JSON, see docs/profile.md) can claim, how much, and why.
+
+    Several profiles: one answer after the other (JSON: a list of the one-profile objects).
 
     Statuses: eligible, needs_selection (candidate only / up to), missing_data (fields
     to add), not_eligible (the failed criterion and the gap), expired (policy not in
@@ -429,17 +439,18 @@ def eligible(profile, as_of, backend, uri, username, password, password_file, da
     Example:
       policykg eligible docs/examples/software-firm.yaml
       policykg eligible docs/examples/ic-design-firm.yaml --as-of 2026-06-30 --format json
+      policykg eligible docs/examples/*.yaml
     """
     from contextlib import nullcontext
 
     from policykg.engine.eligibility import evaluate_profile
-    from policykg.engine.report import render_evaluation
+    from policykg.engine.report import render_evaluations
 
     day = parse_date(as_of, "--as-of")
     connection = _connect(uri, username, password, password_file, database) if backend == "neo4j" else nullcontext()
     with connection as store:
-        evaluation = evaluate_profile(None, profile, day, store=store)
-    emit(render_evaluation(evaluation, fmt), None)
+        evaluations = [evaluate_profile(None, profile, day, store=store) for profile in profiles]
+    emit(render_evaluations(evaluations, fmt), None)
 
 
 @cli.command()
@@ -532,13 +543,13 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
             raise click.UsageError("--include-expired does not apply with --profile (a profile's candidates are "
                                    "the awards in force on its date)")
         plan = plan_for_profile(profile, day, rules_file=rules_file, enable=enable, kind=kind, policy=policy)
-        emit(render_plan(plan, fmt), output, (profile, rules_file))
+        emit(render_plan(plan, fmt), output, (profile, rules_file), f"{fmt}: {plan.profile} as of {plan.as_of}")
         return
     if rules_file or enable:
         raise click.UsageError(f"{'--rules' if rules_file else '--enable'} applies with --profile only "
                                "(jurisdiction rules limit one enterprise's awards; they add no overlap to the corpus)")
     report = overlap_report(source, day or date.today(), policy=policy, kind=kind, include_expired=include_expired)
-    emit(render_overlaps(report, fmt), output, (source,))
+    emit(render_overlaps(report, fmt), output, (source,), f"{fmt}: {len(report.overlaps)} overlaps as of {report.as_of}")
 
 
 # --- views -------------------------------------------------------------------------------
@@ -575,6 +586,7 @@ def view(source, as_of, policy, agency, industry, profile, output):
     day = parse_date(as_of, "--as-of")
     page = view_page(load_graph(source), day, policy=policy, agency=agency, industry=industry, profile=profile)
     write_output(output, page, (source, profile))
+    wrote(output, "offline HTML page" + (f", {profile}'s awards" if profile else ""))
 
 
 @cli.group("rules")

@@ -118,6 +118,23 @@ def to_markdown(rows: Sequence[dict], columns: Sequence[str] | None = None) -> s
     return "\n".join(lines) + "\n"
 
 
+def terminal_width(default: int = 200) -> int:
+    """Columns of the terminal stdout is on ($COLUMNS wins), so tables fit it instead of
+    wrapping; `default` when stdout is not a terminal (a file or a pipe keeps long lines)."""
+    import os
+    import sys
+
+    cols = os.environ.get("COLUMNS", "")
+    if cols.isdigit() and int(cols) > 0:
+        return max(40, int(cols))
+    try:
+        if sys.stdout.isatty():
+            return max(40, os.get_terminal_size(sys.stdout.fileno()).columns)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return default
+
+
 def to_table(rows: Sequence[dict], columns: Sequence[str] | None = None, title: str | None = None,
              styles: dict[int, str] | None = None) -> str:
     """A terminal table whose widths count Chinese characters as two columns.
@@ -133,7 +150,7 @@ def to_table(rows: Sequence[dict], columns: Sequence[str] | None = None, title: 
         table.add_column(c, overflow="fold")
     for i, row in enumerate(rows):
         table.add_row(*[_cell(row.get(c)) for c in columns], style=(styles or {}).get(i))
-    console = Console(width=200, record=True, file=io.StringIO(), force_terminal=False, color_system=None)
+    console = Console(width=terminal_width(), record=True, file=io.StringIO(), force_terminal=False, color_system=None)
     console.print(table)
     return console.export_text()
 

@@ -75,3 +75,12 @@ def render_evaluation(ev: Evaluation, fmt: str = "table") -> str:
         styles = {i: "dim" for i in range(len(rows))} if status == "expired" else None
         parts.append(render(rows, fmt, cols, title=title, styles=styles))
     return "\n".join(parts)
+
+
+def render_evaluations(evaluations: list[Evaluation], fmt: str = "table") -> str:
+    """One profile's answer as `render_evaluation`; several one after the other (JSON: a list)."""
+    if len(evaluations) == 1:
+        return render_evaluation(evaluations[0], fmt)
+    if fmt == "json":
+        return to_json([ev.to_dict() for ev in evaluations]) + "\n"
+    return "\n".join(render_evaluation(ev, fmt) for ev in evaluations)

@@ -66,3 +66,16 @@ def test_bad_date_is_exit_10(invoke):
 def test_help_has_an_example(invoke):
     result = invoke("eligible", "--help")
     assert result.exit_code == 0 and "policykg eligible docs/examples/software-firm.yaml" in result.output
+
+
+def test_several_profiles_one_after_the_other(invoke):
+    from pathlib import Path
+
+    examples = sorted(str(p) for p in (Path(__file__).parents[1] / "docs" / "examples").glob("*.yaml"))
+    assert len(examples) >= 3
+    one = [json.loads(invoke("eligible", p, "--format", "json").output) for p in examples]
+    both = json.loads(invoke("eligible", *examples, "--format", "json").output)
+    assert both == one
+    table = invoke("eligible", *examples).output
+    assert [line.split(",")[0] for line in table.splitlines() if ", as of " in line] == [o["profile"] for o in one]
+    assert invoke("eligible").exit_code == 2

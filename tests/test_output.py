@@ -179,3 +179,29 @@ def test_match_csv_neutralises_formulas_unless_raw(invoke, tmp_path):
     assert "'=HYPERLINK" in text and "'@SUM(1)" in text and "\"=HYPERLINK" not in text
     raw = invoke("match", str(register), "--as-of", "2025-06-30", "-o", str(out), "--raw-csv")
     assert raw.exit_code == 0 and "\"=HYPERLINK" in out.read_text(encoding="utf-8")
+
+
+def test_tables_fit_the_terminal_width(monkeypatch):
+    from policykg.output import to_table
+
+    rows = [{"name": "软件企业年营收首次达到规模奖励" * 3, "note": "a long explanation " * 12}]
+    for width in (60, 100, 160):
+        monkeypatch.setenv("COLUMNS", str(width))
+        lines = to_table(rows).splitlines()
+        assert max(len(line) + sum(1 for ch in line if "\u4e00" <= ch <= "\u9fff") for line in lines) <= width
+    monkeypatch.delenv("COLUMNS")
+    # Not a terminal (a pipe, a file, the test runner): long lines, as before.
+    assert max(len(line) for line in to_table(rows).splitlines()) > 160
+
+
+@pytest.mark.parametrize("args, what", [
+    (["export", "--format", "json"], "json: "),
+    (["overlaps", "--format", "markdown"], "markdown: "),
+    (["view"], "offline HTML page"),
+])
+def test_every_command_that_writes_a_file_says_so(invoke, tmp_path, args, what):
+    out = tmp_path / "out.file"
+    result = invoke(*args, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "" and out.stat().st_size > 0
+    assert result.stderr.startswith(f"wrote {out} (") and what in result.stderr
