@@ -161,8 +161,8 @@ def check_number(value: Any, error: type[PolicyKGError], where: str, limit: Limi
     """`value` as a float, finite and below the magnitude limit (else `error` naming `where`)."""
     try:
         number = float(value)
-    except OverflowError:
-        number = math.inf
+    except OverflowError:  # an integer beyond any float: too large, whatever the limit
+        raise error(f"{where}: {_short(value)} is too large; {limit.hint()}") from None
     except (TypeError, ValueError):
         raise error(f"{where}: {_short(value)} is not a number") from None
     if not math.isfinite(number):

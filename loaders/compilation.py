@@ -241,6 +241,9 @@ def parse_validity(text: str, where: str) -> tuple[date | None, date | None, str
     if until is None and years:
         n = int(years.group(1)) if years.group(1).isdigit() else CN_DIGITS.get(years.group(1), 0)
         if start is not None and n:
+            if start.year + n > date.max.year:
+                raise SourceError(f"{where}: a validity of {n} years from {start.isoformat()} runs past the year "
+                                  f"{date.max.year}; check the dates of this clause in the source")
             try:
                 until = start.replace(year=start.year + n) - timedelta(days=1)
             except ValueError:  # 29 February
