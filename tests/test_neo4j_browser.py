@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 import pytest
 
 from policykg.graph.model import nodes_with_label
+from policykg.queries import load_query
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -74,12 +75,14 @@ def test_neo4j_browser_connects_and_runs_a_query(neo4j_clean, neo4j_config, grap
             page.fill("input[data-testid='password']", neo4j_config.password)
             page.click("button[data-testid='connect']")
             page.get_by_text("You are connected as user").first.wait_for(timeout=30_000)
+            # The named query `counts` (queries/counts.cypher), typed as a person would paste it.
             page.click("[data-testid='activeEditor']")
-            page.keyboard.type("MATCH (p:Policy) RETURN count(p) AS policies")
+            # One line: the editor would auto-close the braces of a multi-line paste.
+            page.keyboard.insert_text(" ".join(load_query("counts").body.split()))
             page.click("[data-testid='editor-Run']")
-            frame = page.locator("[data-testid='frame']", has_text="RETURN count(p) AS policies").first
-            # The result table: a header cell `policies` and the count, as the server answered it.
-            frame.get_by_text(str(policies), exact=True).first.wait_for(timeout=30_000)
+            frame = page.locator("[data-testid='frame']", has_text="ORDER BY kind, name").first
+            # The result table: a row "label" / "Policy" / the count, as the server answered it.
+            frame.get_by_text('"Policy"', exact=True).first.wait_for(timeout=30_000)
             cells = frame.inner_text()
             # `:style` with policykg.grass (as the README says): the Browser then colours as our views.
             grass = (Path(__file__).parents[1] / "policykg.grass").read_text(encoding="utf-8")
@@ -96,7 +99,8 @@ def test_neo4j_browser_connects_and_runs_a_query(neo4j_clean, neo4j_config, grap
             page.screenshot(path=str(ARTIFACTS / "neo4j-browser.png"))
         finally:
             ctx.close()
-    assert str(policies) in cells.split(), cells
+    row = next(line for line in cells.splitlines() if '"Policy"' in line.split())
+    assert row.split()[-1] == str(policies), cells
     assert "#1f77b4" in style_text and "{title}" in style_text, style_text[:300]
     assert errors == []
     # Only the Browser's own extras went elsewhere (and were refused): never our data or a query.
