@@ -112,9 +112,20 @@ def to_markdown(rows: Sequence[dict], columns: Sequence[str] | None = None) -> s
     def esc(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    # Markdown is read by people: Chinese names first (data/zh.yaml); JSON and CSV keep English.
+    from policykg.loaders.zh import load_zh
+
+    zh = load_zh()
+
+    def head(c: str) -> str:
+        return zh["columns"].get(c) or zh["properties"].get(c) or c
+
+    def cell(c: str, value: Any) -> str:
+        return zh["statuses"].get(value, value) if c == "status" and isinstance(value, str) else _cell(value)
+
+    lines = ["| " + " | ".join(head(c) for c in columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
-        lines.append("| " + " | ".join(esc(_cell(row.get(c))) for c in columns) + " |")
+        lines.append("| " + " | ".join(esc(cell(c, row.get(c))) for c in columns) + " |")
     return "\n".join(lines) + "\n"
 
 

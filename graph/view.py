@@ -93,6 +93,7 @@ DETAIL_LABELS = ("Amount", "Criterion", "Tier", "Rule")
 FONT_SIZES = {"Policy": 34, "Industry": 30, "Agency": 28, "Chapter": 28, "Document": 26, "Provision": 26,
               "Incentive": 26, "Qualification": 22, "Enterprise": 28}
 DETAIL_FONT_SIZE = 16
+ANSWER_FONT_SIZE = 14
 
 #: Labels that structure the graph; focus selection does not walk through them.
 HUB_LABELS = {"Document", "Policy", "Provision", "Agency", "Industry", "Chapter", "Enterprise"}
@@ -445,6 +446,10 @@ def build_view(
         if amt is not None:
             amounts[lab].append(amt)
 
+    def font_size(label: str) -> int:
+        # An answer page's graph is small and seen close up: one modest size reads best there.
+        return ANSWER_FONT_SIZE if answer is not None else FONT_SIZES.get(label, DETAIL_FONT_SIZE)
+
     net = _Network(directed=True)
     infos: list[dict] = []
     label_counts: Counter[str] = Counter()
@@ -471,7 +476,7 @@ def build_view(
         node_opts: dict[str, Any] = {
             "color": color, "size": size,
             "font": {"color": GREY["font"] if is_grey else "#343434",
-                     "size": FONT_SIZES.get(label, DETAIL_FONT_SIZE)},
+                     "size": font_size(label)},
             "borderWidth": 1,
         }
         node_status = status.get(n) or ("expired" if is_grey else None)
@@ -488,7 +493,7 @@ def build_view(
             ac = AWARD_COLORS.get(award, AWARD_OTHER_COLOR)
             color.update({"background": ac, "border": ac})
             node_opts["borderWidth"] = 2
-            node_opts["font"] = {"color": "#212529", "size": FONT_SIZES.get(label, DETAIL_FONT_SIZE)}
+            node_opts["font"] = {"color": "#212529", "size": font_size(label)}
         net.add_node(n, label=_short(name) or n, shape=style["shape"], **node_opts)
         label_counts[label] += 1
         grey_count += is_grey

@@ -44,8 +44,10 @@ def test_table_groups_by_status_and_totals(invoke):
 
 def test_markdown(invoke):
     result = invoke("eligible", str(EXAMPLES / "ecommerce-firm.yaml"), "--format", "markdown")
-    assert result.exit_code == 0 and result.output.startswith("# Awards for 杭州潮汐电子商务有限公司")
-    assert "| incentive | seq |" in result.output
+    # Chinese first for people (data/zh.yaml); JSON keeps the English names.
+    assert result.exit_code == 0 and result.output.startswith("# 杭州潮汐电子商务有限公司 可获奖励")
+    assert "| 奖励编号 | 干货 |" in result.output and "## 可申报" in result.output and "现在可申报：" in result.output
+    assert '"status": "eligible"' in invoke("eligible", str(EXAMPLES / "ecommerce-firm.yaml"), "--format", "json").output
 
 
 def test_bad_profile_is_one_line_exit_4(invoke, tmp_path):

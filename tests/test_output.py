@@ -20,6 +20,9 @@ def test_formats_render_the_same_rows():
     assert csv_lines[1] == "1,支持企业做大做强,市经信局; 各区、县(市)政府,2.5,yes"
     md = render(ROWS, "markdown", title="T")
     assert md.startswith("## T") and "a\\|b" in md  # a pipe in the data does not break the table
+    # People read Markdown: Chinese column names (data/zh.yaml) and statuses; CSV keeps English.
+    assert "| 干货 | 标题 | 责任单位 | 金额 | ok |" in md
+    assert "| 可申报 |" in render([{"status": "eligible"}], "markdown")
     table = render(ROWS, "table")
     assert "支持企业做大做强" in table and "各区、县(市)政府" in table
 
