@@ -69,6 +69,17 @@ def source_option(f):
     )(f)
 
 
+def corpus_options(f):
+    """--source DOC... --rules FILE... or --corpus MANIFEST: the documents and rules a firm's answer uses."""
+    f = click.option("--corpus", "corpus_manifest", type=click.Path(dir_okay=False), default=None, metavar="MANIFEST",
+                     help="A corpus manifest (YAML: documents: [...], rules: [...]) instead of --source/--rules.")(f)
+    f = click.option("--rules", "rules_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+                     help="A rules file for the --source document (repeatable); default: the bundled rules.")(f)
+    f = click.option("--source", "corpus_sources", multiple=True, type=click.Path(dir_okay=False), metavar="DOC",
+                     help="The policy document the --rules are for; default: the bundled compilation.")(f)
+    return f
+
+
 def as_of_option(f):
     @click.option("--as-of", "as_of", metavar="DATE", default=None,
                   help="Answer as of this date (YYYY-MM-DD); default: today.")
@@ -425,8 +436,10 @@ def profile_new(output, force):
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
               help="embedded: no server; neo4j: the named query `eligibility` on a loaded graph.")
 @neo4j_options
+@corpus_options
 @format_option("table", "json", "markdown")
-def eligible(profiles, as_of, backend, uri, username, password, password_file, database, fmt):
+def eligible(profiles, as_of, backend, uri, username, password, password_file, database, corpus_sources, rules_files,
+             corpus_manifest, fmt):
     """Which awards an enterprise PROFILE (YAML/JSON, see docs/profile.md) can claim, how much, and why.
 
     Several profiles: one answer after the other (JSON: a list of the one-profile objects).
@@ -440,16 +453,23 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
       policykg eligible docs/examples/software-firm.yaml
       policykg eligible docs/examples/ic-design-firm.yaml --as-of 2026-06-30 --format json
       policykg eligible docs/examples/*.yaml
+      policykg eligible firm.yaml --source measures.txt --rules measures.rules.yaml
     """
     from contextlib import nullcontext
 
+    from policykg.engine.corpus import open_corpus
     from policykg.engine.eligibility import evaluate_profile
     from policykg.engine.report import render_evaluations
 
     day = parse_date(as_of, "--as-of")
+    corpus = open_corpus(corpus_sources, rules_files, corpus_manifest)
+    if backend == "neo4j" and not corpus.bundled:
+        raise click.UsageError("--backend neo4j answers from the graph loaded in Neo4j (the bundled rules); "
+                               "use the embedded backend with --source/--rules/--corpus")
     connection = _connect(uri, username, password, password_file, database) if backend == "neo4j" else nullcontext()
     with connection as store:
-        evaluations = [evaluate_profile(None, profile, day, store=store) for profile in profiles]
+        evaluations = [evaluate_profile(corpus.graph, profile, day, rules=corpus.rules, store=store)
+                       for profile in profiles]
     emit(render_evaluations(evaluations, fmt), None)
 
 
@@ -463,9 +483,11 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
               help="Rows per parquet chunk (memory vs speed); default 131072.")
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
+@corpus_options
 @format_option("table", "json")
 @raw_csv_option
-def match(register, as_of, output, encoding, chunk_rows, show_progress, fmt):
+def match(register, as_of, output, encoding, chunk_rows, show_progress, corpus_sources, rules_files, corpus_manifest,
+          fmt):
     """Match every enterprise of a REGISTER (.csv/.parquet, docs/register.md) against every award (免申即享).
 
     Writes one row per (enterprise, incentive) that is eligible or needs_selection, with
@@ -477,14 +499,19 @@ def match(register, as_of, output, encoding, chunk_rows, show_progress, fmt):
     Example:
       policykg match docs/examples/register.csv --as-of 2025-06-30 -o matches.csv
       policykg match district.parquet -o matches.parquet --format json
+      policykg match district.csv --source measures.txt --rules measures.rules.yaml -o matches.csv
     """
     import sys
 
-    from policykg.engine.match import match_register
+    from policykg.engine.corpus import open_corpus
+    from policykg.engine.match import Matcher, match_register
     from policykg.engine.match_report import ProgressBar, render_summary
 
     show = sys.stderr.isatty() if show_progress is None else show_progress
     kwargs = {"chunk_rows": chunk_rows} if chunk_rows else {}
+    corpus = open_corpus(corpus_sources, rules_files, corpus_manifest)
+    if not corpus.bundled:
+        kwargs["matcher"] = Matcher(corpus.engine())
     with ProgressBar(show) as bar:
         summary = match_register(register, output, as_of, encoding=encoding, progress=bar.update, **kwargs)
     click.echo(render_summary(summary, fmt), err=True, nl=False)
@@ -511,10 +538,13 @@ def match(register, as_of, output, encoding, chunk_rows, show_progress, fmt):
               help="Jurisdiction rules (default data/jurisdiction.yaml, all off); with --profile only.")
 @click.option("--enable", multiple=True, metavar="ID",
               help="Switch on a jurisdiction rule by id (repeatable); with --profile only.")
+@click.option("--corpus", "corpus_manifest", type=click.Path(dir_okay=False), default=None, metavar="MANIFEST",
+              help="With --profile: the documents and incentive rules files to answer from (YAML: documents: [...], "
+                   "rules: [...]); default: the bundled compilation. (--rules here names jurisdiction rules.)")
 @format_option("table", "json", "markdown", "csv")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE instead of stdout.")
 @raw_csv_option
-def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, enable, fmt, output):
+def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, enable, corpus_manifest, fmt, output):
     """Where awards overlap: the text's limits, one honour or one spend paid twice, deferrals, expiry.
 
     Without --profile: the corpus-wide report, grouped by kind, largest stake first
@@ -542,9 +572,15 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
         if include_expired:
             raise click.UsageError("--include-expired does not apply with --profile (a profile's candidates are "
                                    "the awards in force on its date)")
-        plan = plan_for_profile(profile, day, rules_file=rules_file, enable=enable, kind=kind, policy=policy)
+        from policykg.engine.corpus import open_corpus
+
+        corpus = open_corpus(manifest=corpus_manifest)
+        extra = {} if corpus.bundled else {"engine": corpus.engine(), "graph": corpus.graph}
+        plan = plan_for_profile(profile, day, rules_file=rules_file, enable=enable, kind=kind, policy=policy, **extra)
         emit(render_plan(plan, fmt), output, (profile, rules_file), f"{fmt}: {plan.profile} as of {plan.as_of}")
         return
+    if corpus_manifest:
+        raise click.UsageError("--corpus applies with --profile only (the corpus-wide report reads --source)")
     if rules_file or enable:
         raise click.UsageError(f"{'--rules' if rules_file else '--enable'} applies with --profile only "
                                "(jurisdiction rules limit one enterprise's awards; they add no overlap to the corpus)")
@@ -567,7 +603,11 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
               help="Put this enterprise profile in the middle, its awards coloured by eligibility status.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE.html",
               help="The page to write (one self-contained UTF-8 file, works offline).")
-def view(source, as_of, policy, agency, industry, profile, output):
+@click.option("--rules", "rules_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Rules files for the --source document (repeatable): its awards and the profile's answer.")
+@click.option("--corpus", "corpus_manifest", type=click.Path(dir_okay=False), default=None, metavar="MANIFEST",
+              help="A corpus manifest (documents: [...], rules: [...]) instead of --source/--rules.")
+def view(source, as_of, policy, agency, industry, profile, output, rules_files, corpus_manifest):
     """Write an interactive graph view: an offline HTML page with search, filters,
     legend, a side panel with each node's source quote, and PNG export.
 
@@ -580,11 +620,16 @@ def view(source, as_of, policy, agency, industry, profile, output):
       policykg view -o graph.html
       policykg view --agency 市经信局 --as-of 2026-11-28 -o 市经信局.html
     """
+    from policykg.engine.corpus import open_corpus
     from policykg.graph import load_graph
     from policykg.graph.view import view_page
 
     day = parse_date(as_of, "--as-of")
-    page = view_page(load_graph(source), day, policy=policy, agency=agency, industry=industry, profile=profile)
+    corpus = open_corpus([source] if source and (rules_files or corpus_manifest) else (), rules_files,
+                         corpus_manifest, with_incentives=True)
+    graph = load_graph(source) if corpus.bundled else corpus.graph
+    page = view_page(graph, day, policy=policy, agency=agency, industry=industry, profile=profile,
+                     rules=corpus.rules)
     write_output(output, page, (source, profile))
     wrote(output, "offline HTML page" + (f", {profile}'s awards" if profile else ""))
 

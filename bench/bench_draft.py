@@ -193,10 +193,10 @@ def read_articles(path: Path) -> list:
     then a stand-in that splits at 第X条 (a benchmark aid, not a loader)."""
     import re
 
-    from policykg.rules.corpus import ProvisionText
+    from policykg.rules.documents import ProvisionText
 
     try:
-        from policykg.rules.corpus import read_document
+        from policykg.rules.documents import read_document
 
         doc = read_document(path)
         out = []

@@ -28,7 +28,7 @@ from typing import Any
 
 from policykg.errors import OutputError
 from policykg.loaders.yamlio import load_yaml
-from policykg.rules.corpus import DocumentText, ProvisionText, read_document
+from policykg.rules.documents import DocumentText, ProvisionText, read_document
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -70,6 +70,8 @@ def numbers_in(text: str) -> set[float]:
             out.add(round(float(m.group(1)) * MONEY_TO_WAN[unit], 6))
     for m in _CN_RE.finditer(text):
         out.add(float(_cn_value(m.group(1))))
+    if re.search(r"(?<![\d.一二两三四五六七八九十百])(?:千亿|百亿|万亿)", text):
+        out.add(1.0)  # 参数量超过千亿: one 千亿
     return out
 
 
@@ -408,6 +410,13 @@ class _Draft:
             inc["limits"] = limits
         if sel:
             inc["selection"] = sel
+        if (inc["basis"] not in ("defers_to",) and not (criteria or quals or sel or inc.get("rate_base")
+                                                        or inc.get("tier_metric") or inc.get("tiers"))):
+            reviews.append("no condition found in this sentence: add who qualifies (a criterion, title or "
+                           "selection; it may be stated in a neighbouring sentence)")
+        if any(str(c.get("metric") or "").startswith("project.") for c in criteria) or \
+                str(inc.get("rate_base") or "").startswith("project."):
+            reviews.append("it measures a project (project.* metric): set recipient and project_kind")
         if quotes:
             inc["quotes"] = quotes
         if reviews:

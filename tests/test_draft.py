@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from policykg.cli import cli
 from policykg.loaders.compilation import load_compilation
 from policykg.loaders.source import BUNDLED_SOURCE
-from policykg.rules.corpus import ProvisionText
+from policykg.rules.documents import ProvisionText
 from policykg.rules.draft import draft_provision, numbers_in, numbers_outside_quotes
 
 
