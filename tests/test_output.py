@@ -208,3 +208,33 @@ def test_every_command_that_writes_a_file_says_so(invoke, tmp_path, args, what):
     assert result.exit_code == 0, result.output
     assert result.stdout == "" and out.stat().st_size > 0
     assert result.stderr.startswith(f"wrote {out} (") and what in result.stderr
+
+
+def _disk_full_at(limit: int):
+    """For a child process: files may not grow past `limit` bytes (EFBIG, like a full disk)."""
+    def apply():
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "--format", "json", "-o", "{out}.json"],
+    ["view", "-o", "{out}.html"],
+    ["match", str(REPO / "docs" / "examples" / "register.csv"), "--as-of", "2025-06-30", "-o", "{out}.csv",
+     "--raw-csv"],
+])
+def test_a_full_disk_leaves_the_old_output_and_no_temp_file(tmp_path, command):
+    """The disk fills while writing (RLIMIT_FSIZE in the child): exit 9, one line, the file
+    that was there is untouched and no temp file is left."""
+    args = [a.replace("{out}", str(tmp_path / "out")) for a in command]
+    target = Path(args[args.index("-o") + 1])
+    target.write_text("old", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "policykg.cli", *args], capture_output=True, text=True,
+                          preexec_fn=_disk_full_at(200 if "match" in command else 4096))
+    assert done.returncode == 9, done.stderr
+    assert done.stderr.startswith("policykg: error: ") and done.stderr.count("\n") == 1, done.stderr
+    assert target.read_text(encoding="utf-8") == "old"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".policykg-")]
