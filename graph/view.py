@@ -446,9 +446,16 @@ def build_view(
         if amt is not None:
             amounts[lab].append(amt)
 
+    # Label sizes for the default zoom: the page opens fitted to what it shows, so a big graph
+    # is seen from afar (full sizes) and a small one close up (down to half).
+    opening = sum(1 for n in order if n not in grey and _primary(graph, n) not in DETAIL_LABELS)
+    font_scale = min(1.0, max(0.5, math.sqrt(max(opening, 1)) / 10))
+
     def font_size(label: str) -> int:
         # An answer page's graph is small and seen close up: one modest size reads best there.
-        return ANSWER_FONT_SIZE if answer is not None else FONT_SIZES.get(label, DETAIL_FONT_SIZE)
+        if answer is not None:
+            return ANSWER_FONT_SIZE
+        return round(FONT_SIZES.get(label, DETAIL_FONT_SIZE) * font_scale)
 
     net = _Network(directed=True)
     infos: list[dict] = []
