@@ -500,6 +500,9 @@ def test_browser_enterprise_overlay(open_view, graph):
     assert pos["enterprise:杭州示例科技有限公司"] == {"x": 0, "y": 0}
     status = view.page.locator("#legend-status").inner_text()
     assert "可申报" in status and "partial" in status and "不符合" in status
+    # The firm's awards stay in sight even where their policy has expired (P1 by 2026-11-28).
+    shown = set(view.js("window.policykgView.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    assert {"provision:1", "provision:5", "provision:20"} <= shown
     view.screenshot()
     view.check_clean()
 

@@ -418,8 +418,9 @@
     var updates = [];
     var visible = 0;
     data.nodes.forEach(function (n) {
+      // An award of the enterprise stays in sight even when its policy has expired (it says so).
       var show = forced.has(n.id) || n.always || (labelOn[n.label] !== false &&
-        (showExpired.checked || !n.greyed) &&
+        (showExpired.checked || !n.greyed || (n.awards && n.awards.length > 0)) &&
         (!active || n.p.some(function (i) { return pass[i]; })));
       if (show) visible++;
       if (show === hidden.has(n.id)) {
