@@ -238,3 +238,20 @@ def test_a_full_disk_leaves_the_old_output_and_no_temp_file(tmp_path, command):
     assert done.stderr.startswith("policykg: error: ") and done.stderr.count("\n") == 1, done.stderr
     assert target.read_text(encoding="utf-8") == "old"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".policykg-")]
+
+
+def test_dev_stdout_is_written_in_place_even_when_it_is_a_file(tmp_path):
+    """`-o /dev/stdout >> log`: appended to the open file, never a rename over the link or the file."""
+    log = tmp_path / "log.csv"
+    log.write_text("first\n", encoding="utf-8")
+    with open(log, "a", encoding="utf-8") as out:
+        done = subprocess.run([sys.executable, "-m", "policykg.cli", "policies", "--format", "csv"],
+                              stdout=out, stderr=subprocess.PIPE, text=True)
+        assert done.returncode == 0, done.stderr
+        done = subprocess.run([sys.executable, "-m", "policykg.cli", "overlaps", "--format", "csv", "-o",
+                               "/dev/stdout"], stdout=out, stderr=subprocess.PIPE, text=True)
+        assert done.returncode == 0, done.stderr
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "first" and lines[1].startswith("number,") and any(x.startswith("kind,") for x in lines)
+    assert os.path.islink("/dev/stdout")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".policykg-")]
