@@ -26,6 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from policykg.errors import OutputError
 from policykg.loaders.yamlio import load_yaml
 from policykg.rules.documents import DocumentText, ProvisionText, read_document
@@ -975,8 +977,6 @@ HEADER = """\
 
 
 def dump_draft(doc: dict) -> str:
-    import yaml
-
     class _Dumper(yaml.SafeDumper):
         pass
 
