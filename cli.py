@@ -585,6 +585,77 @@ def view(source, as_of, policy, agency, industry, profile, output):
     write_output(output, page)
 
 
+@cli.group("rules")
+def rules_group():
+    """Rules files for any policy document: draft them from the text, check them against it.
+
+    \b
+    Example:
+      policykg rules draft measures.txt -o measures.rules.yaml
+    """
+
+
+@rules_group.command("draft")
+@click.argument("documents", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="DOC...")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="RULES",
+              help="Write the draft to RULES (refuses to replace it without --force); default: stdout.")
+@click.option("--force", is_flag=True, help="Replace RULES if it exists.")
+def rules_draft(documents, output, force):
+    """Propose the incentives of every provision of DOC..., each value with the quote it came from.
+
+    Rules and patterns over the text (no network, no model): amounts, 分别 lists paired with their
+    levels, rates and bases, caps, thresholds (以上 >=, 超过 >), 一次性/每年/最长N年, 首次, titles,
+    selection, references. What it cannot decide is marked `review:`; resolve those, then run
+    `policykg rules check`.
+
+    \b
+    Example:
+      policykg rules draft measures.txt -o measures.rules.yaml
+    """
+    from policykg.rules.draft import write_draft
+
+    summary = write_draft(list(documents), output, force=force)
+    if output is None:
+        click.echo(summary.text, nl=False)
+        return
+    click.echo(f"drafted {summary.incentives} incentives from {summary.provisions} provisions of "
+               f"{summary.documents} document(s), {summary.review} marked review -> {output}", err=True)
+
+
+@rules_group.command("check")
+@click.argument("rules_file", type=click.Path(dir_okay=False), metavar="RULES")
+@click.option("--source", "sources", multiple=True, required=True, type=click.Path(dir_okay=False), metavar="DOC",
+              help="A document the rules are for (repeat for each; matched by sha256).")
+@format_option("table", "json")
+def rules_check(rules_file, sources, fmt):
+    """Prove RULES against its documents: every quote found, every number in its quote, metrics known.
+
+    Also reports coverage: provisions stating an award no incentive quotes, and incentives still
+    marked `review`. Exit 0 when clean; 4 when an error or a `review` remains (all listed).
+
+    \b
+    Example:
+      policykg rules check measures.rules.yaml --source measures.txt
+    """
+    from policykg.rules.check import check_rules
+
+    report = check_rules(rules_file, list(sources))
+    if fmt == "json":
+        click.echo(to_json(report.as_dict()))
+    else:
+        click.echo(f"{report.rules}: {report.incentives} incentives over {len(report.documents)} document(s)")
+        for line in report.errors:
+            click.echo(f"error: {line}")
+        for line in report.reviews:
+            click.echo(f"review: {line}")
+        for line in report.uncovered:
+            click.echo(f"not covered: {line}")
+        click.echo(f"{len(report.errors)} error(s), {len(report.reviews)} review item(s), "
+                   f"{len(report.uncovered)} uncovered award sentence(s)")
+    if not report.ok:
+        raise click.exceptions.Exit(4)
+
+
 def main() -> None:  # console-script entry point
     cli(prog_name="policykg")
 

@@ -45,6 +45,7 @@ from policykg.graph.model import LABELS, policy_uid, provision_uid
 from policykg.graph.rules_graph import incentive_uid
 from policykg.loaders.source import DATA_DIR
 from policykg.loaders.yamlio import check_keys, load_yaml
+from policykg.loaders.zh import load_zh, zh
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "templates" / "view.html"
@@ -173,6 +174,11 @@ def display_name(label: str, props: dict) -> str:
         body = first("title", "text_repaired", "text") or ""
         return f"干货{seq} {body}".strip() if seq is not None else body or props["uid"]
     if label == "Amount":
+        # The repaired span (1000万元), never the OCR-damaged quote (IoOo万元).
+        if first("repaired"):
+            return first("repaired")
+        if first("value") and first("unit"):
+            return f"{props['value']}{props['unit']}"
         return first("quote", "value_wan") or props["uid"]
     if label == "Document":
         return first("title", "name", "number") or props["uid"]
@@ -310,6 +316,21 @@ def _select(graph: nx.MultiDiGraph, focus: Focus, assoc: dict[str, set[str]],
     return chosen | focal | seeds
 
 
+def _answer_select(graph: nx.MultiDiGraph, targets: list[str]) -> set[str]:
+    """An answer page's graph: the awarded incentives, their provisions, policies and agencies."""
+    chosen: set[str] = set()
+    for t in targets:
+        chosen.add(t)
+        provisions = [p for p in graph.predecessors(t) if _primary(graph, p) == "Provision"]
+        if _primary(graph, t) == "Provision":
+            provisions.append(t)
+        for p in provisions:
+            chosen.add(p)
+            chosen.update(q for q in graph.predecessors(p) if _primary(graph, q) == "Policy")
+            chosen.update(a for a in graph.successors(p) if _primary(graph, a) == "Agency")
+    return chosen
+
+
 def _focus_text(focus: Focus) -> str:
     parts = []
     if focus.policy is not None:
@@ -348,7 +369,8 @@ def _greyed(graph: nx.MultiDiGraph, as_of: date) -> tuple[dict[str, str], set[st
         for n in graph.nodes:
             if n in grey or _primary(graph, n) in HUB_LABELS:
                 continue
-            preds = list(graph.predecessors(n))
+            # A self-loop (an incentive OVERLAPS itself) is no support from a live node.
+            preds = [p for p in graph.predecessors(n) if p != n]
             if preds and all(p in grey for p in preds):
                 grey.add(n)
                 changed = True
@@ -378,8 +400,13 @@ def build_view(
     styles: dict[str, dict] | None = None,
     physics: bool | None = None,
     seed: int = 7,
+    answer: dict | None = None,
 ) -> dict:
     """Everything the page draws, as plain JSON-able data.
+
+    With `answer` (`answer_data`: a profile's results grouped for people) the page is an
+    answer page: the cards first, and beside them only the overlay's awards with their
+    provisions, policies and agencies.
 
     `overlay` is plain data from the eligibility engine:
     ``{"enterprise": name, "awards": [{"incentive_uid", "provision_seq", "status", "amount_wan"}]}``;
@@ -390,7 +417,10 @@ def build_view(
     styles = load_styles() if styles is None else styles
     assoc = _associations(graph)
     enterprise, awards = _check_overlay(graph, overlay) if overlay is not None else (None, [])
-    chosen = _select(graph, focus, assoc, [a["target"] for a in awards])
+    if answer is not None:
+        chosen = _answer_select(graph, [a["target"] for a in awards])
+    else:
+        chosen = _select(graph, focus, assoc, [a["target"] for a in awards])
     order = [n for n in graph.nodes if n in chosen]
     status, grey = _greyed(graph, as_of)
 
@@ -468,8 +498,12 @@ def build_view(
 
     edge_infos: list[dict] = []
     pair_seen: Counter[frozenset] = Counter()
-    pair_total = Counter(frozenset((u, v)) for u, v in graph.edges() if u in chosen and v in chosen)
-    for i, (u, v, k, d) in enumerate(e for e in graph.edges(keys=True, data=True) if e[0] in chosen and e[1] in chosen):
+    pair_total = Counter(frozenset((u, v)) for u, v in graph.edges() if u in chosen and v in chosen
+                         and not (answer is not None and u == v))
+    # An answer page leaves out self-loops (an award overlapping itself): its card says so.
+    drawn = [e for e in graph.edges(keys=True, data=True) if e[0] in chosen and e[1] in chosen
+             and not (answer is not None and e[0] == e[1])]
+    for i, (u, v, k, d) in enumerate(drawn):
         pair = frozenset((u, v))
         nth = pair_seen[pair]
         pair_seen[pair] += 1
@@ -499,7 +533,7 @@ def build_view(
             per_target[a["target"]] += 1
             ac = AWARD_COLORS.get(a["status"], AWARD_OTHER_COLOR)
             amount = a.get("amount_wan")
-            text = a["status"] + (f" {amount:g}万" if isinstance(amount, (int, float)) and not isinstance(amount, bool) else "")
+            text = zh("statuses", a["status"]) + (f" {amount:g}万" if isinstance(amount, (int, float)) and not isinstance(amount, bool) else "")
             # Several incentives of one provision: one curve each, not one line drawn n times.
             smooth = {"enabled": True, "type": "curvedCW", "roundness": round(0.15 * nth, 2)} if nth else False
             net.add_edge(ent, a["target"], id=f"a{j}", label=text, width=3, smooth=smooth,
@@ -551,6 +585,9 @@ def build_view(
                        for s, c in sorted(award_counts.items(), key=lambda sc: AWARD_RANK.index(sc[0])
                                           if sc[0] in AWARD_RANK else len(AWARD_RANK))],
         },
+        "answer": answer,
+        "award_colors": AWARD_COLORS,
+        "zh": load_zh(),
         "filters": {
             "policies": [list(p) for p in policies],
             "agencies": sorted({a for f in prov_facts for a in f["agencies"]}),
@@ -706,15 +743,6 @@ def view_html(graph: nx.MultiDiGraph, as_of: date, focus: Focus | None = None, o
     return render_html(build_view(graph, as_of, focus=focus, overlay=overlay, styles=styles, physics=physics))
 
 
-def profile_overlay(graph: nx.MultiDiGraph, profile: str, as_of: date | None) -> tuple[dict, date | None]:
-    """The eligibility overlay of an enterprise profile and the day it was evaluated on
-    (`as_of`, else the profile's own as_of, else today: as `policykg eligible` does)."""
-    from policykg.engine.eligibility import evaluate_profile
-
-    evaluation = evaluate_profile(graph, profile, as_of=as_of)
-    return overlay_from(evaluation), getattr(evaluation, "as_of", None) or as_of
-
-
 def overlay_from(evaluation: Any) -> dict:
     """The overlay dict from what the engine returns: an overlay dict already, or an
     Evaluation (``.profile`` and ``.results`` with incentive/seq/status/amount_wan)."""
@@ -730,6 +758,71 @@ def overlay_from(evaluation: Any) -> dict:
     }
 
 
+#: The answer page's groups, in order; the last three start collapsed.
+ANSWER_GROUPS = ("eligible", "needs_selection", "missing_data", "not_eligible", "expired")
+OPEN_GROUPS = ("eligible", "needs_selection")
+#: The awards drawn beside the cards: those the firm can claim (now, or if selected).
+CLAIMABLE = ("eligible", "needs_selection")
+
+
+def answer_data(graph: nx.MultiDiGraph, result: dict, plan: dict | None = None,
+                industries: list[str] | tuple[str, ...] = ()) -> dict:
+    """A profile's answer arranged for people, from public results only.
+
+    `result` is what `policykg eligible --format json` prints (`Evaluation.to_dict()`);
+    `plan` what `policykg overlaps --profile --format json` prints (`ProfilePlan.to_dict()`),
+    whose best admissible set marks the cards. Totals and groups are the result's own.
+    """
+    day = date.fromisoformat(result["as_of"])
+    best = {d["key"]: d for d in (plan or {}).get("best", {}).get("chosen", [])}
+    dropped = {d["key"]: d for d in (plan or {}).get("dropped", [])}
+    reduced = {d["key"] for d in (plan or {}).get("reduced", [])}
+    groups: dict[str, list[dict]] = {s: [] for s in ANSWER_GROUPS}
+    for r in result["results"]:
+        key = f"{r['incentive']} @ {r['project']}" if r.get("project") else r["incentive"]
+        pol = graph.nodes[policy_uid(r["policy"])]["props"] if policy_uid(r["policy"]) in graph else {}
+        card = {**_clean(r), "key": key, "target": incentive_uid(r["incentive"]),
+                "policy_status": policy_status(pol, day) if pol else None,
+                "policy_from": pol.get("effective_from"), "policy_until": pol.get("effective_until"),
+                "best": None}
+        if key in best:
+            card.update(best="chosen", paid_wan=best[key]["paid_wan"], best_reason=best[key]["reason"],
+                        reduced=key in reduced)
+        elif key in dropped:
+            card.update(best="dropped", best_reason=dropped[key]["reason"], lost_to=dropped[key]["lost_to"])
+        groups.setdefault(r["status"], []).append(card)
+    return {
+        "profile": result["profile"],
+        "as_of": result["as_of"],
+        "industries": list(industries),
+        "totals": result["totals"],
+        "warnings": list(result.get("warnings", [])),
+        "best": ({k: plan["best"][k] for k in ("total_wan", "certain_wan", "up_to_wan")}
+                 | {"chosen": list(best)}) if plan else None,
+        "groups": [{"status": s, "open": s in OPEN_GROUPS, "cards": cards} for s, cards in groups.items()],
+    }
+
+
+def profile_view(graph: nx.MultiDiGraph, profile: str, as_of: date | None = None, styles: dict | None = None,
+                 physics: bool | None = None) -> dict:
+    """The answer page's data for an enterprise profile, as of `as_of` (else the profile's
+    as_of, else today): the engine's results, the overlap solver's best set, the graph."""
+    from policykg.engine.eligibility import Engine, evaluate_profile
+    from policykg.engine.overlaps import plan_for_profile
+    from policykg.output import to_json
+
+    engine = Engine(graph=graph)
+    prof = engine.as_profile(profile)
+    evaluation = evaluate_profile(graph, prof, as_of)
+    # The public shape, exactly as `policykg eligible --format json` prints it.
+    result = json.loads(to_json(evaluation.to_dict()))
+    plan = json.loads(to_json(plan_for_profile(prof, evaluation.as_of, engine=engine, graph=graph).to_dict()))
+    answer = answer_data(graph, result, plan, industries=prof.industries)
+    overlay = overlay_from(evaluation)
+    overlay["awards"] = [a for a in overlay["awards"] if a["status"] in CLAIMABLE]
+    return build_view(graph, evaluation.as_of, overlay=overlay, styles=styles, physics=physics, answer=answer)
+
+
 def view_page(graph: nx.MultiDiGraph, as_of: date | None, policy: int | None = None, agency: str | None = None,
               industry: str | None = None, profile: str | None = None) -> str:
     """What `policykg view` writes: the page for the focused part of `graph`, as of a day
@@ -737,7 +830,8 @@ def view_page(graph: nx.MultiDiGraph, as_of: date | None, policy: int | None = N
     focus = Focus(policy=policy, agency=agency, industry=industry)
     if focus.policy is not None:
         check_policy(graph, focus.policy)  # before the (slow) eligibility engine runs
-    overlay = None
     if profile:
-        overlay, as_of = profile_overlay(graph, profile, as_of)
-    return view_html(graph, as_of or date.today(), focus=focus, overlay=overlay)
+        if focus:
+            raise InputError("--profile draws the firm's own awards; drop --policy/--agency/--industry")
+        return render_html(profile_view(graph, profile, as_of))
+    return view_html(graph, as_of or date.today(), focus=focus)

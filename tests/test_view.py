@@ -181,7 +181,7 @@ def test_overlay_puts_the_enterprise_in_the_middle(graph):
     awards = [e for e in view["vis_edges"] if e["from"] == ent["id"]]
     assert [e["to"] for e in awards] == ["provision:1", "provision:5", "provision:20"]
     assert [e["color"]["color"] for e in awards] == [AWARD_COLORS[s] for s in ("eligible", "partial", "not_eligible")]
-    assert awards[0]["label"] == "eligible 200万"
+    assert awards[0]["label"] == "可申报 200万"  # Chinese first (data/zh.yaml)
     target = next(n for n in view["vis_nodes"] if n["id"] == "provision:1")
     assert target["color"]["background"] == AWARD_COLORS["eligible"]
     assert [(a["status"], a["count"]) for a in view["legend"]["awards"]] == [
@@ -293,23 +293,6 @@ def test_cli_view_bad_options(invoke, tmp_path, args, message):
     result = invoke("view", *args, "-o", str(out))
     assert result.exit_code == 10 and message in result.output
     assert not out.exists()
-
-
-def test_cli_profile_uses_the_engine_overlay(invoke, tmp_path, monkeypatch):
-    engine = types.ModuleType("policykg.engine.eligibility")
-    calls = []
-
-    def evaluate_profile(graph, profile, as_of):
-        calls.append((profile, as_of))
-        return OVERLAY
-
-    engine.evaluate_profile = evaluate_profile
-    monkeypatch.setitem(sys.modules, "policykg.engine.eligibility", engine)
-    out = tmp_path / "p.html"
-    result = invoke("view", "--profile", "company.yaml", "--as-of", "2026-11-28", "-o", str(out))
-    assert result.exit_code == 0, result.output
-    assert calls == [("company.yaml", AS_OF)]
-    assert "杭州示例科技有限公司" in out.read_text(encoding="utf-8")
 
 
 def test_overlay_from_an_engine_evaluation(graph):
@@ -511,7 +494,7 @@ def test_browser_enterprise_overlay(open_view, graph):
     pos = view.js("window.policykgView.network.getPositions(['enterprise:杭州示例科技有限公司'])")
     assert pos["enterprise:杭州示例科技有限公司"] == {"x": 0, "y": 0}
     status = view.page.locator("#legend-status").inner_text()
-    assert "eligible" in status and "partial" in status and "not_eligible" in status
+    assert "可申报" in status and "partial" in status and "不符合" in status
     view.screenshot()
     view.check_clean()
 
@@ -538,3 +521,165 @@ def test_cli_profile_view_is_as_of_the_profiles_date_unless_told(invoke, tmp_pat
     assert '"as_of":"2025-06-30"' in page
     assert invoke("view", "--profile", str(example), "--as-of", "2026-11-28", "-o", str(out)).exit_code == 0
     assert '"as_of":"2026-11-28"' in out.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def full_graph():
+    """The graph `policykg view` draws: compilation, incentives and their overlaps."""
+    from policykg.graph import load_graph
+
+    return load_graph()
+
+
+def test_incentives_of_expired_policies_are_grey_even_when_they_overlap_themselves(full_graph):
+    graph = full_graph
+    info = {n["id"]: n for n in build_view(graph, AS_OF)["nodes"]}
+    looped = {u for u, v in graph.edges() if u == v and u.startswith("incentive:")}
+    offered = [(p, i) for p, i, k in graph.edges(keys=True) if k == "OFFERS"]
+    in_expired = [(p, i) for p, i in offered if info[p]["greyed"]]
+    assert any(i in looped for _, i in in_expired), "the corpus has a self-overlapping incentive of an expired policy"
+    for p, i in offered:
+        # An incentive offered only by grey provisions is grey, self-loop or not.
+        if all(info[q]["greyed"] for q in graph.predecessors(i) if q != i):
+            assert info[i]["greyed"], i
+
+
+def test_amount_nodes_are_labelled_with_the_repaired_value(full_graph):
+    graph = full_graph
+    view = build_view(graph, AS_OF)
+    labels = {n["id"]: n["label"] for n in view["vis_nodes"]}
+    damaged = [(u, a) for u, a in nodes_with_label(graph, "Amount") if a.get("quote") != a.get("repaired")]
+    assert damaged, "the bundled corpus has OCR-damaged amounts (IoOo万元)"
+    for uid, a in damaged:
+        assert labels[uid] == a["repaired"]
+    assert {labels[u] for u, a in damaged if a["quote"].startswith(("Io", "IO"))} == {"1000万元"}
+
+
+@pytest.mark.browser
+def test_browser_filter_change_clears_the_selection(open_view, graph):
+    view = open_view(view_html(graph, AS_OF), "filter-clears")
+    view.js("window.policykgView.selectNode('agency:市经信局')")
+    dimmed = "window.policykgView.nodes.get({filter: n => n.color && n.color.background === '#f1f1f1'}).length"
+    assert view.js(dimmed) > 0
+    view.page.select_option("#filter-policy", "3")
+    assert view.js(dimmed) == 0
+    assert view.js("window.policykgView.selected") is None
+    assert view.js("window.policykgView.network.getSelectedNodes().length") == 0
+    assert view.page.locator("#details .placeholder").count() == 1
+    assert view.page.locator("#tooltip").is_hidden()
+    view.check_clean()
+
+
+# --- the answer page (view --profile) ---------------------------------------------------
+
+SOFTWARE_FIRM = Path(__file__).parents[1] / "docs" / "examples" / "software-firm.yaml"
+
+
+@pytest.fixture(scope="module")
+def firm_json():
+    """What `policykg eligible software-firm.yaml --format json` prints, run in-process."""
+    from click.testing import CliRunner
+
+    from policykg.cli import cli
+
+    result = CliRunner().invoke(cli, ["eligible", str(SOFTWARE_FIRM), "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def _key(r: dict) -> str:
+    return f"{r['incentive']} @ {r['project']}" if r.get("project") else r["incentive"]
+
+
+def test_answer_groups_and_totals_are_the_engines(full_graph, firm_json):
+    from policykg.graph.view import profile_view
+
+    data = profile_view(full_graph, str(SOFTWARE_FIRM))
+    answer = data["answer"]
+    assert answer["totals"] == firm_json["totals"]
+    assert answer["as_of"] == firm_json["as_of"] == data["meta"]["as_of"]
+    assert answer["industries"] == ["软件和信息服务业"]
+    assert [g["status"] for g in answer["groups"]] == ["eligible", "needs_selection", "missing_data",
+                                                      "not_eligible", "expired"]
+    assert [g["status"] for g in answer["groups"] if g["open"]] == ["eligible", "needs_selection"]
+    for g in answer["groups"]:
+        expected = [_key(r) for r in firm_json["results"] if r["status"] == g["status"]]
+        assert [c["key"] for c in g["cards"]] == expected
+    # The overlap solver's best set is marked, and it only picks claimable awards.
+    chosen = [c for g in answer["groups"] for c in g["cards"] if c["best"] == "chosen"]
+    assert {c["status"] for c in chosen} <= {"eligible", "needs_selection"}
+    assert round(sum(c["paid_wan"] for c in chosen), 4) == answer["best"]["total_wan"]
+    # The graph beside the cards: the claimable awards with provisions, policies, agencies.
+    claimable = {f"incentive:{r['incentive']}" for r in firm_json["results"]
+                 if r["status"] in ("eligible", "needs_selection")}
+    labels = {n["id"]: n["label"] for n in data["nodes"]}
+    assert {i for i, lab in labels.items() if lab == "Incentive"} == claimable
+    assert set(labels.values()) == {"Enterprise", "Incentive", "Provision", "Policy", "Agency"}
+    awards = [e for e in data["edges"] if e["type"] == "AWARD"]
+    assert {e["to"] for e in awards} == claimable
+    assert not [e for e in data["edges"] if e["from"] == e["to"]]
+
+
+def test_answer_page_refuses_a_focus(invoke, tmp_path):
+    result = invoke("view", "--profile", str(SOFTWARE_FIRM), "--policy", "3", "-o", str(tmp_path / "x.html"))
+    assert result.exit_code != 0 and "drop --policy" in result.output
+
+
+@pytest.mark.browser
+def test_browser_answer_page_equals_the_engine(open_view, full_graph, firm_json):
+    from policykg.graph.view import profile_view, render_html
+
+    view = open_view(render_html(profile_view(full_graph, str(SOFTWARE_FIRM))), "profile-answer")
+    page = view.page
+
+    def wan(x):
+        return f"{round(x, 4):g} 万元"
+
+    assert page.locator("#total-eligible").inner_text() == wan(firm_json["totals"]["eligible_wan"])
+    assert page.locator("#total-up-to").inner_text() == wan(firm_json["totals"]["needs_selection_up_to_wan"])
+    assert "软件和信息服务业" in page.locator("#answer .firm-meta").inner_text()
+    zh = {"eligible": "可申报", "needs_selection": "需评审", "missing_data": "缺资料", "not_eligible": "不符合",
+          "expired": "已失效"}
+    for status, name in zh.items():
+        group = page.locator(f"#answer details.group[data-status='{status}']")
+        expected = [_key(r) for r in firm_json["results"] if r["status"] == status]
+        assert group.locator("summary").inner_text() == f"{name}（{len(expected)}）"
+        assert group.locator(".card").evaluate_all("cs => cs.map(c => c.getAttribute('data-key'))") == expected
+        assert group.evaluate("d => d.open") is (status in ("eligible", "needs_selection"))
+    # A card carries the amount, the arithmetic, the next tier, agencies, quote and the policy's validity.
+    first = next(r for r in firm_json["results"] if r["status"] == "eligible")
+    card = page.locator(f"#answer .card[data-key='{_key(first)}']")
+    text = card.inner_text()
+    for part in (first["name"], first["arithmetic"], first["agencies"][0], first["quote"][:20], first["policy_title"]):
+        assert part in text
+    if first.get("next_tier"):
+        assert first["next_tier"] in text
+    assert card.locator(".best").count() == 1
+    view.screenshot()
+    # A card opens its award in the graph; a node opens its card.
+    card.click()
+    assert view.js("window.policykgView.selected") == f"incentive:{first['incentive']}"
+    assert page.locator("#details h2").inner_text() == first["name"]
+    # The collapsed groups open on a click, with their gap and missing fields.
+    page.locator("#answer details.group[data-status='not_eligible'] summary").click()
+    refused = next(r for r in firm_json["results"] if r["status"] == "not_eligible")
+    assert refused["reasons"][0] in page.locator(f"#answer .card[data-key='{_key(refused)}']").inner_text()
+    page.locator("#answer details.group[data-status='missing_data'] summary").click()
+    lacking = next(r for r in firm_json["results"] if r["status"] == "missing_data")
+    assert lacking["missing"][0] in page.locator(f"#answer .card[data-key='{_key(lacking)}']").inner_text()
+    view.check_clean()
+
+
+@pytest.mark.browser
+def test_browser_answer_page_keeps_markup_as_text(open_view, full_graph, tmp_path):
+    from policykg.graph.view import profile_view, render_html
+
+    firm = tmp_path / "hostile.yaml"
+    firm.write_text(SOFTWARE_FIRM.read_text(encoding="utf-8").replace("杭州云栈软件有限公司", f"云栈{XSS_IMG}{XSS_SCRIPT}"),
+                    encoding="utf-8")
+    view = open_view(render_html(profile_view(full_graph, str(firm))), "profile-hostile")
+    assert XSS_IMG in view.page.locator("#answer h2").inner_text()
+    view.page.wait_for_timeout(300)
+    assert view.js("window.__pwned === undefined")
+    assert view.js("document.querySelectorAll('#answer script, #answer img').length") == 0
+    view.check_clean()

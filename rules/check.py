@@ -1,0 +1,214 @@
+"""`policykg rules check`: prove a rules file against the documents it is for.
+
+Strict validation, each problem naming the incentive and the field:
+
+- the file names its documents (title, 文号, sha256) and each given document is one of them
+  (a sha256 mismatch says which document the rules expect);
+- every quote is found in the repaired text of exactly one provision (the incentive attaches
+  there), every field quote (`quotes.*`, a criterion's, limit's, selection's, title's) in
+  that provision;
+- every number is in its quote (`numbers_outside_quotes`);
+- every metric is known (data/metrics.yaml, or the file's own `metrics:`) and every unit is
+  one of its dimension's.
+
+Coverage: provisions whose text states an award amount, rate or cap that no incentive quotes,
+and incentives still marked `review`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from policykg.errors import DataError
+from policykg.loaders.yamlio import load_yaml
+from policykg.rules.corpus import DocumentText, ProvisionText, file_sha256, read_document
+from policykg.rules.draft import DATA_DIR, draft_provision, numbers_outside_quotes
+
+
+@dataclass
+class CheckReport:
+    rules: str
+    documents: list[str]
+    incentives: int
+    errors: list[str] = field(default_factory=list)
+    reviews: list[str] = field(default_factory=list)
+    uncovered: list[str] = field(default_factory=list)
+    attached: dict[str, str] = field(default_factory=dict)  # incentive id -> provision label
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.reviews
+
+    def as_dict(self) -> dict:
+        return {"rules": self.rules, "documents": self.documents, "incentives": self.incentives,
+                "errors": self.errors, "reviews": self.reviews, "uncovered": self.uncovered, "ok": self.ok}
+
+
+def _units() -> dict[str, dict[str, float]]:
+    doc = load_yaml(DATA_DIR / "metrics.yaml")
+    return {str(k): {str(u): f for u, f in (v or {}).items()} for k, v in doc["units"].items()}
+
+
+def _metrics(extra: dict | None) -> dict[str, str]:
+    doc = load_yaml(DATA_DIR / "metrics.yaml")
+    out = {str(k): str(v["dimension"]) for k, v in (doc.get("metrics") or {}).items()}
+    out |= {f"project.{k}": str(v["dimension"]) for k, v in (doc.get("project_metrics") or {}).items()}
+    for k, v in (extra or {}).items():
+        if isinstance(v, dict) and "dimension" in v:
+            out[str(k)] = str(v["dimension"])
+    return out
+
+
+def match_documents(header: list[dict], docs: list[DocumentText], where: str) -> list[DocumentText]:
+    """The given documents in the header's order; errors name the document the rules expect."""
+    by_sha = {d.sha256: d for d in docs}
+    ordered = []
+    for i, h in enumerate(header):
+        d = by_sha.get(str(h.get("sha256")))
+        if d is None:
+            named = " ".join(filter(None, [h.get("title"), h.get("number") and f"({h['number']})"]))
+            given = ", ".join(f"{Path(x.path).name} (sha256 {x.sha256[:12]}…)" for x in docs) or "none"
+            raise DataError(
+                f"{where}: documents[{i}]: the rules are for {named or 'a document'} with sha256 "
+                f"{str(h.get('sha256'))[:12]}… ({h.get('path') or 'no file name given'}); given: {given}; "
+                "pass that document with --source (a changed text needs its rules re-checked: redraft or update sha256)"
+            )
+        ordered.append(d)
+    for d in docs:
+        if d not in ordered:
+            raise DataError(f"{where}: {d.path} is not one of the documents the rules name (sha256 {d.sha256[:12]}…); "
+                            "add it to documents: or leave it out of --source")
+    return ordered
+
+
+def attach(inc: dict, docs: list[DocumentText], where: str) -> tuple[int, ProvisionText]:
+    """The (document index, provision) whose repaired text holds the incentive's quote; else DataError."""
+    quote = inc.get("quote")
+    iid = inc.get("id")
+    if not isinstance(quote, str) or not quote:
+        raise DataError(f"{where}: incentive {iid}: no quote; give the verbatim sentence the award is stated in")
+    pool = range(len(docs))
+    if inc.get("document") is not None:
+        k = inc["document"]
+        if not isinstance(k, int) or not 1 <= k <= len(docs):
+            raise DataError(f"{where}: incentive {iid}: document {k!r} is not 1..{len(docs)} (the documents: list)")
+        pool = [k - 1]
+    hits = [(k, p) for k in pool for p in docs[k].provisions if quote in p.text]
+    if not hits:
+        raise DataError(f"{where}: incentive {iid}: its quote is found in no provision: {quote[:40]!r}…; "
+                        "copy the sentence verbatim from the document (as repaired)")
+    if len(hits) > 1:
+        places = ", ".join(f"{Path(docs[k].path).name} {p.label}" for k, p in hits)
+        raise DataError(f"{where}: incentive {iid}: its quote is found in {len(hits)} provisions ({places}); "
+                        "quote more of the sentence so it names one")
+    return hits[0]
+
+
+def _field_quotes(inc: dict) -> list[tuple[str, str]]:
+    out = [(f"quotes.{k}", v) for k, v in (inc.get("quotes") or {}).items() if isinstance(v, str)]
+    for section in ("criteria", "limits", "qualifications"):
+        for i, x in enumerate(inc.get(section) or []):
+            if isinstance(x, dict) and isinstance(x.get("quote"), str):
+                out.append((f"{section}[{i}].quote", x["quote"]))
+    for key in ("selection", "defers_to"):
+        if isinstance(inc.get(key), dict) and isinstance(inc[key].get("quote"), str):
+            out.append((f"{key}.quote", inc[key]["quote"]))
+    return out
+
+
+def check_incentive(inc: dict, prov: ProvisionText, metrics: dict[str, str], units: dict, where: str) -> list[str]:
+    iid = inc.get("id")
+    problems = []
+    for name, q in _field_quotes(inc):
+        if q not in prov.text:
+            problems.append(f"{where}: incentive {iid}: {name} is not in {prov.label}'s text: {q[:40]!r}")
+    problems += [f"{where}: {p}" for p in numbers_outside_quotes(inc)]
+
+    def metric(key: Any, at: str, unit: Any = None, has_unit: bool = False) -> None:
+        if key is None:
+            problems.append(f"{where}: incentive {iid}: {at}: no metric chosen; pick one of metrics.yaml or add it under metrics:")
+            return
+        dim = metrics.get(str(key))
+        if dim is None:
+            problems.append(f"{where}: incentive {iid}: {at}: unknown metric {key!r}; add it under metrics: "
+                            "(name, label, dimension) or use one of data/metrics.yaml")
+            return
+        if has_unit and dim != "flag" and unit not in units.get(dim, {}):
+            problems.append(f"{where}: incentive {iid}: {at}: unit {unit!r} is not a {dim} unit "
+                            f"({', '.join(units.get(dim, {})) or 'none'})")
+
+    for i, c in enumerate(inc.get("criteria") or []):
+        if isinstance(c, dict) and c.get("stated", True) is not False:
+            metric(c.get("metric"), f"criteria[{i}].metric", c.get("unit"), has_unit=True)
+    if inc.get("basis") in ("rate", "matching") or any("rate_percent" in t for t in inc.get("tiers") or []):
+        metric(inc.get("rate_base"), "rate_base")
+    if any("min" in t for t in inc.get("tiers") or []):
+        metric(inc.get("tier_metric"), "tier_metric")
+        dim = metrics.get(str(inc.get("tier_metric")))
+        for i, t in enumerate(inc.get("tiers") or []):
+            if "min" in t and dim and t.get("unit") not in units.get(dim, {}):
+                problems.append(f"{where}: incentive {iid}: tiers[{i}].unit {t.get('unit')!r} is not a {dim} unit")
+    return problems
+
+
+def _covered(prov: ProvisionText, quotes: list[str]) -> list[str]:
+    """Sentences of `prov` stating an award amount, rate or cap that none of `quotes` overlaps."""
+    out = []
+    for inc in draft_provision(prov):
+        has_value = any(inc.get(k) is not None for k in ("amount_wan", "rate_percent", "cap_wan", "tiers"))
+        if not has_value:
+            continue
+        s = inc["quote"]
+        start = prov.text.find(s)
+        span = (start, start + len(s))
+        if not any(_overlap(span, prov.text.find(q), len(q)) for q in quotes):
+            out.append(f"{prov.label}: states an award no incentive quotes: {s[:60]}")
+    return out
+
+
+def _overlap(span: tuple[int, int], start: int, length: int) -> bool:
+    return start >= 0 and min(span[1], start + length) > max(span[0], start)
+
+
+def check_rules(rules_path: str | Path, sources: list[str | Path]) -> CheckReport:
+    """Validate a rules file against its documents; return every problem found (never stops at the first)."""
+    p = Path(rules_path)
+    where = str(p)
+    doc = load_yaml(p)
+    if not isinstance(doc, dict) or "incentives" not in doc:
+        raise DataError(f"{where}: not a rules file: no incentives: list (see docs/rules.md)")
+    header = doc.get("documents")
+    if not isinstance(header, list) or not header:
+        raise DataError(f"{where}: documents: missing; name the documents the rules are for "
+                        "(title, number (文号), sha256), as `policykg rules draft` writes them")
+    docs = match_documents(header, [read_document(s) for s in sources], where)
+    metrics = _metrics(doc.get("metrics"))
+    units = _units()
+    incs = doc.get("incentives") or []
+    report = CheckReport(where, [d.path for d in docs], len(incs))
+    by_prov: dict[tuple[int, int], list[str]] = {}
+    seen_ids: set[str] = set()
+    for inc in incs:
+        iid = inc.get("id")
+        if iid in seen_ids:
+            report.errors.append(f"{where}: incentive {iid}: duplicate id; ids are unique")
+        seen_ids.add(iid)
+        try:
+            k, prov = attach(inc, docs, where)
+        except DataError as exc:
+            report.errors.append(str(exc))
+            continue
+        report.attached[str(iid)] = prov.label
+        by_prov.setdefault((k, prov.seq), []).append(inc["quote"])
+        report.errors += check_incentive(inc, prov, metrics, units, where)
+        if inc.get("review"):
+            report.reviews.append(f"incentive {iid} ({prov.label}): review: {inc['review']}")
+    for k, d in enumerate(docs):
+        for prov in d.provisions:
+            report.uncovered += _covered(prov, by_prov.get((k, prov.seq), []))
+    return report
+
+
+__all__ = ["CheckReport", "check_rules", "attach", "match_documents", "file_sha256"]

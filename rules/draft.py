@@ -1,0 +1,950 @@
+"""Draft a rules file from a policy text: rules and patterns, every value with its quote.
+
+`draft_provision` reads one provision's *repaired* text and proposes its incentives in
+the format of docs/rules.md: fixed amounts, 分别 lists paired with their levels (tiers),
+rates with their bases, caps (最高/不超过/上限; per item, per year, in total), thresholds
+with the operator shared/glossary.md gives (以上 ≥, 超过 >, 不低于 ≥, (含)), 一次性/每年/
+最长N年, 首次, qualifications (认定/评为/入选), selection (择优, 每年不超过N个), references
+(按…执行) and currencies. What it cannot decide it writes as a candidate with
+``review: <what to decide>``.
+
+The one promise: a number in a draft is always in its quote. Every numeric field carries
+the span it was read from (``quotes:`` for the incentive's own fields, ``quote`` on a
+criterion, limit or selection), and `numbers_outside_quotes` proves it before anything is
+written; a violation is a bug in this module and raises `DraftInvariantError`.
+
+No network and no model: regular expressions over the text, and the project's own
+vocabulary (data/metrics.yaml labels, data/qualifications.yaml names) to name metrics and
+titles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from policykg.errors import OutputError
+from policykg.loaders.yamlio import load_yaml
+from policykg.rules.corpus import DocumentText, ProvisionText, read_document
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+# --------------------------------------------------------------------------- numbers
+
+MONEY_TO_WAN = {"万元": 1, "亿元": 10000, "元": 0.0001, "千元": 0.1}
+#: Foreign currencies: kept as written (unit 万美元 ...) and always sent to review.
+CURRENCIES = {"美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY", "英镑": "GBP"}
+_CUR = "|".join(CURRENCIES)
+NUM = r"\d+(?:\.\d+)?"
+# A number with its unit; 万美元 before 万元 so the longer unit wins.
+_QTY_RE = re.compile(
+    rf"(?<![\d.A-Za-z])({NUM})\s*(万(?:{_CUR})|亿(?:{_CUR})|(?:{_CUR})|万元|亿元|千元|元|%|家|个|项|名|人次|次|年|倍)"
+)
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_RE = re.compile(r"([一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九])(?=[年个家项名星])")
+
+
+def _cn_value(s: str) -> int:
+    if "十" in s:
+        a, _, b = s.partition("十")
+        return (_CN_NUM[a] if a else 1) * 10 + (_CN_NUM[b] if b else 0)
+    return _CN_NUM[s]
+
+
+def _num(s: str) -> int | float:
+    v = float(s)
+    return int(v) if v.is_integer() else v
+
+
+def numbers_in(text: str) -> set[float]:
+    """Every number the text states, as written and (money) in 万元: the values a field may quote."""
+    out: set[float] = set()
+    for m in re.finditer(NUM, text):
+        out.add(float(m.group(0)))
+    for m in _QTY_RE.finditer(text):
+        unit = m.group(2)
+        if unit in MONEY_TO_WAN:
+            out.add(round(float(m.group(1)) * MONEY_TO_WAN[unit], 6))
+    for m in _CN_RE.finditer(text):
+        out.add(float(_cn_value(m.group(1))))
+    return out
+
+
+class DraftInvariantError(AssertionError):
+    """A drafted number is not in its quote: a bug in the drafter, never a user error."""
+
+
+def numbers_outside_quotes(inc: dict) -> list[str]:
+    """Every numeric value of a drafted (or hand-written) incentive that its quote does not state.
+
+    The incentive's own numbers (amount_wan, cap_wan, rate_percent, max_years, tiers) are
+    checked against ``quotes[field]`` when given, else the incentive's quote; a criterion's,
+    limit's or selection's numbers against their own quote.
+    """
+    problems: list[str] = []
+    quotes = inc.get("quotes") or {}
+    own = inc.get("quote") or ""
+
+    def check(value: Any, quote: str, where: str) -> None:
+        if value is None or isinstance(value, bool):
+            return
+        if round(float(value), 6) not in numbers_in(quote):
+            problems.append(f"{inc.get('id')}: {where} = {value} is not in its quote {quote!r}")
+
+    for key in ("amount_wan", "cap_wan", "rate_percent", "max_years"):
+        check(inc.get(key), quotes.get(key, own), key)
+    for i, t in enumerate(inc.get("tiers") or []):
+        tq = t.get("quote") or quotes.get("tiers", own)
+        for key in ("min", "amount_wan", "rate_percent", "quota"):
+            check(t.get(key), tq, f"tiers[{i}].{key}")
+    for section in ("criteria", "limits"):
+        for i, c in enumerate(inc.get(section) or []):
+            for key in ("value", "amount_wan", "years"):
+                check(c.get(key), c.get("quote", ""), f"{section}[{i}].{key}")
+    sel = inc.get("selection")
+    if sel:
+        check(sel.get("quota"), sel.get("quote", ""), "selection.quota")
+    excess = inc.get("rate_base_excess_over_percent_of")
+    if excess:
+        check(excess.get("percent"), quotes.get("rate_base_excess_over_percent_of", own),
+              "rate_base_excess_over_percent_of.percent")
+    return problems
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Names the drafter may use: metric labels and titles (with aliases and levels)."""
+
+    metrics: dict[str, tuple[str, str]]  # key -> (label, dimension)
+    qualifications: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # name -> (aliases, levels)
+
+
+@lru_cache(maxsize=4)
+def default_vocabulary(metrics_path: str | None = None, qualifications_path: str | None = None) -> Vocabulary:
+    m = load_yaml(Path(metrics_path or DATA_DIR / "metrics.yaml"))
+    metrics: dict[str, tuple[str, str]] = {}
+    for section, prefix in (("metrics", ""), ("project_metrics", "project.")):
+        for key, v in (m.get(section) or {}).items():
+            metrics[prefix + str(key)] = (str(v["label"]), str(v["dimension"]))
+    q = load_yaml(Path(qualifications_path or DATA_DIR / "qualifications.yaml"))
+    quals = {}
+    for name, v in (q.get("qualifications") or {}).items():
+        label = re.sub(r"[“”\"(（].*?[)）]|[“”\"]", "", str(v.get("label") or name))
+        aliases = tuple(dict.fromkeys([str(name), label, *map(str, v.get("aliases") or [])]))
+        quals[str(name)] = (aliases, tuple(v.get("levels") or ()))
+    return Vocabulary(metrics, quals)
+
+
+def _chars(s: str) -> set[str]:
+    return {c for c in s if "\u4e00" <= c <= "\u9fff" or c.isalnum()}
+
+
+def match_metric(phrase: str, vocab: Vocabulary, dimension: str | None) -> tuple[str | None, float]:
+    """The metric whose label best matches `phrase` (character overlap), and the score.
+
+    Returns (None, score) when no label scores ≥ 0.6 or two labels tie: the caller marks review.
+    """
+    p = _chars(phrase)
+    if not p:
+        return None, 0.0
+    scored = []
+    for key, (label, dim) in vocab.metrics.items():
+        if dimension and dim != dimension:
+            continue
+        lab = _chars(label)
+        score = len(p & lab) / len(p | lab)
+        if label in phrase or phrase in label:
+            score = max(score, 0.6 + 0.4 * min(len(label), len(phrase)) / max(len(label), len(phrase)))
+        scored.append((score, key))
+    scored.sort(reverse=True)
+    if not scored or scored[0][0] < 0.6 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None, scored[0][0] if scored else 0.0
+    return scored[0][1], scored[0][0]
+
+
+# --------------------------------------------------------------------------- provisions
+
+
+_SENT_RE = re.compile(r"[^。;；]+[。;；]?")
+AWARD_NOUNS = "奖励|补助|补贴|资助|支持|扶持|保障|配套"
+_AWARD_RE = re.compile(rf"(给予|予以|奖励|补助|补贴|资助)")
+_DEFER_RE = re.compile(r"((?:按照?|参照|依照|根据)[^,，。;；]{0,80}?(?:政策|规定|意见|办法|计划|通知|标准)[^,，。;；]{0,12}?(?:执行|给予[^,，。;；]{0,8}(?:支持|补助|奖励|扶持)|予以支持|予以扶持))")
+_UNSPECIFIED_RE = re.compile(
+    r"(一定(?:资金|运营)?(?:支持|资助|补助|奖励|比例)|相应(?:奖励|补助|资助|支持)|按规定给予|分类分档|梯度资金|分档给予|"
+    r"差额奖励|给予资助|予以资助|给予补助(?![\d])|给予奖励(?![\d]))"
+)
+_KIND_RE = re.compile(r"(奖励|补助|补贴|资助|配套|支持|保障|扶持|券)")
+KIND_MAP = {"补贴": "补助", "扶持": "支持"}
+
+# Threshold operators (shared/glossary.md): before the number, and after it.
+_OP_BEFORE = [
+    ("不低于", ">="), ("不少于", ">="), ("达到", ">="), ("累计达", ">="), ("达", ">="), ("在", ">="),
+    ("超过", ">"), ("突破", ">"), ("高于", ">"), ("超", ">"), ("大于", ">"),
+    ("不超过", "<="), ("不高于", "<="), ("低于", "<"), ("不满", "<"), ("少于", "<"),
+]
+_OP_AFTER = [
+    ("(含)以上", ">="), ("以上(含)", ">="), ("及以上", ">="), ("以上", ">="), ("(含)", ">="),
+    ("以下(含)", "<="), ("及以下", "<="), ("以下", "<="), ("以内", "<="),
+]
+_CAP_BEFORE = re.compile(r"(最高(?:不超过|不高于|给予|补助|奖励|资助|补贴|支持)?|不超过|不高于|上限(?:为)?|最多|封顶)\s*$")
+_CLAUSE_BOUNDARY = ",，;；:：(（)）"
+
+
+@dataclass
+class _Qty:
+    start: int
+    end: int
+    value: int | float
+    unit: str
+    raw: str
+
+    @property
+    def money(self) -> bool:
+        return self.unit in MONEY_TO_WAN
+
+    @property
+    def foreign(self) -> str | None:
+        for name, code in CURRENCIES.items():
+            if self.unit.endswith(name):
+                return code
+        return None
+
+    @property
+    def wan(self) -> float:
+        v = self.value * MONEY_TO_WAN[self.unit]
+        return int(v) if float(v).is_integer() else round(v, 6)
+
+
+def _quantities(s: str) -> list[_Qty]:
+    out = []
+    for m in _QTY_RE.finditer(s):
+        unit = m.group(2)
+        if unit == "年" and re.fullmatch(r"(19|20)\d\d", m.group(1)):
+            continue
+        out.append(_Qty(m.start(), m.end(), _num(m.group(1)), unit, m.group(0)))
+    return out
+
+
+def _lists(qs: list[_Qty], s: str) -> list[list[_Qty]]:
+    """Group quantities written as one list: 5亿元、10亿元、20亿元 (or 2%、3%、5%)."""
+    groups: list[list[_Qty]] = []
+    for q in qs:
+        if groups:
+            prev = groups[-1][-1]
+            between = s[prev.end:q.start]
+            if between in ("、", ",", "，", "和", "及", "或") and (prev.unit == q.unit or (prev.money and q.money)):
+                groups[-1].append(q)
+                continue
+        groups.append([q])
+    return groups
+
+
+def _clause_start(s: str, pos: int, stops: str = _CLAUSE_BOUNDARY) -> int:
+    i = pos
+    while i > 0 and s[i - 1] not in stops:
+        i -= 1
+    return i
+
+
+def _clause_end(s: str, pos: int, stops: str = ",，;；。") -> int:
+    i = pos
+    depth = 0
+    while i < len(s):
+        ch = s[i]
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+        elif ch in stops and depth == 0:
+            break
+        i += 1
+    return i
+
+
+def _op(before: str, after: str) -> tuple[str | None, str, str]:
+    """The operator a threshold's words give, with the words before and after it that say so."""
+    b_word = a_word = ""
+    op = None
+    for word, o in _OP_BEFORE:
+        if before.endswith(word):
+            b_word, op = word, o
+            break
+    a_norm = after.replace("（", "(").replace("）", ")")
+    for word, o in _OP_AFTER:
+        if a_norm.startswith(word):
+            a_word = after[: len(word)]
+            if op is None or op == ">=" or o == op:
+                op = o if op is None or op == ">=" and o != ">=" and b_word in ("在", "达到", "达", "累计达") else op
+            break
+    return op, b_word, a_word
+
+
+def _strip_leading(phrase: str) -> str:
+    phrase = re.sub(r"^(?:对|且|并|和|及|或|其|的|年度|当年度)+", lambda m: "年度" if "年度" in m.group(0) else "", phrase)
+    return phrase.strip()
+
+
+@dataclass
+class _Sentence:
+    text: str
+    start: int  # offset in the provision text
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    out = []
+    for m in _SENT_RE.finditer(text):
+        t = m.group(0)
+        s = m.start()
+        # keep the quote free of the ending mark and of leading blanks
+        stripped = t.rstrip("。;；").rstrip()
+        lead = len(stripped) - len(stripped.lstrip())
+        if stripped.strip():
+            out.append(_Sentence(stripped[lead:], s + lead))
+    return out
+
+
+def _topic_end(sent: str) -> int:
+    """Skip a leading topic phrase (鼓励企业上规模,) when a 对… clause follows: hand quotes start at 对."""
+    m = re.search(r"[,，](?=对)", sent)
+    if m and not _AWARD_RE.search(sent[: m.start()]) and not _QTY_RE.search(sent[: m.start()]):
+        return m.end()
+    return 0
+
+
+# --------------------------------------------------------------------------- drafting one sentence
+
+
+class _Draft:
+    def __init__(self, prov: ProvisionText, vocab: Vocabulary):
+        self.prov, self.vocab = prov, vocab
+
+    def sentence(self, sent: str) -> dict | None:
+        s = sent[_topic_end(sent):]
+        qs = _quantities(s)
+        has_award = bool(_AWARD_RE.search(s))
+        defer = _DEFER_RE.search(s)
+        unspecified = _UNSPECIFIED_RE.search(s)
+        money_or_rate = [q for q in qs if q.money or q.unit == "%" or q.foreign]
+        if not has_award and not defer:
+            return None
+        if not money_or_rate and not defer and not unspecified:
+            # 给予…保障 / 优先… : a measure without an amount; only when it names a recipient
+            if not re.search(r"对[^,，]{2,}[,，]?.*(给予|予以)", s):
+                return None
+        inc: dict[str, Any] = {"quote": s}
+        quotes: dict[str, str] = {}
+        reviews: list[str] = []
+        criteria: list[dict] = []
+        limits: list[dict] = []
+        self._roles(s, qs, inc, quotes, reviews, criteria, limits)
+        self._frequency(s, inc, quotes)
+        if re.search(r"首次(?:达到|入选|认定|评为|获评|获得|被认定|认定的|评定)", s):
+            inc["first_time"] = True
+            quotes["first_time"] = re.search(r"首次\S{0,2}", s).group(0)
+        if inc.get("first_time") and inc.get("frequency") == "per_award":
+            inc["frequency"] = "once"  # 首次: reached once only
+            quotes["frequency"] = quotes["first_time"]
+        quals = self._qualifications(s, reviews)
+        sel = self._selection(s, reviews)
+        if inc.get("basis") is None:
+            if defer and not money_or_rate:
+                inc["basis"] = "defers_to"
+                inc["defers_to"] = self._defers(s, defer, reviews)
+            elif unspecified:
+                inc["basis"] = "unspecified"
+                inc["note"] = f"amount not stated in this text: {unspecified.group(0)}"
+                quotes["basis"] = unspecified.group(0)
+            elif not money_or_rate:
+                inc["basis"] = "non_monetary"
+                inc["note"] = "no amount: a measure or a priority, not money"
+                reviews.append("no amount stated: confirm this is non-monetary support (or remove it)")
+            elif not any(k in inc for k in ("amount_wan", "tiers", "rate_percent")) and not [
+                    q for q in money_or_rate if not any(str(q.raw) in c["quote"] for c in criteria)]:
+                inc["basis"] = "unspecified"
+                inc["note"] = "the award's amount is not stated in this text"
+                reviews.append("only thresholds are stated: confirm the amount is not in this text")
+            else:
+                inc["basis"] = "unspecified"
+                inc["note"] = "amounts found but no role decided"
+                reviews.append("amounts are stated but their role (award, cap, threshold) is unclear: decide it")
+        kind = None
+        for m in _KIND_RE.finditer(s):
+            kind = m.group(1)
+        if "配套" in s:
+            kind = "配套"
+        inc["kind"] = KIND_MAP.get(kind or "支持", kind or "支持")
+        if kind:
+            quotes["kind"] = kind
+        inc["payer"] = "district" if re.search(r"鼓励(?:所属|各|有关)?区、?县\(?市\)?", s) else "unstated"
+        inc["recipient"] = "enterprise"
+        if re.search(r"单个(?:项目|产品)|对[^,，]{0,30}项目[,，的]", s):
+            reviews.append("the award may go to a project or product: set recipient and project_kind")
+        if criteria:
+            inc["criteria"] = criteria
+        if quals:
+            inc["qualifications"] = quals
+        if limits:
+            inc["limits"] = limits
+        if sel:
+            inc["selection"] = sel
+        if quotes:
+            inc["quotes"] = quotes
+        if reviews:
+            inc["review"] = "; ".join(dict.fromkeys(reviews))
+        return inc
+
+    # ---- amounts, rates, caps, thresholds
+
+    def _roles(self, s, qs, inc, quotes, reviews, criteria, limits) -> None:
+        groups = _lists(qs, s)
+        award_at = _AWARD_RE.search(s)
+        award_pos = award_at.start() if award_at else len(s)
+        amounts: list[tuple[list[_Qty], str]] = []  # (group, quote)
+        caps: list[tuple[_Qty, str, str]] = []  # (qty, quote, scope)
+        rates: list[tuple[list[_Qty], str, bool]] = []  # (group, quote, ceiling)
+        thresholds: list[tuple[list[_Qty], str, str | None, str]] = []  # group, quote, op, phrase
+        for g in groups:
+            first, last = g[0], g[-1]
+            cstart = _clause_start(s, first.start, _CLAUSE_BOUNDARY + "、")
+            while cstart < first.start and s[cstart] in "对且并和及或":
+                cstart += 1
+            before = s[cstart:first.start]
+            after = s[last.end:last.end + 8]
+            if first.unit in ("年", "次", "人次", "倍", "名"):
+                continue  # durations and counts are read by _frequency/_selection
+            if first.unit in ("家", "个", "项"):
+                if re.search(r"(不超过|前)\s*$", before) and re.search(r"(评|认定|遴选|择优|每年|全市|排名)", s[:first.start]):
+                    continue  # a quota: _selection
+                op, bw, aw = _op(before, after)
+                if op:
+                    q0 = s[cstart:last.end + len(aw)]
+                    thresholds.append((g, q0, op, before[: len(before) - len(bw)]))
+                continue
+            cap_m = _CAP_BEFORE.search(before) or _CAP_BEFORE.search(s[max(0, first.start - 12):first.start])
+            is_after_award = first.start > award_pos
+            op, bw, aw = _op(before, after)
+            if op and re.match(r"的部分", after):
+                continue  # 超过20%的部分: the base of a rate, read by _assign
+            if first.unit == "%":
+                rate_ctx = re.search(r"(按|按照|根据|给予|的)", before) or re.match(r"(的(比例|标准)|给予|予以)", after)
+                if (op and not rate_ctx) or (op and not is_after_award and "给予" not in before and "按" not in before):
+                    if op in ("<=",) and re.search(r"不超过|不高于", bw + before[-4:]) and is_after_award:
+                        pass
+                    else:
+                        q0 = s[cstart:last.end + len(aw)]
+                        thresholds.append((g, q0, op, before[: len(before) - len(bw)]))
+                        continue
+                ceiling = bool(re.search(r"(不超过|不高于|最高不超过|最高)[^,，]*$", s[cstart:first.start]))
+                q0 = s[cstart:_clause_end(s, last.end)]
+                rates.append((g, q0, ceiling))
+                continue
+            # money
+            if first.foreign:
+                reviews.append(f"amount in foreign currency ({first.raw}): give the unit and how it converts")
+            if cap_m and (is_after_award or re.search(r"(补助|奖励|资助|补贴|支持|额)", before)):
+                scope_start = _clause_start(s, first.start, ",，;；")
+                q0 = s[scope_start:_clause_end(s, last.end)]
+                caps.append((first, q0, s[scope_start:first.start]))
+                continue
+            if op and not (is_after_award and bw == "" and op == ">=" and "以上" not in aw):
+                q0 = s[cstart:last.end + len(aw)]
+                thresholds.append((g, q0, op, before[: len(before) - len(bw)]))
+                continue
+            if is_after_award or re.match(r"\s*(的)?(一次性)?(奖励|补助|资助|补贴|支持)", after) or "给予" in before:
+                q0 = s[_clause_start(s, first.start, ",，;；"):_clause_end(s, last.end)]
+                amounts.append((g, q0))
+                continue
+            thresholds.append((g, s[cstart:last.end + len(aw)], None, before))
+
+        self._thresholds(s, thresholds, criteria, reviews, inc, amounts)
+        self._assign(s, inc, quotes, reviews, amounts, caps, rates, limits, thresholds)
+
+    def _thresholds(self, s, thresholds, criteria, reviews, inc, amounts) -> None:
+        for g, q0, op, phrase in thresholds:
+            if len(g) > 1 and (amounts and len(amounts[0][0]) == len(g) or re.search(r"分别", s)):
+                continue  # a list of levels: _assign pairs it with 分别
+            q = g[0]
+            phrase = _strip_leading(re.split(r"[、]", phrase)[-1]) if phrase else ""
+            dim = "percent" if q.unit == "%" else "money" if q.money else "count"
+            metric, _score = match_metric(phrase, self.vocab, dim) if phrase else (None, 0.0)
+            c: dict[str, Any] = {}
+            if metric:
+                c["metric"] = metric
+            else:
+                reviews.append(f"threshold 「{q0}」: choose the metric (no label in metrics.yaml matches {phrase or 'it'!r})")
+                c["metric"] = None
+            if op is None:
+                reviews.append(f"threshold 「{q0}」: the text gives no operator (以上/超过/不低于); decide it")
+            c["op"] = op or ">="
+            c["value"] = q.value
+            c["unit"] = q.unit if not q.foreign else q.unit
+            c["quote"] = q0
+            criteria.append(c)
+
+    def _assign(self, s, inc, quotes, reviews, amounts, caps, rates, limits, thresholds) -> None:
+        respectively = re.search(r"分别", s)
+        # ---- rates
+        if rates:
+            g, q0, ceiling = rates[0]
+            base_phrase = self._rate_base(s, g[0])
+            matching = bool(re.search(r"配套|实际到位", s))
+            if len(g) > 1 or len(rates) > 1:
+                levels = self._levels(s, thresholds, [q for r in rates for q in r[0]])
+                inc["basis"] = "tiers"
+                inc["tiers"] = levels or [{"label": q.raw, "rate_percent": q.value} for r in rates for q in r[0]]
+                quotes["tiers"] = s
+                if not levels:
+                    reviews.append("several rates: pair each with its level (min or qualification)")
+            else:
+                inc["basis"] = "matching" if matching else "rate"
+                inc["rate_percent"] = g[0].value
+                quotes["rate_percent"] = q0
+                if ceiling:
+                    inc["rate_ceiling"] = True
+            plain = re.sub(r"\([^)]*\)|（[^）]*）", "", base_phrase)
+            metric, _ = match_metric(plain, self.vocab, "money") if plain else (None, 0.0)
+            inc["rate_base"] = metric
+            quotes["rate_base"] = base_phrase or q0
+            if not metric:
+                reviews.append(f"rate base 「{base_phrase or '?'}」: choose the metric it applies to (or add one to metrics.yaml)")
+            excess = re.search(rf"超过({NUM})%的部分", s)
+            if excess and float(excess.group(1)) != g[0].value or (excess and excess.start() < g[0].start):
+                inc["rate_base_excess_over_percent_of"] = {"percent": _num(excess.group(1)), "metric": None}
+                quotes["rate_base_excess_over_percent_of"] = excess.group(0)
+                reviews.append("the rate applies to the part above a share: name its metric")
+            for cap, cq, scope in caps:
+                self._cap(inc, quotes, limits, cap, cq, scope, primary="cap_wan")
+            return
+        # ---- 分别 lists and tiers
+        if amounts and (len(amounts[0][0]) > 1 or respectively):
+            g, q0 = amounts[0]
+            levels = self._levels(s, thresholds, g)
+            if levels is None:
+                reviews.append("分别 list: the levels it pairs with were not found; write them")
+                levels = [{"label": q.raw, "amount_wan": q.wan} for q in g]
+            inc["basis"] = "tiers"
+            inc["tiers"] = levels
+            quotes["tiers"] = s
+            if re.search(r"不超过|最高", s[_clause_start(s, g[0].start, ",，;；"):g[0].start]):
+                inc["ceiling"] = True
+            for cap, cq, scope in caps:
+                self._cap(inc, quotes, limits, cap, cq, scope, primary="cap_wan")
+            return
+        # ---- fixed amounts (最高X万元: a ceiling)
+        if amounts:
+            g, q0 = amounts[0]
+            inc["basis"] = "fixed"
+            inc["amount_wan"] = g[0].wan
+            quotes["amount_wan"] = q0
+            if len(amounts) > 1:
+                reviews.append("several amounts in one sentence: split into one incentive each or pick one")
+            for cap, cq, scope in caps:
+                self._cap(inc, quotes, limits, cap, cq, scope, primary=None)
+            return
+        if caps:
+            cap, cq, scope = caps[0]
+            per = self._per_scope(scope + cq)
+            if per is None or per[0] == "amount":
+                inc["basis"] = "fixed"
+                inc["amount_wan"] = cap.wan
+                inc["ceiling"] = True
+                quotes["amount_wan"] = cq
+                rest = caps[1:]
+            else:
+                inc["basis"] = "fixed"
+                inc["amount_wan"] = cap.wan
+                inc["ceiling"] = True
+                quotes["amount_wan"] = cq
+                rest = caps[1:]
+                if per[0] in ("annual_total_cap", "total_cap") and per[0] == "annual_total_cap":
+                    inc["frequency"] = "yearly"
+            for cap2, cq2, scope2 in rest:
+                self._cap(inc, quotes, limits, cap2, cq2, scope2, primary=None)
+
+    def _per_scope(self, text: str) -> tuple[str, str | None] | None:
+        if re.search(r"全市每年设立总额|每年安排", text):
+            return "budget", "year"
+        if re.search(r"单个(产品)", text):
+            return "per_item_cap", "product"
+        if re.search(r"单个参与企业", text):
+            return "per_item_cap", "participant"
+        if re.search(r"单个(项目)", text) and not re.search(r"年度", text):
+            return "per_item_cap", "project"
+        if re.search(r"单个服务商", text):
+            return "per_item_cap", "provider"
+        if re.search(r"(年度|每年)[^,，]*(累计|总额|扶持资金|扶持金额|补贴金额)|(累计|总额)[^,，]*年度", text):
+            return "annual_total_cap", "enterprise"
+        if re.search(r"资助总额|累计不超过|总额不超过|累计最高", text):
+            return "total_cap", None
+        return None
+
+    def _cap(self, inc, quotes, limits, cap: _Qty, cq: str, scope: str, primary: str | None) -> None:
+        per = self._per_scope(scope) or self._per_scope(cq)
+        if per is None and primary == "cap_wan" and "cap_wan" not in inc:
+            inc["cap_wan"] = cap.wan
+            quotes["cap_wan"] = cq
+            return
+        if per is None:
+            if primary is None and inc.get("amount_wan") is not None and "ceiling" not in inc:
+                inc["ceiling"] = True
+                quotes.setdefault("ceiling", cq)
+                return
+            per = ("per_item_cap", "project")
+            inc.setdefault("_extra_reviews", []).append(f"cap 「{cq}」: per what (item, year, in total)?")
+        kind, p = per
+        lim: dict[str, Any] = {"kind": kind, "amount_wan": cap.wan}
+        if p and kind != "total_cap":
+            lim["per"] = p
+        lim["quote"] = cq
+        limits.append(lim)
+
+    def _rate_base(self, s: str, q: _Qty) -> str:
+        head = s[:q.start]
+        m = None
+        for m in re.finditer(r"(?:按照|按|根据|给予)(?:不超过|不高于)?(?:其)?", head):
+            pass
+        if m is None:
+            return ""
+        phrase = head[m.end():]
+        phrase = re.sub(r"(的|不超过|不高于|的比例|标准)+$", "", phrase)
+        phrase = re.sub(r"^(不超过|不高于|其)+", "", phrase)
+        return phrase.strip(",， ")
+
+    def _levels(self, s: str, thresholds, values: list[_Qty]) -> list[dict] | None:
+        """Pair a 分别 list of amounts (or rates) with the list of levels before it, in order."""
+        n = len(values)
+        key = "rate_percent" if values[0].unit == "%" else "amount_wan"
+
+        def val(q: _Qty):
+            return q.value if key == "rate_percent" else q.wan
+
+        # thresholds written as one list of the same length
+        for g, q0, op, phrase in thresholds:
+            if len(g) == n:
+                out = []
+                for t, v in zip(g, values):
+                    lvl = {"label": t.raw, "min": t.value, "unit": t.unit, key: val(v)}
+                    out.append(lvl)
+                return out
+        head = s[: _clause_start(s, values[0].start, ",，;；")].rstrip(",，;；")
+        # quoted titles: “单项冠军”示范企业、专精特新“小巨人”企业、“隐形冠军”企业
+        m = re.search(r"(?:对|认定|评为|入选|获评)?[^,，;；]*$", head)
+        seg = m.group(0) if m else head
+        items = [x for x in re.split(r"、", re.sub(r"^(?:对)?(?:首次)?(?:经)?(?:认定|评为|入选|获评)?(?:的)?", "", seg)) if x]
+        if len(items) == n:
+            out = []
+            for it, v in zip(items, values):
+                name, level = self._title(it)
+                lvl = {"label": it.strip("“”\"的,，"), "qualification": name}
+                if level:
+                    lvl["level"] = level
+                lvl[key] = val(v)
+                out.append(lvl)
+            return out
+        # levels as words: 国家级、省级 X 分别
+        lv = re.search(r"((?:国家级?|省级?|市级?)(?:、(?:国家级?|省级?|市级?))+)([^,，分]*)", s[: values[0].start])
+        if lv:
+            words = lv.group(1).split("、")
+            if len(words) == n:
+                name, _ = self._title(lv.group(2))
+                return [{"label": w + lv.group(2), "qualification": name,
+                         "level": self._level_word(w), key: val(v)} for w, v in zip(words, values)]
+        return None
+
+    @staticmethod
+    def _level_word(w: str) -> str | None:
+        return "national" if w.startswith("国") else "provincial" if w.startswith("省") else "municipal" if w.startswith("市") else None
+
+    def _title(self, text: str) -> tuple[str, str | None]:
+        """A qualification name for `text` from the vocabulary, else the text itself (marked later)."""
+        plain = re.sub(r"[“”\"]", "", text)
+        level = None
+        lm = re.search(r"(国家级|省级|市级)", plain)
+        if lm:
+            level = self._level_word(lm.group(1))
+        best = None
+        for name, (aliases, _levels) in self.vocab.qualifications.items():
+            for a in aliases:
+                if a and a in plain and (best is None or len(a) > best[1]):
+                    best = (name, len(a))
+        return (best[0] if best else plain.strip("的,， ")), level
+
+    # ---- frequency, qualifications, selection, references
+
+    def _frequency(self, s: str, inc, quotes) -> None:
+        m = re.search(r"一次性", s)
+        y = re.search(r"(最长(?:不超过)?|连续)(\d+|[一二两三四五六七八九十])年", s)
+        if m:
+            inc["frequency"] = "once"
+            quotes["frequency"] = m.group(0)
+        elif y or re.search(r"每年(?:给予|按|对)|每年[^,，]{0,12}给予|按年度", s):
+            inc["frequency"] = "yearly"
+            quotes["frequency"] = (y or re.search(r"每年|按年度", s)).group(0)
+        else:
+            inc.setdefault("frequency", "per_award")
+        if y:
+            years = y.group(2)
+            inc["frequency"] = "yearly"
+            inc["max_years"] = int(years) if years.isdigit() else _cn_value(years)
+            quotes["max_years"] = y.group(0)
+
+    def _qualifications(self, s: str, reviews: list[str]) -> list[dict]:
+        out: list[dict] = []
+        seen = set()
+        for name, (aliases, levels) in self.vocab.qualifications.items():
+            for a in sorted(aliases, key=len, reverse=True):
+                i = s.find(a)
+                if i < 0:
+                    continue
+                # 国家级、省级 / 国家、省级 before the title: one entry per level
+                pre = s[max(0, i - 10):i]
+                lv_words = re.findall(r"(国家|省|市)(?:级)?", pre)
+                lvls = [self._level_word(w) for w in lv_words] or [levels[0] if len(levels) == 1 else None]
+                for lv in dict.fromkeys(lvls):
+                    if lv and levels and lv not in levels:
+                        lv = None
+                    if (name, lv) in seen:
+                        continue
+                    seen.add((name, lv))
+                    q: dict[str, Any] = {"name": name}
+                    if lv:
+                        q["level"] = lv
+                    q["quote"] = a
+                    if lv and lv_words:
+                        start = i - len(pre) + pre.find(next(w for w in ("国家", "省", "市") if w in pre))
+                        q["quote"] = s[start:i + len(a)]
+                    out.append(q)
+                break
+        # a title the vocabulary does not know: “X” after 认定/评为/入选/获评
+        for m in re.finditer(r"(?:认定|评为|入选|获评|获得)(?:的|为)?(?:国家级|省级|市级)?“([^”]{2,20})”", s):
+            title = m.group(1)
+            if not any(title in a or a in title for q in out for a in self.vocab.qualifications.get(q["name"], ((q["name"],), ()))[0]):
+                out.append({"name": title, "quote": m.group(0)})
+                reviews.append(f"title “{title}”: add it to qualifications.yaml (or map it to a known one)")
+        if len(out) > 1 and re.search(r"或|之一|任一", s):
+            reviews.append("several titles: decide whether all are required or any one (qualifications_mode)")
+        return out
+
+    def _selection(self, s: str, reviews: list[str]) -> dict | None:
+        m = re.search(r"每年(?:评选|评定|认定|遴选|择优评选|择优遴选)?(?:[^,，\d]{0,10})?不超过(\d+)(?:个|家|项|名)", s)
+        if m:
+            method = re.search(r"(择优|评选|评定|认定|遴选)", m.group(0))
+            sel = {"quota": int(m.group(1)), "per": "year", "quote": m.group(0)}
+            if method:
+                sel = {"method": method.group(1), **sel}
+            return sel
+        m = re.search(r"前(\d+)(?:家|名|位)", s)
+        if m and re.search(r"排名|排行", s):
+            return {"method": "排名", "quota": int(m.group(1)), "quote": s[m.start(): s.find(")", m.end()) + 1 if ")" in s[m.end():] else m.end()]}
+        m = re.search(r"择优[^,，]{0,20}|(?:经认定|遴选)[^,，]{0,12}|评选一批[^,，]{0,16}", s)
+        if m:
+            method = re.search(r"(择优|认定|遴选|评选)", m.group(0)).group(1)
+            return {"method": method, "quote": m.group(0)}
+        return None
+
+    def _defers(self, s: str, m: re.Match, reviews: list[str]) -> dict:
+        quote = m.group(1)
+        doc_no = re.search(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号", quote)
+        if doc_no:
+            return {"document": doc_no.group(0), "quote": quote}
+        for ref in self.prov.references:
+            if ref.target_kind == "policy" and ref.as_written and ref.as_written in s:
+                return {"policy": ref.policy_number, "quote": quote}
+        name = re.search(r"《([^》]+)》|“([^”]+)”", quote)
+        if name:
+            reviews.append("the policy it defers to is named but not identified: give its 文号 or policy number")
+            return {"unnamed": name.group(1) or name.group(2), "quote": quote}
+        reviews.append("defers to another policy not named here: find which")
+        return {"unnamed": quote, "quote": quote}
+
+
+# --------------------------------------------------------------------------- provision and document
+
+
+def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None) -> list[dict]:
+    """The incentives one provision states, drafted, in document order, with ids ``<seq>.<n>``."""
+    vocab = vocab or default_vocabulary()
+    d = _Draft(prov, vocab)
+    out: list[dict] = []
+    text = prov.text
+    doc_limits = _provision_limits(text)
+    for sent in _sentences(text):
+        inc = d.sentence(sent.text)
+        if inc is None:
+            continue
+        extra = inc.pop("_extra_reviews", [])
+        if extra:
+            inc["review"] = "; ".join(filter(None, [inc.get("review"), *extra]))
+        out.append(inc)
+    for lim in doc_limits:
+        # a limit stated apart from the award sentences (补助资金均按进档差额执行) binds each of them
+        for inc in out:
+            if inc.get("basis") in ("fixed", "tiers", "rate", "matching") and lim["quote"] not in inc["quote"]:
+                inc.setdefault("limits", []).append(dict(lim))
+    for inc in out:
+        for lim in _sentence_limits(inc["quote"]):
+            if not any(x["kind"] == lim["kind"] for x in inc.get("limits") or []):
+                inc.setdefault("limits", []).append(lim)
+    result = []
+    for n, inc in enumerate(out, 1):
+        ordered = {"id": f"{prov.seq}.{n}", "provision": prov.seq, "name": _name(inc, prov)}
+        ordered.update(inc)
+        problems = numbers_outside_quotes(ordered)
+        if problems:
+            raise DraftInvariantError("; ".join(problems))
+        result.append(_order(ordered))
+    return result
+
+
+def _provision_limits(text: str) -> list[dict]:
+    out = []
+    m = re.search(r"[^。,，]*均按进档差额执行", text)
+    if m:
+        out.append({"kind": "tier_difference", "quote": m.group(0)})
+    return out
+
+
+def _sentence_limits(s: str) -> list[dict]:
+    out = []
+    m = re.search(r"(\d+)年内不重复(?:奖励|补助|支持|享受)", s)
+    if m:
+        out.append({"kind": "no_repeat_years", "years": int(m.group(1)), "quote": m.group(0)})
+    m = re.search(r"对进档的企业[,，]?奖励差额|进档差额|按差额", s)
+    if m:
+        out.append({"kind": "tier_difference", "quote": m.group(0)})
+    m = re.search(r"每个企业当年只享受一项|只能享受一项|不重复享受|就高不重复", s)
+    if m:
+        out.append({"kind": "one_per_year", "group": None, "quote": m.group(0)})
+    return out
+
+
+def _name(inc: dict, prov: ProvisionText) -> str:
+    """A short Chinese name: who the award is for, and what it is (软件企业 + 奖励)."""
+    s = inc["quote"]
+    m = re.search(r"对([^,，;；]{2,60}?)(?:[,，]|给予|予以|按)", s)
+    subject = re.split(r"的", m.group(1))[-1] if m else ""
+    subject = re.sub(r"[()（）“”\"]", "", subject)[:16]
+    kind = inc.get("kind") or "支持"
+    return f"{subject or prov.label}{kind}"
+
+
+_ORDER = [
+    "id", "provision", "name", "quote", "kind", "payer", "recipient", "basis",
+    "amount_wan", "ceiling", "tier_metric", "tier_op", "tiers", "rate_percent", "rate_ceiling", "rate_base",
+    "rate_base_excess_over_percent_of", "cap_wan", "defers_to", "note", "frequency", "max_years", "first_time",
+    "selection", "criteria", "qualifications", "limits", "quotes", "review",
+]
+
+
+def _order(inc: dict) -> dict:
+    out = {k: inc[k] for k in _ORDER if k in inc}
+    out.update({k: v for k, v in inc.items() if k not in out})
+    for lim in out.get("limits") or []:
+        if lim.get("kind") == "one_per_year" and lim.get("group") is None:
+            lim["group"] = f"{out['id']}-one-per-year"
+    if out.get("basis") == "tiers":
+        tiers = out["tiers"]
+        if any("min" in t for t in tiers) and "tier_metric" not in out:
+            crit = out.get("quotes", {}).get("tiers", out["quote"])
+            first = tiers[0]
+            head = crit[: crit.find(first["label"])] if first["label"] in crit else ""
+            phrase = _strip_leading(re.split(r"[,，]", head)[-1]) if head else ""
+            phrase = re.sub(r"(首次)?(达到|超过|在|达)$", "", phrase)
+            phrase = re.sub(r"首次", "", phrase)
+            metric, _ = match_metric(phrase, default_vocabulary(), "money" if first.get("unit") in MONEY_TO_WAN else None)
+            out = {**out, "tier_metric": metric}
+            out = {k: out[k] for k in _ORDER if k in out} | {k: v for k, v in out.items() if k not in _ORDER}
+            if metric is None:
+                out["review"] = "; ".join(filter(None, [out.get("review"),
+                                                        f"tiers: choose the metric the levels measure ({phrase or '?'})"]))
+    return out
+
+
+# --------------------------------------------------------------------------- documents and files
+
+
+def draft_documents(docs: list[DocumentText], vocab: Vocabulary | None = None) -> dict:
+    """A whole rules file (a dict in docs/rules.md's format) for `docs`, in document order.
+
+    With several documents each incentive names its ``document`` (1-based, the header's
+    order) and its id starts with ``D<k>:`` so ids stay unique.
+    """
+    vocab = vocab or default_vocabulary()
+    incentives: list[dict] = []
+    many = len(docs) > 1
+    for k, doc in enumerate(docs, 1):
+        for prov in doc.provisions:
+            for inc in draft_provision(prov, vocab):
+                if many:
+                    inc = {"id": f"D{k}:{inc['id']}", "document": k, **{x: v for x, v in inc.items() if x != "id"}}
+                incentives.append(inc)
+    return {"version": 1, "documents": [d.header() for d in docs], "incentives": incentives}
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    output: str | None
+    documents: int
+    provisions: int
+    incentives: int
+    review: int
+    text: str  # the YAML written
+
+
+HEADER = """\
+# Drafted by `policykg rules draft` from the text alone: a proposal to check, not rules yet.
+# Every value is quoted: `quote` (the sentence), `quotes.<field>` (the words a field was read
+# from), each criterion, limit and selection its own `quote`. Entries with `review:` need a
+# decision; resolve it, delete the `review` line, then run `policykg rules check`.
+"""
+
+
+def dump_draft(doc: dict) -> str:
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def _str(dumper, data):  # long quotes stay on one line, so they can be searched in the text
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+
+    _Dumper.add_representer(str, _str)
+    body = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000,
+                     default_flow_style=False)
+    return HEADER + body
+
+
+def write_draft(paths: list[str], output: str | None, *, force: bool = False) -> DraftSummary:
+    """Draft the rules of the documents at `paths`; write them to `output` (None: return the text only).
+
+    Refuses (`OutputError`) to replace an existing `output` unless `force`; writes through a
+    temporary file, so a failure leaves nothing half-written.
+    """
+    if output is not None:
+        out = Path(output)
+        if out.exists() and not force:
+            raise OutputError(f"{out}: already exists; pass --force to replace it, or choose another -o")
+        if out.is_dir():
+            raise OutputError(f"{out}: is a folder; give a file name for the rules, e.g. {out}/rules.yaml")
+        if not out.parent.exists():
+            raise OutputError(f"{out}: its folder {out.parent} does not exist; create it or choose another -o")
+    docs = [read_document(p) for p in paths]
+    doc = draft_documents(docs)
+    text = dump_draft(doc)
+    if output is not None:
+        tmp = out.with_name(f".{out.name}.tmp")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(out)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise OutputError(f"{out}: cannot be written ({exc.strerror or exc}); check the folder's permissions") from None
+    incs = doc["incentives"]
+    return DraftSummary(output, len(docs), sum(len(d.provisions) for d in docs), len(incs),
+                        sum(1 for i in incs if i.get("review")), text)

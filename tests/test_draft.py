@@ -1,0 +1,195 @@
+"""rules/draft.py: drafting incentives from provision text, every number in its quote."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from policykg.cli import cli
+from policykg.loaders.compilation import load_compilation
+from policykg.loaders.source import BUNDLED_SOURCE
+from policykg.rules.corpus import ProvisionText
+from policykg.rules.draft import draft_provision, numbers_in, numbers_outside_quotes
+
+
+def draft(text: str, seq: int = 1) -> list[dict]:
+    return draft_provision(ProvisionText(seq, f"第{seq}条", text))
+
+
+def one(text: str) -> dict:
+    incs = draft(text)
+    assert len(incs) == 1, incs
+    return incs[0]
+
+
+@pytest.fixture(scope="module")
+def compilation_draft():
+    comp = load_compilation()
+    return comp, {p.seq: draft_provision(ProvisionText(p.seq, f"P{p.seq}", p.text_repaired, p.references))
+                  for p in comp.provisions}
+
+
+# --------------------------------------------------------------------------- the promise
+
+
+def test_every_drafted_number_is_in_its_quote(compilation_draft):
+    comp, drafts = compilation_draft
+    total = 0
+    for seq, incs in drafts.items():
+        for inc in incs:
+            assert numbers_outside_quotes(inc) == [], inc["id"]
+            total += 1
+    assert total > 48  # the check ran over real drafts, not an empty list
+
+
+def test_every_quote_is_a_span_of_its_provision(compilation_draft):
+    comp, drafts = compilation_draft
+    for p in comp.provisions:
+        for inc in drafts[p.seq]:
+            quotes = [inc["quote"], *(inc.get("quotes") or {}).values()]
+            for section in ("criteria", "limits", "qualifications"):
+                quotes += [x["quote"] for x in inc.get(section) or []]
+            if inc.get("selection"):
+                quotes.append(inc["selection"]["quote"])
+            for q in quotes:
+                assert q in p.text_repaired, (inc["id"], q)
+
+
+def test_the_number_check_can_fail():
+    inc = {"id": "x", "quote": "给予一次性最高50万元奖励", "amount_wan": 60,
+           "criteria": [{"metric": "revenue", "op": ">=", "value": 3, "unit": "亿元", "quote": "年营收2亿元以上"}]}
+    problems = numbers_outside_quotes(inc)
+    assert len(problems) == 2
+    assert "amount_wan = 60" in problems[0] and "criteria[0].value = 3" in problems[1]
+
+
+def test_numbers_in_reads_units_and_chinese_numerals():
+    assert {1.0, 10000.0} <= numbers_in("达到1亿元")  # as written, and in 万元
+    assert 3.0 in numbers_in("最长不超过三年")
+    assert 0.03 in numbers_in("按300元/人次")
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+def test_respectively_list_pairs_thresholds_with_amounts_in_order():
+    inc = one("对年营业收入首次达到1亿元、3亿元、5亿元的企业,分别给予30万元、60万元、90万元奖励。")
+    assert inc["basis"] == "tiers" and inc["tier_metric"] == "revenue"
+    assert [(t["min"], t["unit"], t["amount_wan"]) for t in inc["tiers"]] == [(1, "亿元", 30), (3, "亿元", 60), (5, "亿元", 90)]
+    assert inc["first_time"] is True and inc["frequency"] == "once"
+
+
+def test_respectively_list_pairs_titles_with_amounts():
+    inc = one("对首次认定的“单项冠军”示范企业、专精特新“小巨人”企业,分别给予200万元、100万元的奖励。")
+    assert [(t["qualification"], t["amount_wan"]) for t in inc["tiers"]] == [("单项冠军示范企业", 200), ("专精特新小巨人", 100)]
+
+
+@pytest.mark.parametrize("words, op", [
+    ("营业收入2亿元(含)以上", ">="), ("营业收入达到2亿元", ">="), ("营业收入超过2亿元", ">"),
+    ("营业收入突破2亿元", ">"), ("营业收入不低于2亿元", ">="), ("营业收入在2亿元以上", ">="),
+])
+def test_threshold_operators_follow_the_glossary(words, op):
+    inc = one(f"对年{words}的企业,给予一次性奖励50万元。")
+    crit = inc["criteria"][0]
+    assert (crit["op"], crit["value"], crit["unit"]) == (op, 2, "亿元")
+    assert crit["quote"] in f"对年{words}的企业"
+    assert inc["amount_wan"] == 50 and inc["frequency"] == "once"
+
+
+def test_rate_with_base_and_cap():
+    inc = one("对经认定的攻关项目,按实际投资额的20%给予补助,最高补助100万元。")
+    assert inc["basis"] == "rate" and inc["rate_percent"] == 20 and inc["cap_wan"] == 100
+    assert inc["rate_base"] == "project.investment"
+    assert inc["quotes"]["cap_wan"].endswith("最高补助100万元")
+
+
+def test_rate_ceiling_and_per_item_and_yearly_caps():
+    inc = one("按不超过研发投入的15%给予补助,单个产品最高补助500万元,同一企业年度累计补助最高不超过800万元。")
+    assert inc["rate_ceiling"] is True and inc["rate_percent"] == 15
+    kinds = {lim["kind"]: lim for lim in inc["limits"]}
+    assert kinds["per_item_cap"]["amount_wan"] == 500 and kinds["per_item_cap"]["per"] == "product"
+    assert kinds["annual_total_cap"]["amount_wan"] == 800
+
+
+def test_fixed_ceiling_yearly_with_max_years_and_total():
+    inc = one("对符合条件的运营主体,每年按其实际投入的20%给予资助,最长不超过3年,资助总额不超过200万元。")
+    assert inc["frequency"] == "yearly" and inc["max_years"] == 3
+    assert {lim["kind"]: lim["amount_wan"] for lim in inc["limits"]} == {"total_cap": 200}
+
+
+def test_ceiling_amount_is_up_to():
+    inc = one("对新获批的平台,给予不超过50万元的一次性奖励。")
+    assert (inc["basis"], inc["amount_wan"], inc["ceiling"]) == ("fixed", 50, True)
+
+
+def test_selection_quota_and_merit():
+    inc = one("每年评选不超过10个优秀项目,给予一次性最高100万元奖励。")
+    assert inc["selection"] == {"method": "评选", "quota": 10, "per": "year", "quote": "每年评选不超过10个"}
+    inc = one("择优评选一批示范平台,每年给予运营补助,补助金额最高不超过200万元。")
+    assert inc["selection"]["method"] == "择优" and inc["frequency"] == "yearly"
+
+
+def test_reference_to_another_policy_defers():
+    inc = one("对技术改造项目,按照《南沙区工业技术改造扶持办法》有关规定给予支持。")
+    assert inc["basis"] == "defers_to"
+    assert inc["defers_to"]["unnamed"] == "南沙区工业技术改造扶持办法"
+    assert "review" in inc  # named but not identified: the user gives its 文号
+
+
+def test_amount_not_stated_is_unspecified_not_guessed():
+    inc = one("对年度研发投入达到一定规模的技术项目给予相应补助。")
+    assert inc["basis"] == "unspecified" and "amount_wan" not in inc
+
+
+def test_foreign_currency_goes_to_review():
+    inc = one("对年进出口额达8亿美元及以上的企业,一次性奖励100万元。")
+    assert inc["amount_wan"] == 100
+    crit = inc["criteria"][0]
+    assert (crit["value"], crit["unit"], crit["op"]) == (8, "亿美元", ">=")
+    assert "foreign currency" in inc["review"] or "metric" in inc["review"]
+
+
+def test_unknown_metric_is_left_for_review_not_guessed():
+    inc = one("对年度跨境结算量超过30亿元的企业,给予一次性奖励20万元。")
+    crit = inc["criteria"][0]
+    assert crit["metric"] is None and crit["op"] == ">"
+    assert "choose the metric" in inc["review"]
+
+
+def test_district_encouraged_award_is_paid_by_the_district():
+    inc = one("鼓励区、县(市)对首版次软件产品给予资金奖励。")
+    assert inc["payer"] == "district"
+
+
+def test_sentence_without_award_gives_nothing():
+    assert draft("加快推动产业集聚发展,提升产业链整体竞争力。") == []
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_cli_draft_writes_and_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "rules.yaml"
+    runner = CliRunner()
+    r = runner.invoke(cli, ["rules", "draft", str(BUNDLED_SOURCE), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    doc = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert doc["documents"][0]["title"] == "杭州市数字经济政策精华汇编(2024)"
+    assert re.fullmatch(r"[0-9a-f]{64}", doc["documents"][0]["sha256"])
+    assert len(doc["incentives"]) > 48
+    before = out.read_bytes()
+    r = runner.invoke(cli, ["rules", "draft", str(BUNDLED_SOURCE), "-o", str(out)])
+    assert r.exit_code == 9 and "--force" in r.output
+    assert out.read_bytes() == before
+    out.write_text("mine", encoding="utf-8")
+    r = runner.invoke(cli, ["rules", "draft", str(BUNDLED_SOURCE), "-o", str(out), "--force"])
+    assert r.exit_code == 0 and out.read_text(encoding="utf-8") != "mine"
+
+
+def test_cli_draft_missing_document_is_one_clear_line(tmp_path):
+    r = CliRunner().invoke(cli, ["rules", "draft", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "r.yaml")])
+    assert r.exit_code == 3 and "no such file" in r.output
+    assert not (tmp_path / "r.yaml").exists()
