@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykg.errors import SourceError
-from policykg.loaders.compilation import parse_compilation
+from policykg.loaders.layouts import parse_document
 from policykg.loaders.source import read_source
 
 
@@ -51,8 +51,9 @@ def file_sha256(path: str | Path) -> str:
 
 
 def read_document(path: str | Path) -> DocumentText:
-    """Read one policy text (.txt/.docx) into its provisions, with title, 文号 and sha256."""
+    """Read one policy text of any layout (.txt/.docx/.html/.pdf) into its provisions, with title, 文号 and sha256."""
     source = read_source(path)
-    comp = parse_compilation(source)
-    provisions = [ProvisionText(p.seq, f"P{p.seq}", p.text_repaired, list(p.references)) for p in comp.provisions]
-    return DocumentText(str(path), comp.title, None, file_sha256(path), provisions)
+    comp = parse_document(source)
+    provisions = [ProvisionText(p.seq, p.number_as_written or f"P{p.seq}", p.text_repaired, list(p.references))
+                  for p in comp.provisions]
+    return DocumentText(str(path), comp.title, comp.document_number, file_sha256(path), provisions)
