@@ -13,7 +13,7 @@ from datetime import date
 import click
 
 from policykg import __version__
-from policykg.errors import InputError, PolicyKGError
+from policykg.errors import InputError, PolicyKGError, redact
 from policykg.output import FORMATS, render, to_json, write_output
 
 
@@ -47,7 +47,7 @@ class PolicyKGGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PolicyKGError as exc:
-            click.echo(f"policykg: error: {exc}", err=True)
+            click.echo(f"policykg: error: {redact(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
 
 
@@ -90,6 +90,17 @@ def source_option(f):
     )(f)
 
 
+def corpus_options(f):
+    """--source DOC... --rules FILE... or --corpus MANIFEST: the documents and rules a firm's answer uses."""
+    f = click.option("--corpus", "corpus_manifest", type=click.Path(dir_okay=False), default=None, metavar="MANIFEST",
+                     help="A corpus manifest (YAML: documents: [...], rules: [...]) instead of --source/--rules.")(f)
+    f = click.option("--rules", "rules_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+                     help="A rules file for the --source document (repeatable); default: the bundled rules.")(f)
+    f = click.option("--source", "corpus_sources", multiple=True, type=click.Path(dir_okay=False), metavar="DOC",
+                     help="The policy document the --rules are for; default: the bundled compilation.")(f)
+    return f
+
+
 def as_of_option(f):
     @click.option("--as-of", "as_of", metavar="DATE", default=None,
                   help="Answer as of this date (YYYY-MM-DD); default: today.")
@@ -100,14 +111,29 @@ def as_of_option(f):
     return wrapper
 
 
+def raw_csv_option(f):
+    """--raw-csv: keep CSV cells that start like a spreadsheet formula (= + - @) as they are."""
+    @click.option("--raw-csv", "raw_csv", is_flag=True,
+                  help="CSV: keep cells starting with = + - @ verbatim (default: prefixed with ' so a "
+                       "spreadsheet shows them as text instead of running them as formulas).")
+    @functools.wraps(f)
+    def wrapper(*args, raw_csv=False, **kwargs):
+        from policykg.output import raw_csv as raw_csv_setting
+
+        with raw_csv_setting(raw_csv):
+            return f(*args, **kwargs)
+
+    return wrapper
+
+
 def format_option(*choices: str, default: str = "table"):
     return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True,
                         help="Output format.")
 
 
-def emit(text: str, output: str | None) -> None:
+def emit(text: str, output: str | None, inputs=()) -> None:
     if output:
-        write_output(output, text)
+        write_output(output, text, inputs)
     else:
         click.echo(text, nl=not text.endswith("\n"))
 
@@ -186,13 +212,14 @@ def export(source, fmt, output):
     from policykg.graph.export import to_json as graph_json
 
     graph = load_graph(source)
-    emit(graph_json(graph) if fmt == "json" else to_graphml(graph), output)
+    emit(graph_json(graph) if fmt == "json" else to_graphml(graph), output, (source,))
 
 
 @cli.command()
 @source_option
 @as_of_option
 @format_option("table", "json", "csv", "markdown")
+@raw_csv_option
 def policies(source, as_of, fmt):
     """List the policies with their validity and whether each is in force.
 
@@ -227,6 +254,7 @@ def _say_unknown(rows) -> None:
 @click.option("--in-force-on", "in_force_on", metavar="DATE", default=None,
               help="Only provisions whose policy is in force on DATE (YYYY-MM-DD).")
 @format_option("table", "json", "csv", "markdown")
+@raw_csv_option
 def provisions(source, as_of, policy, agency, industry, in_force_on, fmt):
     """List provisions (干货) in document order, with policy, agencies and status.
 
@@ -376,9 +404,11 @@ def list_queries_cmd(include_write, fmt):
 @cli.command()
 @click.argument("name")
 @param_option
+@click.option("--write", is_flag=True, help="Allow a query whose header says mode: write (it changes the database).")
 @neo4j_options
 @format_option("table", "json", "csv")
-def query(name, params, uri, username, password, password_file, database, fmt):
+@raw_csv_option
+def query(name, params, write, uri, username, password, password_file, database, fmt):
     """Run the named query NAME (see `policykg queries`) against Neo4j.
 
     \b
@@ -389,9 +419,11 @@ def query(name, params, uri, username, password, password_file, database, fmt):
     from policykg.graph.neo4j_store import parse_params
     from policykg.queries import load_query
 
-    values = load_query(name).check_params(parse_params(params))  # bad input fails before connecting
+    named = load_query(name)
+    named.check_mode(write)  # bad input, or a write without --write, fails before connecting
+    values = named.check_params(parse_params(params))
     with _connect(uri, username, password, password_file, database) as store:
-        rows = store.query(name, values)
+        rows = store.query(name, values, write=write)
     click.echo(render(rows, fmt, title=name), nl=False)
 
 
@@ -401,6 +433,7 @@ def query(name, params, uri, username, password, password_file, database, fmt):
 @click.option("--write", is_flag=True, help="Run in a WRITE transaction (default: READ, which refuses writes).")
 @neo4j_options
 @format_option("table", "json", "csv")
+@raw_csv_option
 def cypher(statement, params, write, uri, username, password, password_file, database, fmt):
     """Run an ad-hoc Cypher STATEMENT, in a READ transaction unless --write is given.
 
@@ -427,8 +460,10 @@ def cypher(statement, params, write, uri, username, password, password_file, dat
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
               help="embedded: no server; neo4j: the named query `eligibility` on a loaded graph.")
 @neo4j_options
+@corpus_options
 @format_option("table", "json", "markdown")
-def eligible(profile, as_of, backend, uri, username, password, password_file, database, fmt):
+def eligible(profile, as_of, backend, uri, username, password, password_file, database, corpus_sources, rules_files,
+             corpus_manifest, fmt):
     """Which awards an enterprise PROFILE (YAML/JSON, see docs/profile.md) can claim, how much, and why.
 
     Statuses: eligible, needs_selection (candidate only / up to), missing_data (fields
@@ -439,16 +474,22 @@ def eligible(profile, as_of, backend, uri, username, password, password_file, da
     Example:
       policykg eligible docs/examples/software-firm.yaml
       policykg eligible docs/examples/ic-design-firm.yaml --as-of 2026-06-30 --format json
+      policykg eligible firm.yaml --source measures.txt --rules measures.rules.yaml
     """
     from contextlib import nullcontext
 
+    from policykg.engine.corpus import open_corpus
     from policykg.engine.eligibility import evaluate_profile
     from policykg.engine.report import render_evaluation
 
     day = parse_date(as_of, "--as-of")
+    corpus = open_corpus(corpus_sources, rules_files, corpus_manifest)
+    if backend == "neo4j" and not corpus.bundled:
+        raise click.UsageError("--backend neo4j answers from the graph loaded in Neo4j (the bundled rules); "
+                               "use the embedded backend with --source/--rules/--corpus")
     connection = _connect(uri, username, password, password_file, database) if backend == "neo4j" else nullcontext()
     with connection as store:
-        evaluation = evaluate_profile(None, profile, day, store=store)
+        evaluation = evaluate_profile(corpus.graph, profile, day, rules=corpus.rules, store=store)
     emit(render_evaluation(evaluation, fmt), None)
 
 
@@ -462,8 +503,11 @@ def eligible(profile, as_of, backend, uri, username, password, password_file, da
               help="Rows per parquet chunk (memory vs speed); default 131072.")
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
+@corpus_options
 @format_option("table", "json")
-def match(register, as_of, output, encoding, chunk_rows, show_progress, fmt):
+@raw_csv_option
+def match(register, as_of, output, encoding, chunk_rows, show_progress, corpus_sources, rules_files, corpus_manifest,
+          fmt):
     """Match every enterprise of a REGISTER (.csv/.parquet, docs/register.md) against every award (免申即享).
 
     Writes one row per (enterprise, incentive) that is eligible or needs_selection, with
@@ -475,14 +519,19 @@ def match(register, as_of, output, encoding, chunk_rows, show_progress, fmt):
     Example:
       policykg match docs/examples/register.csv --as-of 2025-06-30 -o matches.csv
       policykg match district.parquet -o matches.parquet --format json
+      policykg match district.csv --source measures.txt --rules measures.rules.yaml -o matches.csv
     """
     import sys
 
-    from policykg.engine.match import match_register
+    from policykg.engine.corpus import open_corpus
+    from policykg.engine.match import Matcher, match_register
     from policykg.engine.match_report import ProgressBar, render_summary
 
     show = sys.stderr.isatty() if show_progress is None else show_progress
     kwargs = {"chunk_rows": chunk_rows} if chunk_rows else {}
+    corpus = open_corpus(corpus_sources, rules_files, corpus_manifest)
+    if not corpus.bundled:
+        kwargs["matcher"] = Matcher(corpus.engine())
     with ProgressBar(show) as bar:
         summary = match_register(register, output, as_of, encoding=encoding, progress=bar.update, **kwargs)
     click.echo(render_summary(summary, fmt), err=True, nl=False)
@@ -509,9 +558,13 @@ def match(register, as_of, output, encoding, chunk_rows, show_progress, fmt):
               help="Jurisdiction rules (default data/jurisdiction.yaml, all off); with --profile only.")
 @click.option("--enable", multiple=True, metavar="ID",
               help="Switch on a jurisdiction rule by id (repeatable); with --profile only.")
+@click.option("--corpus", "corpus_manifest", type=click.Path(dir_okay=False), default=None, metavar="MANIFEST",
+              help="With --profile: the documents and incentive rules files to answer from (YAML: documents: [...], "
+                   "rules: [...]); default: the bundled compilation. (--rules here names jurisdiction rules.)")
 @format_option("table", "json", "markdown", "csv")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE instead of stdout.")
-def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, enable, fmt, output):
+@raw_csv_option
+def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, enable, corpus_manifest, fmt, output):
     """Where awards overlap: the text's limits, one honour or one spend paid twice, deferrals, expiry.
 
     Without --profile: the corpus-wide report, grouped by kind, largest stake first
@@ -539,14 +592,20 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
         if include_expired:
             raise click.UsageError("--include-expired does not apply with --profile (a profile's candidates are "
                                    "the awards in force on its date)")
-        plan = plan_for_profile(profile, day, rules_file=rules_file, enable=enable, kind=kind, policy=policy)
-        emit(render_plan(plan, fmt), output)
+        from policykg.engine.corpus import open_corpus
+
+        corpus = open_corpus(manifest=corpus_manifest)
+        extra = {} if corpus.bundled else {"engine": corpus.engine(), "graph": corpus.graph}
+        plan = plan_for_profile(profile, day, rules_file=rules_file, enable=enable, kind=kind, policy=policy, **extra)
+        emit(render_plan(plan, fmt), output, (profile, rules_file))
         return
+    if corpus_manifest:
+        raise click.UsageError("--corpus applies with --profile only (the corpus-wide report reads --source)")
     if rules_file or enable:
         raise click.UsageError(f"{'--rules' if rules_file else '--enable'} applies with --profile only "
                                "(jurisdiction rules limit one enterprise's awards; they add no overlap to the corpus)")
     report = overlap_report(source, day or date.today(), policy=policy, kind=kind, include_expired=include_expired)
-    emit(render_overlaps(report, fmt), output)
+    emit(render_overlaps(report, fmt), output, (source,))
 
 
 # --- views -------------------------------------------------------------------------------
@@ -564,7 +623,11 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
               help="Put this enterprise profile in the middle, its awards coloured by eligibility status.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE.html",
               help="The page to write (one self-contained UTF-8 file, works offline).")
-def view(source, as_of, policy, agency, industry, profile, output):
+@click.option("--rules", "rules_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Rules files for the --source document (repeatable): its awards and the profile's answer.")
+@click.option("--corpus", "corpus_manifest", type=click.Path(dir_okay=False), default=None, metavar="MANIFEST",
+              help="A corpus manifest (documents: [...], rules: [...]) instead of --source/--rules.")
+def view(source, as_of, policy, agency, industry, profile, output, rules_files, corpus_manifest):
     """Write an interactive graph view: an offline HTML page with search, filters,
     legend, a side panel with each node's source quote, and PNG export.
 
@@ -577,12 +640,17 @@ def view(source, as_of, policy, agency, industry, profile, output):
       policykg view -o graph.html
       policykg view --agency 市经信局 --as-of 2026-11-28 -o 市经信局.html
     """
+    from policykg.engine.corpus import open_corpus
     from policykg.graph import load_graph
     from policykg.graph.view import view_page
 
     day = parse_date(as_of, "--as-of")
-    page = view_page(load_graph(source), day, policy=policy, agency=agency, industry=industry, profile=profile)
-    write_output(output, page)
+    corpus = open_corpus([source] if source and (rules_files or corpus_manifest) else (), rules_files,
+                         corpus_manifest, with_incentives=True)
+    graph = load_graph(source) if corpus.bundled else corpus.graph
+    page = view_page(graph, day, policy=policy, agency=agency, industry=industry, profile=profile,
+                     rules=corpus.rules)
+    write_output(output, page, (source, profile))
 
 
 @cli.group("rules")

@@ -26,6 +26,33 @@ code  class                       meaning
 
 from __future__ import annotations
 
+import re
+
+# scheme://userinfo@ -> scheme://***@ ; greedy to the last @ of the token, so a password
+# holding '@' or '/' is covered too (over-redacting a URL is harmless, leaking is not).
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s'\"<>]*@")
+_SECRETS: set[str] = set()
+
+
+def register_secret(secret: str | None) -> None:
+    """Remember a secret (a password) so `redact` removes it from every message.
+
+    Secrets under 4 characters are not remembered: replacing every 'x' in every message
+    would garble them, and Neo4j refuses passwords under 8 characters anyway."""
+    if secret and len(secret) >= 4:
+        _SECRETS.add(secret)
+
+
+def redact(text: str) -> str:
+    """The one redaction helper: strip URI userinfo and every registered secret from `text`.
+
+    Every error message goes through it (`PolicyKGError.__init__`), and so does
+    everything the CLI prints on an error path."""
+    text = _USERINFO.sub(r"\1***@", str(text))
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
 
 class PolicyKGError(Exception):
     """Base class: a user-facing error with a one-line message and an exit code."""
@@ -33,8 +60,9 @@ class PolicyKGError(Exception):
     exit_code = 1
 
     def __init__(self, message: str):
-        # One line, always: multi-line causes are folded so the CLI prints one line.
-        super().__init__(" ".join(str(message).split()))
+        # One line, always: multi-line causes are folded so the CLI prints one line;
+        # redacted, always: no password reaches a message.
+        super().__init__(redact(" ".join(str(message).split())))
 
     @property
     def message(self) -> str:

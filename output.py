@@ -5,13 +5,59 @@ Computing stays apart from drawing: commands hand this module plain data.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import io
 import json
+import os
+import re
+import signal
+import stat
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 FORMATS = ("table", "json", "csv", "markdown")
+
+# --- CSV formula injection (OWASP) ---------------------------------------------------------
+# A cell starting with = + - @ (or a tab / carriage return) is a formula to Excel, WPS and
+# LibreOffice: `=HYPERLINK(...)` or `=cmd|...` from a register would run when the CSV is
+# opened. Such text cells get a leading ' (shown, not evaluated); numbers stay numbers.
+# `--raw-csv` (RAW_CSV) turns this off for programs that read the CSV.
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+RAW_CSV: contextvars.ContextVar[bool] = contextvars.ContextVar("policykg_raw_csv", default=False)
+
+
+@contextlib.contextmanager
+def raw_csv(enabled: bool = True) -> Iterator[None]:
+    """Within the block, CSV written by policykg keeps formula-like cells verbatim (--raw-csv)."""
+    token = RAW_CSV.set(enabled)
+    try:
+        yield
+    finally:
+        RAW_CSV.reset(token)
+
+
+def csv_safe(text: str) -> str:
+    """`text` made inert in a spreadsheet: a leading ' when it starts like a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_safe_table(table, raw: bool | None = None):
+    """A pyarrow Table with its text columns passed through `csv_safe` (unless raw / RAW_CSV)."""
+    if (RAW_CSV.get() if raw is None else raw):
+        return table
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i, field in enumerate(table.schema):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            col = table.column(i)
+            risky = pc.match_substring_regex(col, r"^[=+\-@\t\r]")
+            safe = pc.if_else(risky, pc.binary_join_element_wise(pa.scalar("'", field.type), col, ""), col)
+            table = table.set_column(i, field, safe)
+    return table
 
 
 def _cell(value: Any) -> str:
@@ -40,13 +86,23 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
 
 
-def to_csv(rows: Sequence[dict], columns: Sequence[str] | None = None) -> str:
+def to_csv(rows: Sequence[dict], columns: Sequence[str] | None = None, raw: bool | None = None) -> str:
+    """CSV text; text cells that would start a spreadsheet formula get a leading ' unless `raw`
+    (default: the RAW_CSV setting, off unless --raw-csv)."""
     columns = list(columns or (rows[0].keys() if rows else []))
+    raw = RAW_CSV.get() if raw is None else raw
+
+    def cell(value: Any) -> str:
+        text = _cell(value)
+        if raw or isinstance(value, (int, float)):
+            return text
+        return csv_safe(text)
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([cell(c) for c in columns])
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([cell(row.get(c)) for c in columns])
     return buf.getvalue()
 
 
@@ -111,29 +167,180 @@ def file_mode(target: str) -> int:
         return 0o666 & ~umask
 
 
-def write_output(path: str, text: str) -> None:
-    """Write `text` to `path` as UTF-8, atomically: a failed write leaves nothing behind."""
-    import os
-    import tempfile
+# --- writing output files ----------------------------------------------------------------
 
-    from policykg.errors import OutputError
+TEMP_PREFIX = ".policykg-"
+_TEMP_NAME = re.compile(r"^\.policykg-(\d+)-.*\.tmp$")
+_LIVE_TEMPS: set[str] = set()
+_HANDLED: dict[int, Any] = {}
 
-    target = os.path.abspath(path)
-    folder = os.path.dirname(target)
-    if not os.path.isdir(folder):
-        raise OutputError(f"{path}: folder {folder} does not exist; create it or choose another -o path")
+
+def refuse_input_as_output(output: str | os.PathLike, inputs: Iterable[str | os.PathLike | None]) -> None:
+    """-o naming one of the inputs (the same file, through any link or path) would destroy it."""
+    from policykg.errors import InputError
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".policykg-", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write there ({exc.strerror}); choose another -o path") from None
+        out_stat = os.stat(output)
+    except OSError:
+        return  # nothing there yet: it cannot be an input
+    for item in _flat_inputs(inputs):
+        if item is None:
+            continue
+        try:
+            in_stat = os.stat(item)
+        except OSError:
+            continue
+        if stat.S_ISREG(out_stat.st_mode) and (out_stat.st_dev, out_stat.st_ino) == (in_stat.st_dev, in_stat.st_ino):
+            raise InputError(f"-o {output}: that is the input {item} itself; writing there would replace it: "
+                             "choose another -o path")
+
+
+def _flat_inputs(inputs) -> Iterable:
+    """Inputs as single paths: a repeated --source (a tuple) is each of its items, a folder each file in it."""
+    for item in inputs:
+        if isinstance(item, (list, tuple)):
+            yield from _flat_inputs(item)
+        elif item is not None and os.path.isdir(item):
+            yield from (os.path.join(item, name) for name in sorted(os.listdir(item)))
+        else:
+            yield item
+
+
+def writes_in_place(path: str | os.PathLike) -> bool:
+    """True for a character device, pipe or socket (/dev/null, /dev/stdout to a pipe): written
+    directly; a temp file and a rename would replace the device node or the link with a file."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, file_mode(target))
-        os.replace(tmp, target)
-    except OSError as exc:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISBLK(mode)
+
+
+def sweep_stale_temps(folder: str | os.PathLike) -> list[str]:
+    """Delete temp files a killed policykg left in `folder` (named .policykg-<pid>-*.tmp, pid gone)."""
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        m = _TEMP_NAME.match(name)
+        if not m or int(m.group(1)) == os.getpid() or _pid_alive(int(m.group(1))):
+            continue
+        try:
+            os.unlink(os.path.join(folder, name))
+            removed.append(name)
+        except OSError:
+            pass
+    return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process: leave its file alone
+    return True
+
+
+def _on_signal(signum, frame):  # noqa: ARG001 - signal handler signature
+    for tmp in list(_LIVE_TEMPS):
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        _LIVE_TEMPS.discard(tmp)
+    previous = _HANDLED.get(signum, signal.SIG_DFL)
+    if callable(previous):
+        previous(signum, frame)
+        return
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def _guard_signals() -> None:
+    """Make SIGTERM/SIGHUP/SIGINT delete live temp files before the process dies (main thread only)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        if sig not in _HANDLED:
+            try:
+                _HANDLED[sig] = signal.signal(sig, _on_signal)
+            except (ValueError, OSError):
+                pass
+
+
+class OutputTarget:
+    """Where output for `path` goes: a temp file beside the real file, renamed over it at
+    `commit` (regular files and new files; a symlink keeps pointing at the updated file),
+    or `path` itself for devices and pipes. `abort` (and any signal) deletes the temp file."""
+
+    def __init__(self, path: str | os.PathLike, inputs: Iterable[str | os.PathLike | None] = ()):
+        import tempfile
+
+        from policykg.errors import OutputError
+
+        self.path = str(path)
+        refuse_input_as_output(path, inputs)
+        self.direct = writes_in_place(path)
+        self.tmp: str | None = None
+        if self.direct:
+            self.name = self.path
+            return
+        self.real = os.path.realpath(path)
+        folder = os.path.dirname(self.real)
+        if not os.path.isdir(folder):
+            raise OutputError(f"{path}: folder {folder} does not exist; create it or choose another -o path")
+        sweep_stale_temps(folder)
+        _guard_signals()
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=folder)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write there ({exc.strerror}); choose another -o path") from None
+        os.close(fd)
+        _LIVE_TEMPS.add(self.tmp)
+        self.name = self.tmp
+
+    def commit(self) -> None:
+        from policykg.errors import OutputError
+
+        if self.direct:
+            return
+        try:
+            os.chmod(self.tmp, file_mode(self.real))
+            os.replace(self.tmp, self.real)
+            _LIVE_TEMPS.discard(self.tmp)
+        except OSError as exc:
+            self.abort()
+            raise OutputError(f"{self.path}: cannot write there ({exc.strerror}); choose another -o path") from None
+
+    def abort(self) -> None:
+        if self.tmp is not None:
+            try:
+                os.unlink(self.tmp)
+            except OSError:
+                pass
+            _LIVE_TEMPS.discard(self.tmp)
+
+
+def write_output(path: str, text: str, inputs: Iterable[str | os.PathLike | None] = ()) -> None:
+    """Write `text` to `path` as UTF-8, atomically: a failed write leaves nothing behind.
+
+    Refuses a `path` that is one of `inputs`; writes devices and pipes in place."""
+    from policykg.errors import OutputError
+
+    target = OutputTarget(path, inputs)
+    try:
+        with open(target.name, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        target.commit()
+    except OSError as exc:
+        target.abort()
         raise OutputError(f"{path}: cannot write there ({exc.strerror}); choose another -o path") from None
+    except BaseException:
+        target.abort()
+        raise

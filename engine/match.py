@@ -24,7 +24,6 @@ No threshold or amount is written here: they come from data/incentives.yaml.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,7 +37,7 @@ from policykg.engine.eligibility import DERIVED, NOT_ENTERPRISE, TOLERANCE as _E
 from policykg.engine.register import CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, RegisterReader, UniqueIds
 from policykg.errors import DataError, InputError, OutputError, RegisterError
 from policykg.graph.catalogue import validity_status
-from policykg.output import file_mode
+from policykg.output import OutputTarget, csv_safe_table
 
 #: Recipients that are never an enterprise (the engine answers not_eligible).
 
@@ -391,55 +390,50 @@ class MatchSummary:
 
 
 class _Output:
-    """Parquet or CSV, written to a temporary file beside the target and renamed at the end."""
+    """Parquet or CSV, written to a temporary file beside the target and renamed at the end
+    (`policykg.output.OutputTarget`: refuses an input as output, cleans up on signals).
+    CSV text cells that would start a spreadsheet formula get a leading ' (unless --raw-csv)."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, inputs: tuple = ()):
         self.path = Path(path)
         suffix = self.path.suffix.lower()
         if suffix not in (".csv", ".parquet", ".pq"):
             raise InputError(f"-o {path}: write the matches to a .csv or .parquet file")
         self.format = "csv" if suffix == ".csv" else "parquet"
-        folder = self.path.resolve().parent
-        if not folder.is_dir():
-            raise OutputError(f"{path}: folder {folder} does not exist; create it or choose another -o path")
+        self.target = OutputTarget(path, inputs)
         try:
-            fd, self.tmp = tempfile.mkstemp(prefix=".policykg-", suffix=suffix, dir=folder)
+            if self.format == "parquet":
+                import pyarrow.parquet as pq
+
+                self.writer = pq.ParquetWriter(self.target.name, OUTPUT_SCHEMA)
+            else:
+                import pyarrow.csv as pacsv
+
+                self.writer = pacsv.CSVWriter(self.target.name, OUTPUT_SCHEMA)
         except OSError as exc:
-            raise OutputError(f"{path}: cannot write there ({exc.strerror}); choose another -o path") from None
-        os.close(fd)
-        if self.format == "parquet":
-            import pyarrow.parquet as pq
-
-            self.writer = pq.ParquetWriter(self.tmp, OUTPUT_SCHEMA)
-        else:
-            import pyarrow.csv as pacsv
-
-            self.writer = pacsv.CSVWriter(self.tmp, OUTPUT_SCHEMA)
+            self.target.abort()
+            raise OutputError(f"{path}: cannot write there ({exc}); choose another -o path") from None
 
     def write(self, table: pa.Table) -> None:
         try:
-            self.writer.write_table(table)
+            self.writer.write_table(csv_safe_table(table) if self.format == "csv" else table)
         except OSError as exc:
             raise OutputError(f"{self.path}: cannot write there ({exc}); choose another -o path") from None
 
     def commit(self) -> None:
         try:
             self.writer.close()
-            os.chmod(self.tmp, file_mode(self.path))
-            os.replace(self.tmp, self.path)
         except OSError as exc:
             self.abort()
             raise OutputError(f"{self.path}: cannot write there ({exc}); choose another -o path") from None
+        self.target.commit()
 
     def abort(self) -> None:
         try:
             self.writer.close()
         except Exception:  # noqa: BLE001 - already failing; the temp file goes anyway
             pass
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
+        self.target.abort()
 
 
 def _refuse_same_file(source: str | os.PathLike, output: str | os.PathLike) -> None:
@@ -473,7 +467,7 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
                             csv_block_bytes=csv_block_bytes)
     if output is not None:
         _refuse_same_file(source, output)
-    out = _Output(output) if output is not None else None
+    out = _Output(output, (source,)) if output is not None else None
     ids = UniqueIds()
     titles = {t.c.policy: t.c.policy_title for t in matcher.targets}
     summary = MatchSummary(str(source), str(output) if output is not None else None, as_of,

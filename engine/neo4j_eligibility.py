@@ -57,6 +57,21 @@ def _field(metric: str, engine: Engine) -> str:
     return f"{'projects[].' if m.scope == 'project' else ''}metrics.{m.field} ({m.label})"
 
 
+def check_complete(found: set[str], engine: Engine, where: str) -> None:
+    """Refuse to answer from a graph that lacks some of the rules' incentives (a partial or old load):
+    evaluating the subset would silently drop awards."""
+    missing = sorted(set(engine.by_id) - found, key=_id_key)
+    if missing:
+        shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+        raise DataError(f"Neo4j at {where} holds {len(set(engine.by_id) & found)} of the {len(engine.by_id)} "
+                        f"incentives (missing {shown}): it was loaded from another or partial compilation; "
+                        "reload it with `policykg load --replace`, or use --backend embedded")
+
+
+def _id_key(incentive: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in incentive.split("."))
+
+
 def evaluate_in_neo4j(store, engine: Engine, profile: Profile, as_of: date | None = None) -> Evaluation:
     """Run the ``eligibility`` query for `profile` on `as_of` (default: the profile's, else today)."""
     day = as_of or profile.as_of or date.today()
@@ -68,6 +83,7 @@ def evaluate_in_neo4j(store, engine: Engine, profile: Profile, as_of: date | Non
             f"Neo4j at {store.config.where} holds no incentives to evaluate; "
             "load the graph first with `policykg load --replace`"
         )
+    check_complete({row["incentive"] for row in rows}, engine, store.config.where)
     results = []
     for row in rows:
         inc = engine.by_id[row["incentive"]].rule if row["incentive"] in engine.by_id else None

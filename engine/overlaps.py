@@ -47,6 +47,7 @@ from typing import Any, Iterable, Sequence
 from policykg.engine.eligibility import TOLERANCE, num
 from policykg.engine.rules import DATA_DIR, Incentive, Rules, load_rules
 from policykg.errors import DataError, InputError
+from policykg.limits import check_number
 from policykg.graph.catalogue import validity_status
 from policykg.loaders.yamlio import check_keys, load_yaml
 
@@ -200,7 +201,9 @@ def load_jurisdiction(path: str | Path | None = None, enable: Iterable[str] = ()
             if "overlaps" in r:
                 raise DataError(f"{where}.overlaps: only for effect exclusive")
             amount = r.get("amount_wan")
-            if isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount <= 0:
+            if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+                raise DataError(f"{where}.amount_wan: expected a positive number of 万元, got {amount!r}")
+            if check_number(amount, DataError, f"{where}.amount_wan") <= 0:  # NaN, inf and 1e400 refused too
                 raise DataError(f"{where}.amount_wan: expected a positive number of 万元, got {amount!r}")
         payer = r.get("payer")
         if payer is not None and payer not in ("city", "district", "unstated"):

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from policykg.errors import DataError
+from policykg.limits import check_json_depth, check_number
 from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml_text, read_text_file
 
 #: Qualification / award levels, highest first (the order "same or higher level" uses).
@@ -152,10 +153,14 @@ def load_profile(path: str | Path, vocabulary: Vocabulary) -> Profile:
     if not text.strip():
         raise DataError(f"{p}: the file is empty; write the enterprise's profile in it (docs/profile.md)")
     if p.suffix.lower() == ".json":
+        check_json_depth(text, DataError, str(p))
         try:
             doc = json.loads(text, object_pairs_hook=_no_duplicates(str(p)))
         except json.JSONDecodeError as exc:
             raise DataError(f"{p}: line {exc.lineno}: invalid JSON ({exc.msg}); fix the syntax there") from None
+        except (ValueError, RecursionError) as exc:  # a number of over 4300 digits
+            raise DataError(f"{p}: a value cannot be read ({str(exc).split(';')[0][:100]}); write numbers with at most 15 "
+                            "significant digits") from None
     else:
         doc = load_yaml_text(text, str(p), DatesAsTextLoader)
     return parse_profile(doc, vocabulary, p.name)
@@ -251,14 +256,17 @@ def parse_quantity(value: Any, dimension: str, vocabulary: Vocabulary, where: st
         if not isinstance(unit, str):
             raise DataError(f"{where}.unit: expected a unit ({_unit_hint(units)}), got {unit!r}")
         unit = unit.strip()
+        number = check_number(number, DataError, f"{where}.value")
         written = f"{number:g}{unit}"
     elif isinstance(value, bool) or value is None:
         raise DataError(f"{where}: expected a value with a unit ({_unit_hint(units)}), got {value!r}")
     elif isinstance(value, (int, float)):
+        check_number(value, DataError, where)
         if dimension != "count":
             raise DataError(f"{where}: {value!r} has no unit; write it with one of {_unit_hint(units)}, "
                             f"e.g. '{value:g}{next(iter(units))}'")
-        number, unit, written = value, canonical, f"{value:g}"
+        number = check_number(value, DataError, where)
+        unit, written = canonical, f"{number:g}"
     elif isinstance(value, str):
         text = value.strip().replace(",", "")
         prefixed = re.match(r"^(TOP)\s*(\d+)$", text, re.IGNORECASE)  # a ranking written TOP10
@@ -276,13 +284,17 @@ def parse_quantity(value: Any, dimension: str, vocabulary: Vocabulary, where: st
     else:
         raise DataError(f"{where}: expected a value with a unit, got {type(value).__name__}")
     if unit not in units:
-        raise DataError(f"{where}: {written!r} has no known unit; use {_unit_hint(units)}")
-    number = float(number)
-    if number != number or number in (float("inf"), float("-inf")):
-        raise DataError(f"{where}: {written!r} is not a finite number")
+        raise DataError(f"{where}: {_brief(written)!r} has no known unit; use {_unit_hint(units)}")
+    number = check_number(number, DataError, where)
     if number < 0 and dimension != "percent":
-        raise DataError(f"{where}: {written!r} is negative; {dimension} cannot be below zero")
-    return Quantity(round(number * units[unit], 6), canonical, written)
+        raise DataError(f"{where}: {_brief(written)!r} is negative; {dimension} cannot be below zero")
+    # the limit holds in the canonical unit too: 9e14亿元 is 9e18万元
+    value = check_number(number * units[unit], DataError, f"{where} (in {canonical or 'its unit'})")
+    return Quantity(round(value, 6), canonical, written)
+
+
+def _brief(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
 
 
 def _metrics(value: Any, vocabulary: Vocabulary, where: str, allowed: Mapping[str, str] | None = None,

@@ -24,6 +24,7 @@ so a register of any size is read in bounded memory. Nothing here knows a thresh
 from __future__ import annotations
 
 import csv
+import io
 import difflib
 import re
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ import pyarrow.compute as pc
 
 from policykg.engine.profile import Vocabulary
 from policykg.errors import RegisterError
+from policykg.limits import COLUMNS, FIELD_BYTES, NUMBER
 from policykg.loaders.yamlio import read_text_file
 
 ID, NAME, INDUSTRIES, QUALIFICATIONS, AWARDS = "id", "name", "industries", "qualifications", "awards"
@@ -191,11 +193,19 @@ class RegisterReader:
     def _csv_header(self) -> list[str]:
         enc = "utf-8-sig" if self.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else self.encoding
         row = read_text_file(self.path, "register", error=RegisterError, name=self.source, encoding=enc, newline="",
-                             read=lambda fh: next(csv.reader(fh), None),
+                             read=_header_row, limit=None,
                              not_text=f"not {self.encoding} text; save it as UTF-8 (or give its encoding, "
                                       "e.g. --encoding gbk)")
+        if row is _TOO_LONG:
+            raise RegisterError(f"{self.source}: the header line is longer than {FIELD_BYTES.value:.0f} characters "
+                                f"(is this a CSV file?); {FIELD_BYTES.hint()}")
+        if isinstance(row, str):
+            raise RegisterError(f"{self.source}: line 1: the header is not CSV ({row}); the first line must be the "
+                                "header (id,name,...)")
         if not row:
             raise RegisterError(f"{self.source}: empty file; the first line must be the header (id,name,...)")
+        if len(row) > COLUMNS.value:
+            raise RegisterError(f"{self.source}: the header has {len(row)} columns; {COLUMNS.hint()}")
         # pyarrow names the columns as written; the layout by their trimmed names (" id " is id)
         self._csv_names = list(row)
         return [h.strip() for h in row]
@@ -253,9 +263,12 @@ class RegisterReader:
                         column_types={h: pa.string() for h in self._csv_names}, null_values=[""],
                         strings_can_be_null=True, quoted_strings_can_be_null=True),
                 )
+                rows_before = 0
                 for batch in reader:
                     if batch.schema.names != headers:
                         batch = batch.rename_columns(headers)
+                    check_field_sizes(batch, self.source, rows_before)
+                    rows_before += batch.num_rows
                     yield batch, min(1.0, fh.tell() / self.size) if self.size else None
             except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
                 if bad:
@@ -266,12 +279,46 @@ class RegisterReader:
                         f"{self.source}: {line}: expected {row.expected_columns} cells (as in the header), got "
                         f"{row.actual_columns}: {row.text[:80]!r}; quote cells that contain commas") from None
                 msg = _first_line(exc)
+                if "straddling" in msg:
+                    raise RegisterError(f"{self.source}: a row is longer than {self.block} bytes (one CSV block), the "
+                                        f"most a row may hold; cells hold at most {FIELD_BYTES.value:.0f} bytes "
+                                        f"({FIELD_BYTES.env}); is a quote left open?") from None
                 if "UTF8" in msg or isinstance(exc, UnicodeDecodeError):
                     raise RegisterError(f"{self.source}: not {self.encoding} text; save it as UTF-8 "
                                         "(or give its encoding, e.g. --encoding gbk)") from None
                 raise RegisterError(f"{self.source}: cannot read it as CSV ({msg})") from None
         finally:
             fh.close()
+
+
+def check_field_sizes(batch: pa.RecordBatch, source: str, rows_before: int = 0) -> None:
+    """Every text cell of `batch` at most FIELD_BYTES bytes (the register's per-field limit)."""
+    cap = FIELD_BYTES.value
+    for name, column in zip(batch.schema.names, batch.columns):
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            continue
+        lengths = pc.binary_length(column)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > cap:
+            i = int(np.flatnonzero(np.nan_to_num(lengths.to_numpy(zero_copy_only=False).astype(float)) > cap)[0])
+            raise RegisterError(f"{source}: row {rows_before + i + 1}, column {name!r}: a cell of {longest} bytes; "
+                                f"{FIELD_BYTES.hint()}")
+
+
+_TOO_LONG = object()
+
+
+def _header_row(fh) -> list[str] | None | object:
+    """The first CSV record of `fh`, reading at most FIELD_BYTES characters (a 1 GB file with no
+    newline is refused, not read into memory); _TOO_LONG when the limit came first."""
+    cap = int(FIELD_BYTES.value)
+    text = fh.read(cap + 1)
+    if len(text) > cap and "\n" not in text and "\r" not in text:
+        return _TOO_LONG
+    try:
+        return next(csv.reader(io.StringIO(text)), None)
+    except csv.Error as exc:
+        return _TOO_LONG if len(text) > cap else str(exc)
 
 
 def _find_line(path: Path, text: str, encoding: str) -> int | None:
@@ -373,7 +420,8 @@ class Chunk:
                                 f"{col.metric} is a number ({col.dimension})")
         if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type) or pa.types.is_decimal(arr.type) \
                 or pa.types.is_null(arr.type):
-            numbers = pc.cast(arr, pa.float64())
+            # unsafe: a uint64 of 2^64-1 becomes 1.8e19 (then refused by the magnitude check below)
+            numbers = pc.cast(arr, pa.float64(), safe=False)
         else:
             text = self._strings(col)
             try:
@@ -407,7 +455,17 @@ class Chunk:
                 raise RegisterError(f"{self.where(i, col.header)}: {values[i]:g} is negative; {col.dimension} "
                                     "cannot be below zero")
         values = np.where(null, np.nan, values)
+        self._check_magnitude(col, values)
         return np.round(values * col.factor, 6) if col.factor != 1.0 else np.round(values, 6)
+
+    def _check_magnitude(self, col: Column, values: np.ndarray) -> None:
+        """Every value below the number limit in the canonical unit (1e308亿元 would overflow to inf
+        and silently match nothing)."""
+        with np.errstate(invalid="ignore"):
+            too_big = np.abs(values) >= NUMBER.value / max(abs(col.factor), 1e-300)
+        if too_big.any():
+            i = int(np.flatnonzero(too_big)[0])
+            raise RegisterError(f"{self.where(i, col.header)}: {values[i]:g} is too large; {NUMBER.hint()}")
 
     def _flag(self, col: Column, arr: pa.Array) -> np.ndarray:
         if pa.types.is_boolean(arr.type):

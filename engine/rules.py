@@ -8,6 +8,8 @@ YAML; this module only checks its shape and stores values canonically (money in
 
 from __future__ import annotations
 
+import math
+
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -345,6 +347,12 @@ def _num(v: Any, ctx: _Ctx, *, optional: bool = False, positive: bool = True) ->
         return None
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise ctx.fail(f"expected a number, got {v!r}")
+    try:
+        finite = math.isfinite(float(v))
+    except OverflowError:  # an int of 400 digits
+        finite = False
+    if not finite:  # NaN, inf: never a threshold or an amount
+        raise ctx.fail(f"expected a finite number, got {str(v)[:30]}")
     if positive and v <= 0:
         raise ctx.fail(f"expected a positive number, got {v!r}")
     return float(v) if isinstance(v, float) else int(v)

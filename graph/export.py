@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import json
 
 import networkx as nx
@@ -53,6 +54,24 @@ def _typed(items: list[dict]) -> list[dict]:
     return out
 
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _refuse_xml_illegal(flat: nx.MultiDiGraph) -> None:
+    """XML 1.0 cannot hold control characters such as U+0001: name the first one instead of failing
+    half-way through the writer."""
+    from policykg.errors import OutputError
+
+    items = [(f"node {n}", d) for n, d in flat.nodes(data=True)]
+    items += [(f"relationship {u} -> {v}", d) for u, v, d in flat.edges(data=True)]
+    for where, attrs in items:
+        for key, value in attrs.items():
+            m = _XML_ILLEGAL.search(value) if isinstance(value, str) else None
+            if m:
+                raise OutputError(f"GraphML (XML 1.0) cannot hold the control character U+{ord(m.group()):04X} in "
+                                  f"{where}, property {key}; remove it from the source, or use --format json")
+
+
 def to_graphml(graph: nx.MultiDiGraph) -> str:
     """GraphML with labels as a ``labels`` attribute (``:Policy``) and lists as JSON strings.
 
@@ -67,6 +86,7 @@ def to_graphml(graph: nx.MultiDiGraph) -> str:
     edge_attrs = _typed([{k: _flat(v) for k, v in d["props"].items() if v is not None} for *_, d in edge_list])
     for (u, v, k, d), attrs in zip(edge_list, edge_attrs):
         flat.add_edge(u, v, key=k, label=d["type"], **attrs)
+    _refuse_xml_illegal(flat)
     buf = io.BytesIO()
     nx.write_graphml(flat, buf, encoding="utf-8", named_key_ids=True)
     return buf.getvalue().decode("utf-8")

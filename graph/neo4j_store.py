@@ -40,6 +40,7 @@ from policykg.errors import (
     Neo4jDatabaseError,
     Neo4jUnavailableError,
     PolicyKGError,
+    register_secret,
 )
 from policykg.graph.model import LABELS
 from policykg.graph.model import counts as graph_counts
@@ -48,6 +49,7 @@ from policykg.queries import NamedQuery, has_query, load_query
 DEFAULT_URI = "bolt://localhost:7687"
 DEFAULT_USERNAME = "neo4j"
 BATCH_SIZE = 5000
+LOCK_LABEL = "PolicykgLoad"  # the load lock node (queries/write/load_lock.cypher); never left behind
 START_HINT = "start one with `docker compose up -d neo4j` or `scripts/neo4j.sh start`"
 
 
@@ -75,15 +77,19 @@ class Neo4jConfig:
     ) -> "Neo4jConfig":
         """Options first, then NEO4J_URI / NEO4J_USERNAME (or NEO4J_USER) / NEO4J_PASSWORD / NEO4J_DATABASE."""
         env = os.environ if env is None else env
+        register_secret(password)
+        register_secret(env.get("NEO4J_PASSWORD"))
         if password is not None and password_file is not None:
             raise InputError("give either --password or --password-file, not both")
         if password_file is not None:
             password = read_password_file(password_file)
+            register_secret(password)
+        uri, uri_user, uri_password = split_uri((uri or env.get("NEO4J_URI") or DEFAULT_URI).strip())
         if password is None:
-            password = env.get("NEO4J_PASSWORD") or None
+            password = uri_password if uri_password is not None else env.get("NEO4J_PASSWORD") or None
         return cls(
-            uri=(uri or env.get("NEO4J_URI") or DEFAULT_URI).strip(),
-            username=username or env.get("NEO4J_USERNAME") or env.get("NEO4J_USER") or DEFAULT_USERNAME,
+            uri=uri,
+            username=username or uri_user or env.get("NEO4J_USERNAME") or env.get("NEO4J_USER") or DEFAULT_USERNAME,
             password=password,
             database=database or env.get("NEO4J_DATABASE") or None,
         )
@@ -93,12 +99,47 @@ class Neo4jConfig:
         return self.uri + (f" (database {self.database})" if self.database else "")
 
 
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def split_uri(uri: str) -> tuple[str, str | None, str | None]:
+    """(uri without userinfo, user, password) of a Bolt URI; any other scheme is an InputError.
+
+    A password written into the URI (bolt://neo4j:PW@host) is taken out of it here, so
+    the URI that messages and reports show never holds it."""
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(uri)
+        user, password = parts.username, parts.password
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise InputError(f"bad Neo4j URI {uri!r}; use e.g. bolt://localhost:7687 or neo4j://host:7687") from None
+    register_secret(password)
+    if password is not None:
+        register_secret(unquote(password))
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise InputError(f"bad Neo4j URI {uri!r}: a Bolt URI has no path or query (percent-encode a '/' or '@' "
+                         "in a password as %2F / %40, or give it with --password-file)")
+    if parts.scheme.lower() not in URI_SCHEMES or not host:
+        raise InputError(f"bad Neo4j URI {uri!r}: the scheme must be one of {', '.join(URI_SCHEMES)} with a host, "
+                         "e.g. bolt://localhost:7687")
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    clean = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return clean, unquote(user) if user else None, unquote(password) if password is not None else None
+
+
 def read_password_file(path: str | os.PathLike) -> str:
     """The first line of `path`, without its newline (the file's content is never echoed)."""
+    from policykg.limits import FIELD_BYTES, read_bounded
+
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_bounded(path, FIELD_BYTES, InputError, f"--password-file {path}").decode("utf-8")
     except OSError as exc:
         raise InputError(f"--password-file {path}: cannot read it ({exc.strerror}); give a readable file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"--password-file {path}: not UTF-8 text; put the password on its first line as text") from None
     lines = text.splitlines()
     if not lines or not lines[0]:
         raise InputError(f"--password-file {path}: the file is empty; put the password on its first line")
@@ -173,6 +214,93 @@ def map_error(exc: BaseException, config: Neo4jConfig, what: str = "") -> Policy
     if isinstance(exc, ne.DriverError):
         return Neo4jUnavailableError(_scrub(f"{prefix}Neo4j at {config.uri}: {detail}; {START_HINT}", config.password))
     raise exc
+
+
+# --- READ mode: an allow-list ---------------------------------------------------------------
+
+#: Plan operators a READ statement may use (names without '@db' or '(...)'; Partitioned* too).
+READ_OPERATORS = frozenset("""
+    AllNodesScan NodeByLabelScan UnionNodeByLabelsScan IntersectionNodeByLabelsScan SubtractionNodeByLabelsScan
+    NodeByIdSeek NodeByElementIdSeek NodeIndexSeek NodeUniqueIndexSeek NodeIndexSeekByRange NodeIndexScan
+    NodeIndexContainsScan NodeIndexEndsWithScan MultiNodeIndexSeek AssertingMultiNodeIndexSeek
+    DirectedRelationshipByIdSeek UndirectedRelationshipByIdSeek DirectedRelationshipByElementIdSeek
+    UndirectedRelationshipByElementIdSeek DirectedAllRelationshipsScan UndirectedAllRelationshipsScan
+    DirectedRelationshipTypeScan UndirectedRelationshipTypeScan DirectedUnionRelationshipTypesScan
+    UndirectedUnionRelationshipTypesScan DirectedRelationshipIndexSeek UndirectedRelationshipIndexSeek
+    DirectedRelationshipUniqueIndexSeek UndirectedRelationshipUniqueIndexSeek DirectedRelationshipIndexScan
+    UndirectedRelationshipIndexScan DirectedRelationshipIndexSeekByRange UndirectedRelationshipIndexSeekByRange
+    DirectedRelationshipIndexContainsScan UndirectedRelationshipIndexContainsScan
+    DirectedRelationshipIndexEndsWithScan UndirectedRelationshipIndexEndsWithScan
+    NodeCountFromCountStore RelationshipCountFromCountStore Argument ArgumentTracker Input EmptyRow
+    Expand OptionalExpand VarLengthExpand PruningVarLengthExpand BFSPruningVarLengthExpand
+    ShortestPath StatefulShortestPath Trail Repeat NullifyMetadata ProjectEndpoints
+    Filter Projection ProduceResults Limit ExhaustiveLimit Skip Sort PartialSort Top PartialTop Top1WithTies
+    EagerAggregation OrderedAggregation Distinct OrderedDistinct Eager CacheProperties EmptyResult
+    Apply SemiApply AntiSemiApply LetSemiApply LetAntiSemiApply SelectOrSemiApply SelectOrAntiSemiApply
+    LetSelectOrSemiApply LetSelectOrAntiSemiApply RollUpApply ConditionalApply AntiConditionalApply
+    Optional Anti CartesianProduct NodeHashJoin NodeLeftOuterHashJoin NodeRightOuterHashJoin ValueHashJoin
+    Union OrderedUnion Unwind AssertSameNode AssertSameRelationship TriadicSelection TriadicBuild TriadicFilter
+    ProcedureCall
+""".split())
+
+#: Procedures a READ statement may call: schema and metadata reads of this database only.
+READ_PROCEDURES = frozenset({
+    "db.labels", "db.relationshipTypes", "db.propertyKeys", "db.schema.visualization",
+    "db.schema.nodeTypeProperties", "db.schema.relTypeProperties",
+})
+
+
+def _operators(plan: Any) -> Iterator[tuple[str, str]]:
+    """(operator name, its details) for every operator of an EXPLAIN plan, iteratively."""
+    stack = [plan] if plan else []
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        name = str(node.get("operatorType", "")).split("@", 1)[0].split("(", 1)[0]
+        yield name, str((node.get("args") or {}).get("Details", ""))
+        stack.extend(node.get("children") or [])
+
+
+def read_refusal(query_type: str | None, plan: Any) -> str | None:
+    """Why a statement may not run in READ mode, or None when it is a plain read.
+
+    An allow-list, not a deny-list: the server must classify it as a read query ('r'),
+    every operator of its plan must be a data-reading one (READ_OPERATORS), and a
+    procedure call must be one of READ_PROCEDURES. So administration commands (SHOW,
+    TERMINATE, CREATE USER), LOAD CSV (a network or file read by the server) and
+    arbitrary procedures are refused, and so is anything Neo4j adds later."""
+    if query_type != "r":
+        kind = {"w": "writes", "rw": "reads and writes", "s": "changes the schema or is an administration "
+                "command"}.get(query_type or "", f"is of kind {query_type!r}")
+        return f"the statement {kind}"
+    for name, details in _operators(plan):
+        base = name[len("Partitioned"):] if name.startswith("Partitioned") else name
+        if base not in READ_OPERATORS:
+            what = "LOAD CSV makes the server fetch a file or URL" if base == "LoadCSV" else \
+                f"it uses {name}, which is not a plain read (administration commands, LOAD CSV and the like)"
+            return what
+        if base == "ProcedureCall":
+            procedure = details.split("(", 1)[0].strip()
+            if procedure not in READ_PROCEDURES:
+                return f"it calls the procedure {procedure or '?'}, not one of {', '.join(sorted(READ_PROCEDURES))}"
+    return None
+
+
+def _count_rows(rows: Iterable[dict]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {"labels": {}, "relationships": {}}
+    for row in rows:
+        out["labels" if row["kind"] == "label" else "relationships"][row["name"]] = row["count"]
+    return {k: dict(sorted(v.items())) for k, v in out.items()}
+
+
+def _short_of(found: dict, expected: dict, exact: bool = False) -> str:
+    """'120 of 466 Amount nodes' for the graph's labels and types Neo4j holds fewer of (or, `exact`,
+    another number of) than the graph; '' when none."""
+    short = [f"{found[key].get(name, 0)} of {n} {name} {'nodes' if key == 'labels' else 'relationships'}"
+             for key in ("labels", "relationships") for name, n in expected[key].items()
+             if found[key].get(name, 0) < n or exact and found[key].get(name, 0) != n]
+    return ", ".join(short[:3])
 
 
 # --- plain values ----------------------------------------------------------------------------
@@ -348,16 +476,40 @@ class Neo4jStore:
 
         return self._guard(what, go)
 
-    def query(self, name: str, params: dict | None = None) -> list[dict]:
-        """Run the named query `name` (see `policykg queries`) with checked parameters."""
+    def query(self, name: str, params: dict | None = None, write: bool = False) -> list[dict]:
+        """Run the named query `name` (see `policykg queries`) with checked parameters.
+
+        A query whose header says ``mode: write`` runs only with write=True (--write)."""
         q = load_query(name)
-        return self.run(q.body, q.check_params(params or {}), write=q.write, what=f"query {name!r}")
+        q.check_mode(write)
+        values = q.check_params(params or {})
+        return self.run(q.body, values, write=q.write, what=f"query {name!r}")
 
     def cypher(self, text: str, params: dict | None = None, write: bool = False) -> list[dict]:
-        """Ad-hoc Cypher: READ transaction unless write=True."""
+        """Ad-hoc Cypher: READ transaction unless write=True; in READ, only what `check_read_only` allows."""
         if not text or not text.strip():
             raise InputError("empty Cypher statement; give one, see `policykg cypher --help`")
+        if not write:
+            self.check_read_only(text, params)
         return self.run(text, params, write=write, what="cypher")
+
+    def check_read_only(self, text: str, params: dict | None = None) -> None:
+        """Refuse, before running it, a statement that is not a plain read (allow-list, see `read_refusal`).
+
+        The server's own EXPLAIN says what kind of statement it is and which operators
+        it would run; nothing is executed."""
+        from neo4j import READ_ACCESS
+
+        def go():
+            with self.driver.session(database=self.config.database, default_access_mode=READ_ACCESS) as session:
+                summary = session.run("EXPLAIN " + text, params or {}).consume()
+                return summary.query_type, summary.plan
+
+        query_type, plan = self._guard("cypher", go)
+        reason = read_refusal(query_type, plan)
+        if reason:
+            raise CypherError(f"cypher: refused in READ mode: {reason}; rerun with --write if you mean it "
+                              "and trust the statement")
 
     def server_version(self) -> dict:
         rows = self.query("server_version")
@@ -365,10 +517,7 @@ class Neo4jStore:
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Counts by label and relationship type, shaped like `policykg.graph.model.counts`."""
-        out: dict[str, dict[str, int]] = {"labels": {}, "relationships": {}}
-        for row in self.query("counts"):
-            out["labels" if row["kind"] == "label" else "relationships"][row["name"]] = row["count"]
-        return {k: dict(sorted(v.items())) for k, v in out.items()}
+        return _count_rows(self.query("counts"))
 
     # -- writing
 
@@ -386,11 +535,17 @@ class Neo4jStore:
         check_loadable(graph)
         nodes, rels = node_rows(graph), rel_rows(graph)
         labels = list(dict.fromkeys([*LABELS, *nodes]))
-        self.ensure_constraints([label for label in labels if has_query(f"write/constraint_{label}")])
+        self.ensure_constraints([label for label in [*labels, LOCK_LABEL] if has_query(f"write/constraint_{label}")])
         t0 = time.perf_counter()
         stats = {"batches": 0, "deleted": 0}
 
+        started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        expected = graph_counts(graph)
+        result: dict[str, Any] = {}
+
         def write(tx) -> None:
+            # the lock first: a concurrent load waits here until this transaction ends
+            tx.run(load_query("write/load_lock").body, started=started).consume()
             if replace:
                 q = load_query("write/delete_graph")
                 stats["deleted"] = tx.run(q.body, labels=labels).single()["deleted"]
@@ -417,6 +572,13 @@ class Neo4jStore:
                     if written != len(payload):  # an endpoint vanished: never commit half a batch
                         raise CypherError(f"{rel_type}: wrote {written} of {len(payload)} relationships")
                     stats["batches"] += 1
+            tx.run(load_query("write/load_unlock").body).consume()
+            found = _count_rows(tx.run(load_query("counts").body).data())
+            off = _short_of(found, expected, exact=replace)
+            if off:  # never commit a graph short of the one loaded (nor, after --replace, other than it)
+                raise CypherError(f"after writing, Neo4j would hold {off} (is another program writing to the "
+                                  "database?)")
+            result["counts"] = found
 
         def go():
             # An explicit transaction, not execute_write: a retry would only repeat a load that
@@ -436,7 +598,7 @@ class Neo4jStore:
         return LoadReport(
             uri=self.config.uri, database=self.config.database, replaced=replace,
             nodes=graph.number_of_nodes(), relationships=graph.number_of_edges(), batches=stats["batches"],
-            seconds=seconds, deleted=stats["deleted"], graph_counts=graph_counts(graph), neo4j_counts=self.counts(),
+            seconds=seconds, deleted=stats["deleted"], graph_counts=expected, neo4j_counts=result["counts"],
         )
 
     def load_one_row_per_transaction(self, graph: nx.MultiDiGraph, limit: int) -> tuple[int, int, float]:
@@ -496,25 +658,51 @@ def connect(uri: str | None = None, username: str | None = None, password: str |
     return Neo4jStore(Neo4jConfig.resolve(uri, username, password, database, password_file))
 
 
+INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def _param_value(key: str, raw: str) -> Any:
+    """One --param value: JSON when it parses, else the text; numbers Cypher can hold, depth bounded."""
+    import json
+
+    from policykg.limits import check_json_depth
+
+    check_json_depth(raw, InputError, f"--param {key}")
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        return raw
+    if isinstance(value, float) and value != value:  # NaN is not a Cypher literal anyone means
+        return raw
+    stack = [value]
+    while stack:  # iterative: the depth is already bounded, but no recursion is needed either
+        v = stack.pop()
+        if isinstance(v, bool):
+            continue
+        if isinstance(v, int) and not INT64[0] <= v <= INT64[1]:
+            raise InputError(f"--param {key}: an integer outside Cypher's 64-bit range "
+                             f"(-2^63..2^63-1); pass it as a string in quotes, e.g. '\"123...\"'")
+        if isinstance(v, float) and v in (float("inf"), float("-inf")):
+            raise InputError(f"--param {key}: {raw[:30]!r} is beyond a 64-bit float; give a finite number")
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return value
+
+
 def parse_params(pairs: Iterable[str]) -> dict[str, Any]:
     """--param k=v pairs: v as JSON when it parses (numbers, true/false, null, lists, maps), else a string.
 
     A date such as 2026-11-28 is not JSON, so it stays the string "2026-11-28".
     """
-    import json
-
     out: dict[str, Any] = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         key = key.strip()
         if not sep or not key or not key.replace("_", "a").isalnum():
             raise InputError(f"--param {pair!r}: write it as NAME=VALUE, e.g. --param number=3")
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            value = raw
-        if isinstance(value, float) and value != value:  # NaN is not a Cypher literal anyone means
-            value = raw
+        value = _param_value(key, raw)
         out[key] = value
     return out
 

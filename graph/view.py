@@ -804,16 +804,16 @@ def answer_data(graph: nx.MultiDiGraph, result: dict, plan: dict | None = None,
 
 
 def profile_view(graph: nx.MultiDiGraph, profile: str, as_of: date | None = None, styles: dict | None = None,
-                 physics: bool | None = None) -> dict:
+                 physics: bool | None = None, rules=None) -> dict:
     """The answer page's data for an enterprise profile, as of `as_of` (else the profile's
     as_of, else today): the engine's results, the overlap solver's best set, the graph."""
     from policykg.engine.eligibility import Engine, evaluate_profile
     from policykg.engine.overlaps import plan_for_profile
     from policykg.output import to_json
 
-    engine = Engine(graph=graph)
+    engine = Engine(rules, graph)  # rules None: the bundled ones
     prof = engine.as_profile(profile)
-    evaluation = evaluate_profile(graph, prof, as_of)
+    evaluation = evaluate_profile(graph, prof, as_of, rules=rules)
     # The public shape, exactly as `policykg eligible --format json` prints it.
     result = json.loads(to_json(evaluation.to_dict()))
     plan = json.loads(to_json(plan_for_profile(prof, evaluation.as_of, engine=engine, graph=graph).to_dict()))
@@ -824,14 +824,15 @@ def profile_view(graph: nx.MultiDiGraph, profile: str, as_of: date | None = None
 
 
 def view_page(graph: nx.MultiDiGraph, as_of: date | None, policy: int | None = None, agency: str | None = None,
-              industry: str | None = None, profile: str | None = None) -> str:
+              industry: str | None = None, profile: str | None = None, rules=None) -> str:
     """What `policykg view` writes: the page for the focused part of `graph`, as of a day
-    (None: the profile's as_of with a profile, else today)."""
+    (None: the profile's as_of with a profile, else today); `rules` answer for the profile
+    (None: the bundled ones)."""
     focus = Focus(policy=policy, agency=agency, industry=industry)
     if focus.policy is not None:
         check_policy(graph, focus.policy)  # before the (slow) eligibility engine runs
     if profile:
         if focus:
             raise InputError("--profile draws the firm's own awards; drop --policy/--agency/--industry")
-        return render_html(profile_view(graph, profile, as_of))
+        return render_html(profile_view(graph, profile, as_of, rules=rules))
     return view_html(graph, as_of or date.today(), focus=focus)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykg.errors import SourceError
+from policykg.limits import SOURCE_BYTES, check_zip, read_bounded
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 BUNDLED_SOURCE = DATA_DIR / "corpus" / "hangzhou-digital-economy-policy-digest-2024.txt"
@@ -45,7 +46,7 @@ def read_source(path: str | Path | None = None) -> SourceText:
     if p.is_dir():
         raise SourceError(f"{p}: is a folder; pass a .txt or .docx file with --source")
     try:
-        raw = p.read_bytes()
+        raw = read_bounded(p, SOURCE_BYTES, SourceError)  # /dev/zero or 1 GB: refused at the limit
     except OSError as exc:
         raise SourceError(f"{p}: cannot be read ({exc.strerror}); check its permissions") from None
     if not raw.strip():
@@ -62,6 +63,7 @@ def read_source(path: str | Path | None = None) -> SourceText:
 
         return SourceText(read_pdf(p, raw), str(p), "pdf")
     if suffix == ".docx" or raw[:2] == b"PK":
+        check_zip(p, SourceError)  # a zip bomb is refused before anything inflates
         return SourceText(_read_docx(p, raw), str(p), "docx")
     text, encoding = _decode(p, raw)
     if suffix in (".html", ".htm") or re.match(r"\s*(?:<!doctype html|<html)", text[:200], re.IGNORECASE):

@@ -128,6 +128,9 @@ def parse_validity(text: str, where: str, issued: date | None = None) -> Validit
         if n:
             years = (n, unit)
             if v.effective_from is not None:
+                if v.effective_from.year + (n if unit == "years" else n // 12 + 1) > date.max.year:
+                    raise SourceError(f"{where}: a validity of {n} {unit} from {v.effective_from.isoformat()} runs "
+                                      f"past the year {date.max.year}; check the dates of this clause in the source")
                 v.effective_until = add_years(v.effective_from, n) if unit == "years" else add_months(v.effective_from, n)
                 v.until_basis = f"{n}_{unit}"
     for m in _REPEAL_RE.finditer(text):

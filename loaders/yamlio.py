@@ -7,6 +7,7 @@ permission) or a decoding error becomes a one-line error naming the file.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Hashable
 from pathlib import Path
 from typing import IO, Any, Callable
@@ -14,6 +15,7 @@ from typing import IO, Any, Callable
 import yaml
 
 from policykg.errors import DataError, PolicyKGError
+from policykg.limits import DATA_BYTES, DEPTH, Limit, read_bounded, yaml_depth
 
 
 # libyaml's parser when PyYAML was built with it (the rules file parses ~10x faster);
@@ -61,7 +63,7 @@ DatesAsTextLoader.yaml_implicit_resolvers = {
 def read_text_file(path: str | Path, what: str = "file", *, error: type[PolicyKGError] = DataError,
                    name: str | None = None, encoding: str = "utf-8", newline: str | None = None,
                    read: Callable[[IO[str]], Any] | None = None,
-                   not_text: str = "not UTF-8 text; save it as UTF-8") -> Any:
+                   not_text: str = "not UTF-8 text; save it as UTF-8", limit: Limit | None = DATA_BYTES) -> Any:
     """The text of `path` (or `read(fh)` of it), every failure an `error` naming the file.
 
     `what` names the file in hints ("profile", "register"); `name` is how messages show
@@ -72,6 +74,10 @@ def read_text_file(path: str | Path, what: str = "file", *, error: type[PolicyKG
     p = Path(path)
     shown = str(p) if name is None else name
     try:
+        if limit is not None:  # bounded: /dev/zero or a 1 GB file is refused after `limit` bytes
+            raw = read_bounded(p, limit, error, shown)
+            fh = io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline=newline)
+            return fh.read() if read is None else read(fh)
         with open(p, encoding=encoding, newline=newline) as fh:
             return fh.read() if read is None else read(fh)
     except FileNotFoundError:
@@ -92,19 +98,36 @@ def load_yaml(path: str | Path, loader: type[_StrictLoader] = _StrictLoader) -> 
 
 
 def load_yaml_text(text: str, name: str, loader: type[_StrictLoader] = _StrictLoader) -> Any:
-    loader = loader(text)
-    loader.name = name
+    """Parse YAML text strictly. The nesting depth is checked on the parser's events first
+    (building a 100,000-deep list would overflow the C stack), and a number Python will not
+    convert (over 4300 digits) is a DataError too."""
     try:
-        return loader.get_single_data()
+        depth = yaml_depth(text, loader)
+    except yaml.YAMLError as exc:
+        _syntax(exc, name)
+    if depth > DEPTH.value:
+        raise DataError(f"{name}: nested more than {DEPTH.value:g} levels deep; {DEPTH.hint()}")
+    parser = loader(text)
+    parser.name = name
+    try:
+        return parser.get_single_data()
     except DataError:
         raise
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "somewhere"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DataError(f"{name}: {where}: invalid YAML ({problem}); fix the syntax there") from None
+        _syntax(exc, name)
+    except (ValueError, OverflowError, RecursionError) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(f"{name}: a value cannot be read ({detail.split(';')[0][:100]}); write numbers with at most 15 "
+                        "significant digits") from None
     finally:
-        loader.dispose()
+        parser.dispose()
+
+
+def _syntax(exc: yaml.YAMLError, name: str):
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}" if mark is not None else "somewhere"
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    raise DataError(f"{name}: {where}: invalid YAML ({problem}); fix the syntax there") from None
 
 
 def check_keys(mapping: Any, allowed: set[str], where: str, required: set[str] = frozenset()) -> dict:

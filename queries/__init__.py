@@ -56,6 +56,14 @@ class NamedQuery:
         """The Cypher without its header comments."""
         return "\n".join(line for line in self.text.splitlines() if not line.lstrip().startswith("//")).strip()
 
+    def check_mode(self, write: bool) -> None:
+        """A query whose header says ``mode: write`` runs only when the caller allows writes (--write)."""
+        if self.write and not write:
+            from policykg.errors import CypherError
+
+            raise CypherError(f"query {self.name!r} changes the database (its header says mode: write); "
+                              "rerun with --write if you mean to change it")
+
     def check_params(self, values: dict[str, Any]) -> dict[str, Any]:
         """Return `values` checked against the header: every declared parameter given, of its type."""
         declared = {p.name: p for p in self.params}

@@ -23,7 +23,7 @@ from typing import Any
 
 from policykg.errors import DataError
 from policykg.loaders.yamlio import load_yaml
-from policykg.rules.corpus import DocumentText, ProvisionText, file_sha256, read_document
+from policykg.rules.documents import DocumentText, ProvisionText, file_sha256, read_document
 from policykg.rules.draft import DATA_DIR, draft_provision, numbers_outside_quotes
 
 
@@ -201,10 +201,23 @@ def check_rules(rules_path: str | Path, sources: list[str | Path]) -> CheckRepor
             report.errors.append(str(exc))
             continue
         report.attached[str(iid)] = prov.label
+        if inc.get("provision") is not None and inc["provision"] != prov.seq:
+            report.errors.append(f"{where}: incentive {iid}: its quote is in provision {prov.seq} ({prov.label}), "
+                                 f"not {inc['provision']}; delete provision: (the quote decides) or fix it")
         by_prov.setdefault((k, prov.seq), []).append(inc["quote"])
         report.errors += check_incentive(inc, prov, metrics, units, where)
         if inc.get("review"):
             report.reviews.append(f"incentive {iid} ({prov.label}): review: {inc['review']}")
+    if not report.errors:
+        # the loader's strict reading (keys, kinds, units, tiers …), on what is already decided
+        from policykg.engine.rules import METRICS_PATH, QUALIFICATIONS_PATH, _Ctx, _load_metrics, _load_qualifications
+        from policykg.rules.files import build_rules
+
+        try:
+            build_rules(doc, _Ctx(where), docs, _load_metrics(METRICS_PATH), _load_qualifications(QUALIFICATIONS_PATH),
+                        skip_review=True)
+        except DataError as exc:
+            report.errors.append(str(exc))
     for k, d in enumerate(docs):
         for prov in d.provisions:
             report.uncovered += _covered(prov, by_prov.get((k, prov.seq), []))

@@ -28,7 +28,7 @@ from typing import Any
 
 from policykg.errors import OutputError
 from policykg.loaders.yamlio import load_yaml
-from policykg.rules.corpus import DocumentText, ProvisionText, read_document
+from policykg.rules.documents import DocumentText, ProvisionText, read_document
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -41,7 +41,7 @@ _CUR = "|".join(CURRENCIES)
 NUM = r"\d+(?:\.\d+)?"
 # A number with its unit; 万美元 before 万元 so the longer unit wins.
 _QTY_RE = re.compile(
-    rf"(?<![\d.A-Za-z])({NUM})\s*(万(?:{_CUR})|亿(?:{_CUR})|(?:{_CUR})|万元|亿元|千元|元|%|家|个|项|名|人次|次|年|倍)"
+    rf"(?<![\d.A-Za-z])({NUM})\s*(万(?:{_CUR})|亿(?:{_CUR})|(?:{_CUR})|万元|亿元|千元|元|%|家|个|项|名|人次|次|年|倍|万平方米|平方米|台|辆)"
 )
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CN_RE = re.compile(r"([一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九])(?=[年个家项名星])")
@@ -70,6 +70,8 @@ def numbers_in(text: str) -> set[float]:
             out.add(round(float(m.group(1)) * MONEY_TO_WAN[unit], 6))
     for m in _CN_RE.finditer(text):
         out.add(float(_cn_value(m.group(1))))
+    if re.search(r"(?<![\d.一二两三四五六七八九十百])(?:千亿|百亿|万亿)", text):
+        out.add(1.0)  # 参数量超过千亿: one 千亿
     return out
 
 
@@ -221,6 +223,9 @@ class _Qty:
         return int(v) if float(v).is_integer() else round(v, 6)
 
 
+_BARE_RE = re.compile(rf"(?<![\d.A-Za-z])({NUM})(亿|万)(?=、)")
+
+
 def _quantities(s: str) -> list[_Qty]:
     out = []
     for m in _QTY_RE.finditer(s):
@@ -228,6 +233,13 @@ def _quantities(s: str) -> list[_Qty]:
         if unit == "年" and re.fullmatch(r"(19|20)\d\d", m.group(1)):
             continue
         out.append(_Qty(m.start(), m.end(), _num(m.group(1)), unit, m.group(0)))
+    # 3亿、10亿、20亿、30亿元: a list that writes its unit once, on the last item
+    for m in _BARE_RE.finditer(s):
+        nxt = next((q for q in out if q.start > m.start()), None)
+        if nxt is not None and nxt.unit == m.group(2) + "元" and re.fullmatch(
+                rf"(?:、{NUM}{m.group(2)})*、", s[m.end():nxt.start]):
+            out.append(_Qty(m.start(), m.end(), _num(m.group(1)), nxt.unit, m.group(0)))
+    out.sort(key=lambda q: q.start)
     return out
 
 
@@ -374,8 +386,13 @@ class _Draft:
                 inc["note"] = "amounts found but no role decided"
                 reviews.append("amounts are stated but their role (award, cap, threshold) is unclear: decide it")
         kind = None
-        for m in _KIND_RE.finditer(s):
+        verb = re.search(r"给予|予以", s)
+        for m in _KIND_RE.finditer(s, verb.end() if verb else 0):
             kind = m.group(1)
+            break
+        if kind is None:
+            for m in _KIND_RE.finditer(s):
+                kind = m.group(1)
         if "配套" in s:
             kind = "配套"
         inc["kind"] = KIND_MAP.get(kind or "支持", kind or "支持")
@@ -393,6 +410,13 @@ class _Draft:
             inc["limits"] = limits
         if sel:
             inc["selection"] = sel
+        if (inc["basis"] not in ("defers_to",) and not (criteria or quals or sel or inc.get("rate_base")
+                                                        or inc.get("tier_metric") or inc.get("tiers"))):
+            reviews.append("no condition found in this sentence: add who qualifies (a criterion, title or "
+                           "selection; it may be stated in a neighbouring sentence)")
+        if any(str(c.get("metric") or "").startswith("project.") for c in criteria) or \
+                str(inc.get("rate_base") or "").startswith("project."):
+            reviews.append("it measures a project (project.* metric): set recipient and project_kind")
         if quotes:
             inc["quotes"] = quotes
         if reviews:
@@ -416,9 +440,9 @@ class _Draft:
                 cstart += 1
             before = s[cstart:first.start]
             after = s[last.end:last.end + 8]
-            if first.unit in ("年", "次", "人次", "倍", "名"):
+            if first.unit in ("年", "次", "倍", "名"):
                 continue  # durations and counts are read by _frequency/_selection
-            if first.unit in ("家", "个", "项"):
+            if first.unit in ("家", "个", "项", "人次", "平方米", "万平方米", "台", "辆"):
                 if re.search(r"(不超过|前)\s*$", before) and re.search(r"(评|认定|遴选|择优|每年|全市|排名)", s[:first.start]):
                     continue  # a quota: _selection
                 op, bw, aw = _op(before, after)
@@ -447,6 +471,24 @@ class _Draft:
             # money
             if first.foreign:
                 reviews.append(f"amount in foreign currency ({first.raw}): give the unit and how it converts")
+            if re.search(r"(按|每辆|每个|每家|每台|每件|每平方米|每人)[^,，]{0,3}$", s[max(0, first.start - 6):first.start]) \
+                    or s[last.end:last.end + 1] == "/":
+                # 按300元/人次, 每辆3000元: an amount per unit
+                q0 = s[_clause_start(s, first.start, ",，;；"):_clause_end(s, last.end)]
+                amounts.append((g, q0))
+                reviews.append(f"「{first.raw}」 is paid per unit (per person, vehicle, square metre): "
+                               "the award is this amount times the count")
+                continue
+            if re.search(r"(安排|设立)[^,，]{0,8}$", before):
+                # 每年安排500万元资金: a programme's budget, not a threshold
+                scope_start = _clause_start(s, first.start, ",，;；")
+                caps.append((first, s[scope_start:_clause_end(s, last.end)], s[scope_start:first.start]))
+                continue
+            if cap_m and (len(g) > 1 or re.search(r"分别", before)):
+                # 分别最高给予600万元、1000万元…: a list of levels, each up to its amount
+                q0 = s[_clause_start(s, first.start, ",，;；"):_clause_end(s, last.end)]
+                amounts.append((g, q0))
+                continue
             if cap_m and (is_after_award or re.search(r"(补助|奖励|资助|补贴|支持|额)", before)):
                 scope_start = _clause_start(s, first.start, ",，;；")
                 q0 = s[scope_start:_clause_end(s, last.end)]
@@ -550,21 +592,20 @@ class _Draft:
         if caps:
             cap, cq, scope = caps[0]
             per = self._per_scope(scope + cq)
-            if per is None or per[0] == "amount":
-                inc["basis"] = "fixed"
-                inc["amount_wan"] = cap.wan
-                inc["ceiling"] = True
-                quotes["amount_wan"] = cq
-                rest = caps[1:]
+            if per is not None and per[0] == "budget":
+                # 每年安排500万元资金 / 全市每年设立总额不超过…: a programme's budget; each award unstated
+                inc["basis"] = "unspecified"
+                inc["note"] = "the text states the programme's budget, not each award"
+                quotes["basis"] = cq
+                limits.append({"kind": "budget", "amount_wan": cap.wan, "per": "year", "quote": cq})
             else:
                 inc["basis"] = "fixed"
                 inc["amount_wan"] = cap.wan
                 inc["ceiling"] = True
                 quotes["amount_wan"] = cq
-                rest = caps[1:]
-                if per[0] in ("annual_total_cap", "total_cap") and per[0] == "annual_total_cap":
+                if per is not None and per[0] == "annual_total_cap":
                     inc["frequency"] = "yearly"
-            for cap2, cq2, scope2 in rest:
+            for cap2, cq2, scope2 in caps[1:]:
                 self._cap(inc, quotes, limits, cap2, cq2, scope2, primary=None)
 
     def _per_scope(self, text: str) -> tuple[str, str | None] | None:
@@ -578,7 +619,9 @@ class _Draft:
             return "per_item_cap", "project"
         if re.search(r"单个服务商", text):
             return "per_item_cap", "provider"
-        if re.search(r"(年度|每年)[^,，]*(累计|总额|扶持资金|扶持金额|补贴金额)|(累计|总额)[^,，]*年度", text):
+        if re.search(r"(年度|每年)[^,，]*(累计|总额|总金额|扶持资金|扶持金额|补贴金额)|(累计|总额)[^,，]*年度", text) or \
+                re.search(r"^(每年|年度)(最高|不超过)", text) or \
+                re.search(r"(每家|每个|单个|同一家?)(企业|机构)[^,，]*(年度|每年)", text):
             return "annual_total_cap", "enterprise"
         if re.search(r"资助总额|累计不超过|总额不超过|累计最高", text):
             return "total_cap", None
@@ -591,11 +634,11 @@ class _Draft:
             quotes["cap_wan"] = cq
             return
         if per is None:
-            if primary is None and inc.get("amount_wan") is not None and "ceiling" not in inc:
-                inc["ceiling"] = True
+            if primary is None and inc.get("amount_wan") == cap.wan and "ceiling" not in inc:
+                inc["ceiling"] = True  # 给予…奖励,最高50万元: the amount is a ceiling
                 quotes.setdefault("ceiling", cq)
                 return
-            per = ("per_item_cap", "project")
+            per = ("total_cap", None)
             inc.setdefault("_extra_reviews", []).append(f"cap 「{cq}」: per what (item, year, in total)?")
         kind, p = per
         lim: dict[str, Any] = {"kind": kind, "amount_wan": cap.wan}
@@ -775,7 +818,8 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None) -> lis
     text = prov.text
     doc_limits = _provision_limits(text)
     for sent in _sentences(text):
-        inc = d.sentence(sent.text)
+      for part in _award_parts(sent.text):
+        inc = d.sentence(part)
         if inc is None:
             continue
         extra = inc.pop("_extra_reviews", [])
@@ -800,6 +844,31 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None) -> lis
             raise DraftInvariantError("; ".join(problems))
         result.append(_order(ordered))
     return result
+
+
+_AWARD_CLAUSE_RE = re.compile(rf"(?:给予|奖励)[^,，;；]*?(?<!最高)(?<!不超过)({NUM})\s*(?:万元|亿元|元|%)")
+
+
+def _award_parts(sent: str) -> list[str]:
+    """Split a sentence that states several awards, each its own 给予 clause with its own amount.
+
+    成功进入创新层的,额外给予200万元奖励 after …给予150万元奖励; 前三年按…95%给予奖励,后两年给予50%的奖励.
+    Not split: a 分别 list, or a cap clause (其中单个参与企业最高补助500万元).
+    """
+    if "分别" in sent:
+        return [sent]
+    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^,，]+", sent)]
+    awarding = [i for i, (a, b) in enumerate(clauses) if _AWARD_CLAUSE_RE.search(sent[a:b])
+                and not re.search(r"最高|不超过|上限", sent[a:b])]
+    if len(awarding) < 2:
+        return [sent]
+    parts, start = [], 0
+    for i in awarding[:-1]:
+        end = clauses[i][1]
+        parts.append(sent[start:end])
+        start = end + 1
+    parts.append(sent[start:])
+    return [p for p in parts if p.strip()]
 
 
 def _provision_limits(text: str) -> list[dict]:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from policykg.cli import cli
 from policykg.loaders.compilation import load_compilation
 from policykg.loaders.source import BUNDLED_SOURCE
-from policykg.rules.corpus import ProvisionText
+from policykg.rules.documents import ProvisionText
 from policykg.rules.draft import draft_provision, numbers_in, numbers_outside_quotes
 
 
@@ -193,3 +193,35 @@ def test_cli_draft_missing_document_is_one_clear_line(tmp_path):
     r = CliRunner().invoke(cli, ["rules", "draft", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "r.yaml")])
     assert r.exit_code == 3 and "no such file" in r.output
     assert not (tmp_path / "r.yaml").exists()
+
+
+def test_respectively_up_to_each_level_and_a_unit_written_once():
+    inc = one("实缴注册资本达到3亿、10亿、20亿元的企业,分别最高给予300万元、800万元、1000万元的落户奖励。")
+    assert inc["basis"] == "tiers" and inc["ceiling"] is True
+    assert [(t["min"], t["unit"], t["amount_wan"]) for t in inc["tiers"]] == [(3, "亿元", 300), (10, "亿元", 800), (20, "亿元", 1000)]
+
+
+def test_amount_per_unit_is_in_yuan_and_flagged():
+    inc = one("对当年培训量累计超过100人次的培训机构,按300元/人次标准予以补贴,每家机构每年扶持金额最高不超过10万元。")
+    assert inc["amount_wan"] == 0.03 and "per unit" in inc["review"]
+    assert inc["limits"] == [{"kind": "annual_total_cap", "amount_wan": 10, "per": "enterprise",
+                              "quote": "每家机构每年扶持金额最高不超过10万元"}]
+    assert inc["criteria"][0]["op"] == ">" and inc["criteria"][0]["value"] == 100
+
+
+def test_a_yearly_budget_is_not_an_award():
+    inc = one("对排名前十的企业,每年安排300万元资金给予奖励。")
+    assert inc["basis"] == "unspecified"
+    assert inc["limits"][0]["kind"] == "budget" and inc["limits"][0]["amount_wan"] == 300
+
+
+def test_two_awards_in_one_sentence_are_two_incentives():
+    incs = draft("企业挂牌进行股权转让交易给予150万元奖励,成功进入创新层的,额外给予200万元奖励。")
+    assert [i["amount_wan"] for i in incs] == [150, 200]
+    assert incs[1]["quote"] == "成功进入创新层的,额外给予200万元奖励"
+
+
+def test_a_cap_clause_does_not_split_the_award():
+    incs = draft("根据参与企业实际投入的30%,给予最高1000万元补助,其中单个参与企业最高补助500万元。")
+    assert len(incs) == 1 and incs[0]["cap_wan"] == 1000
+    assert incs[0]["limits"][0]["kind"] == "per_item_cap" and incs[0]["limits"][0]["per"] == "participant"

@@ -204,3 +204,29 @@ def test_statuses_returns_exactly_the_rows_of_those_statuses(engine, store, doc,
     for statuses in SUBSETS:
         assert store.query("eligibility", query_params([params], day, statuses)) == [
             r for r in full if r["status"] in statuses], statuses
+
+
+@pytest.mark.neo4j
+def test_a_partial_graph_is_refused_not_evaluated_in_part(engine, store, invoke, neo4j_config, monkeypatch):
+    """A graph loaded from part of the compilation lacks incentives: answering from it would
+    silently drop awards, so the neo4j backend refuses (issue 14)."""
+    from policykg.graph import load_graph
+
+    full = load_graph()
+    partial = full.copy()
+    incentives = [n for n, d in partial.nodes(data=True) if d["labels"][0] == "Incentive"]
+    partial.remove_nodes_from(incentives[len(incentives) // 2:])
+    monkeypatch.setenv("NEO4J_URI", neo4j_config.uri)
+    monkeypatch.setenv("NEO4J_USERNAME", neo4j_config.username)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_config.password or "")
+    try:
+        store.load(partial, replace=True)
+        result = invoke("eligible", str(PACKAGE_DIR / "docs" / "examples" / "software-firm.yaml"),
+                        "--backend", "neo4j")
+        assert result.exit_code == 4, result.output
+        assert f"holds {len(incentives) // 2} of the {len(engine.by_id)} incentives" in result.stderr
+        assert "policykg load --replace" in result.stderr and "Traceback" not in result.output
+    finally:
+        store.load(full, replace=True)
+    assert invoke("eligible", str(PACKAGE_DIR / "docs" / "examples" / "software-firm.yaml"),
+                  "--backend", "neo4j").exit_code == 0

@@ -285,6 +285,204 @@ def test_eligible_on_an_empty_neo4j_says_to_load_first(invoke, neo4j_clean, cli_
     assert "holds no incentives" in result.stderr and "policykg load" in result.stderr
 
 
+# --- hardening (issue 14): no write without --write, READ is an allow-list, no leaked secret,
+# --- loads serialised ------------------------------------------------------------------------
+
+
+def test_a_named_write_query_needs_write_before_connecting(invoke):
+    # no server at this URI: the refusal comes first, so nothing could have been emptied
+    result = invoke("query", "write/delete_all", "--uri", "bolt://127.0.0.1:1")
+    assert result.exit_code == 8 and "mode: write" in result.stderr and "--write" in result.stderr
+    assert "Traceback" not in result.output and result.stderr.count("\n") == 1
+
+
+@pytest.mark.neo4j
+def test_named_write_queries_run_only_with_write(invoke, cli_env, neo4j_clean, graph):
+    neo4j_clean.load(graph)
+    before = neo4j_clean.counts()
+    refused = invoke("query", "write/delete_all")
+    assert refused.exit_code == 8 and "--write" in refused.stderr
+    assert neo4j_clean.counts() == before
+    with pytest.raises(CypherError, match="mode: write"):
+        neo4j_clean.query("write/delete_all")
+    done = invoke("query", "write/delete_all", "--write", "--format", "json")
+    assert done.exit_code == 0 and json.loads(done.output)[0]["deleted"] == graph.number_of_nodes()
+
+
+@pytest.fixture()
+def http_listener():
+    """A local HTTP server recording every request it gets (LOAD CSV must send none)."""
+    import http.server
+    import threading
+
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"a,b\n1,2\n")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/x.csv", hits
+    server.shutdown()
+
+
+def _hostile() -> dict:
+    from pathlib import Path
+
+    import yaml
+
+    return yaml.safe_load((Path(__file__).parent / "data" / "hostile_cypher.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.neo4j
+def test_read_mode_is_an_allow_list_of_plain_reads(invoke, cli_env, neo4j_clean, graph, http_listener):
+    url, hits = http_listener
+    neo4j_clean.load(graph)
+    for statement, needle in _hostile()["refused"].items():
+        result = invoke("cypher", statement, "--param", f"url={url}")
+        assert result.exit_code == 8, (statement, result.output)
+        assert "refused in READ mode" in result.stderr and needle in result.stderr, result.stderr
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert hits == []  # the server never fetched the URL
+    assert neo4j_clean.counts() == counts(graph)
+    allowed = invoke("cypher", _hostile()["allowed"]["labels"], "--format", "json")
+    assert allowed.exit_code == 0 and {"label": "Policy"} in json.loads(allowed.output)
+    for q in ("policy_provisions", "provisions_in_force", "counts", "agency_workload", "overlap_counts"):
+        named = load_query(q)
+        params = {"number": 1, "date": "2026-11-28"}
+        assert neo4j_clean.cypher(named.body, {p.name: params[p.name] for p in named.params}) is not None, q
+
+
+@pytest.mark.parametrize("uri", [
+    "bolt://neo4j:{pw}@127.0.0.1:1", "neo4j://neo4j:{pw}@127.0.0.1:1", "http://neo4j:{pw}@127.0.0.1:1",
+    "bolt://neo4j:{pw}@127.0.0.1:notaport", "ftp://neo4j:{pw}@host", "bolt://neo4j:{pw}@",
+])
+def test_a_password_in_the_uri_never_reaches_the_output(invoke, monkeypatch, uri):
+    pw = "Uri-Secret-7f3k@x/y"
+    shown = uri.format(pw=pw)
+    for args, env in ((("query", "counts", "--uri", shown), {}), (("query", "counts"), {"NEO4J_URI": shown}),
+                      (("cypher", _hostile()["allowed"]["echo"], "--uri", shown), {}), (("load", "--uri", shown), {})):
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        result = invoke(*args)
+        monkeypatch.delenv("NEO4J_URI", raising=False)
+        assert result.exit_code in (5, 10), (args, result.output)
+        assert pw not in result.output and "Secret-7f3k" not in result.output, result.output
+        assert "Traceback" not in result.output
+
+
+def test_the_uri_gives_the_credentials_and_loses_them():
+    config = Neo4jConfig.resolve("bolt://alice:p%40ss@db:7687", env={})
+    assert (config.uri, config.username, config.password) == ("bolt://db:7687", "alice", "p@ss")
+    assert Neo4jConfig.resolve("bolt://alice:x1@db:7687", "bob", "given", env={}).password == "given"
+    with pytest.raises(InputError, match="scheme must be one of"):
+        Neo4jConfig.resolve("http://db:7474", env={})
+
+
+@pytest.mark.neo4j
+def test_no_failing_run_prints_the_password(invoke, cli_env, neo4j_clean, tmp_path, monkeypatch):
+    """Every way a run can fail, with the real password in every place it can be given."""
+    real = cli_env.password
+    host = cli_env.uri.split("://", 1)[1]
+    pw_file = tmp_path / "pw"
+    pw_file.write_text(real + "\n", encoding="utf-8")
+    binary = tmp_path / "binary-pw"
+    binary.write_bytes(b"\xff\xfe\x00" + real.encode())
+    cy = _hostile()["allowed"]
+    runs = [
+        ["query", "counts", "--uri", f"bolt://neo4j:{real}@{host}", "--database", "nosuchdb"],
+        ["query", "counts", "--uri", f"neo4j://nobody:{real}@{host}"],
+        ["query", "counts", "--uri", f"bolt://neo4j:{real}@127.0.0.1:1"],
+        ["query", "counts", "--uri", f"http://neo4j:{real}@{host}"],
+        ["cypher", cy["echo"], "--password", real, "--param", "x=" + "1" * 30],
+        ["cypher", cy["syntax_error"], "--password-file", str(pw_file)],
+        ["cypher", cy["division_by_zero"], "--param", f"pw={real}"],
+        ["query", "counts", "--password-file", str(binary)],
+        ["query", "nope", "--password", real],
+        ["load", "--source", str(tmp_path / "missing.txt"), "--password", real],
+        ["eligible", str(tmp_path / "missing.yaml"), "--backend", "neo4j", "--password", real],
+    ]
+    for args in runs:
+        result = invoke(*args)
+        assert result.exit_code != 0, args
+        assert real not in result.output, (args, result.output)
+        assert "Traceback" not in result.output, (args, result.output)
+
+
+@pytest.mark.neo4j
+def test_a_load_waits_for_the_load_lock(neo4j_clean, neo4j_store, graph, neo4j_config):
+    """A load holding the lock makes a second one wait at its first statement, the lock (Neo4j shows
+    it blocked there, before it has deleted or written anything), then it completes."""
+    import threading
+    import time as _time
+
+    from neo4j import WRITE_ACCESS
+
+    neo4j_clean.ensure_constraints(["PolicykgLoad"])
+    done: dict = {}
+    with neo4j_store.driver.session(database=neo4j_config.database, default_access_mode=WRITE_ACCESS) as session:
+        tx = session.begin_transaction()
+        tx.run(load_query("write/load_lock").body, started="test").consume()
+
+        def second():
+            with Neo4jStore(neo4j_config) as other:
+                done["report"] = other.load(graph, replace=True)
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        blocked = False
+        for _ in range(300):  # until Neo4j reports the second load waiting on our lock
+            with neo4j_store.driver.session(database=neo4j_config.database) as look:
+                rows = look.run("SHOW TRANSACTIONS").data()
+            lock = load_query("write/load_lock").body
+            if any(str(r["status"]).startswith("Blocked") and r["currentQuery"] == lock for r in rows):
+                blocked = True
+                break
+            _time.sleep(0.1)
+        assert blocked and "report" not in done
+        tx.run(load_query("write/load_unlock").body).consume()
+        tx.commit()
+    thread.join(120)
+    assert done["report"].parity and neo4j_clean.counts() == counts(graph)
+
+
+@pytest.mark.neo4j
+def test_two_concurrent_load_replace_runs_leave_one_whole_graph(cli_env, neo4j_clean, tmp_path):
+    """Two real `policykg load --replace` processes at once: each exits 0 on a whole graph or fails
+    cleanly; the database ends holding exactly one graph, no orphan Amount node."""
+    import os
+    import subprocess
+    import sys
+
+    from policykg.graph.model import load_graph
+
+    full = load_graph()
+    env = {**os.environ, "NEO4J_URI": cli_env.uri, "NEO4J_USERNAME": cli_env.username,
+           "NEO4J_PASSWORD": cli_env.password or ""}
+    cmd = [sys.executable, "-m", "policykg.cli", "load", "--replace", "--format", "json"]
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert "Traceback" not in err, err
+        if p.returncode == 0:
+            assert json.loads(out)["parity"]
+        else:
+            assert err.startswith("policykg: error: ") and err.count("\n") == 1, err
+    assert any(p.returncode == 0 for p in procs)
+    assert neo4j_clean.counts() == counts(full)
+    orphans = neo4j_clean.cypher(_hostile()["allowed"]["orphan_amounts"])[0]["n"]
+    assert orphans == 0
+
+
 MANY = {
     "new.txt": "某某区促进商贸业发展扶持办法\n\n第一条 对新注册的批发企业给予50万元奖励。（责任单位：区商务局）\n\n"
                "第二条 同一项目同时符合本区其他扶持政策的，按照就高不重复的原则予以支持。\n\n"

@@ -44,3 +44,138 @@ def test_write_output_gives_an_ordinary_mode_and_keeps_a_replaced_files_mode(tmp
 def test_write_output_to_a_missing_folder_names_it(tmp_path):
     with pytest.raises(OutputError, match="does not exist"):
         write_output(str(tmp_path / "nope" / "x.html"), "x")
+
+
+# --- hardening (issue 14): never destroy an input, a device or a link; CSV formulas are inert ----
+
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from policykg.output import csv_safe, sweep_stale_temps  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+PROFILE = REPO / "docs" / "examples" / "software-firm.yaml"
+
+
+@pytest.fixture()
+def inputs(tmp_path):
+    from policykg.loaders.source import BUNDLED_SOURCE
+
+    src = tmp_path / "s.txt"
+    shutil.copy(BUNDLED_SOURCE, src)
+    profile = tmp_path / "p.yaml"
+    shutil.copy(PROFILE, profile)
+    return src, profile
+
+
+def test_an_input_is_never_the_output(invoke, inputs, tmp_path):
+    src, profile = inputs
+    os.link(src, tmp_path / "hard.txt")
+    (tmp_path / "soft.yaml").symlink_to(profile)
+    before = {p: p.read_bytes() for p in (src, profile)}
+    runs = [
+        ["export", "--source", str(src), "-o", str(src)],
+        ["export", "--source", str(src), "-o", str(tmp_path / "hard.txt")],
+        ["view", "--source", str(src), "-o", str(src)],
+        ["view", "--profile", str(profile), "-o", str(tmp_path / "soft.yaml")],
+        ["overlaps", "--source", str(src), "-o", str(src)],
+        ["overlaps", "--profile", str(profile), "-o", str(profile)],
+    ]
+    for args in runs:
+        result = invoke(*args)
+        assert result.exit_code == 10, (args, result.output)
+        assert "that is the input" in result.stderr and result.stderr.count("\n") == 1
+    assert {p: p.read_bytes() for p in (src, profile)} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".policykg-")]
+
+
+def test_a_symlinked_output_stays_a_link_to_the_updated_file(tmp_path):
+    real = tmp_path / "real.md"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    write_output(str(link), "new")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
+
+
+def test_devices_and_pipes_are_written_in_place(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    write_output(str(fifo), "through the pipe")
+    reader.join(10)
+    assert got == ["through the pipe"] and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    write_output("/dev/null", "nothing")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    if os.path.exists("/dev/full"):
+        with pytest.raises(OutputError, match="/dev/full: cannot write there"):
+            write_output("/dev/full", "x" * 100_000)
+        assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".policykg-")]
+
+
+def test_stale_temp_files_of_dead_runs_are_swept(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".policykg-{dead.stdout.strip()}-abc.tmp"
+    live = tmp_path / f".policykg-{os.getppid()}-abc.tmp"  # a live process's: left alone
+    other = tmp_path / ".policykg-notes.txt"
+    for p in (stale, live, other):
+        p.write_text("x", encoding="utf-8")
+    write_output(str(tmp_path / "out.md"), "ok")
+    assert not stale.exists() and live.exists() and other.exists()
+    assert sweep_stale_temps(tmp_path) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+def test_a_signal_while_writing_removes_the_temp_file(tmp_path, sig):
+    code = ("import sys, time\n"
+            "from policykg.output import OutputTarget\n"
+            "t = OutputTarget(sys.argv[1])\n"
+            "open(t.name, 'w').write('partial')\n"
+            "print(t.name, flush=True)\n"
+            "time.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "out.csv")], stdout=subprocess.PIPE, text=True)
+    tmp = Path(proc.stdout.readline().strip())
+    assert tmp.exists() and tmp.parent == tmp_path
+    proc.send_signal(sig)
+    proc.wait(30)
+    assert proc.returncode != 0
+    assert not tmp.exists() and not (tmp_path / "out.csv").exists()
+
+
+def test_csv_cells_that_start_a_formula_are_made_inert():
+    rows = [{"name": "=cmd|' /C calc'!A0", "url": "=HYPERLINK(\"http://x\")", "sum": "@SUM(A1)",
+             "plus": "+1+1", "minus": "-2+3", "tab": "\t=1", "ok": "杭州", "n": -5, "x": 2.5}]
+    line = render(rows, "csv").splitlines()[1]
+    import csv as _csv
+
+    cells = next(_csv.reader([line]))
+    assert cells == ["'=cmd|' /C calc'!A0", "'=HYPERLINK(\"http://x\")", "'@SUM(A1)", "'+1+1", "'-2+3", "'\t=1",
+                     "杭州", "-5", "2.5"]
+    from policykg.output import raw_csv
+
+    with raw_csv():
+        assert next(_csv.reader([render(rows, "csv").splitlines()[1]]))[0] == "=cmd|' /C calc'!A0"
+    assert csv_safe("a=b") == "a=b" and csv_safe("") == ""
+
+
+def test_match_csv_neutralises_formulas_unless_raw(invoke, tmp_path):
+    header = (REPO / "docs" / "examples" / "register.csv").read_text(encoding="utf-8").splitlines()[:2]
+    row = header[1].split(",")
+    row[1] = "\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""
+    row[0] = "@SUM(1)"
+    register = tmp_path / "r.csv"
+    register.write_text(header[0] + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    out = tmp_path / "m.csv"
+    result = invoke("match", str(register), "--as-of", "2025-06-30", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text and "'@SUM(1)" in text and "\"=HYPERLINK" not in text
+    raw = invoke("match", str(register), "--as-of", "2025-06-30", "-o", str(out), "--raw-csv")
+    assert raw.exit_code == 0 and "\"=HYPERLINK" in out.read_text(encoding="utf-8")

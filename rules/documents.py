@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykg.errors import SourceError
-from policykg.loaders.layouts import parse_document
+from policykg.loaders.compilation import parse_compilation
 from policykg.loaders.source import read_source
 
 
@@ -36,6 +36,7 @@ class DocumentText:
     number: str | None  # 文号, e.g. 穗南开发〔2017〕3号; None when the text states none
     sha256: str  # of the file's bytes
     provisions: list[ProvisionText] = field(default_factory=list)
+    policies: int = 1  # policies the document holds (a compilation lists several)
 
     def header(self) -> dict:
         """The entry a rules file's ``documents:`` list gives for this document."""
@@ -50,10 +51,17 @@ def file_sha256(path: str | Path) -> str:
         raise SourceError(f"{p}: cannot be read ({exc.strerror or exc}); pass an existing policy text") from None
 
 
+def load_policy_document(path: str | Path):
+    """Parse one policy document with the project's loaders (any layout they read)."""
+    try:  # the loaders for standalone policies, notices and web pages (issue 10)
+        from policykg.loaders.layouts import load_document
+    except ImportError:
+        return parse_compilation(read_source(path))
+    return load_document(path)
+
+
 def read_document(path: str | Path) -> DocumentText:
-    """Read one policy text of any layout (.txt/.docx/.html/.pdf) into its provisions, with title, 文号 and sha256."""
-    source = read_source(path)
-    comp = parse_document(source)
-    provisions = [ProvisionText(p.seq, p.number_as_written or f"P{p.seq}", p.text_repaired, list(p.references))
-                  for p in comp.provisions]
-    return DocumentText(str(path), comp.title, comp.document_number, file_sha256(path), provisions)
+    """Read one policy text into its provisions, with title, 文号 and sha256."""
+    comp = load_policy_document(path)
+    provisions = [ProvisionText(p.seq, f"P{p.seq}", p.text_repaired, list(p.references)) for p in comp.provisions]
+    return DocumentText(str(path), comp.title, None, file_sha256(path), provisions, len(comp.policies))

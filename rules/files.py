@@ -1,0 +1,161 @@
+"""User-owned rules files: read one strictly, attach each incentive to its provision by its quote.
+
+A rules file (docs/rules.md) names the documents it is for in its header::
+
+    documents:
+      - {title: 南沙区促进软件产业发展扶持办法, number: 南府〔2026〕1号, sha256: 3f5c…, path: measures.txt}
+    metrics:                      # optional: metrics this file adds to data/metrics.yaml's
+      cross_border_volume: {label: 跨境电子商务交易额, dimension: money, description: ...}
+    incentives: [...]
+
+The documents are given (``--source``) or found beside the rules file (``path``); a given
+text whose sha256 is not the header's is an error naming the document the rules expect.
+Each incentive attaches to the one provision whose repaired text holds its ``quote``: found
+nowhere or in two provisions is an error naming the incentive, and nothing is loaded.
+``provision:`` is optional (the quote decides; when given it must agree). Drafting keys
+(``quotes``, ``document``) are checked and set aside; an incentive still marked ``review``
+is an error: decide it first (`policykg rules check` lists them).
+
+The bundled rules keep their ``compilation:`` header (the 2024 compilation, shipped as the
+default corpus) and attach by quote the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from policykg.engine.rules import (  # the strict incentive parser (moves to policykg.rules.incentives)
+    INCENTIVES_PATH, METRICS_PATH, QUALIFICATIONS_PATH, Metric, Rules, _Ctx, _IncentiveParser, _list,
+    _load_metrics, _load_qualifications, _read, _str, max_amount_wan,
+)
+from policykg.errors import DataError
+from policykg.loaders.source import BUNDLED_SOURCE
+from policykg.rules.check import attach, match_documents
+from policykg.rules.documents import DocumentText, read_document
+from policykg.rules.draft import numbers_outside_quotes
+
+DRAFT_KEYS = {"quotes", "document", "review"}
+METRIC_KEYS = {"label", "dimension", "description", "computed_from"}
+
+
+def _extra_metrics(doc: dict, ctx: _Ctx, metrics: dict[str, Metric], units: dict) -> dict[str, Metric]:
+    out = dict(metrics)
+    for key, m in (doc.get("metrics") or {}).items():
+        c = ctx.at("metrics").at(str(key))
+        c.keys(m, METRIC_KEYS, {"label", "dimension"})
+        if str(key) in metrics:
+            raise c.fail(f"{key!r} is already a metric of data/metrics.yaml; use it or choose another name")
+        dim = _str(m["dimension"], c.at("dimension"))
+        if dim not in units:
+            raise c.at("dimension").fail(f"{dim!r} is not a dimension; use one of {', '.join(units)}")
+        scope = "project" if str(key).startswith("project.") else "enterprise"
+        out[str(key)] = Metric(str(key), _str(m["label"], c.at("label")), dim,
+                               str(m.get("description") or m["label"]), scope)
+    return out
+
+
+def _documents_for(header: list[dict], rules_path: Path, sources, where: str) -> list[DocumentText]:
+    if sources:
+        docs = [read_document(s) for s in sources]
+    else:
+        docs = []
+        for i, h in enumerate(header):
+            name = h.get("path")
+            if not name:
+                raise DataError(f"{where}: documents[{i}]: no path, and no --source given; "
+                                "pass the document with --source or give its file name as path:")
+            p = (rules_path.parent / str(name))
+            if not p.exists():
+                raise DataError(f"{where}: documents[{i}]: {p} not found beside the rules file; "
+                                "pass the document with --source")
+            docs.append(read_document(p))
+    return match_documents(header, docs, where)
+
+
+def load_rules_file(path: str | Path, sources=None, metrics_path=None, qualifications_path=None) -> Rules:
+    """Read a rules file strictly against its documents; every incentive attached by its quote."""
+    p = Path(path)
+    metrics, units, kinds = _load_metrics(Path(metrics_path or METRICS_PATH))
+    quals = _load_qualifications(Path(qualifications_path or QUALIFICATIONS_PATH))
+    ctx = _Ctx(str(p) if p.resolve() != INCENTIVES_PATH.resolve() else "data/incentives.yaml")
+    where = ctx.where()
+    doc = ctx.keys(_read(p), {"version", "documents", "compilation", "metrics", "incentives"}, {"version", "incentives"})
+    if doc["version"] != 1:
+        raise ctx.at("version").fail(f"{doc['version']!r} is not a supported version; use 1")
+    if "documents" in doc:
+        header = _list(doc["documents"], ctx.at("documents"))
+        for i, h in enumerate(header):
+            ctx.at("documents").at(i).keys(h, {"title", "number", "sha256", "path"}, {"sha256"})
+        docs = _documents_for(header, p, sources, where)
+    elif "compilation" in doc:
+        # The bundled rules: written for the bundled compilation (or the one given).
+        docs = [read_document(sources[0] if sources else BUNDLED_SOURCE)]
+        if len(docs[0].provisions) < 1:
+            raise DataError(f"{where}: the compilation has no provisions")
+    else:
+        raise ctx.fail("missing documents: name the documents the rules are for "
+                       "(title, number (文号), sha256, path), as `policykg rules draft` writes them")
+    return build_rules(doc, ctx, docs, (metrics, units, kinds), quals)
+
+
+def build_rules(doc: dict, ctx: _Ctx, docs: list[DocumentText], vocab, quals, *, skip_review: bool = False) -> Rules:
+    """The strict incentives of a parsed rules file `doc`, attached to `docs` by quote."""
+    metrics, units, kinds = vocab
+    where = ctx.where()
+    if len(docs) > 1:
+        raise DataError(f"{where}: rules for {len(docs)} documents: load one rules file per document "
+                        "(pass each with --rules and its document with --source)")
+    all_metrics = _extra_metrics(doc, ctx, metrics, units)
+    d0 = docs[0]
+    parser = _IncentiveParser(all_metrics, units, kinds, quals, d0.policies, len(d0.provisions))
+    incentives = []
+    seen: dict[str, int] = {}
+    counters: dict[int, int] = {}
+    for i, raw in enumerate(_list(doc["incentives"], ctx.at("incentives"))):
+        c = ctx.at("incentives").at(i)
+        if not isinstance(raw, dict):
+            raise c.fail("expected a mapping (an incentive)")
+        iid = raw.get("id")
+        if raw.get("review") and skip_review:
+            continue
+        if raw.get("review"):
+            raise c.fail(f"incentive {iid} is still marked review: {raw['review']}; decide it and delete the "
+                         "review line (policykg rules check lists them)")
+        _, prov = attach(raw, docs, where)
+        if raw.get("provision") is not None and raw["provision"] != prov.seq:
+            raise c.at("provision").fail(f"incentive {iid}: its quote is in provision {prov.seq} ({prov.label}), "
+                                         f"not {raw['provision']}; delete provision: (the quote decides) or fix it")
+        problems = numbers_outside_quotes(raw)
+        if problems:
+            raise c.fail(problems[0])
+        for name, q in (raw.get("quotes") or {}).items():
+            if not isinstance(q, str) or q not in prov.text:
+                raise c.at("quotes").at(str(name)).fail(f"incentive {iid}: not in {prov.label}'s text: {q!r}")
+        d = {k: v for k, v in raw.items() if k not in DRAFT_KEYS}
+        d["provision"] = prov.seq
+        # ids are the user's; the strict parser wants "<provision>.<n>", so it sees one of those
+        counters[prov.seq] = counters.get(prov.seq, 0) + 1
+        user_id = iid
+        if not isinstance(user_id, str):
+            raise c.at("id").fail(f"{user_id!r}: write the id quoted, e.g. \"1.1\" (unquoted 1.10 reads as 1.1)")
+        if not re.fullmatch(r"\d+\.\d+", user_id):
+            # reports sort and group awards by these two numbers; they need not name the provision
+            raise c.at("id").fail(f"{user_id!r}: write ids as two numbers, e.g. \"3.1\" (by convention the "
+                                  "provision and the award's order in it; the quote decides where it attaches)")
+        d["id"] = f"{prov.seq}.{counters[prov.seq]}"
+        inc = parser.incentive(d, c)
+        inc = replace(inc, id=user_id)
+        inc = replace(inc, max_amount_wan=max_amount_wan(inc))
+        if user_id in seen:
+            raise c.at("id").fail(f"duplicate id {user_id!r} (also incentives[{seen[user_id]}]); ids are unique")
+        seen[user_id] = i
+        incentives.append(inc)
+    return Rules(where, doc["version"], tuple(incentives), all_metrics, units, kinds, quals,
+                 {x.id: x for x in incentives}, d0.policies, len(d0.provisions))
+
+
+def describe(rules: Rules) -> dict[str, Any]:
+    return {"rules": rules.path, "incentives": len(rules.incentives), "provisions": rules.provision_count}
