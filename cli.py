@@ -597,7 +597,7 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
         corpus = open_corpus(manifest=corpus_manifest)
         extra = {} if corpus.bundled else {"engine": corpus.engine(), "graph": corpus.graph}
         plan = plan_for_profile(profile, day, rules_file=rules_file, enable=enable, kind=kind, policy=policy, **extra)
-        emit(render_plan(plan, fmt), output, (profile, rules_file))
+        emit(render_plan(plan, fmt), output, (profile, rules_file, corpus_manifest))
         return
     if corpus_manifest:
         raise click.UsageError("--corpus applies with --profile only (the corpus-wide report reads --source)")
@@ -650,7 +650,7 @@ def view(source, as_of, policy, agency, industry, profile, output, rules_files, 
     graph = load_graph(source) if corpus.bundled else corpus.graph
     page = view_page(graph, day, policy=policy, agency=agency, industry=industry, profile=profile,
                      rules=corpus.rules)
-    write_output(output, page, (source, profile))
+    write_output(output, page, (source, profile, corpus_manifest, *rules_files))
 
 
 @cli.group("rules")

@@ -213,6 +213,8 @@ def writes_in_place(path: str | os.PathLike) -> bool:
         mode = os.stat(path).st_mode
     except OSError:
         return False
+    if os.path.abspath(path).startswith(("/dev/", "/proc/")):
+        return True  # /dev/stdout redirected to a file (maybe >>): write to the open file, never rename
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISBLK(mode)
 
 
@@ -266,7 +268,7 @@ def _guard_signals() -> None:
 
     if threading.current_thread() is not threading.main_thread():
         return
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT):
         if sig not in _HANDLED:
             try:
                 _HANDLED[sig] = signal.signal(sig, _on_signal)
@@ -335,7 +337,8 @@ def write_output(path: str, text: str, inputs: Iterable[str | os.PathLike | None
 
     target = OutputTarget(path, inputs)
     try:
-        with open(target.name, "w", encoding="utf-8", newline="") as fh:
+        # in place: append (no O_TRUNC), so `>> log` through /dev/stdout keeps what was there
+        with open(target.name, "a" if target.direct else "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         target.commit()
     except OSError as exc:

@@ -483,6 +483,54 @@ def test_two_concurrent_load_replace_runs_leave_one_whole_graph(cli_env, neo4j_c
     assert orphans == 0
 
 
+def _transactions(store: Neo4jStore) -> list[dict]:
+    with store.driver.session(database=store.config.database) as session:
+        return session.run("SHOW TRANSACTIONS").data()
+
+
+@pytest.mark.neo4j
+def test_a_client_killed_mid_load_leaves_the_previous_graph(cli_env, neo4j_clean, graph, tmp_path):
+    """SIGKILL a `load --replace` of a 40k-node graph while its transaction is writing: the server
+    rolls the transaction back and the graph loaded before is whole (issue 14's fault list)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time as _time
+    from pathlib import Path
+
+    neo4j_clean.load(graph)
+    before = neo4j_clean.counts()
+    repo = Path(__file__).resolve().parents[1]
+    script = ("import sys; sys.path.insert(0, sys.argv[1])\n"
+              "from bench_load import synthetic_graph\n"
+              "from policykg.graph.neo4j_store import connect\n"
+              "g = synthetic_graph(40_000)\n"
+              "with connect() as store:\n"
+              "    store.load(g, replace=True, batch_size=200)\n")
+    env = {**os.environ, "NEO4J_URI": cli_env.uri, "NEO4J_USERNAME": cli_env.username,
+           "NEO4J_PASSWORD": cli_env.password or ""}
+    proc = subprocess.Popen([sys.executable, "-c", script, str(repo / "bench")], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    merging = load_query("write/merge_nodes_Provision").body
+    caught = False
+    for _ in range(1200):  # until the load is writing its Provision batches
+        if any(r.get("currentQuery") == merging for r in _transactions(neo4j_clean)):
+            caught = True
+            break
+        if proc.poll() is not None:
+            break
+        _time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    assert caught, "the load finished before it could be killed"
+    for _ in range(300):  # the server notices the dead connection and rolls back
+        if not any(str(r.get("currentQuery")).startswith("UNWIND") for r in _transactions(neo4j_clean)):
+            break
+        _time.sleep(0.1)
+    assert neo4j_clean.counts() == before
+
+
 MANY = {
     "new.txt": "某某区促进商贸业发展扶持办法\n\n第一条 对新注册的批发企业给予50万元奖励。（责任单位：区商务局）\n\n"
                "第二条 同一项目同时符合本区其他扶持政策的，按照就高不重复的原则予以支持。\n\n"

@@ -179,3 +179,50 @@ def test_match_csv_neutralises_formulas_unless_raw(invoke, tmp_path):
     assert "'=HYPERLINK" in text and "'@SUM(1)" in text and "\"=HYPERLINK" not in text
     raw = invoke("match", str(register), "--as-of", "2025-06-30", "-o", str(out), "--raw-csv")
     assert raw.exit_code == 0 and "\"=HYPERLINK" in out.read_text(encoding="utf-8")
+
+
+def _disk_full_at(limit: int):
+    """For a child process: files may not grow past `limit` bytes (EFBIG, like a full disk)."""
+    def apply():
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "--format", "json", "-o", "{out}.json"],
+    ["view", "-o", "{out}.html"],
+    ["match", str(REPO / "docs" / "examples" / "register.csv"), "--as-of", "2025-06-30", "-o", "{out}.csv",
+     "--raw-csv"],
+])
+def test_a_full_disk_leaves_the_old_output_and_no_temp_file(tmp_path, command):
+    """The disk fills while writing (RLIMIT_FSIZE in the child): exit 9, one line, the file
+    that was there is untouched and no temp file is left."""
+    args = [a.replace("{out}", str(tmp_path / "out")) for a in command]
+    target = Path(args[args.index("-o") + 1])
+    target.write_text("old", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "policykg.cli", *args], capture_output=True, text=True,
+                          preexec_fn=_disk_full_at(200 if "match" in command else 4096))
+    assert done.returncode == 9, done.stderr
+    assert done.stderr.startswith("policykg: error: ") and done.stderr.count("\n") == 1, done.stderr
+    assert target.read_text(encoding="utf-8") == "old"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".policykg-")]
+
+
+def test_dev_stdout_is_written_in_place_even_when_it_is_a_file(tmp_path):
+    """`-o /dev/stdout >> log`: appended to the open file, never a rename over the link or the file."""
+    log = tmp_path / "log.csv"
+    log.write_text("first\n", encoding="utf-8")
+    with open(log, "a", encoding="utf-8") as out:
+        done = subprocess.run([sys.executable, "-m", "policykg.cli", "policies", "--format", "csv"],
+                              stdout=out, stderr=subprocess.PIPE, text=True)
+        assert done.returncode == 0, done.stderr
+        done = subprocess.run([sys.executable, "-m", "policykg.cli", "overlaps", "--format", "csv", "-o",
+                               "/dev/stdout"], stdout=out, stderr=subprocess.PIPE, text=True)
+        assert done.returncode == 0, done.stderr
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "first" and lines[1].startswith("number,") and any(x.startswith("kind,") for x in lines)
+    assert os.path.islink("/dev/stdout")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".policykg-")]
