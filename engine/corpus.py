@@ -17,7 +17,11 @@ from pathlib import Path
 
 import networkx as nx
 
+from policykg.engine.eligibility import Engine
+from policykg.engine.overlaps import add_overlaps
 from policykg.errors import DataError, InputError
+from policykg.graph.model import build_graph
+from policykg.graph.rules_graph import add_incentives
 from policykg.loaders.yamlio import check_keys, load_yaml
 from policykg.rules.documents import load_policy_document
 from policykg.rules.files import load_rules_file
@@ -37,8 +41,6 @@ class Corpus:
         return self.graph is None and self.rules is None
 
     def engine(self):
-        from policykg.engine.eligibility import Engine
-
         return Engine(self.rules, self.graph)
 
 
@@ -96,14 +98,9 @@ def open_corpus(sources=(), rules_files=(), manifest: str | Path | None = None, 
                          "(draft one with: policykg rules draft DOC -o FILE)")
     if len(sources) > 1:
         raise InputError("one document per corpus for now: give one --source (its rules files may be several)")
-    from policykg.graph.model import build_graph
-
     rules = _merge([load_rules_file(r, sources) for r in rules_files])
     graph = build_graph(load_policy_document(sources[0]))
     if with_incentives:
-        from policykg.engine.overlaps import add_overlaps
-        from policykg.graph.rules_graph import add_incentives
-
         add_incentives(graph, rules)
         add_overlaps(graph, rules)
     return Corpus(graph, rules, tuple(sources), tuple(rules_files))

@@ -1,6 +1,7 @@
 // name: policies_in_force
 // question: Which policies are in force on a given date (validity dates inclusive; a policy whose end of validity is unknown is never in force), with their provision counts?
 // params: $date (date) the day, YYYY-MM-DD, e.g. 2026-11-28
+// mode: read
 WITH date($date) AS day
 MATCH (p:Policy)
 WHERE (p.effective_from IS NULL OR date(p.effective_from) <= day)

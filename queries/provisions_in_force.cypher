@@ -1,6 +1,7 @@
 // name: provisions_in_force
 // question: Which provisions belong to a policy in force on a given date (validity dates inclusive; a policy whose end of validity is unknown is never in force)?
 // params: $date (date) the day, YYYY-MM-DD, e.g. 2026-11-28
+// mode: read
 WITH date($date) AS day
 MATCH (p:Policy)-[:HAS_PROVISION]->(v:Provision)
 WHERE (p.effective_from IS NULL OR date(p.effective_from) <= day)

@@ -23,8 +23,10 @@ from typing import Any
 
 from policykg.errors import DataError
 from policykg.loaders.yamlio import load_yaml
-from policykg.rules.documents import DocumentText, ProvisionText, file_sha256, read_document
+from policykg.rules.documents import ProvisionText, attach, file_sha256, match_documents, read_document
 from policykg.rules.draft import DATA_DIR, draft_provision, numbers_outside_quotes
+from policykg.rules.files import (METRICS_PATH, QUALIFICATIONS_PATH, _Ctx, _load_metrics, _load_qualifications,
+                                 build_rules)
 
 
 @dataclass
@@ -59,51 +61,6 @@ def _metrics(extra: dict | None) -> dict[str, str]:
         if isinstance(v, dict) and "dimension" in v:
             out[str(k)] = str(v["dimension"])
     return out
-
-
-def match_documents(header: list[dict], docs: list[DocumentText], where: str) -> list[DocumentText]:
-    """The given documents in the header's order; errors name the document the rules expect."""
-    by_sha = {d.sha256: d for d in docs}
-    ordered = []
-    for i, h in enumerate(header):
-        d = by_sha.get(str(h.get("sha256")))
-        if d is None:
-            named = " ".join(filter(None, [h.get("title"), h.get("number") and f"({h['number']})"]))
-            given = ", ".join(f"{Path(x.path).name} (sha256 {x.sha256[:12]}…)" for x in docs) or "none"
-            raise DataError(
-                f"{where}: documents[{i}]: the rules are for {named or 'a document'} with sha256 "
-                f"{str(h.get('sha256'))[:12]}… ({h.get('path') or 'no file name given'}); given: {given}; "
-                "pass that document with --source (a changed text needs its rules re-checked: redraft or update sha256)"
-            )
-        ordered.append(d)
-    for d in docs:
-        if d not in ordered:
-            raise DataError(f"{where}: {d.path} is not one of the documents the rules name (sha256 {d.sha256[:12]}…); "
-                            "add it to documents: or leave it out of --source")
-    return ordered
-
-
-def attach(inc: dict, docs: list[DocumentText], where: str) -> tuple[int, ProvisionText]:
-    """The (document index, provision) whose repaired text holds the incentive's quote; else DataError."""
-    quote = inc.get("quote")
-    iid = inc.get("id")
-    if not isinstance(quote, str) or not quote:
-        raise DataError(f"{where}: incentive {iid}: no quote; give the verbatim sentence the award is stated in")
-    pool = range(len(docs))
-    if inc.get("document") is not None:
-        k = inc["document"]
-        if not isinstance(k, int) or not 1 <= k <= len(docs):
-            raise DataError(f"{where}: incentive {iid}: document {k!r} is not 1..{len(docs)} (the documents: list)")
-        pool = [k - 1]
-    hits = [(k, p) for k in pool for p in docs[k].provisions if quote in p.text]
-    if not hits:
-        raise DataError(f"{where}: incentive {iid}: its quote is found in no provision: {quote[:40]!r}…; "
-                        "copy the sentence verbatim from the document (as repaired)")
-    if len(hits) > 1:
-        places = ", ".join(f"{Path(docs[k].path).name} {p.label}" for k, p in hits)
-        raise DataError(f"{where}: incentive {iid}: its quote is found in {len(hits)} provisions ({places}); "
-                        "quote more of the sentence so it names one")
-    return hits[0]
 
 
 def _field_quotes(inc: dict) -> list[tuple[str, str]]:
@@ -210,9 +167,6 @@ def check_rules(rules_path: str | Path, sources: list[str | Path]) -> CheckRepor
             report.reviews.append(f"incentive {iid} ({prov.label}): review: {inc['review']}")
     if not report.errors:
         # the loader's strict reading (keys, kinds, units, tiers …), on what is already decided
-        from policykg.engine.rules import METRICS_PATH, QUALIFICATIONS_PATH, _Ctx, _load_metrics, _load_qualifications
-        from policykg.rules.files import build_rules
-
         try:
             build_rules(doc, _Ctx(where), docs, _load_metrics(METRICS_PATH), _load_qualifications(QUALIFICATIONS_PATH),
                         skip_review=True)

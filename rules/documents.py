@@ -11,9 +11,14 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policykg.errors import SourceError
+from policykg.errors import DataError, SourceError
 from policykg.loaders.compilation import parse_compilation
 from policykg.loaders.source import read_source
+
+try:  # the loaders for standalone policies, notices and web pages (issue 10), when present
+    from policykg.loaders.layouts import load_document as _load_document
+except ImportError:  # pragma: no cover - until they land
+    _load_document = None
 
 
 @dataclass
@@ -53,11 +58,9 @@ def file_sha256(path: str | Path) -> str:
 
 def load_policy_document(path: str | Path):
     """Parse one policy document with the project's loaders (any layout they read)."""
-    try:  # the loaders for standalone policies, notices and web pages (issue 10)
-        from policykg.loaders.layouts import load_document
-    except ImportError:
+    if _load_document is None:
         return parse_compilation(read_source(path))
-    return load_document(path)
+    return _load_document(path)
 
 
 def read_document(path: str | Path) -> DocumentText:
@@ -65,3 +68,48 @@ def read_document(path: str | Path) -> DocumentText:
     comp = load_policy_document(path)
     provisions = [ProvisionText(p.seq, f"P{p.seq}", p.text_repaired, list(p.references)) for p in comp.provisions]
     return DocumentText(str(path), comp.title, None, file_sha256(path), provisions, len(comp.policies))
+
+
+def match_documents(header: list[dict], docs: list[DocumentText], where: str) -> list[DocumentText]:
+    """The given documents in the header's order; errors name the document the rules expect."""
+    by_sha = {d.sha256: d for d in docs}
+    ordered = []
+    for i, h in enumerate(header):
+        d = by_sha.get(str(h.get("sha256")))
+        if d is None:
+            named = " ".join(filter(None, [h.get("title"), h.get("number") and f"({h['number']})"]))
+            given = ", ".join(f"{Path(x.path).name} (sha256 {x.sha256[:12]}…)" for x in docs) or "none"
+            raise DataError(
+                f"{where}: documents[{i}]: the rules are for {named or 'a document'} with sha256 "
+                f"{str(h.get('sha256'))[:12]}… ({h.get('path') or 'no file name given'}); given: {given}; "
+                "pass that document with --source (a changed text needs its rules re-checked: redraft or update sha256)"
+            )
+        ordered.append(d)
+    for d in docs:
+        if d not in ordered:
+            raise DataError(f"{where}: {d.path} is not one of the documents the rules name (sha256 {d.sha256[:12]}…); "
+                            "add it to documents: or leave it out of --source")
+    return ordered
+
+
+def attach(inc: dict, docs: list[DocumentText], where: str) -> tuple[int, ProvisionText]:
+    """The (document index, provision) whose repaired text holds the incentive's quote; else DataError."""
+    quote = inc.get("quote")
+    iid = inc.get("id")
+    if not isinstance(quote, str) or not quote:
+        raise DataError(f"{where}: incentive {iid}: no quote; give the verbatim sentence the award is stated in")
+    pool = range(len(docs))
+    if inc.get("document") is not None:
+        k = inc["document"]
+        if not isinstance(k, int) or not 1 <= k <= len(docs):
+            raise DataError(f"{where}: incentive {iid}: document {k!r} is not 1..{len(docs)} (the documents: list)")
+        pool = [k - 1]
+    hits = [(k, p) for k in pool for p in docs[k].provisions if quote in p.text]
+    if not hits:
+        raise DataError(f"{where}: incentive {iid}: its quote is found in no provision: {quote[:40]!r}…; "
+                        "copy the sentence verbatim from the document (as repaired)")
+    if len(hits) > 1:
+        places = ", ".join(f"{Path(docs[k].path).name} {p.label}" for k, p in hits)
+        raise DataError(f"{where}: incentive {iid}: its quote is found in {len(hits)} provisions ({places}); "
+                        "quote more of the sentence so it names one")
+    return hits[0]

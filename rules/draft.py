@@ -26,6 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from policykg.errors import OutputError
 from policykg.loaders.yamlio import load_yaml
 from policykg.rules.documents import DocumentText, ProvisionText, read_document
@@ -504,13 +506,36 @@ class _Draft:
                 continue
             thresholds.append((g, s[cstart:last.end + len(aw)], None, before))
 
-        self._thresholds(s, thresholds, criteria, reviews, inc, amounts)
+        self._thresholds(s, thresholds, criteria, reviews, inc, amounts, [r[0] for r in rates])
+        self._ranks_and_words(s, criteria, reviews)
         self._assign(s, inc, quotes, reviews, amounts, caps, rates, limits, thresholds)
 
-    def _thresholds(self, s, thresholds, criteria, reviews, inc, amounts) -> None:
+    def _ranks_and_words(self, s, criteria, reviews) -> None:
+        """Thresholds written without a unit number: TOP10 / 前5位 (a place, <=), “三星级”及以上, 超过千亿."""
+        for m in re.finditer(r"TOP\s*(\d+)|前(\d+)位", s):
+            n = int(m.group(1) or m.group(2))
+            start = _clause_start(s, m.start(), _CLAUSE_BOUNDARY + "、")
+            phrase = s[start:m.start()]
+            metric, _ = match_metric(_strip_leading(phrase), self.vocab, "rank")
+            criteria.append({"metric": metric, "op": "<=", "value": n, "unit": "位", "quote": s[start:m.end()]})
+            if metric is None:
+                reviews.append(f"rank 「{s[start:m.end()]}」: choose the metric (a place in which ranking)")
+        for m in re.finditer(r"“?([一二三四五])星级”?及以上", s):
+            criteria.append({"metric": None, "op": ">=", "value": _cn_value(m.group(1)), "unit": "星级",
+                             "quote": m.group(0)})
+            reviews.append(f"rating 「{m.group(0)}」: choose the metric (which star rating)")
+        for m in re.finditer(r"([^,，、]{0,12}?)(超过|达到)(千亿|百亿)", s):
+            op = ">" if m.group(2) == "超过" else ">="
+            metric, _ = match_metric(_strip_leading(m.group(1)), self.vocab, "parameters")
+            criteria.append({"metric": metric, "op": op, "value": 1, "unit": m.group(3), "quote": m.group(0).lstrip("对")})
+            if metric is None:
+                reviews.append(f"threshold 「{m.group(0)}」: choose the metric")
+
+    def _thresholds(self, s, thresholds, criteria, reviews, inc, amounts, rate_groups=()) -> None:
         for g, q0, op, phrase in thresholds:
-            if len(g) > 1 and (amounts and len(amounts[0][0]) == len(g) or re.search(r"分别", s)):
-                continue  # a list of levels: _assign pairs it with 分别
+            if len(g) > 1 and (amounts and len(amounts[0][0]) == len(g) or re.search(r"分别", s)
+                               or any(len(r) == len(g) for r in rate_groups)):
+                continue  # a list of levels: _assign pairs it with 分别 / the rate lists
             q = g[0]
             phrase = _strip_leading(re.split(r"[、]", phrase)[-1]) if phrase else ""
             dim = "percent" if q.unit == "%" else "money" if q.money else "count"
@@ -537,7 +562,8 @@ class _Draft:
             base_phrase = self._rate_base(s, g[0])
             matching = bool(re.search(r"配套|实际到位", s))
             if len(g) > 1 or len(rates) > 1:
-                levels = self._levels(s, thresholds, [q for r in rates for q in r[0]])
+                levels = self._levels(s, thresholds, [q for r in rates for q in r[0]]) or \
+                    self._levels_by_title(s, thresholds, rates)
                 inc["basis"] = "tiers"
                 inc["tiers"] = levels or [{"label": q.raw, "rate_percent": q.value} for r in rates for q in r[0]]
                 quotes["tiers"] = s
@@ -658,6 +684,34 @@ class _Draft:
         phrase = re.sub(r"(的|不超过|不高于|的比例|标准)+$", "", phrase)
         phrase = re.sub(r"^(不超过|不高于|其)+", "", phrase)
         return phrase.strip(",， ")
+
+    def _levels_by_title(self, s: str, thresholds, rates) -> list[dict] | None:
+        """入选省级的按…2%、3%、5%,入选国家级的按…2.2%、3.3%、5.5% after a list of thresholds:
+        each rate list is the title's level, paired in order with the thresholds."""
+        if len(rates) < 2:
+            return None
+        n = len(rates[0][0])
+        mins = next((g for g, _q, _op, _ph in thresholds if len(g) == n), None)
+        if mins is None or any(len(r[0]) != n for r in rates):
+            return None
+        out = []
+        prev = 0
+        for g, _q, _c in rates:
+            lead = s[prev:g[0].start]
+            lv = re.findall(r"(国家|省|市)级?", lead)
+            if not lv:
+                return None
+            level = self._level_word(lv[-1])
+            title = next((q["name"] for q in self._qualifications(s, []) if q.get("level") in (level, None)), None)
+            for t, r in zip(mins, g):
+                lvl = {"label": f"{lv[-1]}级 {t.raw}", "min": t.value, "unit": t.unit}
+                if title:
+                    lvl["qualification"] = title
+                    lvl["level"] = level
+                lvl["rate_percent"] = r.value
+                out.append(lvl)
+            prev = g[-1].end
+        return out
 
     def _levels(self, s: str, thresholds, values: list[_Qty]) -> list[dict] | None:
         """Pair a 分别 list of amounts (or rates) with the list of levels before it, in order."""
@@ -975,8 +1029,6 @@ HEADER = """\
 
 
 def dump_draft(doc: dict) -> str:
-    import yaml
-
     class _Dumper(yaml.SafeDumper):
         pass
 

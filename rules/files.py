@@ -33,8 +33,7 @@ from policykg.engine.rules import (  # the strict incentive parser (moves to pol
 )
 from policykg.errors import DataError
 from policykg.loaders.source import BUNDLED_SOURCE
-from policykg.rules.check import attach, match_documents
-from policykg.rules.documents import DocumentText, read_document
+from policykg.rules.documents import DocumentText, attach, match_documents, read_document
 from policykg.rules.draft import numbers_outside_quotes
 
 DRAFT_KEYS = {"quotes", "document", "review"}

@@ -531,6 +531,18 @@ def test_a_client_killed_mid_load_leaves_the_previous_graph(cli_env, neo4j_clean
     assert neo4j_clean.counts() == before
 
 
+@pytest.mark.neo4j
+def test_cypher_csv_makes_formulas_inert_unless_raw(invoke, cli_env, neo4j_clean):
+    echo = _hostile()["allowed"]["echo"]
+    for value in ("=cmd|' /C calc'!A0", "@SUM(1)", "+1+1", "=HYPERLINK(\"http://x\")"):
+        safe = invoke("cypher", echo, "--param", f"x={json.dumps(value)}", "--format", "csv")
+        assert safe.exit_code == 0 and safe.output.splitlines()[1].lstrip('"').startswith("'" + value[0]), safe.output
+        raw = invoke("cypher", echo, "--param", f"x={json.dumps(value)}", "--format", "csv", "--raw-csv")
+        assert raw.exit_code == 0 and raw.output.splitlines()[1].lstrip('"').startswith(value[0]), raw.output
+    number = invoke("cypher", echo, "--param", "x=-5", "--format", "csv")
+    assert number.output.splitlines()[1] == "-5"  # numbers stay numbers
+
+
 MANY = {
     "new.txt": "某某区促进商贸业发展扶持办法\n\n第一条 对新注册的批发企业给予50万元奖励。（责任单位：区商务局）\n\n"
                "第二条 同一项目同时符合本区其他扶持政策的，按照就高不重复的原则予以支持。\n\n"

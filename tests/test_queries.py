@@ -261,3 +261,11 @@ def test_every_public_query_runs(loaded):
     for q in list_queries():
         rows = loaded.query(q.name, examples.get(q.name, {}))
         assert isinstance(rows, list) and (rows or q.name in needs_rules), q.name
+
+
+def test_every_query_declares_read_or_write():
+    """Issue 14: the header says whether a query changes the database (a write needs --write)."""
+    for q in list_queries(include_write=True):
+        modes = re.findall(r"^//\s*mode:\s*(\w+)\s*$", q.text, re.M)
+        assert modes in (["read"], ["write"]), (q.name, modes)
+        assert q.write == (modes == ["write"]) == q.name.startswith("write/"), q.name
