@@ -141,8 +141,8 @@ def check_rules(rules_path: str | Path, sources: list[str | Path]) -> CheckRepor
         raise DataError(f"{where}: documents: missing; name the documents the rules are for "
                         "(title, number (文号), sha256), as `policykg rules draft` writes them")
     docs = match_documents(header, [read_document(s) for s in sources], where)
+    units = _units() | {str(k): dict(v) for k, v in (doc.get("units") or {}).items() if isinstance(v, dict)}
     metrics = _metrics(doc.get("metrics"))
-    units = _units()
     incs = doc.get("incentives") or []
     report = CheckReport(where, [d.path for d in docs], len(incs))
     by_prov: dict[tuple[int, int], list[str]] = {}

@@ -66,8 +66,25 @@ def load_policy_document(path: str | Path):
 def read_document(path: str | Path) -> DocumentText:
     """Read one policy text into its provisions, with title, 文号 and sha256."""
     comp = load_policy_document(path)
-    provisions = [ProvisionText(p.seq, f"P{p.seq}", p.text_repaired, list(p.references)) for p in comp.provisions]
-    return DocumentText(str(path), comp.title, None, file_sha256(path), provisions, len(comp.policies))
+    provisions = [ProvisionText(p.seq, _label(comp, p), p.text_repaired, list(p.references)) for p in comp.provisions]
+    # 文号: stated by the document (its loader reads it), else none
+    number = getattr(comp, "document_number", None)
+    return DocumentText(str(path), comp.title, number, file_sha256(path), provisions, len(comp.policies))
+
+
+def _label(comp, p) -> str:
+    """How people name a provision: 第三条 in a standalone policy, P3 in a compilation."""
+    if getattr(comp, "layout", None) == "articles":
+        return f"第{_cn(p.seq)}条"
+    return f"P{p.seq}"
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
 
 
 def match_documents(header: list[dict], docs: list[DocumentText], where: str) -> list[DocumentText]:

@@ -402,7 +402,7 @@ class _Draft:
             quotes["kind"] = kind
         inc["payer"] = "district" if re.search(r"鼓励(?:所属|各|有关)?区、?县\(?市\)?", s) else "unstated"
         inc["recipient"] = "enterprise"
-        if re.search(r"单个(?:项目|产品)|对[^,，]{0,30}项目[,，的]", s):
+        if re.search(r"单个(?:项目|产品)|(?:对|评选|评定|遴选|认定)[^,，]{0,30}(?:项目|产品|平台|APP)[,，的]", s):
             reviews.append("the award may go to a project or product: set recipient and project_kind")
         if criteria:
             inc["criteria"] = criteria
@@ -952,6 +952,9 @@ def _name(inc: dict, prov: ProvisionText) -> str:
     s = inc["quote"]
     m = re.search(r"对([^,，;；]{2,60}?)(?:[,，]|给予|予以|按)", s)
     subject = re.split(r"的", m.group(1))[-1] if m else ""
+    if not subject:
+        m = re.search(r"(?:评选|评定|遴选|认定)(?:不超过\d+[个家项])?(?:一批)?([^,，;；]{2,20}?(?:项目|产品|平台|企业|APP))", s)
+        subject = m.group(1) if m else ""
     subject = re.sub(r"[()（）“”\"]", "", subject)[:16]
     kind = inc.get("kind") or "支持"
     return f"{subject or prov.label}{kind}"

@@ -37,7 +37,27 @@ from policykg.rules.documents import DocumentText, attach, match_documents, read
 from policykg.rules.draft import numbers_outside_quotes
 
 DRAFT_KEYS = {"quotes", "document", "review"}
-METRIC_KEYS = {"label", "dimension", "description", "computed_from"}
+METRIC_KEYS = {"label", "dimension", "description", "unit"}
+
+
+def _extra_units(doc: dict, ctx: _Ctx, units: dict) -> dict[str, dict[str, float]]:
+    """Dimensions a rules file adds (e.g. usd: {万美元: 1, 亿美元: 10000}); the first unit is canonical."""
+    out = dict(units)
+    for dim, table in (doc.get("units") or {}).items():
+        c = ctx.at("units").at(str(dim))
+        if str(dim) in units:
+            raise c.fail(f"{dim!r} is already a dimension of data/metrics.yaml; add a new one (e.g. usd)")
+        if not isinstance(table, dict) or not table:
+            raise c.fail("expected a mapping of unit: factor to the first (canonical) unit")
+        factors = {}
+        for unit, f in table.items():
+            if isinstance(f, bool) or not isinstance(f, (int, float)) or f <= 0:
+                raise c.at(str(unit)).fail(f"expected a positive factor, got {f!r}")
+            factors[str(unit)] = f
+        if next(iter(factors.values())) != 1:
+            raise c.fail("the first unit is the canonical one and must have factor 1")
+        out[str(dim)] = factors
+    return out
 
 
 def _extra_metrics(doc: dict, ctx: _Ctx, metrics: dict[str, Metric], units: dict) -> dict[str, Metric]:
@@ -49,7 +69,10 @@ def _extra_metrics(doc: dict, ctx: _Ctx, metrics: dict[str, Metric], units: dict
             raise c.fail(f"{key!r} is already a metric of data/metrics.yaml; use it or choose another name")
         dim = _str(m["dimension"], c.at("dimension"))
         if dim not in units:
-            raise c.at("dimension").fail(f"{dim!r} is not a dimension; use one of {', '.join(units)}")
+            raise c.at("dimension").fail(f"{dim!r} is not a dimension; use one of {', '.join(units)} "
+                                         "(or add one under units:)")
+        if "unit" in m and m["unit"] not in units[dim]:
+            raise c.at("unit").fail(f"{m['unit']!r} is not a {dim} unit ({', '.join(units[dim])})")
         scope = "project" if str(key).startswith("project.") else "enterprise"
         out[str(key)] = Metric(str(key), _str(m["label"], c.at("label")), dim,
                                str(m.get("description") or m["label"]), scope)
@@ -81,7 +104,8 @@ def load_rules_file(path: str | Path, sources=None, metrics_path=None, qualifica
     quals = _load_qualifications(Path(qualifications_path or QUALIFICATIONS_PATH))
     ctx = _Ctx(str(p) if p.resolve() != INCENTIVES_PATH.resolve() else "data/incentives.yaml")
     where = ctx.where()
-    doc = ctx.keys(_read(p), {"version", "documents", "compilation", "metrics", "incentives"}, {"version", "incentives"})
+    doc = ctx.keys(_read(p), {"version", "documents", "compilation", "units", "metrics", "incentives"},
+                   {"version", "incentives"})
     if doc["version"] != 1:
         raise ctx.at("version").fail(f"{doc['version']!r} is not a supported version; use 1")
     if "documents" in doc:
@@ -107,6 +131,7 @@ def build_rules(doc: dict, ctx: _Ctx, docs: list[DocumentText], vocab, quals, *,
     if len(docs) > 1:
         raise DataError(f"{where}: rules for {len(docs)} documents: load one rules file per document "
                         "(pass each with --rules and its document with --source)")
+    units = _extra_units(doc, ctx, units)
     all_metrics = _extra_metrics(doc, ctx, metrics, units)
     d0 = docs[0]
     parser = _IncentiveParser(all_metrics, units, kinds, quals, d0.policies, len(d0.provisions))

@@ -211,3 +211,15 @@ def test_match_overlaps_and_view_answer_from_the_corpus(corpus_dir):
     assert r.exit_code == 0, r.output
     html = page.read_text(encoding="utf-8")
     assert "首次入选重点软件企业奖励" in html and "软件企业年营收首次达到规模奖励" not in html
+
+
+def test_a_rules_file_may_add_a_dimension_for_a_foreign_currency(tmp_path):
+    inc = copy.deepcopy(AWARD)
+    inc["criteria"] = [{"metric": "exports_usd", "op": ">=", "value": 200, "unit": "万美元",
+                        "quote": "一次性给予200万元奖励"}]
+    path = _user_rules(tmp_path, [inc], units={"usd": {"万美元": 1, "亿美元": 10000}},
+                       metrics={"exports_usd": {"label": "出口额(美元)", "dimension": "usd", "unit": "万美元"}})
+    (crit,) = load_rules_file(path, [BUNDLED_SOURCE]).incentives[0].criteria
+    assert (crit.metric, crit.value, crit.unit) == ("exports_usd", 200, "万美元")
+    with pytest.raises(DataError, match="'money' is already a dimension"):
+        load_rules_file(_user_rules(tmp_path, [AWARD], units={"money": {"元": 1}}), [BUNDLED_SOURCE])
