@@ -1,6 +1,7 @@
 // name: documents
 // question: Which documents were read into the graph, with their layout, 文号, issuer, dates and how many policies and provisions each holds?
 // params: none
+// mode: read
 MATCH (d:Document) WHERE d.kind <> 'external'
 OPTIONAL MATCH (d)-[:CONTAINS]->(p:Policy)
 WITH d, count(p) AS policies
