@@ -127,7 +127,8 @@ def document_uid(comp: Compilation, index: int) -> str:
     return f"document:{(comp.sha256 or str(index))[:12]}"
 
 
-def build_graph(comps: Compilation | list[Compilation]) -> nx.MultiDiGraph:
+def build_graph(comps: Compilation | list[Compilation], supersedes: list[tuple[str, str, str]] = ()
+                ) -> nx.MultiDiGraph:
     """Build the graph of one or many documents: documents, policies, provisions and their facts.
 
     The first document keeps its numbers (the bundled compilation: policies 1..13, provisions
@@ -144,9 +145,20 @@ def build_graph(comps: Compilation | list[Compilation]) -> nx.MultiDiGraph:
     state = {"seq": 0, "repeals": []}
     for k, comp in enumerate(comps):
         _add_document(b, comp, k, ident, state)
-    _add_supersessions(b, ident, state)
     g.graph["primary_document"] = g.graph["documents"][0]
+    for new, old, where in supersedes:  # supersedes.yaml: what the documents themselves do not say
+        number = ident.find(new, new) if _DOC_NO_RE.search(new) else ident.find(new, None)
+        if number is None:
+            g.nodes[g.graph["primary_document"]]["props"].setdefault("warnings", []).append(
+                f"{where}: no loaded policy is {new!r} (title or 文号); the supersession is not applied")
+            continue
+        is_number = bool(_DOC_NO_RE.search(old))
+        state["repeals"].append((number, "" if is_number else old, old if is_number else None, where))
+    _add_supersessions(b, ident, state)
     return g
+
+
+_DOC_NO_RE = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d\d\s*[〕\]］)）】]\s*\d+\s*号$")
 
 
 def _add_document(b: GraphBuilder, comp: Compilation, k: int, ident: _Identity, state: dict) -> None:
@@ -308,8 +320,8 @@ def _add_supersessions(b: GraphBuilder, ident: _Identity, state: dict) -> None:
     g = b.graph
     for number, title, docno, doc in state["repeals"]:
         new = g.nodes[policy_uid(number)]["props"]
-        old_title = title.strip("《》〈〉")
-        old = ident.find(old_title, docno)
+        old_title = title.strip("《》〈〉") or docno
+        old = ident.find(old_title, docno, titled=bool(title))
         start = new.get("effective_from")
         until = (date.fromisoformat(start) - timedelta(days=1)).isoformat() if start else None
         if old is None:
@@ -356,9 +368,9 @@ def load_graph(source=None, rules: bool = True, layout: str | None = None) -> nx
     those whose quotes are found in its provisions (the rest are listed in the
     Document node's warnings).
     """
-    from policykg.loaders.corpus import load_corpus
+    from policykg.loaders.corpus import load_corpus, read_supersessions
 
-    graph = build_graph(load_corpus(source, layout))
+    graph = build_graph(load_corpus(source, layout), read_supersessions(source))
     if rules:
         from policykg.engine.overlaps import add_overlaps
         from policykg.engine.rules import load_rules

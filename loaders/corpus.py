@@ -72,3 +72,39 @@ def load_corpus(sources=None, layout: str | None = None) -> list[Compilation]:
             doc.sha256 = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
         docs.append(doc)
     return docs
+
+
+#: A folder's list of supersessions the documents themselves do not state.
+SUPERSEDES_FILE = "supersedes.yaml"
+
+
+def read_supersessions(sources) -> list[tuple[str, str, str]]:
+    """(new, old, where) from each --source folder's `supersedes.yaml`, read strictly.
+
+    The file says what the documents do not (a notice published elsewhere ended the old policy)::
+
+        supersedes:
+          - policy: 某区促进商贸业发展扶持办法        # the new policy: its title or 文号
+            supersedes: 某府办〔2020〕9号             # the old one: its title or 文号
+    """
+    from policykg.errors import DataError
+    from policykg.loaders.yamlio import check_keys, load_yaml
+
+    if sources is None or isinstance(sources, (str, Path)):
+        sources = [] if sources is None else [sources]
+    out = []
+    for src in sources:
+        path = Path(src) / SUPERSEDES_FILE
+        if not (Path(src).is_dir() and path.is_file()):
+            continue
+        doc = check_keys(load_yaml(path), {"supersedes"}, str(path), required={"supersedes"})
+        if not isinstance(doc["supersedes"], list):
+            raise DataError(f"{path}: supersedes: expected a list of {{policy, supersedes}}")
+        for i, entry in enumerate(doc["supersedes"]):
+            where = f"{path}: supersedes[{i}]"
+            check_keys(entry, {"policy", "supersedes", "note"}, where, required={"policy", "supersedes"})
+            for key in ("policy", "supersedes"):
+                if not isinstance(entry[key], str) or not entry[key].strip():
+                    raise DataError(f"{where}: {key}: give the policy's title or 文号 as text")
+            out.append((entry["policy"].strip(), entry["supersedes"].strip(), where))
+    return out

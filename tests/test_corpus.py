@@ -124,3 +124,20 @@ def test_a_forced_layout_applies_to_every_source(tmp_path, invoke):
     assert result.exit_code == 3 and "no 第X条 articles" in result.stderr
     result = invoke("build", "--source", str(_write(tmp_path, "p.txt", NEW)), "--layout", "measures")
     assert result.exit_code == 3 and "--layout measures" in result.stderr
+
+
+def test_a_folders_supersedes_yaml_says_what_the_documents_do_not(tmp_path, invoke):
+    folder = tmp_path / "district"
+    folder.mkdir()
+    _write(folder, "a-new.txt", NEW.replace("原《某某区促进商贸业发展暂行办法》同时废止。", ""))
+    _write(folder, "b-old.txt", OLD.replace("某某区促进商贸业发展暂行办法", "某某区促进商贸业发展暂行办法\n某府办〔2019〕1号", 1))
+    g = load_graph([folder], rules=False)
+    assert not [k for *_, k in g.edges(keys=True) if k == "SUPERSEDES"]
+    _write(folder, "supersedes.yaml", "supersedes:\n  - policy: 某某区促进商贸业发展扶持办法\n"
+                                      "    supersedes: 某府办〔2019〕1号\n")
+    g = load_graph([folder], rules=False)
+    assert [(u, v) for u, v, k in g.edges(keys=True) if k == "SUPERSEDES"] == [("policy:1", "policy:2")]
+    assert g.nodes["policy:2"]["props"]["effective_until"] == "2023-12-31"
+    _write(folder, "supersedes.yaml", "supersedes:\n  - policy: x\n    replaces: y\n")
+    result = invoke("policies", "--source", str(folder))
+    assert result.exit_code == 4 and "supersedes.yaml" in result.stderr and "replaces" in result.stderr
