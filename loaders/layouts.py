@@ -35,7 +35,7 @@ from policykg.loaders.agencies import (
 from policykg.loaders.compilation import Chapter, Compilation, Limit, Policy, Provision, Span, parse_compilation
 from policykg.loaders.facts import extract_amounts, extract_references
 from policykg.loaders.numerals import to_int
-from policykg.loaders.repair import RepairedText, repair
+from policykg.loaders.repair import RepairedText, normalise, repair
 from policykg.loaders.source import SourceText
 from policykg.loaders.validity import (
     DATE_RE,
@@ -153,16 +153,49 @@ def parse_document(source: SourceText, layout: str | None = None) -> Compilation
     """Parse `source` in `layout` (detected when None); raises SourceError naming what was looked for."""
     if layout is not None and layout not in LAYOUTS:
         raise SourceError(f"--layout {layout!r}: no such layout; use one of {', '.join(LAYOUTS)}")
-    found = layout or detect_layout(source.text)
+    # Headings, notes and amounts are read in a normalised view of the text: 第一條 is 第一条, ５ is 5
+    # (one character for one, so every offset holds); quotes are then taken from the text as written.
+    norm = normalise(source.text)
+    found = layout or detect_layout(norm)
     if found is None:
         raise not_a_policy(source.path)
     if found == "compilation":
         comp = parse_compilation(source)
         comp.metadata = dict(source.metadata or {})
         return comp
-    if found == "notice":
-        return _parse_notice(source)
-    return _parse_standalone(source, found, 0, len(source.text))
+    view = source if norm == source.text else SourceText(norm, source.path, source.encoding, metadata=source.metadata)
+    comp = _parse_notice(view) if found == "notice" else _parse_standalone(view, found, 0, len(norm))
+    if view is not source:
+        _requote(comp, source)
+    return comp
+
+
+def _requote(comp: Compilation, source: SourceText) -> None:
+    """Quote the text as written (traditional characters, full-width digits) where the parse read its
+    normalised view: same offsets, the original characters."""
+    from dataclasses import replace
+
+    orig = source.text
+
+    def q(span):
+        return Span(span.start, span.end, orig[span.start:span.end]) if span is not None else None
+
+    comp.source = source
+    comp.repaired.source = orig
+    for ch in comp.chapters:
+        ch.span = q(ch.span)
+    for p in comp.policies:
+        p.span, p.validity_span = q(p.span), q(p.validity_span)
+        if p.validity_span is not None:
+            p.validity_text = p.validity_span.quote
+        p.limits = [Limit(lim.kind, q(lim.span)) for lim in p.limits]
+        p.interpreted_by = [replace(a, as_written=orig[a.start:a.end]) for a in p.interpreted_by]
+    for v in comp.provisions:
+        v.span, v.heading, v.agency_clause = q(v.span), q(v.heading), q(v.agency_clause)
+        v.text = v.span.quote
+        v.agencies = [replace(a, as_written=orig[a.start:a.end]) for a in v.agencies]
+        v.amounts = [replace(a, quote=orig[a.start:a.end]) for a in v.amounts]
+        v.references = [replace(r, as_written=orig[r.start:r.end]) for r in v.references]
 
 
 # --- standalone policies --------------------------------------------------------------------
@@ -195,6 +228,8 @@ def _find_title(text: str, lo: int, hi: int) -> tuple[Span | None, str | None]:
     for i, (s, e, line) in enumerate(lines):
         if _DOC_NO.fullmatch(line.strip("()（）")):
             number = _DOC_NO.search(line).group(0)
+            continue
+        if re.fullmatch(r"附件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?", line):  # 附件1 above the title
             continue
         if title is None and _title_like(line) and not DATE_RE.fullmatch(line.strip("()（）")):
             title = Span(s, e, line)
@@ -307,6 +342,7 @@ def _parse_standalone(source: SourceText, layout: str, lo: int, hi: int, *, issu
         items, chapters, _ = _heads_measures(text, lo, hi)
         if not items:
             raise SourceError(f"{where}: --layout measures: no numbered measures (一、 or (一) at line starts) found")
+    _warn_gaps(items, warnings)
     first_head = min([h.start for h in items] + [h.start for h in chapters])
     title_span, number = _find_title(text, lo, first_head)
     title = title_hint or (title_span.quote if title_span else None) or meta.get("title")
@@ -339,6 +375,8 @@ def _parse_standalone(source: SourceText, layout: str, lo: int, hi: int, *, issu
             notes.take(notes_in(text, h.end, intro_end))
             continue
         s, e = _strip_span(text, h.end, bounds[h.start])
+        while s < e and text[s] in "：:、.．，, \t\u3000":  # 第一条：… / 第一条、…
+            s += 1
         item_title, body_start = _item_title(text, s, e, layout)
         b_s, b_e = _strip_span(text, body_start, e)
         if b_e <= b_s:
@@ -359,6 +397,16 @@ def _parse_standalone(source: SourceText, layout: str, lo: int, hi: int, *, issu
         document_number=document_number, issuer=meta.get("来源"), issued_on=issued, metadata=meta,
     )
     return comp
+
+
+def _warn_gaps(items: list[_Head], warnings: list[str]) -> None:
+    """Numbers that jump (第四条 then 第六条; (一) then (三)): a partial text must say so."""
+    for prev, cur in zip(items, items[1:]):
+        if cur.parent != prev.parent and cur.number == 1:
+            continue
+        if cur.number != prev.number + 1:
+            warnings.append(f"numbering jumps from {prev.written} to {cur.written} (offset {cur.start}): "
+                            "is a part of the text missing?")
 
 
 def _provision(seq, text, repaired: RepairedText, s, e, head: _Head, written, title, chapter, policy, notes,

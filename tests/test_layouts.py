@@ -252,3 +252,41 @@ def test_a_document_of_no_layout_names_what_was_looked_for():
     assert msg.startswith("letter.txt:")
     for looked_for in ("第X条", "一、", "目录"):
         assert looked_for in msg
+
+
+def test_a_missing_article_is_said():
+    text = ARTICLES.replace("第五条", "第五条X", 1).replace("\n第五条X", "\n（略）第五条")
+    doc = _doc(text)
+    assert [v.article for v in doc.provisions] == [1, 2, 3, 4, 6, 7]
+    assert any("jumps from 第四条 to 第六条" in w for w in doc.warnings)
+    assert not any("jumps" in w for w in _doc(ARTICLES).warnings + _doc(MEASURES).warnings)
+
+
+@pytest.mark.parametrize("raw, message", [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "save it as .docx"),
+    ("一封信。\n没有条款。\n".encode("gbk"), "no 第X条 articles"),
+])
+def test_bad_documents_exit_3_with_one_line(tmp_path, invoke, raw, message):
+    path = tmp_path / "bad.doc"
+    path.write_bytes(raw)
+    result = invoke("documents", "--source", str(path))
+    assert result.exit_code == 3 and message in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_traditional_characters_are_read_and_quoted_as_written():
+    text = ("某區促進軟件產業發展辦法\n第一條 對新落戶企業給予50萬元獎勵。（責任單位：市經信局、市財政局）\n"
+            "第二條 本辦法自２０２４年１月１日起施行，有效期3年。\n")
+    doc = _doc(text)
+    assert [v.article for v in doc.provisions] == [1, 2]
+    one = doc.provisions[0]
+    assert one.text == "對新落戶企業給予50萬元獎勵。（責任單位：市經信局、市財政局）"
+    assert "对新落户企业" in one.text_repaired
+    assert [(a.name, a.as_written, a.known) for a in one.agencies] == [
+        ("市经信局", "市經信局", True), ("市财政局", "市財政局", True)]
+    (amount,) = one.amounts
+    assert (amount.value, amount.unit, amount.quote) == (50, "万元", "50萬元")
+    p = doc.policies[0]
+    assert str(p.effective_until) == "2026-12-31" and "２０２４年" in p.validity_text
+    for v in doc.provisions:
+        assert text[v.span.start:v.span.end] == v.text
