@@ -61,11 +61,32 @@ def parse_date(value: str | None, option: str) -> date | None:
         raise InputError(f"{option} {value!r}: not a valid date; use YYYY-MM-DD, e.g. 2026-11-28") from None
 
 
+LAYOUT_CHOICES = ["compilation", "articles", "measures", "notice"]
+
+
+def _remember_layout(ctx, param, value):
+    ctx.meta["policykg.layout"] = value
+    return value
+
+
+def _sources(ctx, param, value):
+    from policykg.loaders.corpus import Sources
+
+    return Sources(value or (), layout=ctx.meta.get("policykg.layout"))
+
+
 def source_option(f):
-    """--source FILE: read another compilation (.txt/.docx) instead of the bundled one."""
+    """--source FILE|FOLDER (repeatable) and --layout: the documents to read instead of the bundled one."""
+    f = click.option(
+        "--source", "source", type=click.Path(), multiple=True, metavar="FILE|FOLDER", callback=_sources,
+        help="A policy document to read (.txt UTF-8/GBK, .docx, saved web page .html, .pdf with text), or a "
+             "folder of them; repeat for many documents in one graph. Default: the bundled 2024 compilation.",
+    )(f)
     return click.option(
-        "--source", "source", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-        help="Compilation to read (.txt UTF-8/GBK or .docx); default: the bundled 2024 compilation.",
+        "--layout", type=click.Choice(LAYOUT_CHOICES), default=None, is_eager=True, expose_value=False,
+        callback=_remember_layout,
+        help="Force a layout instead of detecting it: compilation (政策汇编), articles (第X条), measures "
+             "(一、(一)), notice (关于印发…的通知).",
     )(f)
 
 
@@ -169,6 +190,11 @@ def build(source, as_of, fmt):
         f"({', '.join(map(str, summary['policies_in_force'])) or 'none'}), "
         f"{summary['provisions_in_force']} of {summary['counts']['labels'].get('Provision', 0)} provisions"
     )
+    if summary.get("documents", 1) > 1:
+        click.echo(f"{summary['documents']} documents in one graph (`policykg documents` lists them)")
+    if summary.get("policies_unknown"):
+        click.echo(f"validity unknown (never counted in force): policies "
+                   f"{', '.join(map(str, summary['policies_unknown']))}")
     click.echo(f"OCR repairs applied: {summary['ocr_repairs']}")
     rows = [{"label": k, "count": v} for k, v in summary["counts"]["labels"].items()]
     click.echo(render(rows, "table", title="Nodes by label"), nl=False)
@@ -219,6 +245,14 @@ def policies(source, as_of, fmt):
     styles = {i: "dim" for i, r in enumerate(rows) if r["status"] != "in_force"}
     cols = ["number", "title", "effective_from", "effective_until", "status", "provisions"]
     click.echo(render(rows, fmt, cols if fmt != "json" else None, title=f"Policies as of {as_of}", styles=styles), nl=False)
+    _say_unknown([r for r in rows if r["status"] == "unknown"])
+
+
+def _say_unknown(rows) -> None:
+    """A policy whose validity is unknown is never reported in force: say which, and why (stderr)."""
+    for r in rows:
+        click.echo(f"warning: policy {r['number']} ({r['title']}): validity unknown, not counted as in force: "
+                   f"{r.get('warning') or 'no end of validity stated'}", err=True)
 
 
 @cli.command()
@@ -242,12 +276,48 @@ def provisions(source, as_of, policy, agency, industry, in_force_on, fmt):
     from policykg.graph import load_graph
     from policykg.graph.catalogue import list_provisions
 
+    from policykg.graph.catalogue import unknown_validity
+
     day = parse_date(in_force_on, "--in-force-on")
-    rows = list_provisions(load_graph(source), as_of, policy=policy, agency=agency, industry=industry, in_force_on=day)
+    graph = load_graph(source)
+    rows = list_provisions(graph, as_of, policy=policy, agency=agency, industry=industry, in_force_on=day)
+    _say_unknown(unknown_validity(graph, day or as_of))
     styles = {i: "dim" for i, r in enumerate(rows) if r["status"] != "in_force"}
     cols = ["seq", "title", "policy", "industry", "agencies", "effective_until", "status"]
     title = f"Provisions (status as of {day or as_of})"
     click.echo(render(rows, fmt, cols if fmt in ("table", "markdown") else None, title=title, styles=styles), nl=False)
+
+
+@cli.command()
+@source_option
+@as_of_option
+@format_option("table", "json", "csv", "markdown")
+def documents(source, as_of, fmt):
+    """List each document read: layout, title, 文号, issuer, counts, validity and warnings.
+
+    Counts: policies, provisions, agencies known / not in data/agencies.yaml, amounts by
+    unit; validity of its policy on --as-of (`unknown` when the text does not say).
+
+    \b
+    Example:
+      policykg documents --source policies/ --source digest.docx
+      policykg documents --source notice.pdf --layout notice --format json
+    """
+    from policykg.graph import load_graph
+    from policykg.graph.catalogue import list_documents
+
+    rows = list_documents(load_graph(source), as_of)
+    if fmt == "json":
+        emit(to_json(rows), None)
+        return
+    flat = [{**r, "amounts": ", ".join(f"{u} {n}" for u, n in r["amounts"].items()), "warnings": len(r["warnings"])}
+            for r in rows]
+    cols = ["file", "layout", "title", "number", "policies", "provisions", "agencies_known", "agencies_unknown",
+            "amounts", "validity", "warnings"]
+    click.echo(render(flat, fmt, cols if fmt != "csv" else None, title=f"Documents (validity as of {as_of})"), nl=False)
+    for r in rows:
+        for w in r["warnings"]:
+            click.echo(f"warning: {r['file']}: {w}", err=True)
 
 
 # --- Neo4j: load, named queries, ad-hoc Cypher ------------------------------------------

@@ -211,7 +211,7 @@ def refuse_input_as_output(output: str | os.PathLike, inputs: Iterable[str | os.
         out_stat = os.stat(output)
     except OSError:
         return  # nothing there yet: it cannot be an input
-    for item in inputs:
+    for item in _flat_inputs(inputs):
         if item is None:
             continue
         try:
@@ -221,6 +221,17 @@ def refuse_input_as_output(output: str | os.PathLike, inputs: Iterable[str | os.
         if stat.S_ISREG(out_stat.st_mode) and (out_stat.st_dev, out_stat.st_ino) == (in_stat.st_dev, in_stat.st_ino):
             raise InputError(f"-o {output}: that is the input {item} itself; writing there would replace it: "
                              "choose another -o path")
+
+
+def _flat_inputs(inputs) -> Iterable:
+    """Inputs as single paths: a repeated --source (a tuple) is each of its items, a folder each file in it."""
+    for item in inputs:
+        if isinstance(item, (list, tuple)):
+            yield from _flat_inputs(item)
+        elif item is not None and os.path.isdir(item):
+            yield from (os.path.join(item, name) for name in sorted(os.listdir(item)))
+        else:
+            yield item
 
 
 def writes_in_place(path: str | os.PathLike) -> bool:

@@ -12,13 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykg.errors import DataError, SourceError
-from policykg.loaders.compilation import parse_compilation
-from policykg.loaders.source import read_source
-
-try:  # the loaders for standalone policies, notices and web pages (issue 10), when present
-    from policykg.loaders.layouts import load_document as _load_document
-except ImportError:  # pragma: no cover - until they land
-    _load_document = None
+from policykg.loaders.layouts import load_document
 
 
 @dataclass
@@ -58,9 +52,7 @@ def file_sha256(path: str | Path) -> str:
 
 def load_policy_document(path: str | Path):
     """Parse one policy document with the project's loaders (any layout they read)."""
-    if _load_document is None:
-        return parse_compilation(read_source(path))
-    return _load_document(path)
+    return load_document(path)
 
 
 def read_document(path: str | Path) -> DocumentText:
@@ -130,3 +122,22 @@ def attach(inc: dict, docs: list[DocumentText], where: str) -> tuple[int, Provis
         raise DataError(f"{where}: incentive {iid}: its quote is found in {len(hits)} provisions ({places}); "
                         "quote more of the sentence so it names one")
     return hits[0]
+
+
+def documents_beside(header: list[dict], rules_path: Path, sources, where: str) -> list[DocumentText]:
+    """The documents a rules file names: the given `sources`, else the files beside it (`path`), by sha256."""
+    if sources:
+        docs = [read_document(s) for s in sources]
+    else:
+        docs = []
+        for i, h in enumerate(header):
+            name = h.get("path")
+            if not name:
+                raise DataError(f"{where}: documents[{i}]: no path, and no --source given; "
+                                "pass the document with --source or give its file name as path:")
+            p = (rules_path.parent / str(name))
+            if not p.exists():
+                raise DataError(f"{where}: documents[{i}]: {p} not found beside the rules file; "
+                                "pass the document with --source")
+            docs.append(read_document(p))
+    return match_documents(header, docs, where)

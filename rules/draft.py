@@ -725,8 +725,10 @@ class _Draft:
         for g, q0, op, phrase in thresholds:
             if len(g) == n:
                 out = []
+                # the label names what the level measures: 年营业收入5亿元
+                what = re.sub(r"首次|达到$|达$|在$", "", _strip_leading(re.split(r"[,，]", phrase or "")[-1]))
                 for t, v in zip(g, values):
-                    lvl = {"label": t.raw, "min": t.value, "unit": t.unit, key: val(v)}
+                    lvl = {"label": f"{what}{t.raw}", "min": t.value, "unit": t.unit, key: val(v)}
                     out.append(lvl)
                 return out
         head = s[: _clause_start(s, values[0].start, ",，;；")].rstrip(",，;；")
@@ -979,7 +981,8 @@ def _order(inc: dict) -> dict:
         if any("min" in t for t in tiers) and "tier_metric" not in out:
             crit = out.get("quotes", {}).get("tiers", out["quote"])
             first = tiers[0]
-            head = crit[: crit.find(first["label"])] if first["label"] in crit else ""
+            raw = f"{first['min']}{first['unit']}"
+            head = crit[: crit.find(raw)] if raw in crit else ""
             phrase = _strip_leading(re.split(r"[,，]", head)[-1]) if head else ""
             phrase = re.sub(r"(首次)?(达到|超过|在|达)$", "", phrase)
             phrase = re.sub(r"首次", "", phrase)

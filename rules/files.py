@@ -33,7 +33,7 @@ from policykg.engine.rules import (  # the strict incentive parser (moves to pol
 )
 from policykg.errors import DataError
 from policykg.loaders.source import BUNDLED_SOURCE
-from policykg.rules.documents import DocumentText, attach, match_documents, read_document
+from policykg.rules.documents import DocumentText, attach, documents_beside, read_document
 from policykg.rules.draft import numbers_outside_quotes
 
 DRAFT_KEYS = {"quotes", "document", "review"}
@@ -79,24 +79,6 @@ def _extra_metrics(doc: dict, ctx: _Ctx, metrics: dict[str, Metric], units: dict
     return out
 
 
-def _documents_for(header: list[dict], rules_path: Path, sources, where: str) -> list[DocumentText]:
-    if sources:
-        docs = [read_document(s) for s in sources]
-    else:
-        docs = []
-        for i, h in enumerate(header):
-            name = h.get("path")
-            if not name:
-                raise DataError(f"{where}: documents[{i}]: no path, and no --source given; "
-                                "pass the document with --source or give its file name as path:")
-            p = (rules_path.parent / str(name))
-            if not p.exists():
-                raise DataError(f"{where}: documents[{i}]: {p} not found beside the rules file; "
-                                "pass the document with --source")
-            docs.append(read_document(p))
-    return match_documents(header, docs, where)
-
-
 def load_rules_file(path: str | Path, sources=None, metrics_path=None, qualifications_path=None) -> Rules:
     """Read a rules file strictly against its documents; every incentive attached by its quote."""
     p = Path(path)
@@ -112,7 +94,7 @@ def load_rules_file(path: str | Path, sources=None, metrics_path=None, qualifica
         header = _list(doc["documents"], ctx.at("documents"))
         for i, h in enumerate(header):
             ctx.at("documents").at(i).keys(h, {"title", "number", "sha256", "path"}, {"sha256"})
-        docs = _documents_for(header, p, sources, where)
+        docs = documents_beside(header, p, sources, where)
     elif "compilation" in doc:
         # The bundled rules: written for the bundled compilation (or the one given).
         docs = [read_document(sources[0] if sources else BUNDLED_SOURCE)]

@@ -42,6 +42,8 @@ def test_removing_a_provision_from_the_text_keeps_every_other_incentive_attached
     doc = load_yaml(INCENTIVES)
     doc["incentives"] = [{k: v for k, v in i.items() if k != "provision"} for i in doc["incentives"]
                          if i["provision"] != 5]
+    # the user has reviewed the new text: the header names it
+    doc["documents"][0].update(sha256=file_sha256(shorter), path=shorter.name)
     rules_path = tmp_path / "rules.yaml"
     rules_path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     rules = load_rules_file(rules_path, [shorter])
@@ -223,3 +225,14 @@ def test_a_rules_file_may_add_a_dimension_for_a_foreign_currency(tmp_path):
     assert (crit.metric, crit.value, crit.unit) == ("exports_usd", 200, "万美元")
     with pytest.raises(DataError, match="'money' is already a dimension"):
         load_rules_file(_user_rules(tmp_path, [AWARD], units={"money": {"元": 1}}), [BUNDLED_SOURCE])
+
+
+def test_the_bundled_loader_refuses_a_changed_document_naming_the_expected_one(tmp_path):
+    doc = load_yaml(INCENTIVES)
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / doc["documents"][0]["path"]).write_text(
+        BUNDLED_SOURCE.read_text(encoding="utf-8").replace("5亿元", "6亿元", 1), encoding="utf-8")
+    path = tmp_path / "incentives.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataError, match=r"the rules are for 杭州市数字经济政策精华汇编\(2024\) with sha256 91122a515bc6"):
+        load_rules(path)

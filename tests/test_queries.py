@@ -253,6 +253,9 @@ def test_every_public_query_runs(loaded):
     needs_rules = {"eligibility"}
     # The overlap queries read Incentive/OVERLAPS too: tests/test_overlaps.py runs them on the full graph.
     needs_rules |= {q.name for q in list_queries() if "overlap" in q.name or q.name.startswith("derive_")}
+    # The bundled compilation supersedes nothing, states no policy-wide limit and no unknown validity:
+    # tests/test_neo4j_store.py runs these on many documents, where they have rows.
+    needs_rules |= {"supersessions", "policy_limits", "policies_unknown_validity"}
     examples.update({"overlaps_of_kind": {"kind": "same_qualification"}, "overlaps_of_incentive": {"id": "24.3"},
                      "derive_same_cost_base": {"cost_bases": []}})
     for q in list_queries():
