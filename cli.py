@@ -183,6 +183,8 @@ def build(source, as_of, fmt):
         f"({', '.join(map(str, summary['policies_in_force'])) or 'none'}), "
         f"{summary['provisions_in_force']} of {summary['counts']['labels'].get('Provision', 0)} provisions"
     )
+    if summary.get("documents", 1) > 1:
+        click.echo(f"{summary['documents']} documents in one graph (`policykg documents` lists them)")
     if summary.get("policies_unknown"):
         click.echo(f"validity unknown (never counted in force): policies "
                    f"{', '.join(map(str, summary['policies_unknown']))}")

@@ -141,3 +141,11 @@ def test_a_folders_supersedes_yaml_says_what_the_documents_do_not(tmp_path, invo
     _write(folder, "supersedes.yaml", "supersedes:\n  - policy: x\n    replaces: y\n")
     result = invoke("policies", "--source", str(folder))
     assert result.exit_code == 4 and "supersedes.yaml" in result.stderr and "replaces" in result.stderr
+
+
+def test_build_says_how_many_documents_and_which_validity_is_unknown(tmp_path, invoke):
+    path = _write(tmp_path, "open.txt", OPEN_ENDED)
+    result = invoke("build", "--source", str(BUNDLED_SOURCE), "--source", str(path), "--as-of", "2026-11-30")
+    assert result.exit_code == 0
+    assert "2 documents in one graph" in result.stdout
+    assert "validity unknown (never counted in force): policies 14" in result.stdout
