@@ -79,8 +79,11 @@ def _cn(n: int) -> str:
     return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
 
 
-def match_documents(header: list[dict], docs: list[DocumentText], where: str) -> list[DocumentText]:
-    """The given documents in the header's order; errors name the document the rules expect."""
+def match_documents(header: list[dict], docs: list[DocumentText], where: str, *,
+                    others_allowed: bool = False) -> list[DocumentText]:
+    """The given documents in the header's order; errors name the document the rules expect.
+
+    `others_allowed`: `docs` is a whole corpus, of which the rules are for some documents."""
     by_sha = {d.sha256: d for d in docs}
     ordered = []
     for i, h in enumerate(header):
@@ -95,7 +98,7 @@ def match_documents(header: list[dict], docs: list[DocumentText], where: str) ->
             )
         ordered.append(d)
     for d in docs:
-        if d not in ordered:
+        if d not in ordered and not others_allowed:
             raise DataError(f"{where}: {d.path} is not one of the documents the rules name (sha256 {d.sha256[:12]}…); "
                             "add it to documents: or leave it out of --source")
     return ordered

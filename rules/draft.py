@@ -1002,17 +1002,22 @@ def draft_documents(docs: list[DocumentText], vocab: Vocabulary | None = None) -
     """A whole rules file (a dict in docs/rules.md's format) for `docs`, in document order.
 
     With several documents each incentive names its ``document`` (1-based, the header's
-    order) and its id starts with ``D<k>:`` so ids stay unique.
+    order), and ids number provisions across the documents as the graph does (the second
+    document's first provision follows the first document's last), so they stay unique.
     """
     vocab = vocab or default_vocabulary()
     incentives: list[dict] = []
     many = len(docs) > 1
+    offset = 0
     for k, doc in enumerate(docs, 1):
         for prov in doc.provisions:
             for inc in draft_provision(prov, vocab):
                 if many:
-                    inc = {"id": f"D{k}:{inc['id']}", "document": k, **{x: v for x, v in inc.items() if x != "id"}}
+                    n = inc["id"].split(".", 1)[1]
+                    inc = {"id": f"{offset + prov.seq}.{n}", "document": k,
+                           **{x: v for x, v in inc.items() if x != "id"}}
                 incentives.append(inc)
+        offset += len(doc.provisions)
     return {"version": 1, "documents": [d.header() for d in docs], "incentives": incentives}
 
 

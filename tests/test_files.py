@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 import json
 
 import pytest
@@ -236,3 +237,44 @@ def test_the_bundled_loader_refuses_a_changed_document_naming_the_expected_one(t
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(DataError, match=r"the rules are for 杭州市数字经济政策精华汇编\(2024\) with sha256 91122a515bc6"):
         load_rules(path)
+
+
+MEASURES = Path(__file__).resolve().parent / "data" / "measures-articles.txt"
+
+
+def test_a_corpus_of_two_documents_numbers_provisions_as_the_graph_does(tmp_path):
+    from policykg.rules.draft import write_draft
+
+    doc = tmp_path / "measures.txt"
+    doc.write_bytes(MEASURES.read_bytes())
+    mine = tmp_path / "measures.rules.yaml"
+    write_draft([str(doc)], str(mine))
+    data = yaml.safe_load(mine.read_text(encoding="utf-8"))
+    for inc in data["incentives"]:
+        inc.pop("review", None)
+    mine.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # drafted alone, its ids (2.1 …) collide with the bundled rules'
+    with pytest.raises(DataError, match=r"incentive 2.1: the id is also used in .*renumber .*50.1"):
+        open_corpus([str(BUNDLED_SOURCE), str(doc)], [str(INCENTIVES), str(mine)])
+    for inc in data["incentives"]:
+        inc["id"] = f"{48 + int(inc['id'].split('.')[0])}.1"
+    mine.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    corpus = open_corpus([str(BUNDLED_SOURCE), str(doc)], [str(INCENTIVES), str(mine)])
+    assert corpus.rules.by_id["51.1"].provision == 51 and corpus.rules.by_id["3.1"].provision == 3
+    firm = tmp_path / "firm.yaml"
+    firm.write_text("as_of: 2026-06-30\nname: 两地企业\nmetrics: {rd_spend: 2000万元, revenue: 6亿元}\n", encoding="utf-8")
+    results = {r.incentive: r for r in evaluate_profile(corpus.graph, str(firm), None, rules=corpus.rules).results}
+    assert (results["51.1"].status, results["51.1"].amount_wan) == ("eligible", 200)
+    assert "1.1" in results  # the compilation's awards are answered too
+    with pytest.raises(InputError, match="no --rules file names this document"):
+        open_corpus([str(BUNDLED_SOURCE), str(doc)], [str(INCENTIVES)])
+
+
+def test_drafting_two_documents_numbers_ids_across_them(tmp_path):
+    from policykg.rules.documents import read_document
+    from policykg.rules.draft import draft_documents
+
+    drafted = draft_documents([read_document(BUNDLED_SOURCE), read_document(MEASURES)])
+    second = [i for i in drafted["incentives"] if i["document"] == 2]
+    assert [i["id"] for i in second] == ["50.1", "51.1", "52.1"]
+    assert [i["provision"] for i in second] == [2, 3, 4]  # within its document
