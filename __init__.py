@@ -10,9 +10,9 @@ Import order
 Modules import only from their own layer or the layers above it in this list (like
 networkx's own ``__init__``); tests/test_layers.py enforces it and that there are no cycles:
 
-1. base: ``errors``, ``paths`` (where the bundled data is), ``limits`` (input size bounds),
-   ``output`` (formats and writes plain data; knows nothing of policies);
-2. loaders: ``loaders.*`` (a compilation's text, its facts and agencies);
+1. base: ``errors``, ``paths`` (where the bundled data is), ``limits`` (input size bounds);
+2. loaders: ``loaders.*`` (a compilation's text, its facts and agencies), and ``output``
+   (formats and writes plain data, Chinese column names from ``loaders.zh``);
 3. rules: ``rules.*`` (incentives as data, "in force on a day", how numbers are written;
    drafting and checking rules files);
 4. graph model: ``graph.model``, ``graph.rules_graph``, ``graph.overlaps``, ``graph.load``,
@@ -22,7 +22,8 @@ networkx's own ``__init__``); tests/test_layers.py enforces it and that there ar
    ``engine.*report``;
 7. cli: ``cli``, ``__main__``.
 
-Only ``cli`` imports inside functions (so that `policykg --help` starts fast).
+An import inside a function (for start-up speed) counts like any other: it may not go up a
+layer or close a cycle.
 """
 
 __version__ = "0.1.0"

@@ -61,11 +61,32 @@ def parse_date(value: str | None, option: str) -> date | None:
         raise InputError(f"{option} {value!r}: not a valid date; use YYYY-MM-DD, e.g. 2026-11-28") from None
 
 
+LAYOUT_CHOICES = ["compilation", "articles", "measures", "notice"]
+
+
+def _remember_layout(ctx, param, value):
+    ctx.meta["policykg.layout"] = value
+    return value
+
+
+def _sources(ctx, param, value):
+    from policykg.loaders.corpus import Sources
+
+    return Sources(value or (), layout=ctx.meta.get("policykg.layout"))
+
+
 def source_option(f):
-    """--source FILE: read another compilation (.txt/.docx) instead of the bundled one."""
+    """--source FILE|FOLDER (repeatable) and --layout: the documents to read instead of the bundled one."""
+    f = click.option(
+        "--source", "source", type=click.Path(), multiple=True, metavar="FILE|FOLDER", callback=_sources,
+        help="A policy document to read (.txt UTF-8/GBK, .docx, saved web page .html, .pdf with text), or a "
+             "folder of them; repeat for many documents in one graph. Default: the bundled 2024 compilation.",
+    )(f)
     return click.option(
-        "--source", "source", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-        help="Compilation to read (.txt UTF-8/GBK or .docx); default: the bundled 2024 compilation.",
+        "--layout", type=click.Choice(LAYOUT_CHOICES), default=None, is_eager=True, expose_value=False,
+        callback=_remember_layout,
+        help="Force a layout instead of detecting it: compilation (政策汇编), articles (第X条), measures "
+             "(一、(一)), notice (关于印发…的通知).",
     )(f)
 
 
@@ -110,11 +131,18 @@ def format_option(*choices: str, default: str = "table"):
                         help="Output format.")
 
 
-def emit(text: str, output: str | None, inputs=()) -> None:
+def emit(text: str, output: str | None, inputs=(), what: str = "") -> None:
+    """`text` to stdout, or to the file `output`; a file written is said on stderr."""
     if output:
         write_output(output, text, inputs)
+        wrote(output, what)
     else:
         click.echo(text, nl=not text.endswith("\n"))
+
+
+def wrote(path: str, what: str = "") -> None:
+    """Every command that writes a file says so (stderr: stdout stays the answer)."""
+    click.echo(f"wrote {path}" + (f" ({what})" if what else ""), err=True)
 
 
 @click.group(cls=PolicyKGGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -162,6 +190,11 @@ def build(source, as_of, fmt):
         f"({', '.join(map(str, summary['policies_in_force'])) or 'none'}), "
         f"{summary['provisions_in_force']} of {summary['counts']['labels'].get('Provision', 0)} provisions"
     )
+    if summary.get("documents", 1) > 1:
+        click.echo(f"{summary['documents']} documents in one graph (`policykg documents` lists them)")
+    if summary.get("policies_unknown"):
+        click.echo(f"validity unknown (never counted in force): policies "
+                   f"{', '.join(map(str, summary['policies_unknown']))}")
     click.echo(f"OCR repairs applied: {summary['ocr_repairs']}")
     rows = [{"label": k, "count": v} for k, v in summary["counts"]["labels"].items()]
     click.echo(render(rows, "table", title="Nodes by label"), nl=False)
@@ -188,7 +221,8 @@ def export(source, fmt, output):
     from policykg.graph.export import to_json as graph_json
 
     graph = load_graph(source)
-    emit(graph_json(graph) if fmt == "json" else to_graphml(graph), output, (source,))
+    emit(graph_json(graph) if fmt == "json" else to_graphml(graph), output, (source,),
+         f"{fmt}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} relationships")
 
 
 @cli.command()
@@ -211,6 +245,14 @@ def policies(source, as_of, fmt):
     styles = {i: "dim" for i, r in enumerate(rows) if r["status"] != "in_force"}
     cols = ["number", "title", "effective_from", "effective_until", "status", "provisions"]
     click.echo(render(rows, fmt, cols if fmt != "json" else None, title=f"Policies as of {as_of}", styles=styles), nl=False)
+    _say_unknown([r for r in rows if r["status"] == "unknown"])
+
+
+def _say_unknown(rows) -> None:
+    """A policy whose validity is unknown is never reported in force: say which, and why (stderr)."""
+    for r in rows:
+        click.echo(f"warning: policy {r['number']} ({r['title']}): validity unknown, not counted as in force: "
+                   f"{r.get('warning') or 'no end of validity stated'}", err=True)
 
 
 @cli.command()
@@ -234,12 +276,48 @@ def provisions(source, as_of, policy, agency, industry, in_force_on, fmt):
     from policykg.graph import load_graph
     from policykg.graph.catalogue import list_provisions
 
+    from policykg.graph.catalogue import unknown_validity
+
     day = parse_date(in_force_on, "--in-force-on")
-    rows = list_provisions(load_graph(source), as_of, policy=policy, agency=agency, industry=industry, in_force_on=day)
+    graph = load_graph(source)
+    rows = list_provisions(graph, as_of, policy=policy, agency=agency, industry=industry, in_force_on=day)
+    _say_unknown(unknown_validity(graph, day or as_of))
     styles = {i: "dim" for i, r in enumerate(rows) if r["status"] != "in_force"}
     cols = ["seq", "title", "policy", "industry", "agencies", "effective_until", "status"]
     title = f"Provisions (status as of {day or as_of})"
     click.echo(render(rows, fmt, cols if fmt in ("table", "markdown") else None, title=title, styles=styles), nl=False)
+
+
+@cli.command()
+@source_option
+@as_of_option
+@format_option("table", "json", "csv", "markdown")
+def documents(source, as_of, fmt):
+    """List each document read: layout, title, 文号, issuer, counts, validity and warnings.
+
+    Counts: policies, provisions, agencies known / not in data/agencies.yaml, amounts by
+    unit; validity of its policy on --as-of (`unknown` when the text does not say).
+
+    \b
+    Example:
+      policykg documents --source policies/ --source digest.docx
+      policykg documents --source notice.pdf --layout notice --format json
+    """
+    from policykg.graph import load_graph
+    from policykg.graph.catalogue import list_documents
+
+    rows = list_documents(load_graph(source), as_of)
+    if fmt == "json":
+        emit(to_json(rows), None)
+        return
+    flat = [{**r, "amounts": ", ".join(f"{u} {n}" for u, n in r["amounts"].items()), "warnings": len(r["warnings"])}
+            for r in rows]
+    cols = ["file", "layout", "title", "number", "policies", "provisions", "agencies_known", "agencies_unknown",
+            "amounts", "validity", "warnings"]
+    click.echo(render(flat, fmt, cols if fmt != "csv" else None, title=f"Documents (validity as of {as_of})"), nl=False)
+    for r in rows:
+        for w in r["warnings"]:
+            click.echo(f"warning: {r['file']}: {w}", err=True)
 
 
 # --- Neo4j: load, named queries, ad-hoc Cypher ------------------------------------------
@@ -382,21 +460,59 @@ def cypher(statement, params, write, uri, username, password, password_file, dat
     click.echo(render(rows, fmt, title="cypher"), nl=False)
 
 
+# --- profiles ------------------------------------------------------------------------------
+
+
+@cli.group()
+def profile():
+    """Enterprise profiles (docs/profile.md): what `eligible` and `view --profile` read.
+
+    \b
+    Example:
+      policykg profile new -o firm.yaml
+    """
+
+
+@profile.command("new")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE.yaml",
+              help="Where to write the template (refused if the file exists, unless --force).")
+@click.option("--force", is_flag=True, help="Overwrite FILE.yaml if it exists.")
+def profile_new(output, force):
+    """Write a commented profile template in Chinese with every field the rules can ask for:
+    metrics with units, qualifications with levels, awards received, projects.
+
+    \b
+    Example:
+      policykg profile new -o firm.yaml
+      policykg eligible firm.yaml
+    """
+    import os
+
+    from policykg.engine.profile_template import new_profile
+
+    if os.path.exists(output) and not force:
+        raise InputError(f"{output} exists; choose another -o path or add --force to overwrite it")
+    write_output(output, new_profile())
+    wrote(output, f"profile template; fill it in, then: policykg eligible {output}")
+
+
 # --- eligibility ---------------------------------------------------------------------------
 
 
 @cli.command()
-@click.argument("profile", type=click.Path(dir_okay=False))
+@click.argument("profiles", metavar="PROFILE...", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--as-of", "as_of", metavar="DATE", default=None,
-              help="Answer as of this date (YYYY-MM-DD); default: the profile's as_of, else today.")
+              help="Answer as of this date (YYYY-MM-DD); default: each profile's as_of, else today.")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
               help="embedded: no server; neo4j: the named query `eligibility` on a loaded graph.")
 @neo4j_options
 @corpus_options
 @format_option("table", "json", "markdown")
-def eligible(profile, as_of, backend, uri, username, password, password_file, database, corpus_sources, rules_files,
+def eligible(profiles, as_of, backend, uri, username, password, password_file, database, corpus_sources, rules_files,
              corpus_manifest, fmt):
     """Which awards an enterprise PROFILE (YAML/JSON, see docs/profile.md) can claim, how much, and why.
+
+    Several profiles: one answer after the other (JSON: a list of the one-profile objects).
 
     Statuses: eligible, needs_selection (candidate only / up to), missing_data (fields
     to add), not_eligible (the failed criterion and the gap), expired (policy not in
@@ -406,11 +522,12 @@ def eligible(profile, as_of, backend, uri, username, password, password_file, da
     Example:
       policykg eligible docs/examples/software-firm.yaml
       policykg eligible docs/examples/ic-design-firm.yaml --as-of 2026-06-30 --format json
+      policykg eligible docs/examples/*.yaml
       policykg eligible firm.yaml --source measures.txt --rules measures.rules.yaml
     """
     from policykg.engine.corpus import open_corpus
     from policykg.engine.eligibility import evaluate_profile
-    from policykg.engine.report import render_evaluation
+    from policykg.engine.report import render_evaluations
 
     day = parse_date(as_of, "--as-of")
     corpus = open_corpus(corpus_sources, rules_files, corpus_manifest)
@@ -421,10 +538,10 @@ def eligible(profile, as_of, backend, uri, username, password, password_file, da
         from policykg.engine.neo4j_eligibility import evaluate_profile_in_neo4j
 
         with _connect(uri, username, password, password_file, database) as store:
-            evaluation = evaluate_profile_in_neo4j(store, profile, day)
+            evaluations = [evaluate_profile_in_neo4j(store, profile, day) for profile in profiles]
     else:
-        evaluation = evaluate_profile(corpus.graph, profile, day, rules=corpus.rules)
-    emit(render_evaluation(evaluation, fmt), None)
+        evaluations = [evaluate_profile(corpus.graph, profile, day, rules=corpus.rules) for profile in profiles]
+    emit(render_evaluations(evaluations, fmt), None)
 
 
 @cli.command()
@@ -531,7 +648,8 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
         corpus = open_corpus(manifest=corpus_manifest)
         extra = {} if corpus.bundled else {"engine": corpus.engine(), "graph": corpus.graph}
         plan = plan_for_profile(profile, day, rules_file=rules_file, enable=enable, kind=kind, policy=policy, **extra)
-        emit(render_plan(plan, fmt), output, (profile, rules_file, corpus_manifest))
+        emit(render_plan(plan, fmt), output, (profile, rules_file, corpus_manifest),
+             f"{fmt}: {plan.profile} as of {plan.as_of}")
         return
     if corpus_manifest:
         raise click.UsageError("--corpus applies with --profile only (the corpus-wide report reads --source)")
@@ -539,7 +657,7 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
         raise click.UsageError(f"{'--rules' if rules_file else '--enable'} applies with --profile only "
                                "(jurisdiction rules limit one enterprise's awards; they add no overlap to the corpus)")
     report = overlap_report(source, day or date.today(), policy=policy, kind=kind, include_expired=include_expired)
-    emit(render_overlaps(report, fmt), output, (source,))
+    emit(render_overlaps(report, fmt), output, (source,), f"{fmt}: {len(report.overlaps)} overlaps as of {report.as_of}")
 
 
 # --- views -------------------------------------------------------------------------------
@@ -585,6 +703,7 @@ def view(source, as_of, policy, agency, industry, profile, output, rules_files, 
     page = view_page(graph, day, policy=policy, agency=agency, industry=industry, profile=profile,
                      rules=corpus.rules)
     write_output(output, page, (source, profile, corpus_manifest, *rules_files))
+    wrote(output, "offline HTML page" + (f", {profile}'s awards" if profile else ""))
 
 
 @cli.group("rules")

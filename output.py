@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any, Iterable, Iterator, Sequence
 
 from policykg.errors import InputError, OutputError
+from policykg.loaders.zh import load_zh
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -114,10 +115,36 @@ def to_markdown(rows: Sequence[dict], columns: Sequence[str] | None = None) -> s
     def esc(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    # Markdown is read by people: Chinese names first (data/zh.yaml); JSON and CSV keep English.
+    zh = load_zh()
+
+    def head(c: str) -> str:
+        return zh["columns"].get(c) or zh["properties"].get(c) or c
+
+    def cell(c: str, value: Any) -> str:
+        return zh["statuses"].get(value, value) if c == "status" and isinstance(value, str) else _cell(value)
+
+    lines = ["| " + " | ".join(head(c) for c in columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
-        lines.append("| " + " | ".join(esc(_cell(row.get(c))) for c in columns) + " |")
+        lines.append("| " + " | ".join(esc(cell(c, row.get(c))) for c in columns) + " |")
     return "\n".join(lines) + "\n"
+
+
+def terminal_width(default: int = 200) -> int:
+    """Columns of the terminal stdout is on ($COLUMNS wins), so tables fit it instead of
+    wrapping; `default` when stdout is not a terminal (a file or a pipe keeps long lines)."""
+    import os
+    import sys
+
+    cols = os.environ.get("COLUMNS", "")
+    if cols.isdigit() and int(cols) > 0:
+        return max(40, int(cols))
+    try:
+        if sys.stdout.isatty():
+            return max(40, os.get_terminal_size(sys.stdout.fileno()).columns)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return default
 
 
 def to_table(rows: Sequence[dict], columns: Sequence[str] | None = None, title: str | None = None,
@@ -135,7 +162,7 @@ def to_table(rows: Sequence[dict], columns: Sequence[str] | None = None, title: 
         table.add_column(c, overflow="fold")
     for i, row in enumerate(rows):
         table.add_row(*[_cell(row.get(c)) for c in columns], style=(styles or {}).get(i))
-    console = Console(width=200, record=True, file=io.StringIO(), force_terminal=False, color_system=None)
+    console = Console(width=terminal_width(), record=True, file=io.StringIO(), force_terminal=False, color_system=None)
     console.print(table)
     return console.export_text()
 
@@ -183,7 +210,7 @@ def refuse_input_as_output(output: str | os.PathLike, inputs: Iterable[str | os.
         out_stat = os.stat(output)
     except OSError:
         return  # nothing there yet: it cannot be an input
-    for item in inputs:
+    for item in _flat_inputs(inputs):
         if item is None:
             continue
         try:
@@ -195,6 +222,17 @@ def refuse_input_as_output(output: str | os.PathLike, inputs: Iterable[str | os.
                              "choose another -o path")
 
 
+def _flat_inputs(inputs) -> Iterable:
+    """Inputs as single paths: a repeated --source (a tuple) is each of its items, a folder each file in it."""
+    for item in inputs:
+        if isinstance(item, (list, tuple)):
+            yield from _flat_inputs(item)
+        elif item is not None and os.path.isdir(item):
+            yield from (os.path.join(item, name) for name in sorted(os.listdir(item)))
+        else:
+            yield item
+
+
 def writes_in_place(path: str | os.PathLike) -> bool:
     """True for a character device, pipe or socket (/dev/null, /dev/stdout to a pipe): written
     directly; a temp file and a rename would replace the device node or the link with a file."""
@@ -202,6 +240,8 @@ def writes_in_place(path: str | os.PathLike) -> bool:
         mode = os.stat(path).st_mode
     except OSError:
         return False
+    if os.path.abspath(path).startswith(("/dev/", "/proc/")):
+        return True  # /dev/stdout redirected to a file (maybe >>): write to the open file, never rename
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISBLK(mode)
 
 
@@ -255,7 +295,7 @@ def _guard_signals() -> None:
 
     if threading.current_thread() is not threading.main_thread():
         return
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT):
         if sig not in _HANDLED:
             try:
                 _HANDLED[sig] = signal.signal(sig, _on_signal)
@@ -318,7 +358,8 @@ def write_output(path: str, text: str, inputs: Iterable[str | os.PathLike | None
     Refuses a `path` that is one of `inputs`; writes devices and pipes in place."""
     target = OutputTarget(path, inputs)
     try:
-        with open(target.name, "w", encoding="utf-8", newline="") as fh:
+        # in place: append (no O_TRUNC), so `>> log` through /dev/stdout keeps what was there
+        with open(target.name, "a" if target.direct else "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         target.commit()
     except OSError as exc:

@@ -187,29 +187,16 @@ def _cn_int(s: str) -> int:
 
 
 def read_articles(path: Path) -> list:
-    """A standalone policy's 第X条 articles as provisions (seq = X).
-
-    Uses the project's loader when it reads this layout (issue 10's ``load_document``); until
-    then a stand-in that splits at 第X条 (a benchmark aid, not a loader)."""
+    """A standalone policy's 第X条 articles as provisions (seq = X), read by the project's loader."""
     import re
 
-    from policykg.rules.documents import ProvisionText
+    from policykg.rules.documents import ProvisionText, read_document
 
-    try:
-        from policykg.rules.documents import read_document
-
-        doc = read_document(path)
-        out = []
-        for p in doc.provisions:
-            m = re.search(r"第([一二三四五六七八九十]+)条", p.label + p.text[:8])
-            out.append(ProvisionText(_cn_int(m.group(1)) if m else p.seq, p.label, p.text, p.references))
-        return out
-    except Exception:  # noqa: BLE001 - the compilation loader refuses this layout: use the stand-in
-        text = path.read_text(encoding="utf-8")
-        heads = list(re.finditer(r"第([一二三四五六七八九十]+)条", text))
-        return [ProvisionText(_cn_int(m.group(1)), f"第{m.group(1)}条",
-                              text[m.start(): heads[i + 1].start() if i + 1 < len(heads) else len(text)].strip())
-                for i, m in enumerate(heads)]
+    out = []
+    for p in read_document(path).provisions:
+        m = re.fullmatch(r"第([一二三四五六七八九十]+)条", p.label)
+        out.append(ProvisionText(_cn_int(m.group(1)) if m else p.seq, p.label, p.text, p.references))
+    return out
 
 
 def nansha(verbose: bool, folder: str | None) -> None:

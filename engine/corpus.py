@@ -23,7 +23,7 @@ from policykg.graph.model import build_graph
 from policykg.graph.overlaps import add_overlaps
 from policykg.graph.rules_graph import add_incentives
 from policykg.loaders.yamlio import check_keys, load_yaml
-from policykg.rules.documents import load_policy_document
+from policykg.rules.documents import load_policy_document, read_document
 from policykg.rules.files import load_rules_file
 
 
@@ -59,6 +59,13 @@ def read_manifest(path: str | Path) -> tuple[list[str], list[str]]:
     return out[0], out[1]
 
 
+def _header_shas(rules_file: str) -> set[str]:
+    doc = load_yaml(Path(rules_file))
+    if isinstance(doc, dict) and isinstance(doc.get("documents"), list):
+        return {str(h.get("sha256")) for h in doc["documents"] if isinstance(h, dict)}
+    return set()
+
+
 def _merge(rules_list: list):
     """Several rules files for one document: one set of incentives, ids unique across files."""
     first = rules_list[0]
@@ -70,7 +77,8 @@ def _merge(rules_list: list):
         for inc in r.incentives:
             if inc.id in seen:
                 raise DataError(f"{r.path}: incentive {inc.id}: the id is also used in {seen[inc.id]}; ids are unique "
-                                "across the rules files of one corpus")
+                                f"across the rules files of one corpus: renumber this file's ids (e.g. by the "
+                                f"provision's place in the corpus, {inc.provision}.1)")
             seen[inc.id] = r.path
             incentives.append(inc)
         metrics.update(r.metrics)
@@ -96,10 +104,21 @@ def open_corpus(sources=(), rules_files=(), manifest: str | Path | None = None, 
     if sources and not rules_files:
         raise InputError(f"--source {sources[0]}: which rules answer for it? add --rules FILE "
                          "(draft one with: policykg rules draft DOC -o FILE)")
-    if len(sources) > 1:
-        raise InputError("one document per corpus for now: give one --source (its rules files may be several)")
-    rules = _merge([load_rules_file(r, sources) for r in rules_files])
-    graph = build_graph(load_policy_document(sources[0]))
+    shas: dict[str, str] = {}
+    docs = []
+    for s in sources:
+        d = read_document(s)
+        if d.sha256 in shas:
+            raise InputError(f"--source {s}: the same text as {shas[d.sha256]}; give each document once")
+        shas[d.sha256] = s
+        docs.append(d)
+    rules = _merge([load_rules_file(r, corpus=docs) for r in rules_files])
+    covered = {d.sha256 for r in rules_files for d in docs if d.sha256 in _header_shas(r)}
+    for d in docs:
+        if d.sha256 not in covered:
+            raise InputError(f"--source {d.path}: no --rules file names this document; add its rules "
+                             "(policykg rules draft DOC -o FILE) or leave it out")
+    graph = build_graph([load_policy_document(s) for s in sources])
     if with_incentives:
         add_incentives(graph, rules)
         add_overlaps(graph, rules)

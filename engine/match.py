@@ -57,6 +57,7 @@ OUTPUT_SCHEMA = pa.schema([
     ("status", pa.string()),
     ("amount_wan", pa.float64()),
     ("amount_is_ceiling", pa.bool_()),
+    ("as_of", pa.string()),  # the day answered for: a matches file states its own date
 ])
 
 _CMP = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less, "==": np.equal}
@@ -138,9 +139,9 @@ class Matcher:
     def table(self, chunk: Chunk, day: date) -> pa.Table:
         """The matches of one chunk as rows of OUTPUT_SCHEMA."""
         row, which, amount = self.match_chunk(chunk, day)
-        return self._table(chunk, row, which, amount)
+        return self._table(chunk, row, which, amount, day)
 
-    def _table(self, chunk: Chunk, row, which, amount) -> pa.Table:
+    def _table(self, chunk: Chunk, row, which, amount, day: date) -> pa.Table:
         ids = pa.array([t.c.id for t in self.targets], pa.string())
         seqs = np.array([t.c.rule.provision for t in self.targets], dtype=np.int32)
         policies = np.array([t.c.policy for t in self.targets], dtype=np.int32)
@@ -158,6 +159,7 @@ class Matcher:
             "status": statuses.take(wh),
             "amount_wan": pa.array(amount, pa.float64(), mask=~has),
             "amount_is_ceiling": pa.array(ceilings[which] & has, pa.bool_()),
+            "as_of": pa.array([day.isoformat()] * len(row), pa.string()),
         }, schema=OUTPUT_SCHEMA)
 
 
@@ -487,7 +489,7 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
                     seen = unknown_industries.setdefault(name, [0, summary.enterprises + first + 1])
                     seen[0] += rows
             row, which, amount = matcher.match_chunk(chunk, as_of)
-            table = matcher._table(chunk, row, which, amount)
+            table = matcher._table(chunk, row, which, amount, as_of)
             if out is not None:
                 out.write(table)
             if sink is not None:

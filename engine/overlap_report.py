@@ -86,8 +86,8 @@ def _quote_block(side, label: str) -> str:
 
 def _markdown(report: OverlapReport) -> str:
     counts = report.counts()
-    out = [f"# Overlapping awards in {report.title}", "",
-           f"As of {report.as_of.isoformat()}. " + STAKE_NOTE, ""]
+    out = [f"# 重叠的奖励：{report.title}", "",
+           f"状态日期 {report.as_of.isoformat()}（As of {report.as_of.isoformat()}）. " + STAKE_NOTE, ""]
     out += [f"- {line}" for line in _summary(report)] + [""]
     out += ["| kind | what it means | overlaps |", "|---|---|---|"]
     out += [f"| {k} | {KIND_TITLES[k]} | {counts[k]} |" for k in KINDS] + [""]
@@ -152,7 +152,7 @@ def render_plan(plan: ProfilePlan, fmt: str = "table") -> str:
         return render(rows, "csv", ["decision", "award", "name", "status", "amount", "paid", "lost_to", "why", "note"])
     parts = []
     if fmt == "markdown":
-        parts.append(f"# Overlaps and the best set for {plan.profile}\n\n"
+        parts.append(f"# {plan.profile}：奖励重叠与最优组合\n\n"
                      + "\n".join(f"- {line}" for line in plan_summary(plan)) + "\n")
     else:
         parts.append("\n".join(plan_summary(plan)) + "\n")

@@ -26,6 +26,33 @@ COLUMNS = {
 }
 
 
+#: The same headings for the Markdown report, Chinese first (statuses from data/zh.yaml).
+HEADINGS_ZH = {
+    "eligible": "可申报：现在可以申请",
+    "needs_selection": "需评审：条件已满足，须经评选或由部门认定（最高额）",
+    "missing_data": "缺资料：在企业画像中补充这些字段",
+    "not_eligible": "不符合",
+    "expired": "已失效：政策在该日期不在有效期内",
+}
+
+
+def summary_lines_zh(ev: Evaluation) -> list[str]:
+    """`summary_lines` for people reading Chinese (the Markdown report)."""
+    from policykg.loaders.zh import zh
+
+    counts = "，".join(f"{zh('statuses', s)} {len(ev.by_status(s))} 项" for s in STATUSES)
+    lines = [f"{ev.profile}，状态日期 {ev.as_of.isoformat()}：{counts}",
+             f"现在可申报：{num(ev.total_eligible_wan)}万元；如获评审通过，最多可再得 {num(ev.total_needs_selection_wan)}万元"]
+    if ev.together and ev.together["each_alone_eligible_wan"] > ev.together["eligible_wan"] + 1e-9:
+        lines.append(f"（各项单独合计 {num(ev.together['each_alone_eligible_wan'])}万元；原文的共同上限与每年只享受一项"
+                     "使同时可得为上述数额：`policykg overlaps --profile` 给出组合）")
+    expired = sorted({(r.policy, r.effective_until) for r in ev.by_status("expired")})
+    if expired:
+        lines.append("已失效的政策：" + "，".join(f"{p}（至 {u}）" for p, u in expired))
+    lines += [f"警告：{w}" for w in ev.warnings]
+    return lines
+
+
 def _row(r: Result) -> dict:
     amount = None
     if r.amount_wan is not None:
@@ -63,7 +90,7 @@ def render_evaluation(ev: Evaluation, fmt: str = "table") -> str:
         return to_json(ev.to_dict()) + "\n"
     parts = []
     if fmt == "markdown":
-        parts.append(f"# Awards for {ev.profile}\n\n" + "\n".join(f"- {line}" for line in summary_lines(ev)) + "\n")
+        parts.append(f"# {ev.profile} 可获奖励\n\n" + "\n".join(f"- {line}" for line in summary_lines_zh(ev)) + "\n")
     else:
         parts.append("\n".join(summary_lines(ev)) + "\n")
     for status in STATUSES:
@@ -71,7 +98,16 @@ def render_evaluation(ev: Evaluation, fmt: str = "table") -> str:
         if not rows:
             continue
         cols = [c for c in COLUMNS[status] if c != "project" or any(r["project"] for r in rows)]
-        title = f"{HEADINGS[status]} ({len(rows)})"
+        title = f"{(HEADINGS_ZH if fmt == 'markdown' else HEADINGS)[status]} ({len(rows)})"
         styles = {i: "dim" for i in range(len(rows))} if status == "expired" else None
         parts.append(render(rows, fmt, cols, title=title, styles=styles))
     return "\n".join(parts)
+
+
+def render_evaluations(evaluations: list[Evaluation], fmt: str = "table") -> str:
+    """One profile's answer as `render_evaluation`; several one after the other (JSON: a list)."""
+    if len(evaluations) == 1:
+        return render_evaluation(evaluations[0], fmt)
+    if fmt == "json":
+        return to_json([ev.to_dict() for ev in evaluations]) + "\n"
+    return "\n".join(render_evaluation(ev, fmt) for ev in evaluations)

@@ -17,8 +17,12 @@ from policykg.rules.validity import validity_status  # noqa: F401  (re-exported:
 
 
 def policy_status(props: dict, day: date) -> str:
-    """`validity_status` of a Policy node's props on `day`."""
-    return validity_status(props.get("effective_from"), props.get("effective_until"), day)
+    """`validity_status` of a Policy node's props on `day`; `unknown` where it would say in_force but
+    the policy's end of validity is not known (not stated, or a wording not understood)."""
+    status = validity_status(props.get("effective_from"), props.get("effective_until"), day)
+    if status == "in_force" and props.get("validity_known") is False:
+        return "unknown"
+    return status
 
 
 def list_policies(graph: nx.MultiDiGraph, as_of: date) -> list[dict]:
@@ -34,6 +38,8 @@ def list_policies(graph: nx.MultiDiGraph, as_of: date) -> list[dict]:
             "status": policy_status(p, as_of),
             "provisions": len(provisions),
             "validity_text": p.get("validity_text"),
+            "document_number": p.get("document_number"),
+            "warning": p.get("validity_warning") if p.get("validity_known") is False else None,
         })
     return sorted(rows, key=lambda r: r["number"])
 
@@ -121,10 +127,13 @@ def list_provisions(
 
 def summarise(graph: nx.MultiDiGraph, as_of: date) -> dict:
     """What `policykg build` reports: counts, parse warnings, repairs, what is in force."""
-    doc = graph.nodes["document:compilation"]["props"]
+    doc = graph.nodes[primary_document(graph)]["props"]
     policies = list_policies(graph, as_of)
     in_force = [p["number"] for p in policies if p["status"] == "in_force"]
+    warnings = [w for _, d in documents(graph) for w in (d.get("warnings") or [])]
     return {
+        "documents": len(documents(graph)),
+        "policies_unknown": [p["number"] for p in policies if p["status"] == "unknown"],
         "source": doc.get("source_path"),
         "title": doc.get("title"),
         "as_of": as_of.isoformat(),
@@ -133,5 +142,73 @@ def summarise(graph: nx.MultiDiGraph, as_of: date) -> dict:
         "policies_in_force": in_force,
         "provisions_in_force": sum(p["provisions"] for p in policies if p["status"] == "in_force"),
         "ocr_repairs": len(doc.get("ocr_repairs") or []),
-        "warnings": list(doc.get("warnings") or []),
+        "warnings": warnings,
     }
+
+
+def primary_document(graph: nx.MultiDiGraph) -> str:
+    """The uid of the first document read (the bundled compilation's is `document:compilation`)."""
+    return graph.graph.get("primary_document") or "document:compilation"
+
+
+def documents(graph: nx.MultiDiGraph) -> list[tuple[str, dict]]:
+    """The documents read into the graph (not the external ones they cite), in reading order."""
+    order = graph.graph.get("documents") or [primary_document(graph)]
+    return [(uid, graph.nodes[uid]["props"]) for uid in order if uid in graph]
+
+
+def unknown_validity(graph: nx.MultiDiGraph, day: date) -> list[dict]:
+    """Policies whose status on `day` is unknown: what an in-force answer cannot include, and why."""
+    return [{"number": p["number"], "title": p["title"], "warning": p.get("warning")}
+            for p in list_policies(graph, day) if p["status"] == "unknown"]
+
+
+def list_documents(graph: nx.MultiDiGraph, as_of: date) -> list[dict]:
+    """Each document read: layout, 文号, issuer, dates, counts (policies, provisions, agencies known and
+    unknown, amounts by unit), validity of its policies on `as_of`, and its warnings."""
+    rows = []
+    for uid, d in documents(graph):
+        policies = [t for _, t, k in graph.out_edges(uid, keys=True) if k == "CONTAINS"]
+        provisions = [v for v, p in nodes_with_label(graph, "Provision") if p.get("document", uid) == uid]
+        agencies: dict[str, bool] = {}
+        units: dict[str, int] = {}
+        for v in provisions:
+            for _, t, k in graph.out_edges(v, keys=True):
+                props = graph.nodes[t]["props"]
+                if k == "RESPONSIBLE":
+                    agencies[props["name"]] = bool(props.get("known"))
+                elif k == "STATES":
+                    units[props["unit"]] = units.get(props["unit"], 0) + 1
+        for p in policies:
+            for _, t, k in graph.out_edges(p, keys=True):
+                if k == "INTERPRETED_BY":
+                    agencies[graph.nodes[t]["props"]["name"]] = bool(graph.nodes[t]["props"].get("known"))
+        statuses = [policy_status(graph.nodes[p]["props"], as_of) for p in policies]
+        rows.append({
+            "document": uid,
+            "file": d.get("file_name") or d.get("source_path"),
+            "layout": d.get("layout") + (f" ({d['inner_layout']})" if d.get("inner_layout") else ""),
+            "title": d.get("title"),
+            "number": d.get("number"),
+            "issuer": d.get("issuer"),
+            "issued_on": d.get("issued_on"),
+            "policies": len(policies),
+            "provisions": len(provisions),
+            "agencies_known": sum(agencies.values()),
+            "agencies_unknown": len(agencies) - sum(agencies.values()),
+            "amounts": dict(sorted(units.items(), key=lambda kv: -kv[1])),
+            "validity": _validity_summary(graph, policies, statuses),
+            "warnings": list(d.get("warnings") or []),
+            "sha256": d.get("sha256"),
+        })
+    return rows
+
+
+def _validity_summary(graph, policies, statuses) -> str:
+    if len(policies) == 1:
+        p = graph.nodes[policies[0]]["props"]
+        return f"{p.get('effective_from') or '?'}..{p.get('effective_until') or '?'} {statuses[0]}"
+    counts: dict[str, int] = {}
+    for s in statuses:
+        counts[s] = counts.get(s, 0) + 1
+    return ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))

@@ -10,7 +10,10 @@ rule); its key is ``OVERLAPS:<kind>:<rule>``, its ``type`` still ``OVERLAPS``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, Iterable
 
 import networkx as nx
@@ -63,82 +66,218 @@ def provision_uid(seq: int) -> str:
     return f"provision:{seq}"
 
 
-def build_graph(comp: Compilation) -> nx.MultiDiGraph:
-    """Build the compilation's graph: documents, policies, provisions and their facts."""
+def normalise_title(title: str) -> str:
+    """A policy title reduced for matching: no spaces, quotes, brackets or issuer before 关于."""
+    t = re.sub(r"[\s《》〈〉“”\"'‘’「」()（）【】\[\]、,，.。:：]", "", title or "")
+    i = t.find("关于")
+    return t[i:] if i > 0 else t
+
+
+def normalise_number(number: str | None) -> str | None:
+    """A 文号 reduced for matching: 杭政函(2021)94号, 杭政函〔2021〕94号 and 杭政函[2021]94号 are one."""
+    if not number:
+        return None
+    return re.sub(r"[\s〔〕\[\]［］()（）【】]", "", number)
+
+
+class _Identity:
+    """Which global Policy a document's policy is: matched by 文号, else by normalised title."""
+
+    def __init__(self):
+        self.by_number: dict[str, int] = {}
+        self.by_title: dict[str, int] = {}
+        self.by_body: dict[str, int] = {}
+        self.next_number = 1
+
+    def find(self, title: str, number: str | None, body: str | None = None, titled: bool = True) -> int | None:
+        n = normalise_number(number)
+        if n and n in self.by_number:
+            return self.by_number[n]
+        if titled and normalise_title(title) in self.by_title:
+            return self.by_title[normalise_title(title)]
+        # A file with no title line (named after the file) is the same policy when its text is.
+        return self.by_body.get(body) if body else None
+
+    def add(self, title: str, number: str | None, global_number: int, body: str | None = None,
+            titled: bool = True) -> None:
+        n = normalise_number(number)
+        if n:
+            self.by_number.setdefault(n, global_number)
+        if titled:
+            self.by_title.setdefault(normalise_title(title), global_number)
+        if body:
+            self.by_body.setdefault(body, global_number)
+        self.next_number = max(self.next_number, global_number + 1)
+
+
+def _body_key(comp: Compilation, number: int) -> str | None:
+    """A fingerprint of a policy's provisions (whitespace ignored) when it is read from its own text."""
+    if comp.layout == "compilation":
+        return None
+    import hashlib
+
+    text = "".join(re.sub(r"\s", "", v.text) for v in comp.provisions if v.policy_number == number)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest() if text else None
+
+
+def document_uid(comp: Compilation, index: int) -> str:
+    """`document:compilation` for a first document that is a compilation (as ever), else by content hash."""
+    if index == 0 and comp.layout == "compilation":
+        return "document:compilation"
+    return f"document:{(comp.sha256 or str(index))[:12]}"
+
+
+def build_graph(comps: Compilation | list[Compilation], supersedes: list[tuple[str, str, str]] = ()
+                ) -> nx.MultiDiGraph:
+    """Build the graph of one or many documents: documents, policies, provisions and their facts.
+
+    The first document keeps its numbers (the bundled compilation: policies 1..13, provisions
+    1..48); later ones continue them. A policy already in the graph (same 文号, or the same
+    normalised title) is the same Policy node: its provisions from both documents hang off it.
+    """
+    comps = [comps] if isinstance(comps, Compilation) else list(comps)
     b = GraphBuilder()
     g = b.graph
-    g.graph["source"] = comp.source.path
-    g.graph["title"] = comp.title
-    doc = b.node(
-        "document:compilation", "Document",
-        name=comp.name, title=comp.title, kind="compilation", source_path=comp.source.name,
-        encoding=comp.source.encoding,
+    g.graph["source"] = comps[0].source.path
+    g.graph["title"] = comps[0].title
+    g.graph["documents"] = []
+    ident = _Identity()
+    state = {"seq": 0, "repeals": []}
+    for k, comp in enumerate(comps):
+        _add_document(b, comp, k, ident, state)
+    g.graph["primary_document"] = g.graph["documents"][0]
+    for new, old, where in supersedes:  # supersedes.yaml: what the documents themselves do not say
+        number = ident.find(new, new) if _DOC_NO_RE.search(new) else ident.find(new, None)
+        if number is None:
+            g.nodes[g.graph["primary_document"]]["props"].setdefault("warnings", []).append(
+                f"{where}: no loaded policy is {new!r} (title or 文号); the supersession is not applied")
+            continue
+        is_number = bool(_DOC_NO_RE.search(old))
+        state["repeals"].append((number, "" if is_number else old, old if is_number else None, where))
+    _add_supersessions(b, ident, state)
+    return g
+
+
+_DOC_NO_RE = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d\d\s*[〕\]］)）】]\s*\d+\s*号$")
+
+
+def _add_document(b: GraphBuilder, comp: Compilation, k: int, ident: _Identity, state: dict) -> None:
+    g = b.graph
+    doc = document_uid(comp, k)
+    if doc in g:
+        comp.warnings.append(f"{comp.source.path}: the same file as an earlier document; read once")
+        return
+    g.graph["documents"].append(doc)
+    prefix = "" if k == 0 else f"{doc.split(':', 1)[1]}:"
+    b.node(
+        doc, "Document",
+        name=comp.name, title=comp.title, kind=comp.layout if comp.layout != "compilation" else "compilation",
+        layout=comp.layout, inner_layout=comp.inner_layout, source_path=comp.source.name,
+        file_name=Path(comp.source.path).name, sha256=comp.sha256,
+        encoding=comp.source.encoding, number=comp.document_number, issuer=comp.issuer,
+        issued_on=_iso(comp.issued_on),
+        published_on=(comp.metadata or {}).get("发布日期"), origin=(comp.metadata or {}).get("来源"),
         stated_policy_count=comp.stated_policy_count, stated_provision_count=comp.stated_provision_count,
         warnings=list(comp.warnings),
         ocr_repairs=[f"{r.start}-{r.end}: {r.original} -> {r.repaired}" for r in comp.repaired.repairs],
     )
+    local: dict[int, int] = {}
+    same_text: set[int] = set()
     for p in comp.policies:
-        uid = b.node(
-            policy_uid(p.number), "Policy",
-            number=p.number, title=p.title,
-            effective_from=_iso(p.effective_from), effective_until=_iso(p.effective_until),
-            validity_text=p.validity_text, start_basis=p.start_basis, until_basis=p.until_basis,
-            source_start=p.span.start, source_end=p.span.end, quote=p.span.quote,
-        )
+        body, titled = _body_key(comp, p.number), not p.titled_by_file
+        number = ident.find(p.title, p.document_number, body, titled)
+        if number is None:
+            number = ident.next_number
+            ident.add(p.title, p.document_number, number, body, titled)
+            uid = b.node(
+                policy_uid(number), "Policy",
+                number=number, title=p.title, document_number=p.document_number,
+                effective_from=_iso(p.effective_from), effective_until=_iso(p.effective_until),
+                validity_text=p.validity_text, start_basis=p.start_basis, until_basis=p.until_basis,
+                validity_known=p.validity_known, validity_warning=p.validity_warning,
+                source_start=p.span.start, source_end=p.span.end, quote=p.span.quote,
+                validity_start=p.validity_span.start if p.validity_span else None,
+                validity_end=p.validity_span.end if p.validity_span else None,
+                document=doc,
+            )
+        else:
+            uid = policy_uid(number)
+            if body and ident.by_body.get(body) == number:
+                same_text.add(p.number)
+                comp.warnings.append(f"policy {number} ({g.nodes[uid]['props']['title']}) has the same text in an "
+                                     "earlier document; its provisions are read once")
+            _merge_policy(g.nodes[uid]["props"], p, doc, comp.warnings)
+            ident.add(p.title, p.document_number, number, body, titled)
+        local[p.number] = number
         b.rel(doc, uid, "CONTAINS", order=p.number)
+        for a in p.interpreted_by:
+            auid = _agency(b, a)
+            b.rel(uid, auid, "INTERPRETED_BY", as_written=a.as_written, source_start=a.start, source_end=a.end,
+                  document=doc)
+        for i, lim in enumerate(p.limits, 1):
+            ruid = b.node(f"rule:policy:{number}:{prefix}{i}", "Rule", kind=lim.kind, scope="policy",
+                          quote=lim.span.quote, source_start=lim.span.start, source_end=lim.span.end,
+                          policy_number=number, document=doc)
+            b.rel(uid, ruid, "LIMITED_BY", order=i)
+        for title, docno in p.repeals:
+            state["repeals"].append((number, title, docno, doc))
     for ch in comp.chapters:
         uid = b.node(
-            f"chapter:{ch.name}", "Chapter", name=ch.name, number=ch.number,
+            f"chapter:{prefix}{ch.name}", "Chapter", name=ch.name, number=ch.number,
             source_start=ch.span.start if ch.span else None, source_end=ch.span.end if ch.span else None,
-            quote=ch.span.quote if ch.span else None,
+            quote=ch.span.quote if ch.span else None, document=doc,
         )
         b.rel(uid, doc, "PART_OF")
     chapter_names = {ch.number: ch.name for ch in comp.chapters}
     for ind in comp.industries:
         uid = b.node(
-            f"industry:{ind.name}", "Industry", name=ind.name, number=ind.number,
+            f"industry:{prefix}{ind.name}", "Industry", name=ind.name, number=ind.number,
             chapter=chapter_names.get(ind.chapter), heading_as_written=ind.heading_as_written,
             damaged_heading=ind.damaged,
             source_start=ind.span.start if ind.span else None, source_end=ind.span.end if ind.span else None,
         )
         if ind.chapter in chapter_names:
-            b.rel(uid, f"chapter:{chapter_names[ind.chapter]}", "PART_OF")
-    agencies = agency_table()
+            b.rel(uid, f"chapter:{prefix}{chapter_names[ind.chapter]}", "PART_OF")
     for v in comp.provisions:
+        if v.policy_number in same_text:
+            continue
+        state["seq"] += 1
+        seq = state["seq"]
+        number = local[v.policy_number]
         uid = b.node(
-            provision_uid(v.seq), "Provision",
-            seq=v.seq, title=v.title, text=v.text, text_repaired=v.text_repaired,
-            policy_number=v.policy_number, industry=v.industry, chapter=chapter_names.get(v.chapter),
+            provision_uid(seq), "Provision",
+            seq=seq, title=v.title, text=v.text, text_repaired=v.text_repaired,
+            policy_number=number, industry=v.industry, chapter=chapter_names.get(v.chapter),
             source_start=v.span.start, source_end=v.span.end,
-            attribution_start=v.attribution.start, attribution_end=v.attribution.end,
+            attribution_start=v.attribution.start if v.attribution else None,
+            attribution_end=v.attribution.end if v.attribution else None,
             agency_clause=v.agency_clause.quote if v.agency_clause else None,
+            article=v.article, number_as_written=v.number_as_written,
+            heading_start=v.heading.start if v.heading else None, heading_end=v.heading.end if v.heading else None,
+            document=doc,
         )
-        b.rel(policy_uid(v.policy_number), uid, "HAS_PROVISION", order=v.seq)
+        b.rel(policy_uid(number), uid, "HAS_PROVISION", order=seq)
         if v.industry:
-            b.rel(uid, f"industry:{v.industry}", "IN_INDUSTRY")
+            b.rel(uid, f"industry:{prefix}{v.industry}", "IN_INDUSTRY")
         for a in v.agencies:
-            info = agencies.get(a.name)
-            auid = b.node(
-                f"agency:{a.name}", "Agency", name=a.name,
-                full_name=info.full_name if info else None, known=a.known,
-            )
+            auid = _agency(b, a)
             b.rel(
                 uid, auid, "RESPONSIBLE", role=a.role, position=a.position, as_written=a.as_written,
                 source_start=a.start, source_end=a.end,
             )
         for i, amt in enumerate(v.amounts, 1):
             amuid = b.node(
-                f"amount:{v.seq}:{i}", "Amount",
+                f"amount:{seq}:{i}", "Amount",
                 value=amt.value, unit=amt.unit, kind=amt.kind, value_wan=amt.value_wan,
                 quote=amt.quote, repaired=amt.repaired, sentence=amt.sentence,
                 source_start=amt.start, source_end=amt.end,
                 sentence_start=amt.sentence_start, sentence_end=amt.sentence_end,
-                provision_seq=v.seq,
+                provision_seq=seq, currency=amt.currency, inclusive=amt.inclusive,
             )
             b.rel(uid, amuid, "STATES", order=i)
         for ref in v.references:
             if ref.target_kind == "policy":
-                target = policy_uid(ref.policy_number)
+                target = policy_uid(local[ref.policy_number])
             else:
                 target = b.node(
                     f"document:{ref.document_number or ref.document_title}", "Document",
@@ -146,7 +285,61 @@ def build_graph(comp: Compilation) -> nx.MultiDiGraph:
                 )
             b.rel(uid, target, "REFERS_TO", how=ref.how, as_written=ref.as_written,
                   source_start=ref.start, source_end=ref.end)
-    return g
+
+
+def _agency(b: GraphBuilder, a) -> str:
+    info = agency_table().get(a.name)
+    uid = f"agency:{a.name}"
+    known = a.known or bool(b.graph.has_node(uid) and b.graph.nodes[uid]["props"].get("known"))
+    return b.node(uid, "Agency", name=a.name, full_name=info.full_name if info else None, known=known)
+
+
+def _merge_policy(props: dict, p, doc: str, warnings: list[str]) -> None:
+    """The same policy read again from another document: fill what was unknown, flag what differs."""
+    for key, value in (("effective_from", _iso(p.effective_from)), ("effective_until", _iso(p.effective_until))):
+        if value is None:
+            continue
+        if props.get(key) is None:
+            props[key] = value
+        elif props[key] != value:
+            warnings.append(f"policy {props['number']} ({props['title']}): {key} {value} here but "
+                            f"{props[key]} in {props.get('document')}; the first document's date is kept")
+    if props.get("document_number") is None and p.document_number:
+        props["document_number"] = p.document_number
+    props["validity_known"] = props.get("effective_until") is not None
+    if props["validity_known"]:
+        props["validity_warning"] = None
+    props["documents"] = sorted({*(props.get("documents") or [props.get("document")]), doc})
+
+
+def _add_supersessions(b: GraphBuilder, ident: _Identity, state: dict) -> None:
+    """原《…》(文号)同时废止: (:Policy)-[:SUPERSEDES]->(:Policy); the old one ends the day before the new starts.
+
+    An old policy that is not loaded gets a Policy node of its own (no provisions, `stated_only`).
+    """
+    g = b.graph
+    for number, title, docno, doc in state["repeals"]:
+        new = g.nodes[policy_uid(number)]["props"]
+        old_title = title.strip("《》〈〉") or docno
+        old = ident.find(old_title, docno, titled=bool(title))
+        start = new.get("effective_from")
+        until = (date.fromisoformat(start) - timedelta(days=1)).isoformat() if start else None
+        if old is None:
+            old = ident.next_number
+            ident.add(old_title, docno, old)
+            b.node(policy_uid(old), "Policy", number=old, title=old_title, document_number=docno,
+                   effective_from=None, effective_until=until, until_basis="superseded" if until else "not_stated",
+                   start_basis="not_stated", validity_known=until is not None, stated_only=True, document=doc,
+                   validity_text=None)
+        elif old == number:
+            continue
+        else:
+            props = g.nodes[policy_uid(old)]["props"]
+            if until and (props.get("effective_until") is None or props["effective_until"] > until):
+                props["effective_until"], props["until_basis"] = until, "superseded"
+                props["validity_known"], props["validity_warning"] = True, None
+        b.rel(policy_uid(number), policy_uid(old), "SUPERSEDES", as_written=f"{title}{f'({docno})' if docno else ''}",
+              document=doc)
 
 
 def nodes_with_label(graph: nx.MultiDiGraph, label: str) -> Iterable[tuple[str, dict]]:

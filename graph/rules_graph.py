@@ -59,8 +59,9 @@ def add_incentives(target: GraphBuilder | nx.MultiDiGraph, rules: Rules) -> list
             skipped.append(inc.id)
             continue
         _add_one(b, inc, rules, puid)
-    if skipped and "document:compilation" in g:
-        warnings = g.nodes["document:compilation"]["props"].setdefault("warnings", [])
+    primary = g.graph.get("primary_document", "document:compilation")
+    if skipped and primary in g:
+        warnings = g.nodes[primary]["props"].setdefault("warnings", [])
         warnings.append(
             f"rules {rules.path}: {len(skipped)} of {len(rules.incentives)} incentives not applied "
             f"(provision missing or quote not in its text): {', '.join(skipped)}"

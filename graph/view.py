@@ -61,13 +61,6 @@ PHYSICS_MAX_NODES = 1000
 #: Shapes whose size vis-network scales with `size` (label-inside shapes ignore it).
 SHAPES = {"dot", "square", "triangle", "triangleDown", "diamond", "star", "hexagon"}
 
-LABEL_NAMES_ZH = {
-    "Document": "文件", "Policy": "政策", "Provision": "干货条款", "Agency": "责任单位",
-    "Industry": "产业", "Chapter": "篇章", "Amount": "金额", "Incentive": "奖励",
-    "Tier": "档次", "Criterion": "条件", "Qualification": "资质", "Rule": "规则",
-    "Enterprise": "企业",
-}
-
 DEFAULT_SIZES = {
     "Document": 22, "Policy": 26, "Provision": 14, "Agency": 18, "Industry": 18,
     "Chapter": 20, "Amount": 8, "Incentive": 14, "Tier": 10, "Criterion": 9,
@@ -93,6 +86,16 @@ AWARD_OTHER_COLOR = "#6a51a3"
 #: Which status colours a node with several awards: the most hopeful one.
 AWARD_RANK = ["eligible", "needs_selection", "partial", "missing_data", "unknown", "expired",
               "not_eligible", "ineligible"]
+
+#: Labels whose nodes the whole view shows inside their incentive's side panel, not as
+#: nodes (a legend switch draws them): they outnumber the policies and awards they detail.
+DETAIL_LABELS = ("Amount", "Criterion", "Tier", "Rule")
+#: Label font sizes: what a reader looks for first is labelled largest, and readable at
+#: the default zoom (vis-network skips a label smaller than drawThreshold on screen).
+FONT_SIZES = {"Policy": 34, "Industry": 30, "Agency": 28, "Chapter": 28, "Document": 26, "Provision": 26,
+              "Incentive": 26, "Qualification": 22, "Enterprise": 28}
+DETAIL_FONT_SIZE = 16
+ANSWER_FONT_SIZE = 14
 
 #: Labels that structure the graph; focus selection does not walk through them.
 HUB_LABELS = {"Document", "Policy", "Provision", "Agency", "Industry", "Chapter", "Enterprise"}
@@ -182,6 +185,10 @@ def display_name(label: str, props: dict) -> str:
         if first("value") and first("unit"):
             return f"{props['value']}{props['unit']}"
         return first("quote", "value_wan") or props["uid"]
+    if label == "Criterion":
+        return first("text", "quote") or props["uid"]
+    if label == "Rule":
+        return first("quote", "kind") or props["uid"]
     if label == "Document":
         return first("title", "name", "number") or props["uid"]
     return first("name", "title", "full_name", "label") or str(props.get("uid"))
@@ -441,6 +448,17 @@ def build_view(
         if amt is not None:
             amounts[lab].append(amt)
 
+    # Label sizes for the default zoom: the page opens fitted to what it shows, so a big graph
+    # is seen from afar (full sizes) and a small one close up (down to half).
+    opening = sum(1 for n in order if n not in grey and _primary(graph, n) not in DETAIL_LABELS)
+    font_scale = min(1.0, max(0.5, math.sqrt(max(opening, 1)) / 10))
+
+    def font_size(label: str) -> int:
+        # An answer page's graph is small and seen close up: one modest size reads best there.
+        if answer is not None:
+            return ANSWER_FONT_SIZE
+        return round(FONT_SIZES.get(label, DETAIL_FONT_SIZE) * font_scale)
+
     net = _Network(directed=True)
     infos: list[dict] = []
     label_counts: Counter[str] = Counter()
@@ -466,7 +484,8 @@ def build_view(
         }
         node_opts: dict[str, Any] = {
             "color": color, "size": size,
-            "font": {"color": GREY["font"] if is_grey else "#343434"},
+            "font": {"color": GREY["font"] if is_grey else "#343434",
+                     "size": font_size(label)},
             "borderWidth": 1,
         }
         node_status = status.get(n) or ("expired" if is_grey else None)
@@ -483,7 +502,7 @@ def build_view(
             ac = AWARD_COLORS.get(award, AWARD_OTHER_COLOR)
             color.update({"background": ac, "border": ac})
             node_opts["borderWidth"] = 2
-            node_opts["font"] = {"color": "#212529"}
+            node_opts["font"] = {"color": "#212529", "size": font_size(label)}
         net.add_node(n, label=_short(name) or n, shape=style["shape"], **node_opts)
         label_counts[label] += 1
         grey_count += is_grey
@@ -550,7 +569,18 @@ def build_view(
     ids = [v["id"] for v in vis_nodes]
     index = {n: i for i, n in enumerate(ids)}
     fixed = {index[f"enterprise:{enterprise}"]: (0.0, 0.0)} if enterprise is not None else {}
-    pos = layout_positions(len(ids), [(index[e["from"]], index[e["to"]]) for e in vis_edges], fixed=fixed, seed=seed)
+    all_edges = [(index[e["from"]], index[e["to"]]) for e in vis_edges]
+    # Lay out what the page opens with first (in force, no detail nodes), then place the rest
+    # around it: the default view is compact instead of holes where hidden nodes sit.
+    shown = [i for i, n in enumerate(ids) if n not in grey and (answer is not None or n not in graph
+                                                                or _primary(graph, n) not in DETAIL_LABELS)]
+    if len(shown) < len(ids):
+        sub = {n: j for j, n in enumerate(shown)}
+        sub_fixed = {sub[i]: xy for i, xy in fixed.items() if i in sub}
+        sub_pos = layout_positions(len(shown), [(sub[a], sub[b]) for a, b in all_edges if a in sub and b in sub],
+                                   fixed=sub_fixed, seed=seed)
+        fixed = {**fixed, **{i: tuple(sub_pos[j]) for i, j in sub.items()}}
+    pos = layout_positions(len(ids), all_edges, fixed=fixed, seed=seed)
     for v, (x, y) in zip(vis_nodes, pos):
         v["x"], v["y"] = round(float(x) * SCALE, 1), round(float(y) * SCALE, 1)
 
@@ -578,10 +608,12 @@ def build_view(
         "edges": edge_infos,
         "provisions": prov_facts,
         "legend": {
-            "labels": [{"label": lab, "zh": LABEL_NAMES_ZH.get(lab, ""), "count": label_counts[lab],
+            "labels": [{"label": lab, "zh": zh("labels", lab), "count": label_counts[lab],
+                        "on": answer is not None or lab not in DETAIL_LABELS,
                         **{k: v for k, v in _style_for(lab, styles).items() if k in ("color", "shape")}}
                        for lab in legend_labels],
             "greyed": grey_count,
+            "size": "节点大小：奖励按最高金额、金额按数值（面积随金额增大）；其他节点按类型固定大小。",
             "statuses": dict(status_counts),
             "awards": [{"status": s, "count": c, "color": AWARD_COLORS.get(s, AWARD_OTHER_COLOR)}
                        for s, c in sorted(award_counts.items(), key=lambda sc: AWARD_RANK.index(sc[0])
@@ -601,12 +633,13 @@ def build_view(
 def _vis_options(physics_on: bool, n_nodes: int) -> dict:
     return {
         "autoResize": True,
-        "nodes": {"font": {"size": 13, "face": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, "
+        # Labels stay drawn down to 3 px on screen (default 5): the hubs are named at the default zoom.
+        "nodes": {"scaling": {"label": {"drawThreshold": 3}}, "font": {"size": 13, "face": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, "
                                                "PingFang SC, WenQuanYi Micro Hei, sans-serif"}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": False,
                   "width": 1, "selectionWidth": 2,
                   "color": {"highlight": "#343a40", "hover": "#6c757d"}},
-        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": n_nodes > PHYSICS_MAX_NODES,
+        "interaction": {"hover": True, "tooltipDelay": 150, "zoomView": True, "hideEdgesOnDrag": n_nodes > PHYSICS_MAX_NODES,
                         "navigationButtons": False, "keyboard": False, "multiselect": False},
         # improvedLayout would re-run a Kamada-Kawai pass in the browser: positions come from here.
         "layout": {"improvedLayout": False, "randomSeed": 7},

@@ -1,7 +1,12 @@
 """Responsible agencies (责任单位) of a provision, normalised through `data/agencies.yaml`.
 
 Forms seen in the compilation: ``(责任单位:A、B)``, ``责任单位:A、B,各区、县(市)政府`` with no
-parentheses, one list with no prefix ``(A、B、C)``, and ``责任单位:A,配合单位:B、C``.
+parentheses, one list with no prefix ``(A、B、C)``, and ``责任单位:A,配合单位:B、C``. Other
+documents add ``[责任单位:A]``, ``【责任单位：A】``, ``牵头单位：A；配合单位：B`` and notes that are
+never agencies themselves: ``列第一位的为牵头单位`` (the first named leads, the others cooperate),
+``以下均需X负责，不再列出`` (X is responsible for everything that follows), ``下同`` (the note
+holds for what follows). ``本办法由X负责解释`` names the interpreting agency. A name not in the
+table is kept, ``known: false``, never dropped.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from policykg.errors import DataError
 from policykg.loaders.source import DATA_DIR
 from policykg.loaders.yamlio import check_keys, load_yaml
 
-SEPARATORS = "、,，;；。.\n \t"
+SEPARATORS = "、,，;；。.\n \t\u3000【】[]〔〕"
 
 
 @dataclass(frozen=True)
@@ -66,22 +71,27 @@ def _alias_index() -> list[tuple[str, str]]:
 def canonical_agency(name: str) -> str | None:
     """The canonical name for `name` (an alias or a canonical name), or None."""
     for alias, canonical in _alias_index():
-        if alias == name.strip():
+        if alias == name.strip().translate(_FOLD):
             return canonical
     return None
+
+
+_FOLD = str.maketrans("（）：", "():")
 
 
 def _tokens(text: str, start: int, end: int, role: str, first_position: int) -> list[AgencyMention]:
     out: list[AgencyMention] = []
     pos = start
     index = _alias_index()
+    folded = text[:end].translate(_FOLD)  # （市） is (市): one character for one, offsets kept
     while pos < end:
         if text[pos] in SEPARATORS:
             pos += 1
             continue
         for alias, canonical in index:
-            if text.startswith(alias, pos) and pos + len(alias) <= end:
-                out.append(AgencyMention(canonical, alias, role, first_position + len(out), pos, pos + len(alias), True))
+            if folded.startswith(alias, pos) and pos + len(alias) <= end:
+                out.append(AgencyMention(canonical, text[pos:pos + len(alias)], role, first_position + len(out), pos,
+                                        pos + len(alias), True))
                 pos += len(alias)
                 break
         else:
@@ -101,32 +111,162 @@ def parse_agency_clause(text: str, start: int, end: int) -> tuple[list[AgencyMen
 
     Returns the mentions (global offsets) and the clause's span, or ([], None).
     """
+    clause = parse_agencies(text, start, end)
+    return clause.mentions, clause.span
+
+
+@dataclass
+class AgencyClause:
+    """The agency clause closing a provision, with the notes it carries."""
+
+    mentions: list[AgencyMention]
+    span: tuple[int, int] | None
+    lead_first: bool = False  # 列第一位的为牵头单位: the first named leads, the others cooperate
+    same_below: bool = False  # 下同: the clause's notes hold for what follows
+    scope: list[AgencyMention] | None = None  # 以下均需X负责: X, responsible for what follows
+    notes: list[tuple[int, int]] | None = None  # spans of the notes (never agencies)
+
+
+_OPEN = "(（[【〔"
+_CLOSE = ")）]】〕"
+_HEAD_RE = re.compile(r"(?:责任单位|牵头单位|责任部门|牵头部门)\s*[:：]?")
+_COOP_RE = re.compile(r"(?:配合单位|配合部门|协办单位)\s*[:：]?")
+NOTE_LEAD = re.compile(r"(?:列|排)(?:在)?(?:第一位|首位|第一)的?(?:单位|部门)?为牵头(?:单位|部门)?|第一个?(?:单位|部门)?为牵头(?:单位|部门)")
+NOTE_SAME = re.compile(r"下同")
+NOTE_SCOPE = re.compile(
+    r"以下(?:各项|各条|措施|条款|政策)?(?:均需|均由|均须|都需|均)(?P<who>(?:[^，,。；;()（）\]】]|[(（][^()（）]{1,4}[)）])+?)"
+    r"(?:负责|落实|牵头)(?:落实|实施)?"
+    r"(?:[，,]?\s*不再(?:一一)?(?:列出|列明|单独列出))?"
+)
+#: What an agency's name ends with (a bare parenthesised list is read as agencies only if every item does).
+AGENCY_SHAPE = re.compile(
+    r"(?:局|委|委员会|办|办公室|府|政府|厅|部|院|行|支行|分行|会|中心|管委会|集团|公司|所|署|处|站|队|单位|部门)$"
+)
+
+
+def _notes(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], bool, bool, tuple[int, int] | None]:
+    """Spans of the notes in text[start:end]: (spans, lead_first, same_below, scope 'who' span)."""
+    spans: list[tuple[int, int]] = []
+    lead = same = False
+    who = None
+    for m in NOTE_LEAD.finditer(text, start, end):
+        spans.append((m.start(), m.end()))
+        lead = True
+    for m in NOTE_SAME.finditer(text, start, end):
+        spans.append((m.start(), m.end()))
+        same = True
+    for m in NOTE_SCOPE.finditer(text, start, end):
+        spans.append((m.start(), m.end()))
+        who = (m.start("who"), m.end("who"))
+    return sorted(spans), lead, same, who
+
+
+def _tokens_outside(text: str, start: int, end: int, skip: list[tuple[int, int]], role: str, first: int) -> list[AgencyMention]:
+    out: list[AgencyMention] = []
+    pos = start
+    for s, e in skip + [(end, end)]:
+        if s < start or s > end:
+            continue
+        if s > pos:
+            out += _tokens(text, pos, s, role, first + len(out))
+        pos = max(pos, e)
+    return out
+
+
+def notes_in(text: str, start: int, end: int) -> AgencyClause | None:
+    """Notes standing on their own (a line, a heading's parenthesis): they set lead and scope, name no agency."""
+    spans, lead, same, who = _notes(text, start, end)
+    if not spans:
+        return None
+    scope = _tokens(text, who[0], who[1], "cooperating", 1) if who else None
+    return AgencyClause([], None, lead_first=lead, same_below=same or bool(scope), scope=scope, notes=spans)
+
+
+def parse_agencies(text: str, start: int, end: int) -> AgencyClause:
+    """The agency clause closing the provision text[start:end], in any written form."""
     segment = text[start:end]
-    idx = segment.rfind("责任单位")
-    if idx >= 0 and len(segment) - idx < 200:
-        clause_start = idx - 1 if idx > 0 and segment[idx - 1] in "(（" else idx
-        body_start = idx + len("责任单位")
-        if body_start < len(segment) and segment[body_start] in ":：":
-            body_start += 1
-        body_end = len(segment)
-        if clause_start < idx and segment[body_end - 1] in ")）":
+    m = None
+    note_spans = _notes(segment, 0, len(segment))[0]
+    for h in _HEAD_RE.finditer(segment):
+        if not any(s <= h.start() < e for s, e in note_spans):
+            m = h
+    if m is not None and len(segment) - m.start() < 260:
+        idx = m.start()
+        opener = idx - 1 if idx > 0 and segment[idx - 1] in _OPEN else None
+        clause_start = opener if opener is not None else idx
+        body_start, body_end = m.end(), len(segment)
+        while body_end > body_start and segment[body_end - 1] in "。.;； \n\t\u3000":
             body_end -= 1
-        return _split_roles(text, start + body_start, start + body_end), (start + clause_start, end)
-    if segment.endswith((")", "）")):
+        if opener is not None and body_end > body_start and segment[body_end - 1] in _CLOSE:
+            body_end -= 1
+        return _clause(text, start + body_start, start + body_end, (start + clause_start, end))
+    stripped = segment.rstrip("。.;； \n\t\u3000")
+    if stripped.endswith(tuple(_CLOSE)):
         depth = 0
-        for i in range(len(segment) - 1, -1, -1):
-            depth += {")": 1, "）": 1, "(": -1, "（": -1}.get(segment[i], 0)
+        close_at = len(stripped) - 1
+        i = close_at
+        for i in range(close_at, -1, -1):
+            depth += 1 if segment[i] in _CLOSE else -1 if segment[i] in _OPEN else 0
             if depth == 0:
                 break
-        mentions = _tokens(text, start + i + 1, end - 1, "lead", 1)
-        if mentions and all(m.known for m in mentions):
-            return mentions, (start + i, end)
-    return [], None
+        inner = segment[i + 1:close_at].strip()
+        if inner and not inner.startswith(("以下简称", "简称", "含", "不含", "即", "如", "试行", "暂行")):
+            spans, lead, same, who = _notes(text, start + i + 1, start + close_at)
+            mentions = _tokens_outside(text, start + i + 1, start + close_at, spans, "lead", 1)
+            if mentions and (any(x.known for x in mentions) or spans) and all(
+                x.known or AGENCY_SHAPE.search(x.name) for x in mentions
+            ):
+                return _finish(text, mentions, (start + i, end), spans, lead, same, who)
+            if not mentions and spans:
+                return _finish(text, [], None, spans, lead, same, who)
+    return AgencyClause([], None)
 
 
-def _split_roles(text: str, start: int, end: int) -> list[AgencyMention]:
-    m = re.compile(r"配合单位\s*[:：]").search(text, start, end)
-    if not m:
-        return _tokens(text, start, end, "lead", 1)
-    lead = _tokens(text, start, m.start(), "lead", 1)
-    return lead + _tokens(text, m.end(), end, "cooperating", len(lead) + 1)
+def _clause(text: str, body_start: int, body_end: int, span: tuple[int, int]) -> AgencyClause:
+    spans, lead, same, who = _notes(text, body_start, body_end)
+    coop = _COOP_RE.search(text, body_start, body_end)
+    # 责任单位：A；牵头单位 … : the heads themselves are not names
+    skip = spans + [(h.start(), h.end()) for h in _HEAD_RE.finditer(text, body_start, body_end)
+                    if not any(s <= h.start() < e for s, e in spans)]
+    skip = sorted(skip)
+    if coop:
+        lead_m = _tokens_outside(text, body_start, coop.start(), [s for s in skip if s[1] <= coop.start()], "lead", 1)
+        coop_m = _tokens_outside(text, coop.end(), body_end, [s for s in skip if s[0] >= coop.end()], "cooperating",
+                                 len(lead_m) + 1)
+        mentions = lead_m + coop_m
+    else:
+        mentions = _tokens_outside(text, body_start, body_end, skip, "lead", 1)
+    return _finish(text, mentions, span, spans, lead, same, who)
+
+
+def _finish(text, mentions, span, spans, lead, same, who) -> AgencyClause:
+    scope = None
+    if who is not None:
+        scope = _tokens(text, who[0], who[1], "cooperating", 1)
+        taken = {(x.start, x.end) for x in scope}
+        mentions = [x for x in mentions if (x.start, x.end) not in taken and not (who[0] <= x.start < who[1])]
+    if lead and not any(x.role == "cooperating" for x in mentions):
+        mentions = apply_lead_first(mentions)
+    return AgencyClause(mentions, span, lead_first=lead, same_below=same, scope=scope, notes=spans)
+
+
+def _with_role(m: AgencyMention, role: str) -> AgencyMention:
+    return AgencyMention(m.name, m.as_written, role, m.position, m.start, m.end, m.known)
+
+
+def apply_lead_first(mentions: list[AgencyMention]) -> list[AgencyMention]:
+    """列第一位的为牵头单位 (from a note above): the first named leads, the others cooperate."""
+    return [_with_role(x, "lead" if i == 0 else "cooperating") for i, x in enumerate(mentions)]
+
+
+_INTERPRET_RE = re.compile(r"本[\u4e00-\u9fff]{1,8}?由(?P<who>[^。；;，,]{2,80}?)负责解释")
+
+
+def interpreting_agencies(text: str, start: int, end: int) -> tuple[list[AgencyMention], tuple[int, int] | None]:
+    """本办法由X负责解释: X (role 'interprets'), with the sentence's span."""
+    m = None
+    for m in _INTERPRET_RE.finditer(text, start, end):
+        pass
+    if m is None:
+        return [], None
+    return _tokens(text, m.start("who"), m.end("who"), "interprets", 1), (m.start(), m.end())

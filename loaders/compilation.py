@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from policykg.errors import SourceError
@@ -23,10 +23,10 @@ from policykg.loaders.agencies import AgencyMention, parse_agency_clause
 from policykg.loaders.facts import Amount, Reference, extract_amounts, extract_references
 from policykg.loaders.repair import RepairedText, repair
 from policykg.loaders.source import SourceText, read_source
+from policykg.loaders.numerals import to_int
+from policykg.loaders.validity import parse_validity as read_validity
 
-CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 CN_NUMERAL = "一二三四五六七八九十"
-DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 # After a closing title the next provision, a heading, or the end follows. After a
 # title that is only quoted, the sentence goes on: 、 等 ) 》 ” , 的 ...
@@ -43,15 +43,35 @@ class Span:
 
 
 @dataclass
+class Limit:
+    """A limit stated once for a whole policy (就高不重复, 同一项目…不重复享受), with its quote."""
+
+    kind: str  # 'highest_not_repeated' (就高不重复) | 'no_double_benefit' (不重复享受)
+    span: Span
+
+
+@dataclass
 class Policy:
     number: int
     title: str
     validity_text: str
     effective_from: date | None
     effective_until: date | None
-    start_basis: str  # 'stated' | 'issue_date_not_stated'
-    until_basis: str  # 'stated' | '3_years' (有效期三年) | 'not_stated'
+    start_basis: str  # 'stated' | 'issue_date' | 'issue_date_not_stated' | 'not_stated'
+    until_basis: str  # 'stated' | '3_years' (有效期三年) | 'not_stated' | 'not_understood'
     span: Span
+    document_number: str | None = None  # 文号, e.g. 穗南开管办〔2017〕1号
+    validity_span: Span | None = None  # where the validity wording stands (a list entry, the final article)
+    validity_warning: str | None = None  # set when the status cannot be known: quotes the sentence
+    interpreted_by: list[AgencyMention] = field(default_factory=list)  # 本办法由…负责解释
+    limits: list[Limit] = field(default_factory=list)
+    repeals: list[tuple[str, str | None]] = field(default_factory=list)  # 原《…》(文号)同时废止
+    titled_by_file: bool = False  # the document has no title line: the title is the file's name
+
+    @property
+    def validity_known(self) -> bool:
+        """Only a policy whose end of validity is known can be `in_force` (else `unknown`)."""
+        return self.effective_until is not None
 
 
 @dataclass
@@ -83,11 +103,14 @@ class Provision:
     text: str  # as written in the source, OCR damage included
     text_repaired: str
     span: Span
-    attribution: Span  # the closing policy title
+    attribution: Span | None  # the closing policy title (compilation); None in a standalone policy
     agencies: list[AgencyMention] = field(default_factory=list)
     agency_clause: Span | None = None
     amounts: list[Amount] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    number_as_written: str | None = None  # 第三条, 二、(一) ...; None in the compilation
+    article: int | None = None  # the article's or measure's own number in its document
+    heading: Span | None = None  # the number (and 【title】) as written
 
 
 @dataclass
@@ -103,6 +126,13 @@ class Compilation:
     industries: list[Industry]
     provisions: list[Provision]
     warnings: list[str] = field(default_factory=list)
+    layout: str = "compilation"  # compilation | articles | measures | notice
+    document_number: str | None = None  # the document's 文号
+    issuer: str | None = None  # 发文机关 / 来源
+    issued_on: date | None = None  # 印发 / 发布日期
+    metadata: dict = field(default_factory=dict)  # a web page's 来源, 发布日期, 文号, 实施时间 ...
+    inner_layout: str | None = None  # a notice: the layout of the policy it wraps
+    sha256: str | None = None  # of the file as read (set by `load_corpus`)
 
     def policy(self, number: int) -> Policy:
         for p in self.policies:
@@ -165,6 +195,9 @@ def parse_compilation(source: SourceText) -> Compilation:
         warnings.append(
             f"the preface states {comp.stated_policy_count} policies but the front list has {len(policies)}"
         )
+    for p in policies:
+        if p.validity_warning:
+            warnings.append(f"policy {p.number} ({p.title}): {p.validity_warning}")
     if comp.stated_provision_count is not None and comp.stated_provision_count != len(provisions):
         warnings.append(
             f"the preface states {comp.stated_provision_count} provisions but {len(provisions)} were attributed"
@@ -197,8 +230,10 @@ def _parse_policies(text: str, toc_at: int, where: str) -> list[Policy]:
         title = m.group("title").strip()
         validity = m.group("validity")
         span = Span(m.start(), m.end(), m.group(0))
-        eff_from, eff_until, sb, ub = parse_validity(validity, f"{where}: policy {number} ({title})")
-        policies.append(Policy(number, title, validity, eff_from, eff_until, sb, ub, span))
+        v = read_validity(validity, f"{where}: policy {number} ({title})")
+        policies.append(Policy(number, title, validity, v.effective_from, v.effective_until, v.start_basis,
+                               v.until_basis, span, validity_span=Span(m.start("validity"), m.end("validity"), validity),
+                               validity_warning=v.warning if not v.known else None, repeals=v.repeals))
     numbers = [p.number for p in policies]
     if numbers and numbers != list(range(1, len(numbers) + 1)):
         raise SourceError(
@@ -208,48 +243,15 @@ def _parse_policies(text: str, toc_at: int, where: str) -> list[Policy]:
     return policies
 
 
-def _to_date(m: re.Match[str], where: str) -> date:
-    y, mo, d = (int(g) for g in m.groups())
-    try:
-        return date(y, mo, d)
-    except ValueError:
-        raise SourceError(
-            f"{where}: invalid date {m.group(0)!r} ({y:04d}-{mo:02d}-{d:02d} does not exist); fix it in the source"
-        ) from None
-
-
 def parse_validity(text: str, where: str) -> tuple[date | None, date | None, str, str]:
     """Read a validity clause into (effective_from, effective_until, start_basis, until_basis).
 
     自X起施行,有效期三年 -> X .. X + 3 years - 1 day; 有效期至Y / 施行至Y -> Y (inclusive);
     自印发之日起 / 自发布之日起 -> start null (the issue date is not in the compilation).
+    Every form is read by `policykg.loaders.validity`.
     """
-    dates = list(DATE_RE.finditer(text))
-    start: date | None = None
-    start_basis = "issue_date_not_stated"
-    until: date | None = None
-    until_basis = "not_stated"
-    until_m = re.search(r"至\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)", text)
-    for m in dates:
-        if until_m and m.start() >= until_m.start(1) - 0 and m.start() == until_m.start(1):
-            until = _to_date(m, where)
-            until_basis = "stated"
-        elif start is None and not re.search(r"(印发|发布)之日", text[: m.start()]):
-            start = _to_date(m, where)
-            start_basis = "stated"
-    years = re.search(r"有效期\s*([0-9一二三四五六七八九十]+)\s*年", text)
-    if until is None and years:
-        n = int(years.group(1)) if years.group(1).isdigit() else CN_DIGITS.get(years.group(1), 0)
-        if start is not None and n:
-            if start.year + n > date.max.year:
-                raise SourceError(f"{where}: a validity of {n} years from {start.isoformat()} runs past the year "
-                                  f"{date.max.year}; check the dates of this clause in the source")
-            try:
-                until = start.replace(year=start.year + n) - timedelta(days=1)
-            except ValueError:  # 29 February
-                until = date(start.year + n, 3, 1) - timedelta(days=1)
-            until_basis = f"{n}_years"
-    return start, until, start_basis, until_basis
+    v = read_validity(text, where)
+    return v.effective_from, v.effective_until, v.start_basis, v.until_basis
 
 
 # --- table of contents and headings -------------------------------------------------
@@ -276,12 +278,7 @@ def _parse_toc(text: str, toc_at: int) -> tuple[list[tuple[str, int, str]], int]
 
 
 def _cn(numeral: str) -> int:
-    if numeral in CN_DIGITS:
-        return CN_DIGITS[numeral]
-    if numeral.startswith("十"):
-        return 10 + CN_DIGITS.get(numeral[1:], 0)
-    tens, _, ones = numeral.partition("十")
-    return CN_DIGITS.get(tens, 0) * 10 + CN_DIGITS.get(ones, 0)
+    return to_int(numeral) or 0
 
 
 @dataclass(frozen=True)

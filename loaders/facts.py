@@ -17,14 +17,31 @@ from policykg.loaders.yamlio import check_keys, load_yaml
 
 UNIT_KIND = {
     "万元": "money", "亿元": "money", "元": "money",
+    # A price per item or per area and month: money, but not a sum to add up.
+    "元/件": "money_rate", "元/平方米/月": "money_rate", "元/平方米": "money_rate", "万元/家": "money_rate",
+    "元/人": "money_rate", "元/吨": "money_rate", "元/标箱": "money_rate", "元/艘": "money_rate",
+    # Another currency, kept as written: never converted to 元 silently.
+    "万美元": "foreign_money", "亿美元": "foreign_money", "美元": "foreign_money",
     "%": "percent",
+    "个百分点": "percentage_points",
     "家": "count", "个": "count", "项": "count", "场次": "count", "名": "count", "县": "count", "次": "count",
     "年": "duration",
     "TOP": "rank",
 }
 TO_WAN = {"万元": 1.0, "亿元": 10000.0, "元": 0.0001}
 
-_AMOUNT_RE = re.compile(r"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)\s*(万元|亿元|元|%|场次|家|个|项|名|县|次|年)")
+_UNITS = sorted((u for u in UNIT_KIND if u != "TOP"), key=len, reverse=True)
+_AMOUNT_RE = re.compile(
+    r"(?<![\d.A-Za-z,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*("
+    + "|".join(re.escape(u) for u in _UNITS) + ")"
+)
+# Chinese numerals only before units where they mean an amount (一次性 is no count of 1).
+_CN_NUM = "零〇一二两三四五六七八九十百千"
+_CN_AMOUNT_RE = re.compile(
+    rf"(?<![第{_CN_NUM}])([{_CN_NUM}]+)\s*(个百分点|万美元|亿美元|美元|万元|亿元|元|年)(?!度)"
+)
+_CN_PERCENT_RE = re.compile(rf"百分之([{_CN_NUM}]+(?:点[{_CN_NUM}]+)?)")
+_INCLUSIVE_RE = re.compile(r"\s*[(（]含[)）]")
 _RANK_RE = re.compile(r"TOP\s*(\d+)")
 _SENTENCE_END = "。;；"
 
@@ -42,6 +59,8 @@ class Amount:
     sentence: str  # the repaired sentence it came from
     sentence_start: int  # source offsets of that sentence
     sentence_end: int
+    currency: str | None = None  # CNY, USD: as written, never converted
+    inclusive: bool = False  # followed by (含): the bound includes the number
 
 
 @dataclass(frozen=True)
@@ -76,12 +95,27 @@ def _sentence(text: str, lo: int, hi: int, start: int, end: int) -> tuple[int, i
 
 def extract_amounts(rt: RepairedText, lo: int, hi: int) -> list[Amount]:
     """Every money amount, percentage, count, duration and rank in rt.text[lo:hi]."""
+    from policykg.loaders.numerals import to_number
+
     found: list[tuple[int, int, float, str]] = []
     for m in _AMOUNT_RE.finditer(rt.text, lo, hi):
-        number, unit = m.group(1), m.group(2)
+        number, unit = m.group(1).replace(",", ""), m.group(2)
         if unit == "年" and re.fullmatch(r"(19|20)\d\d", number):
             continue  # a calendar year, not a duration
         found.append((m.start(), m.end(), float(number), unit))
+    for m in _CN_AMOUNT_RE.finditer(rt.text, lo, hi):
+        value = to_number(m.group(1))
+        if value is None or (m.group(2) == "年" and value >= 1900):
+            continue
+        found.append((m.start(), m.end(), float(value), m.group(2)))
+    for m in _CN_PERCENT_RE.finditer(rt.text, lo, hi):
+        whole, _, frac = m.group(1).partition("点")
+        value = to_number(whole)
+        if value is None:
+            continue
+        if frac:
+            value = float(f"{int(value)}.{''.join(str(to_number(ch) or 0) for ch in frac)}")
+        found.append((m.start(), m.end(), float(value), "%"))
     for m in _RANK_RE.finditer(rt.text, lo, hi):
         found.append((m.start(), m.end(), float(m.group(1)), "TOP"))
     found.sort()
@@ -90,12 +124,15 @@ def extract_amounts(rt: RepairedText, lo: int, hi: int) -> list[Amount]:
         ss, se = _sentence(rt.text, lo, hi, s, e)
         src_s, src_e = rt.to_source(s, e)
         sent_s, sent_e = rt.to_source(ss, se)
+        kind = UNIT_KIND[unit]
         out.append(
             Amount(
                 value=int(value) if value.is_integer() else value,
                 unit=unit,
-                kind=UNIT_KIND[unit],
+                kind=kind,
                 value_wan=value * TO_WAN[unit] if unit in TO_WAN else None,
+                currency="USD" if "美元" in unit else "CNY" if "元" in unit else None,
+                inclusive=bool(_INCLUSIVE_RE.match(rt.text, e)),
                 start=src_s,
                 end=src_e,
                 quote=rt.source[src_s:src_e],

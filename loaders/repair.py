@@ -148,4 +148,34 @@ def repair(source: str) -> RepairedText:
         pos = r.end
     starts.append(out), src.append(pos), same.append(True)
     parts.append(source[pos:])
-    return RepairedText(source, "".join(parts), kept, starts, src, same)
+    return RepairedText(source, normalise("".join(parts)), kept, starts, src, same)
+
+
+def normalise(text: str) -> str:
+    """Full-width digits to ASCII and traditional characters to simplified, one character for one.
+
+    Both keep every offset (the offset map above stays true), so a fact read from the
+    normalised text (萬元 → 万元, ５％ → 5%) still quotes the source as written. OpenCC (a
+    maintained converter) does the characters; a phrase it would rewrite to another length
+    is converted character by character instead.
+    """
+    from policykg.loaders.numerals import fold_width
+
+    text = fold_width(text)
+    if text.isascii():
+        return text
+    converted = _t2s(text)
+    if len(converted) == len(text):
+        return converted
+    return "".join(c if len(c := _t2s(ch)) == 1 else ch for ch in text)
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _t2s(text: str) -> str:
+    return _converter().convert(text)

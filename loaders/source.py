@@ -7,8 +7,9 @@ paragraphs with a newline).
 
 from __future__ import annotations
 
+import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykg.errors import SourceError
@@ -25,6 +26,8 @@ class SourceText:
     text: str
     path: str
     encoding: str
+    #: What a web page says about the document outside its body (来源, 发布日期, 文号, 实施时间 ...).
+    metadata: dict | None = field(default=None, compare=False, hash=False)
 
     @property
     def name(self) -> str:
@@ -48,10 +51,26 @@ def read_source(path: str | Path | None = None) -> SourceText:
         raise SourceError(f"{p}: cannot be read ({exc.strerror}); check its permissions") from None
     if not raw.strip():
         raise SourceError(f"{p}: the file is empty; pass a compilation with policy text in it")
-    if p.suffix.lower() == ".docx" or raw[:2] == b"PK":
+    suffix = p.suffix.lower()
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE container: a Word 97-2003 .doc, or encrypted
+        if "EncryptedPackage".encode("utf-16-le") in raw:
+            raise SourceError(f"{p}: the .docx is password-protected (encrypted); open it in Word/WPS, remove the "
+                              "password (or save an unprotected copy) and pass that")
+        raise SourceError(f"{p}: a binary Word 97-2003 .doc is not read; open it in Word/WPS and save it as .docx "
+                          "(or as UTF-8 .txt), then pass that")
+    if suffix == ".pdf" or raw[:5] == b"%PDF-":
+        from policykg.loaders.pdf import read_pdf
+
+        return SourceText(read_pdf(p, raw), str(p), "pdf")
+    if suffix == ".docx" or raw[:2] == b"PK":
         check_zip(p, SourceError)  # a zip bomb is refused before anything inflates
         return SourceText(_read_docx(p, raw), str(p), "docx")
     text, encoding = _decode(p, raw)
+    if suffix in (".html", ".htm") or re.match(r"\s*(?:<!doctype html|<html)", text[:200], re.IGNORECASE):
+        from policykg.loaders.webpage import read_html
+
+        body, meta = read_html(p, raw, text)
+        return SourceText(body, str(p), f"html/{encoding}", metadata=meta)
     return SourceText(text, str(p), encoding)
 
 

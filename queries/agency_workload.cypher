@@ -1,6 +1,7 @@
 // name: agency_workload
 // question: Which agencies are responsible for how many provisions (as lead or only cooperating), and in which policies?
 // params: none
+// mode: read
 MATCH (a:Agency)<-[resp:RESPONSIBLE]-(v:Provision)<-[:HAS_PROVISION]-(p:Policy)
 WITH a, resp, v, p ORDER BY p.number
 WITH a, count(DISTINCT v) AS provisions,

@@ -1,6 +1,7 @@
 // name: counts
 // question: How many nodes carry each label, and how many relationships of each type? (the parity check with the in-memory graph)
 // params: none
+// mode: read
 CALL {
   MATCH (n)
   UNWIND labels(n) AS name

@@ -1,6 +1,7 @@
 // name: derive_defers_to
 // question: Which awards pay under another policy's awards (DEFERS_TO a policy: its awards of the same project kind if any, else all), and which pairs of provisions pay under the same outside document?
 // params: none
+// mode: read
 MATCH (a:Incentive)-[:DEFERS_TO]->(q:Policy)-[:HAS_PROVISION]->(:Provision)-[:OFFERS]->(t:Incentive)
 WHERE t <> a
 WITH a, q, collect(t) AS offered

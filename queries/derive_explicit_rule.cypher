@@ -1,6 +1,7 @@
 // name: derive_explicit_rule
 // question: Which awards does the text's own limits tie together, derived from the LIMITED_BY/Rule structure (a shared rule: each pair; a rule of one award: itself; budgets left out)?
 // params: none
+// mode: read
 MATCH (a:Incentive)-[:LIMITED_BY]->(r:Rule)
 WHERE r.kind <> 'budget'
 WITH r, collect(a) AS members

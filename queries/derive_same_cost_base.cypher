@@ -1,6 +1,7 @@
 // name: derive_same_cost_base
 // question: Which awards of different provisions pay a share of the same kind of spend (their rate_base in one cost base of data/overlaps.yaml)?
 // params: $cost_bases (list) [{name, metrics: [rate_base metric], project_kinds: [project kind] or []}] from data/overlaps.yaml
+// mode: read
 UNWIND $cost_bases AS cb
 MATCH (a:Incentive), (b:Incentive)
 WHERE a.rate_base IN cb.metrics AND b.rate_base IN cb.metrics

@@ -1,6 +1,7 @@
 // name: derive_validity
 // question: Which awards pay under a policy that expires before they do, and from when to when do they point at an expired policy (validity dates inclusive)?
 // params: none
+// mode: read
 MATCH (a:Incentive)-[:DEFERS_TO]->(q:Policy)-[:HAS_PROVISION]->(:Provision)-[:OFFERS]->(t:Incentive)
 WHERE t <> a
 WITH a, q, collect(t) AS offered

@@ -1,6 +1,7 @@
 // name: overlaps
 // question: Which awards overlap (the OVERLAPS relationships `policykg load` wrote), grouped by kind, largest stake first, with both sides' provision and policy?
 // params: none
+// mode: read
 MATCH (a:Incentive)-[o:OVERLAPS]->(b:Incentive)
 MATCH (va:Provision)-[:OFFERS]->(a)
 MATCH (vb:Provision)-[:OFFERS]->(b)

@@ -1,6 +1,7 @@
 // name: overlaps_of_kind
 // question: Which awards overlap in one way (explicit_rule, same_qualification, same_cost_base, defers_to or validity), largest stake first?
 // params: $kind (string) the overlap kind, e.g. same_qualification
+// mode: read
 MATCH (a:Incentive)-[o:OVERLAPS {kind: $kind}]->(b:Incentive)
 MATCH (va:Provision)-[:OFFERS]->(a)
 MATCH (vb:Provision)-[:OFFERS]->(b)

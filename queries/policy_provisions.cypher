@@ -1,6 +1,7 @@
 // name: policy_provisions
 // question: Which provisions (干货) does a policy contain, in document order, with their industry and lead agencies?
 // params: $number (int) the policy's number, e.g. 3
+// mode: read
 MATCH (p:Policy {number: $number})-[:HAS_PROVISION]->(v:Provision)
 OPTIONAL MATCH (v)-[resp:RESPONSIBLE]->(a:Agency)
 WITH p, v, resp, a ORDER BY resp.position

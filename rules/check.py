@@ -23,11 +23,10 @@ from typing import Any
 
 from policykg.errors import DataError
 from policykg.loaders.yamlio import load_yaml
-from policykg.rules.documents import (DocumentText, ProvisionText, attach, file_sha256,  # noqa: F401  (attach, match_documents: re-exported)
-                                      match_documents, read_document)
+from policykg.rules.documents import ProvisionText, attach, file_sha256, match_documents, read_document
 from policykg.rules.draft import DATA_DIR, draft_provision, numbers_outside_quotes
-from policykg.rules.files import build_rules
-from policykg.rules.incentives import METRICS_PATH, QUALIFICATIONS_PATH, _Ctx, _load_metrics, _load_qualifications
+from policykg.rules.files import (METRICS_PATH, QUALIFICATIONS_PATH, _Ctx, _load_metrics, _load_qualifications,
+                                 build_rules)
 
 
 @dataclass
@@ -142,8 +141,8 @@ def check_rules(rules_path: str | Path, sources: list[str | Path]) -> CheckRepor
         raise DataError(f"{where}: documents: missing; name the documents the rules are for "
                         "(title, number (文号), sha256), as `policykg rules draft` writes them")
     docs = match_documents(header, [read_document(s) for s in sources], where)
+    units = _units() | {str(k): dict(v) for k, v in (doc.get("units") or {}).items() if isinstance(v, dict)}
     metrics = _metrics(doc.get("metrics"))
-    units = _units()
     incs = doc.get("incentives") or []
     report = CheckReport(where, [d.path for d in docs], len(incs))
     by_prov: dict[tuple[int, int], list[str]] = {}

@@ -12,13 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykg.errors import DataError, SourceError
-from policykg.loaders.compilation import parse_compilation
-from policykg.loaders.source import read_source
-
-try:  # the loaders for standalone policies, notices and web pages (issue 10)
-    from policykg.loaders.layouts import load_document
-except ImportError:
-    load_document = None
+from policykg.loaders.layouts import load_document
 
 
 @dataclass
@@ -58,20 +52,38 @@ def file_sha256(path: str | Path) -> str:
 
 def load_policy_document(path: str | Path):
     """Parse one policy document with the project's loaders (any layout they read)."""
-    if load_document is None:
-        return parse_compilation(read_source(path))
     return load_document(path)
 
 
 def read_document(path: str | Path) -> DocumentText:
     """Read one policy text into its provisions, with title, 文号 and sha256."""
     comp = load_policy_document(path)
-    provisions = [ProvisionText(p.seq, f"P{p.seq}", p.text_repaired, list(p.references)) for p in comp.provisions]
-    return DocumentText(str(path), comp.title, None, file_sha256(path), provisions, len(comp.policies))
+    provisions = [ProvisionText(p.seq, _label(comp, p), p.text_repaired, list(p.references)) for p in comp.provisions]
+    # 文号: stated by the document (its loader reads it), else none
+    number = getattr(comp, "document_number", None)
+    return DocumentText(str(path), comp.title, number, file_sha256(path), provisions, len(comp.policies))
 
 
-def match_documents(header: list[dict], docs: list[DocumentText], where: str) -> list[DocumentText]:
-    """The given documents in the header's order; errors name the document the rules expect."""
+def _label(comp, p) -> str:
+    """How people name a provision: 第三条 in a standalone policy, P3 in a compilation."""
+    if getattr(comp, "layout", None) == "articles":
+        return f"第{_cn(p.seq)}条"
+    return f"P{p.seq}"
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
+
+
+def match_documents(header: list[dict], docs: list[DocumentText], where: str, *,
+                    others_allowed: bool = False) -> list[DocumentText]:
+    """The given documents in the header's order; errors name the document the rules expect.
+
+    `others_allowed`: `docs` is a whole corpus, of which the rules are for some documents."""
     by_sha = {d.sha256: d for d in docs}
     ordered = []
     for i, h in enumerate(header):
@@ -86,7 +98,7 @@ def match_documents(header: list[dict], docs: list[DocumentText], where: str) ->
             )
         ordered.append(d)
     for d in docs:
-        if d not in ordered:
+        if d not in ordered and not others_allowed:
             raise DataError(f"{where}: {d.path} is not one of the documents the rules name (sha256 {d.sha256[:12]}…); "
                             "add it to documents: or leave it out of --source")
     return ordered
@@ -113,3 +125,22 @@ def attach(inc: dict, docs: list[DocumentText], where: str) -> tuple[int, Provis
         raise DataError(f"{where}: incentive {iid}: its quote is found in {len(hits)} provisions ({places}); "
                         "quote more of the sentence so it names one")
     return hits[0]
+
+
+def documents_beside(header: list[dict], rules_path: Path, sources, where: str) -> list[DocumentText]:
+    """The documents a rules file names: the given `sources`, else the files beside it (`path`), by sha256."""
+    if sources:
+        docs = [read_document(s) for s in sources]
+    else:
+        docs = []
+        for i, h in enumerate(header):
+            name = h.get("path")
+            if not name:
+                raise DataError(f"{where}: documents[{i}]: no path, and no --source given; "
+                                "pass the document with --source or give its file name as path:")
+            p = (rules_path.parent / str(name))
+            if not p.exists():
+                raise DataError(f"{where}: documents[{i}]: {p} not found beside the rules file; "
+                                "pass the document with --source")
+            docs.append(read_document(p))
+    return match_documents(header, docs, where)

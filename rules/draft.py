@@ -26,6 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from policykg.errors import OutputError
 from policykg.loaders.yamlio import load_yaml
 from policykg.paths import DATA_DIR
@@ -400,7 +402,7 @@ class _Draft:
             quotes["kind"] = kind
         inc["payer"] = "district" if re.search(r"鼓励(?:所属|各|有关)?区、?县\(?市\)?", s) else "unstated"
         inc["recipient"] = "enterprise"
-        if re.search(r"单个(?:项目|产品)|对[^,，]{0,30}项目[,，的]", s):
+        if re.search(r"单个(?:项目|产品)|(?:对|评选|评定|遴选|认定)[^,，]{0,30}(?:项目|产品|平台|APP)[,，的]", s):
             reviews.append("the award may go to a project or product: set recipient and project_kind")
         if criteria:
             inc["criteria"] = criteria
@@ -504,13 +506,36 @@ class _Draft:
                 continue
             thresholds.append((g, s[cstart:last.end + len(aw)], None, before))
 
-        self._thresholds(s, thresholds, criteria, reviews, inc, amounts)
+        self._thresholds(s, thresholds, criteria, reviews, inc, amounts, [r[0] for r in rates])
+        self._ranks_and_words(s, criteria, reviews)
         self._assign(s, inc, quotes, reviews, amounts, caps, rates, limits, thresholds)
 
-    def _thresholds(self, s, thresholds, criteria, reviews, inc, amounts) -> None:
+    def _ranks_and_words(self, s, criteria, reviews) -> None:
+        """Thresholds written without a unit number: TOP10 / 前5位 (a place, <=), “三星级”及以上, 超过千亿."""
+        for m in re.finditer(r"TOP\s*(\d+)|前(\d+)位", s):
+            n = int(m.group(1) or m.group(2))
+            start = _clause_start(s, m.start(), _CLAUSE_BOUNDARY + "、")
+            phrase = s[start:m.start()]
+            metric, _ = match_metric(_strip_leading(phrase), self.vocab, "rank")
+            criteria.append({"metric": metric, "op": "<=", "value": n, "unit": "位", "quote": s[start:m.end()]})
+            if metric is None:
+                reviews.append(f"rank 「{s[start:m.end()]}」: choose the metric (a place in which ranking)")
+        for m in re.finditer(r"“?([一二三四五])星级”?及以上", s):
+            criteria.append({"metric": None, "op": ">=", "value": _cn_value(m.group(1)), "unit": "星级",
+                             "quote": m.group(0)})
+            reviews.append(f"rating 「{m.group(0)}」: choose the metric (which star rating)")
+        for m in re.finditer(r"([^,，、]{0,12}?)(超过|达到)(千亿|百亿)", s):
+            op = ">" if m.group(2) == "超过" else ">="
+            metric, _ = match_metric(_strip_leading(m.group(1)), self.vocab, "parameters")
+            criteria.append({"metric": metric, "op": op, "value": 1, "unit": m.group(3), "quote": m.group(0).lstrip("对")})
+            if metric is None:
+                reviews.append(f"threshold 「{m.group(0)}」: choose the metric")
+
+    def _thresholds(self, s, thresholds, criteria, reviews, inc, amounts, rate_groups=()) -> None:
         for g, q0, op, phrase in thresholds:
-            if len(g) > 1 and (amounts and len(amounts[0][0]) == len(g) or re.search(r"分别", s)):
-                continue  # a list of levels: _assign pairs it with 分别
+            if len(g) > 1 and (amounts and len(amounts[0][0]) == len(g) or re.search(r"分别", s)
+                               or any(len(r) == len(g) for r in rate_groups)):
+                continue  # a list of levels: _assign pairs it with 分别 / the rate lists
             q = g[0]
             phrase = _strip_leading(re.split(r"[、]", phrase)[-1]) if phrase else ""
             dim = "percent" if q.unit == "%" else "money" if q.money else "count"
@@ -537,7 +562,8 @@ class _Draft:
             base_phrase = self._rate_base(s, g[0])
             matching = bool(re.search(r"配套|实际到位", s))
             if len(g) > 1 or len(rates) > 1:
-                levels = self._levels(s, thresholds, [q for r in rates for q in r[0]])
+                levels = self._levels(s, thresholds, [q for r in rates for q in r[0]]) or \
+                    self._levels_by_title(s, thresholds, rates)
                 inc["basis"] = "tiers"
                 inc["tiers"] = levels or [{"label": q.raw, "rate_percent": q.value} for r in rates for q in r[0]]
                 quotes["tiers"] = s
@@ -659,6 +685,34 @@ class _Draft:
         phrase = re.sub(r"^(不超过|不高于|其)+", "", phrase)
         return phrase.strip(",， ")
 
+    def _levels_by_title(self, s: str, thresholds, rates) -> list[dict] | None:
+        """入选省级的按…2%、3%、5%,入选国家级的按…2.2%、3.3%、5.5% after a list of thresholds:
+        each rate list is the title's level, paired in order with the thresholds."""
+        if len(rates) < 2:
+            return None
+        n = len(rates[0][0])
+        mins = next((g for g, _q, _op, _ph in thresholds if len(g) == n), None)
+        if mins is None or any(len(r[0]) != n for r in rates):
+            return None
+        out = []
+        prev = 0
+        for g, _q, _c in rates:
+            lead = s[prev:g[0].start]
+            lv = re.findall(r"(国家|省|市)级?", lead)
+            if not lv:
+                return None
+            level = self._level_word(lv[-1])
+            title = next((q["name"] for q in self._qualifications(s, []) if q.get("level") in (level, None)), None)
+            for t, r in zip(mins, g):
+                lvl = {"label": f"{lv[-1]}级 {t.raw}", "min": t.value, "unit": t.unit}
+                if title:
+                    lvl["qualification"] = title
+                    lvl["level"] = level
+                lvl["rate_percent"] = r.value
+                out.append(lvl)
+            prev = g[-1].end
+        return out
+
     def _levels(self, s: str, thresholds, values: list[_Qty]) -> list[dict] | None:
         """Pair a 分别 list of amounts (or rates) with the list of levels before it, in order."""
         n = len(values)
@@ -671,8 +725,10 @@ class _Draft:
         for g, q0, op, phrase in thresholds:
             if len(g) == n:
                 out = []
+                # the label names what the level measures: 年营业收入5亿元
+                what = re.sub(r"首次|达到$|达$|在$", "", _strip_leading(re.split(r"[,，]", phrase or "")[-1]))
                 for t, v in zip(g, values):
-                    lvl = {"label": t.raw, "min": t.value, "unit": t.unit, key: val(v)}
+                    lvl = {"label": f"{what}{t.raw}", "min": t.value, "unit": t.unit, key: val(v)}
                     out.append(lvl)
                 return out
         head = s[: _clause_start(s, values[0].start, ",，;；")].rstrip(",，;；")
@@ -898,6 +954,9 @@ def _name(inc: dict, prov: ProvisionText) -> str:
     s = inc["quote"]
     m = re.search(r"对([^,，;；]{2,60}?)(?:[,，]|给予|予以|按)", s)
     subject = re.split(r"的", m.group(1))[-1] if m else ""
+    if not subject:
+        m = re.search(r"(?:评选|评定|遴选|认定)(?:不超过\d+[个家项])?(?:一批)?([^,，;；]{2,20}?(?:项目|产品|平台|企业|APP))", s)
+        subject = m.group(1) if m else ""
     subject = re.sub(r"[()（）“”\"]", "", subject)[:16]
     kind = inc.get("kind") or "支持"
     return f"{subject or prov.label}{kind}"
@@ -922,7 +981,8 @@ def _order(inc: dict) -> dict:
         if any("min" in t for t in tiers) and "tier_metric" not in out:
             crit = out.get("quotes", {}).get("tiers", out["quote"])
             first = tiers[0]
-            head = crit[: crit.find(first["label"])] if first["label"] in crit else ""
+            raw = f"{first['min']}{first['unit']}"
+            head = crit[: crit.find(raw)] if raw in crit else ""
             phrase = _strip_leading(re.split(r"[,，]", head)[-1]) if head else ""
             phrase = re.sub(r"(首次)?(达到|超过|在|达)$", "", phrase)
             phrase = re.sub(r"首次", "", phrase)
@@ -942,17 +1002,22 @@ def draft_documents(docs: list[DocumentText], vocab: Vocabulary | None = None) -
     """A whole rules file (a dict in docs/rules.md's format) for `docs`, in document order.
 
     With several documents each incentive names its ``document`` (1-based, the header's
-    order) and its id starts with ``D<k>:`` so ids stay unique.
+    order), and ids number provisions across the documents as the graph does (the second
+    document's first provision follows the first document's last), so they stay unique.
     """
     vocab = vocab or default_vocabulary()
     incentives: list[dict] = []
     many = len(docs) > 1
+    offset = 0
     for k, doc in enumerate(docs, 1):
         for prov in doc.provisions:
             for inc in draft_provision(prov, vocab):
                 if many:
-                    inc = {"id": f"D{k}:{inc['id']}", "document": k, **{x: v for x, v in inc.items() if x != "id"}}
+                    n = inc["id"].split(".", 1)[1]
+                    inc = {"id": f"{offset + prov.seq}.{n}", "document": k,
+                           **{x: v for x, v in inc.items() if x != "id"}}
                 incentives.append(inc)
+        offset += len(doc.provisions)
     return {"version": 1, "documents": [d.header() for d in docs], "incentives": incentives}
 
 
@@ -975,8 +1040,6 @@ HEADER = """\
 
 
 def dump_draft(doc: dict) -> str:
-    import yaml
-
     class _Dumper(yaml.SafeDumper):
         pass
 

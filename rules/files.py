@@ -33,11 +33,31 @@ from policykg.rules.incentives import (  # the strict incentive parser
 )
 from policykg.errors import DataError
 from policykg.loaders.source import BUNDLED_SOURCE
-from policykg.rules.documents import DocumentText, attach, match_documents, read_document
+from policykg.rules.documents import DocumentText, attach, documents_beside, match_documents, read_document
 from policykg.rules.draft import numbers_outside_quotes
 
 DRAFT_KEYS = {"quotes", "document", "review"}
-METRIC_KEYS = {"label", "dimension", "description", "computed_from"}
+METRIC_KEYS = {"label", "dimension", "description", "unit"}
+
+
+def _extra_units(doc: dict, ctx: _Ctx, units: dict) -> dict[str, dict[str, float]]:
+    """Dimensions a rules file adds (e.g. usd: {万美元: 1, 亿美元: 10000}); the first unit is canonical."""
+    out = dict(units)
+    for dim, table in (doc.get("units") or {}).items():
+        c = ctx.at("units").at(str(dim))
+        if str(dim) in units:
+            raise c.fail(f"{dim!r} is already a dimension of data/metrics.yaml; add a new one (e.g. usd)")
+        if not isinstance(table, dict) or not table:
+            raise c.fail("expected a mapping of unit: factor to the first (canonical) unit")
+        factors = {}
+        for unit, f in table.items():
+            if isinstance(f, bool) or not isinstance(f, (int, float)) or f <= 0:
+                raise c.at(str(unit)).fail(f"expected a positive factor, got {f!r}")
+            factors[str(unit)] = f
+        if next(iter(factors.values())) != 1:
+            raise c.fail("the first unit is the canonical one and must have factor 1")
+        out[str(dim)] = factors
+    return out
 
 
 def _extra_metrics(doc: dict, ctx: _Ctx, metrics: dict[str, Metric], units: dict) -> dict[str, Metric]:
@@ -49,46 +69,38 @@ def _extra_metrics(doc: dict, ctx: _Ctx, metrics: dict[str, Metric], units: dict
             raise c.fail(f"{key!r} is already a metric of data/metrics.yaml; use it or choose another name")
         dim = _str(m["dimension"], c.at("dimension"))
         if dim not in units:
-            raise c.at("dimension").fail(f"{dim!r} is not a dimension; use one of {', '.join(units)}")
+            raise c.at("dimension").fail(f"{dim!r} is not a dimension; use one of {', '.join(units)} "
+                                         "(or add one under units:)")
+        if "unit" in m and m["unit"] not in units[dim]:
+            raise c.at("unit").fail(f"{m['unit']!r} is not a {dim} unit ({', '.join(units[dim])})")
         scope = "project" if str(key).startswith("project.") else "enterprise"
         out[str(key)] = Metric(str(key), _str(m["label"], c.at("label")), dim,
                                str(m.get("description") or m["label"]), scope)
     return out
 
 
-def _documents_for(header: list[dict], rules_path: Path, sources, where: str) -> list[DocumentText]:
-    if sources:
-        docs = [read_document(s) for s in sources]
-    else:
-        docs = []
-        for i, h in enumerate(header):
-            name = h.get("path")
-            if not name:
-                raise DataError(f"{where}: documents[{i}]: no path, and no --source given; "
-                                "pass the document with --source or give its file name as path:")
-            p = (rules_path.parent / str(name))
-            if not p.exists():
-                raise DataError(f"{where}: documents[{i}]: {p} not found beside the rules file; "
-                                "pass the document with --source")
-            docs.append(read_document(p))
-    return match_documents(header, docs, where)
+def load_rules_file(path: str | Path, sources=None, metrics_path=None, qualifications_path=None, *,
+                    corpus: list[DocumentText] | None = None) -> Rules:
+    """Read a rules file strictly against its documents; every incentive attached by its quote.
 
-
-def load_rules_file(path: str | Path, sources=None, metrics_path=None, qualifications_path=None) -> Rules:
-    """Read a rules file strictly against its documents; every incentive attached by its quote."""
+    `corpus`: every document of the corpus, in the order the graph numbers them (its provisions
+    1..n, the next document's n+1..): the rules are for some of them and their incentives get
+    the corpus-wide provision numbers."""
     p = Path(path)
     metrics, units, kinds = _load_metrics(Path(metrics_path or METRICS_PATH))
     quals = _load_qualifications(Path(qualifications_path or QUALIFICATIONS_PATH))
     ctx = _Ctx(str(p) if p.resolve() != INCENTIVES_PATH.resolve() else "data/incentives.yaml")
     where = ctx.where()
-    doc = ctx.keys(_read(p), {"version", "documents", "compilation", "metrics", "incentives"}, {"version", "incentives"})
+    doc = ctx.keys(_read(p), {"version", "documents", "compilation", "units", "metrics", "incentives"},
+                   {"version", "incentives"})
     if doc["version"] != 1:
         raise ctx.at("version").fail(f"{doc['version']!r} is not a supported version; use 1")
     if "documents" in doc:
         header = _list(doc["documents"], ctx.at("documents"))
         for i, h in enumerate(header):
             ctx.at("documents").at(i).keys(h, {"title", "number", "sha256", "path"}, {"sha256"})
-        docs = _documents_for(header, p, sources, where)
+        docs = (match_documents(header, corpus, where, others_allowed=True) if corpus is not None
+                else documents_beside(header, p, sources, where))
     elif "compilation" in doc:
         # The bundled rules: written for the bundled compilation (or the one given).
         docs = [read_document(sources[0] if sources else BUNDLED_SOURCE)]
@@ -97,19 +109,25 @@ def load_rules_file(path: str | Path, sources=None, metrics_path=None, qualifica
     else:
         raise ctx.fail("missing documents: name the documents the rules are for "
                        "(title, number (文号), sha256, path), as `policykg rules draft` writes them")
-    return build_rules(doc, ctx, docs, (metrics, units, kinds), quals)
+    return build_rules(doc, ctx, docs, (metrics, units, kinds), quals, corpus=corpus)
 
 
-def build_rules(doc: dict, ctx: _Ctx, docs: list[DocumentText], vocab, quals, *, skip_review: bool = False) -> Rules:
-    """The strict incentives of a parsed rules file `doc`, attached to `docs` by quote."""
+def build_rules(doc: dict, ctx: _Ctx, docs: list[DocumentText], vocab, quals, *, skip_review: bool = False,
+                corpus: list[DocumentText] | None = None) -> Rules:
+    """The strict incentives of a parsed rules file `doc`, attached to `docs` by quote.
+
+    Provision numbers run over `corpus` (default: `docs`), document after document, as in the graph."""
     metrics, units, kinds = vocab
     where = ctx.where()
-    if len(docs) > 1:
-        raise DataError(f"{where}: rules for {len(docs)} documents: load one rules file per document "
-                        "(pass each with --rules and its document with --source)")
+    corpus = corpus if corpus is not None else docs
+    offset, start = {}, 0
+    for d in corpus:
+        offset[id(d)] = start
+        start += len(d.provisions)
+    units = _extra_units(doc, ctx, units)
     all_metrics = _extra_metrics(doc, ctx, metrics, units)
-    d0 = docs[0]
-    parser = _IncentiveParser(all_metrics, units, kinds, quals, d0.policies, len(d0.provisions))
+    policies = sum(d.policies for d in corpus)
+    parser = _IncentiveParser(all_metrics, units, kinds, quals, policies, start)
     incentives = []
     seen: dict[str, int] = {}
     counters: dict[int, int] = {}
@@ -123,7 +141,8 @@ def build_rules(doc: dict, ctx: _Ctx, docs: list[DocumentText], vocab, quals, *,
         if raw.get("review"):
             raise c.fail(f"incentive {iid} is still marked review: {raw['review']}; decide it and delete the "
                          "review line (policykg rules check lists them)")
-        _, prov = attach(raw, docs, where)
+        k, prov = attach(raw, docs, where)
+        seq = offset[id(docs[k])] + prov.seq  # the corpus-wide number, as the graph gives it
         if raw.get("provision") is not None and raw["provision"] != prov.seq:
             raise c.at("provision").fail(f"incentive {iid}: its quote is in provision {prov.seq} ({prov.label}), "
                                          f"not {raw['provision']}; delete provision: (the quote decides) or fix it")
@@ -134,9 +153,9 @@ def build_rules(doc: dict, ctx: _Ctx, docs: list[DocumentText], vocab, quals, *,
             if not isinstance(q, str) or q not in prov.text:
                 raise c.at("quotes").at(str(name)).fail(f"incentive {iid}: not in {prov.label}'s text: {q!r}")
         d = {k: v for k, v in raw.items() if k not in DRAFT_KEYS}
-        d["provision"] = prov.seq
+        d["provision"] = seq
         # ids are the user's; the strict parser wants "<provision>.<n>", so it sees one of those
-        counters[prov.seq] = counters.get(prov.seq, 0) + 1
+        counters[seq] = counters.get(seq, 0) + 1
         user_id = iid
         if not isinstance(user_id, str):
             raise c.at("id").fail(f"{user_id!r}: write the id quoted, e.g. \"1.1\" (unquoted 1.10 reads as 1.1)")
@@ -144,7 +163,7 @@ def build_rules(doc: dict, ctx: _Ctx, docs: list[DocumentText], vocab, quals, *,
             # reports sort and group awards by these two numbers; they need not name the provision
             raise c.at("id").fail(f"{user_id!r}: write ids as two numbers, e.g. \"3.1\" (by convention the "
                                   "provision and the award's order in it; the quote decides where it attaches)")
-        d["id"] = f"{prov.seq}.{counters[prov.seq]}"
+        d["id"] = f"{seq}.{counters[seq]}"
         inc = parser.incentive(d, c)
         inc = replace(inc, id=user_id)
         inc = replace(inc, max_amount_wan=max_amount_wan(inc))
@@ -153,7 +172,7 @@ def build_rules(doc: dict, ctx: _Ctx, docs: list[DocumentText], vocab, quals, *,
         seen[user_id] = i
         incentives.append(inc)
     return Rules(where, doc["version"], tuple(incentives), all_metrics, units, kinds, quals,
-                 {x.id: x for x in incentives}, d0.policies, len(d0.provisions))
+                 {x.id: x for x in incentives}, policies, start)
 
 
 def describe(rules: Rules) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from policykg.errors import DataError
 from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml_text, read_text_file
+from policykg.rules.documents import attach, documents_beside
 
 from policykg.paths import DATA_DIR, PACKAGE_DIR, data_path, display_path
 
@@ -687,9 +688,13 @@ def _load_rules(path: str, metrics_path: str, qualifications_path: str) -> Rules
     quals = _load_qualifications(Path(qualifications_path))
     p = Path(path)
     ctx = _Ctx(_display(p))
-    doc = ctx.keys(_read(p), {"version", "compilation", "incentives"}, {"version", "compilation", "incentives"})
+    doc = ctx.keys(_read(p), {"version", "documents", "compilation", "incentives"}, {"version", "incentives"})
     if doc["version"] != 1:
         raise ctx.at("version").fail(f"{doc['version']!r} is not a supported version; use 1")
+    if "documents" in doc:
+        return _load_for_documents(doc, p, ctx, (metrics, units, kinds), quals)
+    if "compilation" not in doc:
+        raise ctx.fail("missing documents: name the documents the rules are for (title, number, sha256, path)")
     c = ctx.at("compilation")
     comp = c.keys(doc["compilation"], {"title", "policies", "provisions", "quote"},
                   {"title", "policies", "provisions", "quote"})
@@ -707,3 +712,32 @@ def _load_rules(path: str, metrics_path: str, qualifications_path: str) -> Rules
         incentives.append(inc)
     return Rules(_display(p), doc["version"], tuple(incentives), metrics, units, kinds, quals,
                  {i.id: i for i in incentives}, policy_count, provision_count)
+
+
+def _load_for_documents(doc: dict, p: Path, ctx: _Ctx, vocab, quals) -> Rules:
+    """A rules file naming its documents (docs/rules.md): the files beside it, checked by sha256;
+    each incentive attached to the provision holding its quote; counts from the documents read."""
+    metrics, units, kinds = vocab
+    header = _list(doc["documents"], ctx.at("documents"))
+    for i, h in enumerate(header):
+        ctx.at("documents").at(i).keys(h, {"title", "number", "sha256", "path"}, {"sha256", "path"})
+    docs = documents_beside(header, p, None, ctx.where())
+    if len(docs) != 1:
+        raise ctx.at("documents").fail("name one document (rules for several: one file each)")
+    d0 = docs[0]
+    parser = _IncentiveParser(metrics, units, kinds, quals, d0.policies, len(d0.provisions))
+    incentives: list[Incentive] = []
+    seen: dict[str, int] = {}
+    for i, d in enumerate(_list(doc["incentives"], ctx.at("incentives"))):
+        c = ctx.at("incentives").at(i)
+        _, prov = attach(d, docs, ctx.where())  # by quote, not position
+        if d.get("provision") is not None and d["provision"] != prov.seq:
+            raise c.at("provision").fail(f"incentive {d.get('id')}: its quote is in provision {prov.seq}, not "
+                                         f"{d['provision']}; delete provision: (the quote decides) or fix it")
+        inc = parser.incentive({**d, "provision": prov.seq}, c)
+        if inc.id in seen:
+            raise c.at("id").fail(f"duplicate id {inc.id!r} (also incentives[{seen[inc.id]}]); ids are unique")
+        seen[inc.id] = i
+        incentives.append(inc)
+    return Rules(_display(p), doc["version"], tuple(incentives), metrics, units, kinds, quals,
+                 {i.id: i for i in incentives}, d0.policies, len(d0.provisions))

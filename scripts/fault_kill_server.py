@@ -21,7 +21,8 @@ sys.path.insert(0, str(REPO / "bench"))
 
 
 def main() -> int:
-    from policykg.graph.model import counts, load_graph
+    from policykg.graph.load import load_graph
+    from policykg.graph.model import counts
     from policykg.graph.neo4j_store import Neo4jConfig, Neo4jStore
     from policykg.queries import load_query
 

@@ -7,12 +7,14 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 mkdir -p out
 PK=.venv/bin/policykg
-today=$(date +%F)
-$PK build
-$PK provisions --in-force-on "$today"
-$PK export --format json -o out/graph.json
-$PK overlaps --format markdown -o out/overlaps.md
-$PK view -o out/graph.html
-$PK eligible docs/examples/software-firm.yaml --format markdown > out/eligible-software-firm.md
-$PK match docs/examples/register.csv -o out/matches.csv
-echo "main: wrote $(ls out | tr '\n' ' ')to ./out (answers as of $today)"
+# One day for everything in out/ (each file states it); POLICYKG_AS_OF=YYYY-MM-DD answers for another.
+as_of=${POLICYKG_AS_OF:-$(date +%F)}
+$PK build --as-of "$as_of"
+$PK provisions --as-of "$as_of" --in-force-on "$as_of"
+$PK export --format json -o out/graph.json          # the graph itself: the same on every day
+$PK overlaps --as-of "$as_of" --format markdown -o out/overlaps.md
+$PK view --as-of "$as_of" -o out/graph.html
+$PK eligible docs/examples/software-firm.yaml --as-of "$as_of" --format markdown > out/eligible-software-firm.md
+echo "wrote out/eligible-software-firm.md (markdown, as of $as_of)" >&2
+$PK match docs/examples/register.csv --as-of "$as_of" -o out/matches.csv
+echo "main: wrote $(ls out | tr '\n' ' ')to ./out (answers as of $as_of)"

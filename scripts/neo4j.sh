@@ -24,6 +24,9 @@
 #                        python3); without an importable `neo4j` driver (or NEO4J_PYTHON=none)
 #                        readiness = Bolt port open + "Started." in neo4j.log
 #   MVN                  maven binary                      (default mvn)
+#   NEO4J_BROWSER_VERSION  Neo4j Browser (org.neo4j.client:neo4j-browser on Maven Central)
+#                        put in plugins/ and served at http://127.0.0.1:$NEO4J_HTTP_PORT/browser/
+#                        (default 5.24.0, the newest published; "none": no Browser)
 #
 # `status` exits 0 when running, 3 when not. `reset` stops the server and deletes
 # its home (all data). Server output goes to $NEO4J_HOME_DIR/logs/, never stdout.
@@ -45,6 +48,8 @@ HEAP=${NEO4J_HEAP:-512m}
 PAGECACHE=${NEO4J_PAGECACHE:-128m}
 START_TIMEOUT=${NEO4J_START_TIMEOUT:-120}
 MVN=${MVN:-mvn}
+BROWSER_VERSION=${NEO4J_BROWSER_VERSION:-5.24.0}
+BROWSER_DIR="$CACHE_DIR/browser"
 
 DIST_DIR="$CACHE_DIR/dist/$NEO4J_VERSION"
 LIB_DIR="$DIST_DIR/lib"
@@ -134,6 +139,31 @@ install_dist() {
     log "fetched $(ls "$LIB_DIR" | wc -l) jars, $(du -sh "$LIB_DIR" | cut -f1) in $((SECONDS - t0))s"
 }
 
+# Neo4j Browser: the same jar the official distribution ships in its lib/, published on
+# Maven Central as org.neo4j.client:neo4j-browser; on the classpath it serves /browser/.
+install_browser() {
+    [ "$BROWSER_VERSION" = none ] && return 0
+    local jar="$BROWSER_DIR/neo4j-browser-$BROWSER_VERSION.jar" mvnlog="$BROWSER_DIR/mvn.log"
+    if [ ! -f "$jar" ]; then
+        command -v "$MVN" >/dev/null || die "maven ('$MVN') not found; needed once to fetch Neo4j Browser"
+        mkdir -p "$BROWSER_DIR"
+        log "fetching Neo4j Browser $BROWSER_VERSION from Maven Central (once; log: $mvnlog)"
+        if ! "$MVN" -B -q -f "$POM" dependency:copy \
+                -Dartifact="org.neo4j.client:neo4j-browser:$BROWSER_VERSION" \
+                -DoutputDirectory="$BROWSER_DIR" >"$mvnlog" 2>&1 || [ ! -f "$jar" ]; then
+            tail -n 30 "$mvnlog" >&2
+            die "maven could not fetch org.neo4j.client:neo4j-browser:$BROWSER_VERSION (see $mvnlog; NEO4J_BROWSER_VERSION=none skips it)"
+        fi
+    fi
+}
+
+# plugins/ holds exactly the Browser version asked for (or none).
+link_browser() {
+    rm -f "$HOME_DIR"/plugins/neo4j-browser-*.jar
+    [ "$BROWSER_VERSION" = none ] && return 0
+    ln -s "$BROWSER_DIR/neo4j-browser-$BROWSER_VERSION.jar" "$HOME_DIR/plugins/"
+}
+
 # ---------------------------------------------------------------- home / config
 
 write_conf() {
@@ -155,6 +185,8 @@ server.memory.heap.initial_size=$HEAP
 server.memory.heap.max_size=$HEAP
 server.memory.pagecache.size=$PAGECACHE
 dbms.usage_report.enabled=false
+# Neo4j Browser on an offline office machine: no usage telemetry.
+client.allow_telemetry=false
 db.tx_log.rotation.retention_policy=1 files
 server.directories.import=import
 dbms.security.allow_csv_import_from_file_urls=true
@@ -251,7 +283,9 @@ cmd_start() {
     local t0=$SECONDS java
     java=$(find_java)
     install_dist
+    install_browser
     write_conf
+    link_browser
     init_auth "$java"
 
     [ -f "$LOG_DIR/neo4j.log" ] && LOG_SKIP_NEO4J=$(wc -l <"$LOG_DIR/neo4j.log")
@@ -283,6 +317,7 @@ cmd_start() {
     echo "$pid" >"$PID_FILE"
     how=$(wait_ready "$pid")
     log "Neo4j ready after $((SECONDS - t0))s ($how): bolt://127.0.0.1:$BOLT_PORT http://127.0.0.1:$HTTP_PORT user neo4j (pid $pid)"
+    [ "$BROWSER_VERSION" = none ] || log "Neo4j Browser $BROWSER_VERSION: http://127.0.0.1:$HTTP_PORT/browser/ (connect to bolt://127.0.0.1:$BOLT_PORT)"
 }
 
 cmd_stop() {

@@ -9,6 +9,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
+# setuptools' editable install prints a notice ("Editable installation ... folders with the
+# same name as your package may take precedence") on every install: here the repository root
+# *is* the package on purpose (pyproject.toml), so the notice says nothing new. Only that one.
+export PYTHONWARNINGS="ignore:Editable installation${PYTHONWARNINGS:+,$PYTHONWARNINGS}"
 if [ "${1:-}" = "test" ]; then
   .venv/bin/python -m pip install --quiet -e ".[test]"
   # The browser tests drive Debian's Chromium (never a downloaded browser).

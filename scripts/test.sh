@@ -10,6 +10,7 @@ scripts/setup.sh test || exit 1
 export NEO4J_PASSWORD=${POLICYKG_TEST_NEO4J_PASSWORD:-policykg-test-pw}
 export POLICYKG_TEST_NEO4J_PASSWORD=$NEO4J_PASSWORD
 export POLICYKG_TEST_NEO4J_URI=${POLICYKG_TEST_NEO4J_URI:-bolt://127.0.0.1:${NEO4J_BOLT_PORT:-7687}}
+export POLICYKG_TEST_NEO4J_HTTP_URL=${POLICYKG_TEST_NEO4J_HTTP_URL:-http://127.0.0.1:${NEO4J_HTTP_PORT:-7474}}  # Neo4j Browser
 
 started=0
 if scripts/neo4j.sh status >/dev/null 2>&1; then

@@ -44,8 +44,10 @@ def test_table_groups_by_status_and_totals(invoke):
 
 def test_markdown(invoke):
     result = invoke("eligible", str(EXAMPLES / "ecommerce-firm.yaml"), "--format", "markdown")
-    assert result.exit_code == 0 and result.output.startswith("# Awards for 杭州潮汐电子商务有限公司")
-    assert "| incentive | seq |" in result.output
+    # Chinese first for people (data/zh.yaml); JSON keeps the English names.
+    assert result.exit_code == 0 and result.output.startswith("# 杭州潮汐电子商务有限公司 可获奖励")
+    assert "| 奖励编号 | 干货 |" in result.output and "## 可申报" in result.output and "现在可申报：" in result.output
+    assert '"status": "eligible"' in invoke("eligible", str(EXAMPLES / "ecommerce-firm.yaml"), "--format", "json").output
 
 
 def test_bad_profile_is_one_line_exit_4(invoke, tmp_path):
@@ -66,3 +68,16 @@ def test_bad_date_is_exit_10(invoke):
 def test_help_has_an_example(invoke):
     result = invoke("eligible", "--help")
     assert result.exit_code == 0 and "policykg eligible docs/examples/software-firm.yaml" in result.output
+
+
+def test_several_profiles_one_after_the_other(invoke):
+    from pathlib import Path
+
+    examples = sorted(str(p) for p in (Path(__file__).parents[1] / "docs" / "examples").glob("*.yaml"))
+    assert len(examples) >= 3
+    one = [json.loads(invoke("eligible", p, "--format", "json").output) for p in examples]
+    both = json.loads(invoke("eligible", *examples, "--format", "json").output)
+    assert both == one
+    table = invoke("eligible", *examples).output
+    assert [line.split(",")[0] for line in table.splitlines() if ", as of " in line] == [o["profile"] for o in one]
+    assert invoke("eligible").exit_code == 2

@@ -225,3 +225,23 @@ def test_a_cap_clause_does_not_split_the_award():
     incs = draft("根据参与企业实际投入的30%,给予最高1000万元补助,其中单个参与企业最高补助500万元。")
     assert len(incs) == 1 and incs[0]["cap_wan"] == 1000
     assert incs[0]["limits"][0]["kind"] == "per_item_cap" and incs[0]["limits"][0]["per"] == "participant"
+
+
+def test_rates_per_title_level_pair_with_the_thresholds():
+    inc = one("对入选国家、省级首版次软件产品应用推广目录的企业,年度首版次软件销售额达到1000万元、1亿元(含)以上的,"
+              "入选省级的按销售额的2%、3%,入选国家级的按销售额的2.5%、3.5%给予补助。")
+    assert [(t["min"], t["unit"], t["level"], t["rate_percent"]) for t in inc["tiers"]] == [
+        (1000, "万元", "provincial", 2), (1, "亿元", "provincial", 3),
+        (1000, "万元", "national", 2.5), (1, "亿元", "national", 3.5)]
+    assert all(t["qualification"] == "首版次软件产品" for t in inc["tiers"])
+
+
+@pytest.mark.parametrize("text, op, value, unit", [
+    ("对进入电商平台销售排行榜TOP10的企业,给予一次性奖励20万元。", "<=", 10, "位"),
+    ("对年度数据服务交易额列全市前5位的企业,给予一次性奖励20万元。", "<=", 5, "位"),
+    ("对首次评为“三星级”及以上的总部企业,给予一次性奖励20万元。", ">=", 3, "星级"),
+    ("对参数量超过千亿的通用大模型,给予一次性奖励20万元。", ">", 1, "千亿"),
+])
+def test_thresholds_written_without_a_plain_number(text, op, value, unit):
+    crit = one(text)["criteria"][0]
+    assert (crit["op"], crit["value"], crit["unit"]) == (op, value, unit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 import json
 
 import pytest
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 from policykg.cli import cli
 from policykg.engine.corpus import open_corpus
 from policykg.engine.eligibility import evaluate_profile
-from policykg.engine.rules import INCENTIVES_PATH, PACKAGE_DIR, load_rules
+from policykg.rules.incentives import INCENTIVES_PATH, PACKAGE_DIR, load_rules
 from policykg.errors import DataError, InputError
 from policykg.loaders.compilation import load_compilation
 from policykg.loaders.source import BUNDLED_SOURCE
@@ -42,6 +43,8 @@ def test_removing_a_provision_from_the_text_keeps_every_other_incentive_attached
     doc = load_yaml(INCENTIVES)
     doc["incentives"] = [{k: v for k, v in i.items() if k != "provision"} for i in doc["incentives"]
                          if i["provision"] != 5]
+    # the user has reviewed the new text: the header names it
+    doc["documents"][0].update(sha256=file_sha256(shorter), path=shorter.name)
     rules_path = tmp_path / "rules.yaml"
     rules_path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     rules = load_rules_file(rules_path, [shorter])
@@ -211,3 +214,67 @@ def test_match_overlaps_and_view_answer_from_the_corpus(corpus_dir):
     assert r.exit_code == 0, r.output
     html = page.read_text(encoding="utf-8")
     assert "首次入选重点软件企业奖励" in html and "软件企业年营收首次达到规模奖励" not in html
+
+
+def test_a_rules_file_may_add_a_dimension_for_a_foreign_currency(tmp_path):
+    inc = copy.deepcopy(AWARD)
+    inc["criteria"] = [{"metric": "exports_usd", "op": ">=", "value": 200, "unit": "万美元",
+                        "quote": "一次性给予200万元奖励"}]
+    path = _user_rules(tmp_path, [inc], units={"usd": {"万美元": 1, "亿美元": 10000}},
+                       metrics={"exports_usd": {"label": "出口额(美元)", "dimension": "usd", "unit": "万美元"}})
+    (crit,) = load_rules_file(path, [BUNDLED_SOURCE]).incentives[0].criteria
+    assert (crit.metric, crit.value, crit.unit) == ("exports_usd", 200, "万美元")
+    with pytest.raises(DataError, match="'money' is already a dimension"):
+        load_rules_file(_user_rules(tmp_path, [AWARD], units={"money": {"元": 1}}), [BUNDLED_SOURCE])
+
+
+def test_the_bundled_loader_refuses_a_changed_document_naming_the_expected_one(tmp_path):
+    doc = load_yaml(INCENTIVES)
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / doc["documents"][0]["path"]).write_text(
+        BUNDLED_SOURCE.read_text(encoding="utf-8").replace("5亿元", "6亿元", 1), encoding="utf-8")
+    path = tmp_path / "incentives.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataError, match=r"the rules are for 杭州市数字经济政策精华汇编\(2024\) with sha256 91122a515bc6"):
+        load_rules(path)
+
+
+MEASURES = Path(__file__).resolve().parent / "data" / "measures-articles.txt"
+
+
+def test_a_corpus_of_two_documents_numbers_provisions_as_the_graph_does(tmp_path):
+    from policykg.rules.draft import write_draft
+
+    doc = tmp_path / "measures.txt"
+    doc.write_bytes(MEASURES.read_bytes())
+    mine = tmp_path / "measures.rules.yaml"
+    write_draft([str(doc)], str(mine))
+    data = yaml.safe_load(mine.read_text(encoding="utf-8"))
+    for inc in data["incentives"]:
+        inc.pop("review", None)
+    mine.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # drafted alone, its ids (2.1 …) collide with the bundled rules'
+    with pytest.raises(DataError, match=r"incentive 2.1: the id is also used in .*renumber .*50.1"):
+        open_corpus([str(BUNDLED_SOURCE), str(doc)], [str(INCENTIVES), str(mine)])
+    for inc in data["incentives"]:
+        inc["id"] = f"{48 + int(inc['id'].split('.')[0])}.1"
+    mine.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    corpus = open_corpus([str(BUNDLED_SOURCE), str(doc)], [str(INCENTIVES), str(mine)])
+    assert corpus.rules.by_id["51.1"].provision == 51 and corpus.rules.by_id["3.1"].provision == 3
+    firm = tmp_path / "firm.yaml"
+    firm.write_text("as_of: 2026-06-30\nname: 两地企业\nmetrics: {rd_spend: 2000万元, revenue: 6亿元}\n", encoding="utf-8")
+    results = {r.incentive: r for r in evaluate_profile(corpus.graph, str(firm), None, rules=corpus.rules).results}
+    assert (results["51.1"].status, results["51.1"].amount_wan) == ("eligible", 200)
+    assert "1.1" in results  # the compilation's awards are answered too
+    with pytest.raises(InputError, match="no --rules file names this document"):
+        open_corpus([str(BUNDLED_SOURCE), str(doc)], [str(INCENTIVES)])
+
+
+def test_drafting_two_documents_numbers_ids_across_them(tmp_path):
+    from policykg.rules.documents import read_document
+    from policykg.rules.draft import draft_documents
+
+    drafted = draft_documents([read_document(BUNDLED_SOURCE), read_document(MEASURES)])
+    second = [i for i in drafted["incentives"] if i["document"] == 2]
+    assert [i["id"] for i in second] == ["50.1", "51.1", "52.1"]
+    assert [i["provision"] for i in second] == [2, 3, 4]  # within its document

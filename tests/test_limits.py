@@ -138,7 +138,6 @@ def test_register_header_and_fields_are_bounded(invoke, tmp_path):
     ("name: x\nmetrics:\n  revenue: {value: " + "9" * 400 + ", unit: 亿元}\n", "too large"),
     ("name: x\nawards:\n  - {incentive: '1.1', year: 2024, amount: " + "9" * 400 + "}\n", "too large"),
     ("name: x\nmetrics: " + "[" * 1000 + "]" * 1000 + "\n", "POLICYKG_MAX_DEPTH"),
-    ("name: x\nmetrics: " + "[" * 100_000 + "]" * 100_000 + "\n", "POLICYKG_MAX_DEPTH"),  # was a segfault
     ("name: x\nmetrics: " + "- " * 0 + "{a: " * 5000 + "1" + "}" * 5000 + "\n", "POLICYKG_MAX_DEPTH"),
 ])
 def test_hostile_profiles_are_one_clean_line(invoke, tmp_path, text, needle):
@@ -146,6 +145,16 @@ def test_hostile_profiles_are_one_clean_line(invoke, tmp_path, text, needle):
     p.write_text(text, encoding="utf-8")
     _clean(invoke("eligible", str(p)), 4, needle)
     _clean(invoke("overlaps", "--profile", str(p)), 4, needle)
+
+
+def test_a_100k_deep_yaml_list_is_refused_not_a_segfault(tmp_path):
+    """In a child process: before the fix this overflowed the C stack (exit 139), which would take
+    the whole test run down with it."""
+    p = tmp_path / "deep.yaml"
+    p.write_text("name: x\nmetrics: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "policykg.cli", "eligible", str(p)], capture_output=True, text=True)
+    assert done.returncode == 4, (done.returncode, done.stderr[-500:])
+    assert "POLICYKG_MAX_DEPTH" in done.stderr and "Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize("text, needle", [

@@ -133,8 +133,9 @@ def test_cli_match_writes_matches_and_a_summary(invoke, tmp_path):
     assert "matched 6 of 6 enterprises" in result.stderr and "Money by policy" in result.stderr
     table = _read(out)
     assert table.column_names == ["enterprise_id", "enterprise_name", "incentive", "seq", "policy", "status",
-                                  "amount_wan", "amount_is_ceiling"]
+                                  "amount_wan", "amount_is_ceiling", "as_of"]
     assert set(table.column("status").to_pylist()) == {"eligible", "needs_selection"}
+    assert {str(d) for d in table.column("as_of").to_pylist()} == {"2025-06-30"}
     result = invoke("match", str(EXAMPLE), "--as-of", "2025-06-30", "-o", str(tmp_path / "m.parquet"),
                     "--format", "json")
     summary = json.loads(result.stderr)

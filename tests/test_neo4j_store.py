@@ -529,3 +529,51 @@ def test_a_client_killed_mid_load_leaves_the_previous_graph(cli_env, neo4j_clean
             break
         _time.sleep(0.1)
     assert neo4j_clean.counts() == before
+
+
+@pytest.mark.neo4j
+def test_cypher_csv_makes_formulas_inert_unless_raw(invoke, cli_env, neo4j_clean):
+    echo = _hostile()["allowed"]["echo"]
+    for value in ("=cmd|' /C calc'!A0", "@SUM(1)", "+1+1", "=HYPERLINK(\"http://x\")"):
+        safe = invoke("cypher", echo, "--param", f"x={json.dumps(value)}", "--format", "csv")
+        assert safe.exit_code == 0 and safe.output.splitlines()[1].lstrip('"').startswith("'" + value[0]), safe.output
+        raw = invoke("cypher", echo, "--param", f"x={json.dumps(value)}", "--format", "csv", "--raw-csv")
+        assert raw.exit_code == 0 and raw.output.splitlines()[1].lstrip('"').startswith(value[0]), raw.output
+    number = invoke("cypher", echo, "--param", "x=-5", "--format", "csv")
+    assert number.output.splitlines()[1] == "-5"  # numbers stay numbers
+
+
+MANY = {
+    "new.txt": "某某区促进商贸业发展扶持办法\n\n第一条 对新注册的批发企业给予50万元奖励。（责任单位：区商务局）\n\n"
+               "第二条 同一项目同时符合本区其他扶持政策的，按照就高不重复的原则予以支持。\n\n"
+               "第三条 本办法由区商务局负责解释。\n\n"
+               "第四条 本办法自2024年1月1日起施行，有效期3年。原《某某区促进商贸业发展暂行办法》同时废止。\n",
+    "open.txt": "某某区人才政策\n\n第一条 对引进人才给予10万元奖励。\n\n第二条 本办法自2020年1月1日起施行。\n",
+}
+
+
+@pytest.mark.neo4j
+def test_many_documents_load_with_their_new_labels_and_types(neo4j_clean, tmp_path):
+    from policykg.graph.load import load_graph
+    from policykg.loaders.source import BUNDLED_SOURCE
+
+    paths = [BUNDLED_SOURCE]
+    for name, text in MANY.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    g = load_graph(paths)
+    report = neo4j_clean.load(g, replace=True)
+    assert report.parity
+    for rel in ("SUPERSEDES", "INTERPRETED_BY", "LIMITED_BY", "CONTAINS"):
+        assert report.graph_counts["relationships"].get(rel), rel
+    docs = neo4j_clean.query("documents")
+    assert [(d["file"], d["layout"], d["policies"], d["provisions"]) for d in docs] == [
+        (BUNDLED_SOURCE.name, "compilation", 13, 48), ("new.txt", "articles", 1, 4), ("open.txt", "articles", 1, 2)]
+    assert neo4j_clean.query("supersessions")[0]["old_until"] == "2023-12-31"
+    limits = neo4j_clean.query("policy_limits")
+    assert [r["kind"] for r in limits] == ["highest_not_repeated"] and "就高不重复" in limits[0]["quote"]
+    unknown = neo4j_clean.query("policies_unknown_validity")
+    assert [r["title"] for r in unknown] == ["某某区人才政策"]
+    # A policy of unknown validity is never in force, in Cypher as in the catalogue.
+    in_force = {r["title"] for r in neo4j_clean.query("policies_in_force", {"date": "2026-11-30"})}
+    assert "某某区人才政策" not in in_force and "某某区促进商贸业发展扶持办法" in in_force

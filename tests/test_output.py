@@ -20,6 +20,9 @@ def test_formats_render_the_same_rows():
     assert csv_lines[1] == "1,支持企业做大做强,市经信局; 各区、县(市)政府,2.5,yes"
     md = render(ROWS, "markdown", title="T")
     assert md.startswith("## T") and "a\\|b" in md  # a pipe in the data does not break the table
+    # People read Markdown: Chinese column names (data/zh.yaml) and statuses; CSV keeps English.
+    assert "| 干货 | 标题 | 责任单位 | 金额 | ok |" in md
+    assert "| 可申报 |" in render([{"status": "eligible"}], "markdown")
     table = render(ROWS, "table")
     assert "支持企业做大做强" in table and "各区、县(市)政府" in table
 
@@ -181,6 +184,32 @@ def test_match_csv_neutralises_formulas_unless_raw(invoke, tmp_path):
     assert raw.exit_code == 0 and "\"=HYPERLINK" in out.read_text(encoding="utf-8")
 
 
+def test_tables_fit_the_terminal_width(monkeypatch):
+    from policykg.output import to_table
+
+    rows = [{"name": "软件企业年营收首次达到规模奖励" * 3, "note": "a long explanation " * 12}]
+    for width in (60, 100, 160):
+        monkeypatch.setenv("COLUMNS", str(width))
+        lines = to_table(rows).splitlines()
+        assert max(len(line) + sum(1 for ch in line if "\u4e00" <= ch <= "\u9fff") for line in lines) <= width
+    monkeypatch.delenv("COLUMNS")
+    # Not a terminal (a pipe, a file, the test runner): long lines, as before.
+    assert max(len(line) for line in to_table(rows).splitlines()) > 160
+
+
+@pytest.mark.parametrize("args, what", [
+    (["export", "--format", "json"], "json: "),
+    (["overlaps", "--format", "markdown"], "markdown: "),
+    (["view"], "offline HTML page"),
+])
+def test_every_command_that_writes_a_file_says_so(invoke, tmp_path, args, what):
+    out = tmp_path / "out.file"
+    result = invoke(*args, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "" and out.stat().st_size > 0
+    assert result.stderr.startswith(f"wrote {out} (") and what in result.stderr
+
+
 def _disk_full_at(limit: int):
     """For a child process: files may not grow past `limit` bytes (EFBIG, like a full disk)."""
     def apply():
@@ -208,4 +237,21 @@ def test_a_full_disk_leaves_the_old_output_and_no_temp_file(tmp_path, command):
     assert done.returncode == 9, done.stderr
     assert done.stderr.startswith("policykg: error: ") and done.stderr.count("\n") == 1, done.stderr
     assert target.read_text(encoding="utf-8") == "old"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".policykg-")]
+
+
+def test_dev_stdout_is_written_in_place_even_when_it_is_a_file(tmp_path):
+    """`-o /dev/stdout >> log`: appended to the open file, never a rename over the link or the file."""
+    log = tmp_path / "log.csv"
+    log.write_text("first\n", encoding="utf-8")
+    with open(log, "a", encoding="utf-8") as out:
+        done = subprocess.run([sys.executable, "-m", "policykg.cli", "policies", "--format", "csv"],
+                              stdout=out, stderr=subprocess.PIPE, text=True)
+        assert done.returncode == 0, done.stderr
+        done = subprocess.run([sys.executable, "-m", "policykg.cli", "overlaps", "--format", "csv", "-o",
+                               "/dev/stdout"], stdout=out, stderr=subprocess.PIPE, text=True)
+        assert done.returncode == 0, done.stderr
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "first" and lines[1].startswith("number,") and any(x.startswith("kind,") for x in lines)
+    assert os.path.islink("/dev/stdout")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".policykg-")]

@@ -452,8 +452,8 @@ def test_overlaps_markdown_is_a_report_with_counts_and_quotes(invoke, tmp_path):
     r = invoke("overlaps", "--as-of", "2025-06-30", "--format", "markdown", "-o", str(out))
     assert r.exit_code == 0, r.output
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("# Overlapping awards in ")
-    assert "As of 2025-06-30" in text and "| same_cost_base |" in text
+    assert text.startswith("# 重叠的奖励：")
+    assert "状态日期 2025-06-30" in text and "| same_cost_base |" in text
     assert "## same_qualification" in text and "> **One side**" in text and "> **Other side**" in text
 
 

@@ -253,8 +253,19 @@ def test_every_public_query_runs(loaded):
     needs_rules = {"eligibility"}
     # The overlap queries read Incentive/OVERLAPS too: tests/test_overlaps.py runs them on the full graph.
     needs_rules |= {q.name for q in list_queries() if "overlap" in q.name or q.name.startswith("derive_")}
+    # The bundled compilation supersedes nothing, states no policy-wide limit and no unknown validity:
+    # tests/test_neo4j_store.py runs these on many documents, where they have rows.
+    needs_rules |= {"supersessions", "policy_limits", "policies_unknown_validity"}
     examples.update({"overlaps_of_kind": {"kind": "same_qualification"}, "overlaps_of_incentive": {"id": "24.3"},
                      "derive_same_cost_base": {"cost_bases": []}})
     for q in list_queries():
         rows = loaded.query(q.name, examples.get(q.name, {}))
         assert isinstance(rows, list) and (rows or q.name in needs_rules), q.name
+
+
+def test_every_query_declares_read_or_write():
+    """Issue 14: the header says whether a query changes the database (a write needs --write)."""
+    for q in list_queries(include_write=True):
+        modes = re.findall(r"^//\s*mode:\s*(\w+)\s*$", q.text, re.M)
+        assert modes in (["read"], ["write"]), (q.name, modes)
+        assert q.write == (modes == ["write"]) == q.name.startswith("write/"), q.name

@@ -326,11 +326,14 @@ def test_other_source_skips_unmatched_quotes(compilation, rules):
     assert "3 of" in warning and "1.1, 1.2, 1.3" in warning
 
 
-def test_the_counts_the_rules_are_written_for_quote_the_preface(compilation):
+def test_the_rules_name_their_document_and_its_counts_come_from_the_text(compilation):
     from policykg.loaders.yamlio import load_yaml
+    from policykg.rules.documents import file_sha256
 
-    doc = load_yaml(Path(__file__).parents[1] / "data" / "incentives.yaml")["compilation"]
-    preface = compilation.source.text[: compilation.source.text.index("目录")]
-    assert doc["quote"] in preface
-    assert f"{doc['policies']}项" in doc["quote"] and f"{doc['provisions']}条" in doc["quote"]
+    (doc,) = load_yaml(Path(__file__).parents[1] / "data" / "incentives.yaml")["documents"]
     assert doc["title"] == compilation.title
+    assert doc["sha256"] == file_sha256(Path(__file__).parents[1] / "data" / doc["path"])
+    rules = load_rules()
+    # no counts fixed in code or data: what the text holds, as its preface states
+    assert (rules.policy_count, rules.provision_count) == (len(compilation.policies), len(compilation.provisions))
+    assert (rules.policy_count, rules.provision_count) == (13, 48)

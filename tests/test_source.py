@@ -84,3 +84,122 @@ def test_missing_file_and_folder(tmp_path):
         read_source(tmp_path / "nope.txt")
     with pytest.raises(SourceError, match="is a folder"):
         read_source(tmp_path)
+
+
+# --- other formats: web pages, PDFs, GBK policies, Word files we cannot read ----------------------
+
+POLICY = "某某区促进产业发展扶持办法\n第一条 对新落户企业给予50万元奖励。\n第二条 本办法自2024年1月1日起施行，有效期3年。\n"
+
+PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>某某区促进产业发展扶持办法｜某某区人民政府</title>
+<script>var x = "第九条 不是正文";</script></head><body>
+<div class="nav"><a href="/">首页</a> | <a href="/zw">政务公开</a></div>
+<h2>某某区促进产业发展扶持办法</h2>
+<p class="info"><span>来源：区发改局</span><span>发布日期：2024-01-05</span></p>
+<table><tr><td>文号</td><td>某府办〔2024〕3号</td></tr><tr><td>失效时间：</td><td>2026-12-31</td></tr></table>
+<div class="content"><p>　　为促进产业发展，结合本区实际，制定本办法，请各单位认真贯彻落实。</p>
+<p>　　<strong>第一条</strong>&nbsp;对新落户企业给予<font>50万元</font>奖励，对年营业收入达到1亿元的企业再给予奖励。</p>
+<p>　　<strong>第二条</strong>&nbsp;本办法自2024年1月1日起施行。</p></div>
+<div class="footer">版权所有 某某区人民政府</div></body></html>"""
+
+
+def test_saved_web_page_body_and_metadata(tmp_path):
+    from policykg.loaders.layouts import load_document
+
+    path = tmp_path / "page.html"
+    path.write_text(PAGE, encoding="utf-8")
+    src = read_source(path)
+    assert src.text.splitlines()[0] == "某某区促进产业发展扶持办法"
+    assert "第一条 对新落户企业给予50万元奖励" in src.text
+    assert "首页" not in src.text and "不是正文" not in src.text and "版权所有" not in src.text
+    assert src.metadata["来源"] == "区发改局" and src.metadata["发布日期"] == "2024-01-05"
+    assert src.metadata["文号"] == "某府办〔2024〕3号" and src.metadata["失效时间"] == "2026-12-31"
+    doc = load_document(path)
+    (p,) = doc.policies
+    assert p.document_number == "某府办〔2024〕3号"
+    # The text gives the start, the page's 失效时间 the end.
+    assert (str(p.effective_from), str(p.effective_until), p.until_basis) == ("2024-01-01", "2026-12-31",
+                                                                               "page_metadata")
+    assert [v.number_as_written for v in doc.provisions] == ["第一条", "第二条"]
+
+
+def test_web_page_without_a_policy_body(tmp_path):
+    path = tmp_path / "menu.html"
+    path.write_text("<html><body><div><a>首页</a><a>政务公开</a></div><p>欢迎</p></body></html>", encoding="utf-8")
+    with pytest.raises(SourceError, match="no policy body"):
+        read_source(path)
+
+
+def _pdf(path, lines):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path))
+    c.setFont("STSong-Light", 11)
+    y = 800
+    for line in lines:
+        c.drawString(40, y, line)
+        y -= 18
+    c.save()
+
+
+def test_pdf_with_a_text_layer_rejoins_wrapped_lines(tmp_path):
+    from policykg.loaders.layouts import load_document
+
+    path = tmp_path / "policy.pdf"
+    _pdf(path, ["某某区促进产业发展扶持办法", "第一条 对新落户企业给予50万元奖励，对年营业收入达到", "1亿元的企业再给予奖励。",
+                "第二条 本办法自2024年1月1日起施行，有效期3年。"])
+    src = read_source(path)
+    assert src.encoding == "pdf"
+    assert "第一条 对新落户企业给予50万元奖励，对年营业收入达到1亿元的企业再给予奖励。\n" in src.text
+    doc = load_document(path)
+    assert [v.article for v in doc.provisions] == [1, 2]
+    assert str(doc.policies[0].effective_until) == "2026-12-31"
+
+
+def test_pdf_without_text_says_so(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(path))
+    c.rect(50, 50, 300, 300, fill=1)  # an image-only page: no text layer
+    c.save()
+    with pytest.raises(SourceError, match="no text layer"):
+        read_source(path)
+
+
+def test_gbk_standalone_policy(tmp_path):
+    from policykg.loaders.layouts import load_document
+
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(POLICY.encode("gbk"))
+    doc = load_document(path)
+    assert doc.source.encoding == "gb18030" and len(doc.provisions) == 2
+
+
+def test_binary_doc_says_save_as_docx(tmp_path):
+    path = tmp_path / "old.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "WordDocument".encode("utf-16-le"))
+    with pytest.raises(SourceError, match="save it as .docx"):
+        read_source(path)
+
+
+def test_encrypted_docx_is_a_clean_error(tmp_path):
+    # What Word writes for a password-protected .docx: an OLE container holding an EncryptedPackage stream.
+    path = tmp_path / "secret.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "EncryptedPackage".encode("utf-16-le"))
+    with pytest.raises(SourceError, match="password-protected"):
+        read_source(path)
+
+
+def test_docx_standalone_policy(tmp_path):
+    from policykg.loaders.layouts import load_document
+
+    path = tmp_path / "policy.docx"
+    document = docx.Document()
+    for line in POLICY.splitlines():
+        document.add_paragraph(line)
+    document.save(str(path))
+    doc = load_document(path)
+    assert doc.layout == "articles" and [v.article for v in doc.provisions] == [1, 2]

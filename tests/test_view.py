@@ -25,7 +25,7 @@ from policykg.graph.catalogue import policy_status
 from policykg.graph.model import GraphBuilder, counts, nodes_with_label
 from policykg.graph.view import (
     AWARD_COLORS, GREY, PHYSICS_MAX_NODES, Focus, build_view, layout_positions, load_styles,
-    overlay_from, script_json, view_html,
+    overlay_from, render_html, script_json, view_html,
 )
 
 AS_OF = date(2026, 11, 28)
@@ -449,6 +449,11 @@ def test_browser_filters_hide_what_they_should(open_view, graph):
     total = graph.number_of_nodes()
     amounts = sum(1 for _ in nodes_with_label(graph, "Amount"))
     hidden = "window.policykgView.nodes.get({filter: n => n.hidden}).length"
+    # Everything on: the expired and the detail labels (amounts, criteria, tiers, rules).
+    view.page.check("#show-expired")
+    for label in ("Amount", "Criterion", "Tier", "Rule"):
+        if view.page.locator(f"#legend input[data-label='{label}']").count():
+            view.page.check(f"#legend input[data-label='{label}']")
     assert view.js(hidden) == 0
     view.page.uncheck("#legend input[data-label='Amount']")
     assert view.js(hidden) == amounts
@@ -494,6 +499,9 @@ def test_browser_enterprise_overlay(open_view, graph):
     assert pos["enterprise:杭州示例科技有限公司"] == {"x": 0, "y": 0}
     status = view.page.locator("#legend-status").inner_text()
     assert "可申报" in status and "partial" in status and "不符合" in status
+    # The firm's awards stay in sight even where their policy has expired (P1 by 2026-11-28).
+    shown = set(view.js("window.policykgView.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    assert {"provision:1", "provision:5", "provision:20"} <= shown
     view.screenshot()
     view.check_clean()
 
@@ -681,4 +689,71 @@ def test_browser_answer_page_keeps_markup_as_text(open_view, full_graph, tmp_pat
     view.page.wait_for_timeout(300)
     assert view.js("window.__pwned === undefined")
     assert view.js("document.querySelectorAll('#answer script, #answer img').length") == 0
+    view.check_clean()
+
+
+# --- the whole graph, readable by default ------------------------------------------------
+
+
+@pytest.mark.browser
+def test_browser_whole_view_opens_on_what_is_in_force(open_view, full_graph):
+    data = build_view(full_graph, AS_OF)
+    view = open_view(render_html(data), "whole-default")
+    detail = {"Amount", "Criterion", "Tier", "Rule"}
+    expected = {n["id"] for n in data["nodes"] if not n["greyed"] and n["label"] not in detail}
+    shown = set(view.js("window.policykgView.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    assert shown == expected
+    info = {n["id"]: n for n in data["nodes"]}
+    assert not [i for i in shown if info[i]["greyed"] or info[i]["status"] == "expired"]
+    assert {info[i]["label"] for i in shown} >= {"Policy", "Provision", "Incentive", "Agency", "Industry"}
+    assert "节点大小" in view.page.locator("#legend-size").inner_text()
+    # Hub labels are readable at the default zoom: drawn at >= 8 px on screen.
+    scale = view.js("window.policykgView.network.getScale()")
+    sizes = {n["id"]: n["font"]["size"] for n in data["vis_nodes"]}
+    for label in ("Policy", "Industry", "Agency", "Provision", "Incentive"):
+        some = next(i for i in shown if info[i]["label"] == label)
+        assert sizes[some] * scale >= 8, (label, sizes[some], scale)
+    view.screenshot()
+
+    # The switch shows the expired too.
+    view.page.check("#show-expired")
+    greyed = {n["id"] for n in data["nodes"] if n["greyed"] and n["label"] not in detail}
+    assert greyed and greyed <= set(view.js("window.policykgView.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    view.page.uncheck("#show-expired")
+
+    # An incentive's panel lists its criteria, tiers and rules; its relations are links.
+    inc = next(i for i in expected if info[i]["label"] == "Incentive"
+               and any(k == "REQUIRES" for _, _, k in full_graph.out_edges(i, keys=True)))
+    view.js(f"window.policykgView.selectNode({json.dumps(inc)})")
+    criteria = [v for _, v, k in full_graph.out_edges(inc, keys=True) if k == "REQUIRES"]
+    assert view.page.locator("#details [data-detail='Criterion']").count() == len(criteria)
+    provision = next(u for u, _, k in full_graph.in_edges(inc, keys=True) if k == "OFFERS")
+    view.page.locator(f"#details ul a.rel[data-id='{provision}']").click()
+    assert view.js("window.policykgView.selected") == provision
+    assert view.page.locator("#details h2").inner_text() == info[provision]["name"]
+    view.check_clean()
+
+
+@pytest.mark.browser
+def test_browser_double_click_expands_a_node(open_view, full_graph):
+    data = build_view(full_graph, AS_OF)
+    view = open_view(render_html(data), "expand")
+    info = {n["id"]: n for n in data["nodes"]}
+    inc = next(n["id"] for n in data["nodes"] if n["label"] == "Incentive" and not n["greyed"]
+               and any(k == "REQUIRES" for _, _, k in full_graph.out_edges(n["id"], keys=True)))
+    around = {v for _, v in full_graph.out_edges(inc)} | {u for u, _ in full_graph.in_edges(inc)}
+    hidden_before = set(view.js("window.policykgView.nodes.get({filter: n => n.hidden}).map(n => n.id)"))
+    assert around & hidden_before, "some neighbours (its criteria) start hidden"
+    pos = view.js(f"window.policykgView.network.canvasToDOM(window.policykgView.network.getPositions([{json.dumps(inc)}])[{json.dumps(inc)}])")
+    box = view.page.locator("#network canvas").bounding_box()
+    view.js(f"window.policykgView.network.focus({json.dumps(inc)}, {{scale: 1.2}})")
+    view.page.wait_for_timeout(200)
+    pos = view.js(f"window.policykgView.network.canvasToDOM(window.policykgView.network.getPositions([{json.dumps(inc)}])[{json.dumps(inc)}])")
+    view.page.mouse.dblclick(box["x"] + pos["x"], box["y"] + pos["y"])
+    view.page.wait_for_timeout(200)
+    assert view.js("window.policykgView.selected") == inc
+    shown = set(view.js("window.policykgView.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    assert around <= shown
+    assert {info[i]["label"] for i in around - (set(info) - hidden_before)} & {"Criterion"}
+    view.screenshot()
     view.check_clean()

@@ -7,6 +7,7 @@
   var data = JSON.parse(document.getElementById("policykg-data").textContent);
   var meta = data.meta;
 
+  var DETAIL_LABELS = ["Amount", "Criterion", "Tier", "Rule"];
   var SHAPE_GLYPHS = {
     dot: "●", square: "■", triangle: "▲", triangleDown: "▼", diamond: "◆", star: "★", hexagon: "⬢",
   };
@@ -70,10 +71,14 @@
   network.on("stabilizationProgress", function (p) {
     loading.textContent = "正在布局… " + Math.round((100 * p.iterations) / p.total) + "%";
   });
+  function visibleIds() {
+    return data.vis_nodes.filter(function (n) { return !hidden.has(n.id); }).map(function (n) { return n.id; });
+  }
+  function fitVisible() { network.fit({ nodes: visibleIds() }); }
   function markStabilized() {
     if (!view.stabilized) {
       view.stabilized = true;
-      network.fit();
+      fitVisible();
     }
   }
   network.on("stabilizationIterationsDone", markStabilized);
@@ -95,7 +100,7 @@
     network.setOptions({ physics: { enabled: physicsOn } });
     showPhysics();
   });
-  byId("fit").addEventListener("click", function () { network.fit(); });
+  byId("fit").addEventListener("click", function () { fitVisible(); });
 
   // --- PNG export ---------------------------------------------------------------------
   function exportPng() {
@@ -132,16 +137,16 @@
     if (!n) return;
     var text = n.name + "\n" + labelText(n.label);
     if (n.status) text += " · " + (STATUS_ZH[n.status] || n.status);
-    if (n.award) text += " · 评估：" + n.award;
+    if (n.award) text += " · 评估：" + zhStatus(n.award);
     showTooltip(text, p.pointer);
   });
   network.on("hoverEdge", function (p) {
     var e = edgeInfo.get(p.edge);
     if (!e) return;
     var from = info.get(e.from), to = info.get(e.to);
-    var text = e.type + "\n" + (from ? from.name : e.from) + " → " + (to ? to.name : e.to);
+    var text = zhRel(e.type) + "\n" + (from ? from.name : e.from) + " → " + (to ? to.name : e.to);
     Object.keys(e.props || {}).forEach(function (k) {
-      if (k.indexOf("source_") !== 0) text += "\n" + k + ": " + fmt(e.props[k]);
+      if (k.indexOf("source_") !== 0) text += "\n" + zhProp(k) + "：" + fmt(k === "status" ? zhStatus(e.props[k]) : e.props[k]);
     });
     showTooltip(text, p.pointer);
   });
@@ -180,29 +185,76 @@
       details.appendChild(el("h3", "原文"));
       details.appendChild(el("div", quote, "quote"));
     }
+    var rels = edgesOf(id);
+    // Amounts, criteria, tiers and rules: read here, in their incentive's (or provision's) panel.
+    DETAIL_LABELS.forEach(function (lab) {
+      var items = rels.filter(function (e) {
+        var o = info.get(e.from === id ? e.to : e.from);
+        return e.from === id && o && o.label === lab;
+      });
+      if (!items.length) return;
+      details.appendChild(el("h3", labelText(lab) + "（" + items.length + "）"));
+      items.forEach(function (e) {
+        var o = info.get(e.to);
+        var box = el("div", null, "detail-item");
+        box.setAttribute("data-detail", lab);
+        box.appendChild(link(o.id, o.name));
+        var q = quoteOf(o);
+        if (q && q !== o.name) box.appendChild(el("div", q, "quote"));
+        details.appendChild(box);
+      });
+    });
     details.appendChild(el("h3", "属性"));
     var table = el("table");
     Object.keys(n.props || {}).forEach(function (k) {
       var tr = el("tr");
-      tr.appendChild(el("th", k));
+      var th = el("th", zhProp(k));
+      th.title = k;
+      tr.appendChild(th);
       tr.appendChild(el("td", fmt(n.props[k])));
       table.appendChild(tr);
     });
     details.appendChild(table);
-    var rels = network.getConnectedEdges(id);
     if (rels.length) {
       details.appendChild(el("h3", "关系（" + rels.length + "）"));
       var ul = el("ul");
-      rels.slice(0, 200).forEach(function (eid) {
-        var e = edgeInfo.get(eid);
-        if (!e) return;
+      rels.slice(0, 200).forEach(function (e) {
         var out = e.from === id;
-        var other = info.get(out ? e.to : e.from);
-        var name = other ? other.name : out ? e.to : e.from;
-        ul.appendChild(el("li", out ? "→ " + e.type + " → " + name : "← " + e.type + " ← " + name));
+        var otherId = out ? e.to : e.from;
+        var other = info.get(otherId);
+        var li = el("li", out ? "→ " + zhRel(e.type) + " → " : "← " + zhRel(e.type) + " ← ");
+        li.appendChild(link(otherId, other ? other.name : otherId));
+        ul.appendChild(li);
       });
       details.appendChild(ul);
     }
+  }
+  // Every relationship of a node, drawn or not (vis only knows the drawn ones).
+  var edgesByNode = new Map();
+  data.edges.forEach(function (e) {
+    [e.from, e.to].forEach(function (n) {
+      if (!edgesByNode.has(n)) edgesByNode.set(n, []);
+      if (e.from !== e.to || n === e.from) edgesByNode.get(n).push(e);
+    });
+  });
+  function edgesOf(id) {
+    var seen = new Set();
+    return (edgesByNode.get(id) || []).filter(function (e) {
+      if (seen.has(e.id)) return false;
+      seen.add(e.id);
+      return true;
+    });
+  }
+  function link(id, text) {
+    var a = el("a", text, "rel");
+    a.href = "#";
+    a.setAttribute("data-id", id);
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      reveal([id]);
+      pick(id);
+    });
+    return a;
   }
 
   // --- neighbour highlight ------------------------------------------------------------
@@ -289,16 +341,16 @@
   var labelOn = {};
   var legend = byId("legend");
   data.legend.labels.forEach(function (l) {
-    labelOn[l.label] = true;
+    labelOn[l.label] = l.on !== false;
     var li = el("li");
     var lab = el("label");
     var box = el("input");
     box.type = "checkbox";
-    box.checked = true;
+    box.checked = labelOn[l.label];
     box.setAttribute("data-label", l.label);
     box.addEventListener("change", function () {
       labelOn[l.label] = box.checked;
-      applyFilters();
+      applyFilters(true);
     });
     var sw = el("span", SHAPE_GLYPHS[l.shape] || "●", "swatch");
     sw.style.color = l.color;
@@ -321,6 +373,11 @@
     statusList.appendChild(li);
   }
   if (data.legend.greyed) statusRow("●", "#c4c4c4", "已失效（" + meta.as_of + "，灰色）", data.legend.greyed);
+  byId("legend-size").textContent = data.legend.size;
+  var showExpired = byId("show-expired");
+  byId("show-expired-text").textContent = "显示已失效（" + data.legend.greyed + " 个节点）";
+  if (!data.legend.greyed) showExpired.parentNode.hidden = true;
+  showExpired.addEventListener("change", function () { applyFilters(true); });
   if (data.legend.statuses.not_yet) statusRow("◌", "#495057", "尚未生效（虚线边框）", data.legend.statuses.not_yet);
   data.legend.awards.forEach(function (a) { statusRow("━", a.color, "资格评估：" + zhStatus(a.status), a.count); });
 
@@ -331,21 +388,27 @@
       opt.value = String(Array.isArray(it) ? it[0] : it);
       sel.appendChild(opt);
     });
-    sel.addEventListener("change", applyFilters);
+    sel.addEventListener("change", function () {
+      forced.clear(); // a new focus: what was expanded belonged with the old one
+      applyFilters(true);
+    });
     return sel;
   }
   var fPolicy = fillSelect("filter-policy", data.filters.policies);
   var fAgency = fillSelect("filter-agency", data.filters.agencies);
   var fIndustry = fillSelect("filter-industry", data.filters.industries);
   var hidden = new Set();
+  var forced = new Set(); // shown whatever the filters say: expanded by a double-click or a link
 
-  function applyFilters() {
-    // A filter change starts afresh: no dimming, tooltip or panel left from the old selection.
-    clearHighlight();
-    tooltip.hidden = true;
-    network.unselectAll();
-    view.selected = null;
-    showDetails(null);
+  function applyFilters(reset) {
+    if (reset) {
+      // A filter change starts afresh: no dimming, tooltip or panel left from the old selection.
+      clearHighlight();
+      tooltip.hidden = true;
+      network.unselectAll();
+      view.selected = null;
+      showDetails(null);
+    }
     var pol = fPolicy.value, ag = fAgency.value, ind = fIndustry.value;
     var active = !!(pol || ag || ind);
     var pass = data.provisions.map(function (p) {
@@ -355,8 +418,10 @@
     var updates = [];
     var visible = 0;
     data.nodes.forEach(function (n) {
-      var show = labelOn[n.label] !== false &&
-        (!active || n.always || n.p.some(function (i) { return pass[i]; }));
+      // An award of the enterprise stays in sight even when its policy has expired (it says so).
+      var show = forced.has(n.id) || n.always || (labelOn[n.label] !== false &&
+        (showExpired.checked || !n.greyed || (n.awards && n.awards.length > 0)) &&
+        (!active || n.p.some(function (i) { return pass[i]; })));
       if (show) visible++;
       if (show === hidden.has(n.id)) {
         if (show) hidden.delete(n.id); else hidden.add(n.id);
@@ -368,7 +433,30 @@
     view.visible = visible;
   }
   view.applyFilters = applyFilters;
-  applyFilters();
+  applyFilters(false);
+  if (!physicsOn) fitVisible();
+
+  // --- expand (as Neo4j Bloom does): double-click shows a node's neighbours -------------
+  function reveal(ids) {
+    var before = hidden.size;
+    ids.forEach(function (id) { forced.add(id); });
+    applyFilters(false);
+    return before - hidden.size;
+  }
+  function expand(id) {
+    var around = edgesOf(id).map(function (e) { return e.from === id ? e.to : e.from; });
+    around.push(id);
+    var shown = reveal(around);
+    if (view.selected) highlight(view.selected);
+    return shown;
+  }
+  view.expand = expand;
+  network.on("doubleClick", function (p) {
+    if (p.nodes.length) {
+      expand(p.nodes[0]);
+      selectNode(p.nodes[0]);
+    }
+  });
 
   // --- the answer page (view --profile) ---------------------------------------------------
   var cardByTarget = new Map();

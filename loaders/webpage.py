@@ -1,0 +1,130 @@
+"""A saved government web page (.html): the policy body as text, and the page's metadata.
+
+Parsed with a real HTML parser (BeautifulSoup over lxml), never with regexes over tags.
+The body is the element holding most of the page's Chinese prose in its paragraphs (the
+article container of any CMS); its block elements become lines. Menus, headers and
+footers are dropped. The metadata is what the page says around the body in ``label：value``
+form (来源, 发布日期, 文号 / 发文字号, 发布机构, 成文日期, 实施时间, 失效时间, 有效性 ...), also in
+table cells and ``<meta>`` tags. The page's title (``<h1>``–``<h3>`` before the body, else
+``<title>`` without the site's name) is the body's first line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from policykg.errors import SourceError
+
+META_LABELS = (
+    "来源", "信息来源", "发布日期", "发布时间", "发文日期", "成文日期", "文号", "发文字号", "发文机关", "发布机构",
+    "发文单位", "实施时间", "实施日期", "施行日期", "生效日期", "失效时间", "失效日期", "废止日期", "有效性", "时效性",
+    "索引号", "主题分类",
+)
+#: Labels folded onto one name (the one the loaders read).
+META_ALIASES = {
+    "信息来源": "来源", "发布时间": "发布日期", "发文日期": "发布日期", "发文字号": "文号", "发文机关": "发布机构",
+    "发文单位": "发布机构", "实施日期": "实施时间", "失效日期": "失效时间", "时效性": "有效性",
+}
+_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "br",
+           "blockquote", "pre")
+_DROP = ("script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select", "button", "input",
+         "textarea", "svg")
+_LABEL_RE = re.compile(r"^\s*(?P<label>" + "|".join(META_LABELS) + r")\s*(?:[:：]\s*(?P<value>.*?))?\s*$")
+_META_NAMES = {"articletitle": "title", "contentsource": "来源", "pubdate": "发布日期", "firstpublishedtime": "发布日期"}
+
+
+def _cjk(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+def read_html(p: Path, raw: bytes, decoded: str) -> tuple[str, dict]:
+    """Return (body text with the title as its first line, metadata) of a saved web page."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(decoded, "lxml")
+    meta: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        name = (tag.get("name") or tag.get("property") or "").lower()
+        if name in _META_NAMES and tag.get("content"):
+            meta.setdefault(_META_NAMES[name], tag["content"].strip())
+    page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for tag in soup(_DROP):
+        tag.decompose()
+    # The body: the element whose direct paragraphs carry the most Chinese prose.
+    scores: dict[int, tuple[int, object]] = {}
+    for para in soup.find_all(["p", "div", "td"]):
+        own = "".join(t for t in para.find_all(string=True, recursive=False))
+        text = para.get_text("", strip=True) if para.name == "p" else own
+        n = _cjk(text)
+        if n < 10:
+            continue
+        parent = para.parent if para.name == "p" else para
+        key = id(parent)
+        scores[key] = (scores.get(key, (0, parent))[0] + n, parent)
+    if not scores:
+        raise SourceError(f"{p}: the web page has no policy body (no paragraphs of Chinese text); save the page "
+                          "with its article text, or copy the text into a .txt file")
+    body = max(scores.values(), key=lambda t: t[0])[1]
+    lines = _block_lines(body)
+    if _cjk("".join(lines)) < 50:
+        raise SourceError(f"{p}: the web page has no policy body (its largest text block is "
+                          f"{_cjk(''.join(lines))} Chinese characters); save the page with its article text")
+    # Metadata: label：value strings elsewhere on the page (spans, table cells, list items).
+    strings = [s.strip() for s in soup.find_all(string=True) if s.strip()]
+    for i, s in enumerate(strings):
+        for part in re.split(r"\s{2,}|\u3000+", s):
+            m = _LABEL_RE.match(part)
+            if m and m.group("value"):
+                meta.setdefault(META_ALIASES.get(m.group("label"), m.group("label")), m.group("value"))
+            elif m and i + 1 < len(strings):
+                meta.setdefault(META_ALIASES.get(m.group("label"), m.group("label")), strings[i + 1])
+    title = _title(soup, body, page_title)
+    if title:
+        meta.setdefault("title", title)
+    if title and (not lines or lines[0].strip() != title):
+        lines.insert(0, title)
+    return "\n".join(lines), meta
+
+
+def _title(soup, body, page_title: str) -> str | None:
+    for h in soup.find_all(["h1", "h2", "h3"]):
+        text = h.get_text("", strip=True)
+        if _cjk(text) >= 6 and not body in h.parents:
+            return text
+    if page_title:
+        return re.split(r"\s*[|｜_\-—]\s*", page_title)[0].strip() or None
+    return None
+
+
+def _block_lines(root) -> list[str]:
+    """The text of `root`, one line per block element (p, div, li, tr ...), inline text joined."""
+    from bs4 import NavigableString, Tag
+
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush():
+        text = "".join(current).replace("\xa0", " ")
+        text = re.sub(r"[ \t]+", " ", text).strip()
+        if text:
+            lines.append(text)
+        current.clear()
+
+    def walk(node):
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if type(child).__name__ in ("Comment", "Doctype", "ProcessingInstruction"):
+                    continue
+                current.append(str(child).replace("\n", "").replace("\r", ""))
+            elif isinstance(child, Tag):
+                block = child.name in _BLOCKS
+                if block:
+                    flush()
+                walk(child)
+                if block:
+                    flush()
+
+    walk(root)
+    flush()
+    return lines

@@ -1,0 +1,73 @@
+"""End to end: a policy in the 南沙 layout (第X条, our own text) -> rules draft -> resolve -> check -> eligible.
+
+The README's walkthrough runs these same steps on tests/data/measures-articles.txt.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from policykg.cli import cli
+
+FIXTURE = Path(__file__).resolve().parent / "data" / "measures-articles.txt"
+FIRM = """\
+as_of: 2026-06-30
+name: 示范软件有限公司
+metrics:
+  revenue: 6亿元        # first past the 5亿元 level this year
+  rd_spend: 2000万元    # 上年度研发投入
+"""
+
+
+def test_draft_resolve_check_eligible(tmp_path):
+    runner = CliRunner()
+    doc = tmp_path / "measures.txt"
+    shutil.copy(FIXTURE, doc)
+    rules = tmp_path / "measures.rules.yaml"
+    firm = tmp_path / "firm.yaml"
+    firm.write_text(FIRM, encoding="utf-8")
+
+    # 1. draft: three awards, each value with its quote; one decision left to a person
+    r = runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)])
+    assert r.exit_code == 0, r.output
+    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    assert data["documents"][0]["title"] == "示范区促进软件产业发展扶持办法"
+    by_id = {i["id"]: i for i in data["incentives"]}
+    assert set(by_id) == {"2.1", "3.1", "4.1"}
+    assert [(t["min"], t["unit"], t["amount_wan"]) for t in by_id["2.1"]["tiers"]] == [
+        (1, "亿元", 50), (5, "亿元", 100), (10, "亿元", 200)]
+    assert (by_id["3.1"]["rate_percent"], by_id["3.1"]["rate_base"], by_id["3.1"]["cap_wan"]) == (10, "rd_spend", 300)
+    assert by_id["3.1"]["criteria"] == [{"metric": "rd_spend", "op": ">", "value": 1000, "unit": "万元",
+                                          "quote": "上年度研发投入超过1000万元"}]
+    assert {k for k, i in by_id.items() if i.get("review")} == {"4.1"}
+    assert "project" in by_id["4.1"]["review"]
+
+    # 2. the draft is not rules yet: check lists the open decision, eligible refuses it
+    r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
+    assert r.exit_code == 4 and "review: incentive 4.1" in r.output
+    r = runner.invoke(cli, ["eligible", str(firm), "--source", str(doc), "--rules", str(rules)])
+    assert r.exit_code == 4 and "4.1 is still marked review" in r.output
+
+    # 3. resolve: the 示范项目 award is paid to the enterprise that leads the project
+    del by_id["4.1"]["review"]
+    rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
+    assert r.exit_code == 0, r.output
+    assert "0 error(s), 0 review item(s), 0 uncovered" in r.output
+
+    # 4. the firm's answer, with the arithmetic and the sentence it rests on
+    r = runner.invoke(cli, ["eligible", str(firm), "--source", str(doc), "--rules", str(rules), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    results = {x["incentive"]: x for x in json.loads(r.output)["results"]}
+    assert (results["2.1"]["status"], results["2.1"]["amount_wan"]) == ("eligible", 100)
+    assert "年营业收入5亿元" in results["2.1"]["arithmetic"]
+    assert results["2.1"]["quote"].startswith("对年营业收入首次达到1亿元、5亿元、10亿元的软件企业")
+    assert (results["3.1"]["status"], results["3.1"]["amount_wan"]) == ("eligible", 200)
+    assert "10%" in results["3.1"]["arithmetic"] and "2000" in results["3.1"]["arithmetic"]
+    assert results["4.1"]["status"] == "needs_selection"
+    assert results["4.1"]["amount_wan"] == 80 and results["4.1"]["amount_is_ceiling"] is True
