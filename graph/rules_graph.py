@@ -62,10 +62,17 @@ def add_incentives(target: GraphBuilder | nx.MultiDiGraph, rules: Rules) -> list
     primary = g.graph.get("primary_document", "document:compilation")
     if skipped and primary in g:
         warnings = g.nodes[primary]["props"].setdefault("warnings", [])
-        warnings.append(
-            f"rules {rules.path}: {len(skipped)} of {len(rules.incentives)} incentives not applied "
-            f"(provision missing or quote not in its text): {', '.join(skipped)}"
-        )
+        if len(skipped) == len(rules.incentives):
+            # Rules written for another document: one line that says so, not 92 ids.
+            warnings.append(
+                f"rules {rules.path}: none of its {len(skipped)} incentives quotes these documents, so "
+                f"they have no awards; draft rules for them with: policykg rules draft DOC -o rules.yaml"
+            )
+        else:
+            warnings.append(
+                f"rules {rules.path}: {len(skipped)} of {len(rules.incentives)} incentives not applied "
+                f"(provision missing or quote not in its text): {', '.join(skipped)}"
+            )
     return skipped
 
 

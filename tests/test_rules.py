@@ -337,3 +337,18 @@ def test_the_rules_name_their_document_and_its_counts_come_from_the_text(compila
     # no counts fixed in code or data: what the text holds, as its preface states
     assert (rules.policy_count, rules.provision_count) == (len(compilation.policies), len(compilation.provisions))
     assert (rules.policy_count, rules.provision_count) == (13, 48)
+
+
+def test_rules_for_another_document_say_so_once(tmp_path):
+    """A 第X条 policy shares no quote with the compilation's rules: one plain warning, no id list."""
+    from policykg.graph.load import load_graph
+
+    fixture = tmp_path / "policy.txt"
+    fixture.write_text("某某区促进商贸业发展扶持办法\n第一条 对新注册的批发企业给予50万元奖励。\n"
+                       "第二条 本办法自2026年1月1日起施行，有效期3年。\n", encoding="utf-8")
+    g = load_graph(fixture)
+    warnings = [w for _, d in g.nodes(data=True) if "Document" in d["labels"]
+                for w in d["props"].get("warnings", []) if w.startswith("rules ")]
+    assert len(warnings) == 1
+    assert "policykg rules draft" in warnings[0] and "1.1," not in warnings[0]
+    assert not any("Incentive" in d["labels"] for _, d in g.nodes(data=True))
