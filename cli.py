@@ -610,7 +610,7 @@ def match(register, as_of, output, encoding, chunk_rows, show_progress, corpus_s
 @click.option("--enable", multiple=True, metavar="ID",
               help="Switch on a jurisdiction rule by id (repeatable); with --profile only.")
 @click.option("--corpus", "corpus_manifest", type=click.Path(dir_okay=False), default=None, metavar="MANIFEST",
-              help="With --profile: the documents and incentive rules files to answer from (YAML: documents: [...], "
+              help="The documents and incentive rules files to answer from (YAML: documents: [...], "
                    "rules: [...]); default: the bundled compilation. (--rules here names jurisdiction rules.)")
 @format_option("table", "json", "markdown", "csv")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE instead of stdout.")
@@ -651,13 +651,20 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
         emit(render_plan(plan, fmt), output, (profile, rules_file, corpus_manifest),
              f"{fmt}: {plan.profile} as of {plan.as_of}")
         return
-    if corpus_manifest:
-        raise click.UsageError("--corpus applies with --profile only (the corpus-wide report reads --source)")
+    if corpus_manifest and source:
+        raise click.UsageError("--corpus lists the documents itself; leave out --source")
     if rules_file or enable:
         raise click.UsageError(f"{'--rules' if rules_file else '--enable'} applies with --profile only "
                                "(jurisdiction rules limit one enterprise's awards; they add no overlap to the corpus)")
-    report = overlap_report(source, day or date.today(), policy=policy, kind=kind, include_expired=include_expired)
-    emit(render_overlaps(report, fmt), output, (source,), f"{fmt}: {len(report.overlaps)} overlaps as of {report.as_of}")
+    graph = None
+    if corpus_manifest:
+        from policykg.engine.corpus import open_corpus
+
+        graph = open_corpus(manifest=corpus_manifest, with_incentives=True).graph
+    report = overlap_report(source, day or date.today(), policy=policy, kind=kind, include_expired=include_expired,
+                            graph=graph)
+    emit(render_overlaps(report, fmt), output, (source, corpus_manifest),
+         f"{fmt}: {len(report.overlaps)} overlaps as of {report.as_of}")
 
 
 # --- views -------------------------------------------------------------------------------

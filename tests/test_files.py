@@ -205,8 +205,15 @@ def test_match_overlaps_and_view_answer_from_the_corpus(corpus_dir):
     assert r.exit_code == 0, r.output
     plan = json.loads(r.output)
     assert plan["best"]["total_wan"] == 200
-    r = runner.invoke(cli, ["overlaps", "--corpus", str(corpus_dir / "corpus.yaml")])
-    assert r.exit_code == 2 and "with --profile only" in r.output
+    # The corpus-wide report reads the corpus's own rules: none of the bundled 92's overlaps.
+    r = runner.invoke(cli, ["overlaps", "--corpus", str(corpus_dir / "corpus.yaml"), "--include-expired",
+                            "--format", "json"])
+    assert r.exit_code == 0, r.output
+    bundled = runner.invoke(cli, ["overlaps", "--include-expired", "--format", "json"])
+    ids = lambda out: {i for o in json.loads(out) for i in o["incentives"]}  # noqa: E731
+    assert "19.2" in ids(bundled.output) and ids(r.output) <= {"90.1"}
+    r = runner.invoke(cli, ["overlaps", "--corpus", str(corpus_dir / "corpus.yaml"), "--source", str(BUNDLED_SOURCE)])
+    assert r.exit_code == 2 and "leave out --source" in r.output
 
     page = corpus_dir / "v.html"
     r = runner.invoke(cli, ["view", "--profile", str(corpus_dir / "firm.yaml"), "--corpus",
