@@ -721,6 +721,15 @@ class _Evaluator:
                 a = own[0]
                 self.reasons.append(f"already received in {a.year} ({num(a.amount_wan)}万元, {a.where}); "
                                     "paid the first time only (首次)")
+        # 一次性 is paid once (shared/glossary.md), unless the text says when it repeats: 首次 (each level),
+        # 进档差额 (the difference), N年内不重复 (after the window).
+        # For an item (licence, app) only an award naming that item: one naming none may be for another item.
+        paid = [a for a in own if self.project is None or a.project == self.project.name]
+        if (inc.frequency == "once" and paid and not inc.first_time and not inc.limit("tier_difference")
+                and not inc.limit("no_repeat_years")):
+            a = paid[0]
+            self.reasons.append(f"already received in {a.year} ({num(a.amount_wan)}万元, {a.where}); "
+                                "一次性: paid once")
         if inc.limit("tier_difference") and own and amount is not None and not self.reasons:
             received = sum(a.amount_wan for a in own)
             years = ", ".join(str(a.year) for a in own)

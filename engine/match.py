@@ -232,7 +232,7 @@ class _Rows:
             ok &= ~np.isnan(amount)
         else:  # unspecified, defers_to, non_monetary: no amount in this text
             amount = np.full(n, np.nan)
-        if inc.first_time or inc.limits or inc.max_years:
+        if inc.first_time or inc.limits or inc.max_years or inc.frequency == "once":
             ok, amount = self.limits(t, ok, amount, tier)
         return ok, amount
 
@@ -304,6 +304,9 @@ class _Rows:
                 ok &= ~(blocked & has_amount) & ~(~has_amount & (own_count > 0))
             else:
                 ok &= own_count == 0
+        if (inc.frequency == "once" and not inc.first_time and inc.limit("tier_difference") is None
+                and inc.limit("no_repeat_years") is None):
+            ok &= own_count == 0  # 一次性: paid once
         if inc.limit("tier_difference") is not None:
             received = self.per_row(own, self.a_amt)
             apply = ok & (own_count > 0) & has_amount

@@ -178,6 +178,9 @@ WITH *, reduce(s = 0.0, a IN own | s + a.amount_wan) AS received,
           a.amount_wan >= amount0 - eps OR (a.level IS NOT NULL AND (a.level = best.name OR coalesce(a.level = best.level, false)))))
           AS first_time_failed,
         any(r IN i.rules WHERE r.kind = 'tier_difference') AND size(own) > 0 AND amount0 IS NOT NULL AS pays_difference,
+        i.frequency = 'once' AND NOT coalesce(i.first_time, false)
+          AND any(a IN own WHERE proj IS NULL OR a.project = proj.name)
+          AND NOT any(r IN i.rules WHERE r.kind IN ['tier_difference', 'no_repeat_years']) AS once_failed,
         [r IN rules2 | r {.*, used: CASE WHEN r.kind = 'annual_total_cap' THEN [a IN r.aws WHERE a.year = day.year]
                                          ELSE r.aws END}] AS rules3
 // The limits in the text's order: a used-up cap fails; a cap, the rest of a cap or a per-item cap lowers the amount.
@@ -207,6 +210,7 @@ WITH *, [x IN [
           CASE WHEN i.basis IN ['rate', 'matching'] AND i.excess_over_metric IS NULL AND base_v <= 0
                THEN 'base_not_positive' END,
           CASE WHEN first_time_failed THEN 'first_time' END,
+          CASE WHEN once_failed THEN 'once' END,
           CASE WHEN difference_failed THEN 'tier_difference' END,
           CASE WHEN repeat_failed THEN 'no_repeat_years' END,
           CASE WHEN one_per_year_failed THEN 'one_per_year' END,
