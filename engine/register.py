@@ -35,6 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from policykg.engine.population import LEVEL_CODES, NO_DATE
 from policykg.engine.profile import Vocabulary
 from policykg.errors import RegisterError
 from policykg.limits import COLUMNS, FIELD_BYTES, NUMBER
@@ -48,10 +49,6 @@ LEVEL_WORDS = {
     "national": "national", "国家级": "national", "provincial": "provincial", "省级": "provincial",
     "municipal": "municipal", "市级": "municipal",
 }
-#: The day (since 1970) of a qualification entry that gives no date: before any real day.
-NO_DATE = -(1 << 40)
-#: Level codes of qualification entries (0: none).
-LEVEL_CODES = (None, "national", "provincial", "municipal")
 FLAG_WORDS = {"true": True, "1": True, "yes": True, "y": True, "是": True,
               "false": False, "0": False, "no": False, "n": False, "否": False}
 #: Rows per chunk for parquet; CSV blocks of about CSV_BLOCK_BYTES.
