@@ -42,6 +42,8 @@ from policykg.limits import COLUMNS, FIELD_BYTES, NUMBER
 from policykg.loaders.yamlio import read_text_file
 
 ID, NAME, INDUSTRIES, QUALIFICATIONS, AWARDS = "id", "name", "industries", "qualifications", "awards"
+#: Columns of a projects table (besides name, qualifications, awards).
+ENTERPRISE_ID, KIND, INCENTIVES = "enterprise_id", "kind", "incentives"
 LIST_SEP = ";"
 IGNORED_PREFIX = "#"
 #: Level words a register may use (the profile's names, or the Chinese ones).
@@ -99,12 +101,42 @@ def _units_text(units) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def parse_layout(headers: list[str], vocabulary: Vocabulary, source: str, is_csv: bool) -> RegisterLayout:
-    """Check a register's header: known columns, units of each metric's dimension, no duplicates."""
+@dataclass(frozen=True)
+class TableSpec:
+    """What a table of this program may hold: a register, or a projects table."""
+
+    noun: str  # "register", "projects table"
+    fixed: tuple[str, ...]  # plain columns (no unit)
+    required: tuple[str, ...]
+    project: bool  # metrics are project metrics (data/metrics.yaml project_metrics)
+    header_example: str
+
+    def metrics(self, vocabulary: Vocabulary) -> dict[str, str]:
+        return dict(vocabulary.project_metrics if self.project else vocabulary.metrics)
+
+    @property
+    def metrics_where(self) -> str:
+        return "data/metrics.yaml project_metrics" if self.project else "data/metrics.yaml"
+
+
+REGISTER = TableSpec("register", (ID, NAME, INDUSTRIES, QUALIFICATIONS), (ID, NAME), False, "id,name,...")
+PROJECTS = TableSpec("projects table", (ENTERPRISE_ID, NAME, KIND, QUALIFICATIONS, INCENTIVES),
+                     (ENTERPRISE_ID, NAME, KIND), True, "enterprise_id,name,kind,...")
+
+
+def _required_text(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def parse_layout(headers: list[str], vocabulary: Vocabulary, source: str, is_csv: bool,
+                 spec: TableSpec = REGISTER) -> RegisterLayout:
+    """Check a register's (or projects table's) header: known columns, units of each metric's
+    dimension, no duplicates."""
     where = f"{source}: column"
     seen: dict[str, str] = {}
     cols: list[Column] = []
-    fixed = {ID, NAME, INDUSTRIES, QUALIFICATIONS}
+    fixed = set(spec.fixed)
+    metrics = spec.metrics(vocabulary)
     for raw in headers:
         header = str(raw)
         if header.startswith(IGNORED_PREFIX):
@@ -113,7 +145,8 @@ def parse_layout(headers: list[str], vocabulary: Vocabulary, source: str, is_csv
         m = _HEADER.match(header)
         if not m:
             raise RegisterError(f"{where} {header!r}: not a column name; write <metric>[<unit>] such as "
-                                f"revenue[亿元], or start it with '#' to have it ignored (docs/register.md)")
+                                f"{'investment[万元]' if spec.project else 'revenue[亿元]'}, or start it with '#' to "
+                                "have it ignored (docs/register.md)")
         key, unit = m.group(1), m.group(2)
         if key in seen:
             raise RegisterError(f"{where} {header!r}: {key} is already given by column {seen[key]!r}; keep one")
@@ -131,11 +164,12 @@ def parse_layout(headers: list[str], vocabulary: Vocabulary, source: str, is_csv
                                     "(the unit of the award amounts)")
             cols.append(Column(header, AWARDS, None, "money", unit, money[unit]))
             continue
-        if key not in vocabulary.metrics:
-            known = sorted([*vocabulary.metrics, ID, NAME, INDUSTRIES, QUALIFICATIONS, AWARDS])
-            raise RegisterError(f"{where} {header!r}: unknown column{_close(key, known)}; the metrics are listed "
-                                f"in data/metrics.yaml; start a column with '#' to have it ignored")
-        dim = vocabulary.metrics[key]
+        if key not in metrics:
+            known = sorted([*metrics, *spec.fixed, AWARDS])
+            what = "project metrics" if spec.project else "metrics"
+            raise RegisterError(f"{where} {header!r}: unknown column{_close(key, known)}; the {what} are listed "
+                                f"in {spec.metrics_where}; start a column with '#' to have it ignored")
+        dim = metrics[key]
         units = vocabulary.units[dim]
         if dim == "flag":
             if unit is not None:
@@ -152,11 +186,17 @@ def parse_layout(headers: list[str], vocabulary: Vocabulary, source: str, is_csv
         if unit not in units:
             raise RegisterError(f"{where} {header!r}: {unit!r} is not a {dim} unit; use {_units_text(units)}")
         cols.append(Column(header, "metric", key, dim, unit, float(units[unit])))
-    for required in (ID, NAME):
+    for required in spec.required:
         if required not in seen:
-            raise RegisterError(f"{source}: missing column {required!r}; a register needs {ID} and {NAME} "
+            raise RegisterError(f"{source}: missing column {required!r}; a {spec.noun} needs "
+                                f"{_required_text(spec.required)} "
                                 f"(columns found: {', '.join(map(str, headers)) or 'none'})")
     return RegisterLayout(source, tuple(cols), is_csv)
+
+
+def parse_projects_layout(headers: list[str], vocabulary: Vocabulary, source: str, is_csv: bool) -> RegisterLayout:
+    """Check a projects table's header (docs/register.md, "Projects table")."""
+    return parse_layout(headers, vocabulary, source, is_csv, PROJECTS)
 
 
 # --------------------------------------------------------------------------- reading
@@ -166,9 +206,9 @@ class RegisterReader:
     """Streams a register in pyarrow RecordBatches (all CSV cells as text), with its layout."""
 
     def __init__(self, path: str | Path, vocabulary: Vocabulary, chunk_rows: int = CHUNK_ROWS,
-                 encoding: str = "utf-8", csv_block_bytes: int = CSV_BLOCK_BYTES):
+                 encoding: str = "utf-8", csv_block_bytes: int = CSV_BLOCK_BYTES, spec: TableSpec = REGISTER):
         p = Path(path)
-        self.path, self.source = p, p.name
+        self.path, self.source, self.spec = p, p.name, spec
         self.chunk_rows, self.encoding, self.block = chunk_rows, encoding, csv_block_bytes
         if p.is_dir():
             raise RegisterError(f"{path}: is a folder; give a .csv or .parquet file (docs/register.md)")
@@ -180,16 +220,16 @@ class RegisterReader:
         elif suffix in (".parquet", ".pq"):
             self.format = "parquet"
         else:
-            raise RegisterError(f"{path}: {suffix or 'no extension'} is not a register format; give a .csv or "
+            raise RegisterError(f"{path}: {suffix or 'no extension'} is not a {spec.noun} format; give a .csv or "
                                 ".parquet file (docs/register.md)")
         self.size = p.stat().st_size
         self.total_rows: int | None = None
         headers = self._csv_header() if self.format == "csv" else self._parquet_header()
-        self.layout = parse_layout(headers, vocabulary, self.source, self.format == "csv")
+        self.layout = parse_layout(headers, vocabulary, self.source, self.format == "csv", spec)
 
     def _csv_header(self) -> list[str]:
         enc = "utf-8-sig" if self.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else self.encoding
-        row = read_text_file(self.path, "register", error=RegisterError, name=self.source, encoding=enc, newline="",
+        row = read_text_file(self.path, self.spec.noun, error=RegisterError, name=self.source, encoding=enc, newline="",
                              read=_header_row, limit=None,
                              not_text=f"not {self.encoding} text; save it as UTF-8 (or give its encoding, "
                                       "e.g. --encoding gbk)")
@@ -198,9 +238,10 @@ class RegisterReader:
                                 f"(is this a CSV file?); {FIELD_BYTES.hint()}")
         if isinstance(row, str):
             raise RegisterError(f"{self.source}: line 1: the header is not CSV ({row}); the first line must be the "
-                                "header (id,name,...)")
+                                f"header ({self.spec.header_example})")
         if not row:
-            raise RegisterError(f"{self.source}: empty file; the first line must be the header (id,name,...)")
+            raise RegisterError(f"{self.source}: empty file; the first line must be the header "
+                                f"({self.spec.header_example})")
         if len(row) > COLUMNS.value:
             raise RegisterError(f"{self.source}: the header has {len(row)} columns; {COLUMNS.hint()}")
         # pyarrow names the columns as written; the layout by their trimmed names (" id " is id)
@@ -248,7 +289,7 @@ class RegisterReader:
             fh = open(self.path, "rb")
         except OSError as exc:
             raise RegisterError(f"{self.source}: cannot be read ({exc.strerror or exc}); give the path of a "
-                                "readable register file") from None
+                                f"readable {self.spec.noun} file") from None
         try:
             try:
                 reader = pacsv.open_csv(
@@ -338,43 +379,43 @@ def _first_line(exc: BaseException) -> str:
 # --------------------------------------------------------------------------- one chunk, parsed
 
 
-class Chunk:
-    """One batch of register rows, as arrays in canonical units (NaN = not given).
+def where_text(source: str, csv: bool, row: int, ident_label: str, ident: str | None, header: str | None) -> str:
+    """How messages name a cell: ``file: row N (line N+1), id X, column 'c'`` (`row` 1-based)."""
+    line = f" (line {row + 1})" if csv else ""
+    who = f", {ident_label} {ident}" if ident else ""
+    col = f", column {header!r}" if header else ""
+    return f"{source}: row {row}{line}{who}{col}"
+
+
+class Cells:
+    """The cells of one batch of a register or projects table, parsed as its layout says: the
+    helpers both share (numbers in canonical units, yes/no, ``;`` lists, qualifications,
+    dates, prior awards, incentive ids).
 
     ``offset`` is the number of data rows before it, so row ``i`` here is data row
     ``offset + i + 1`` in messages.
     """
+
+    #: How messages name a row's id ("id E1"; a projects table: "enterprise_id E1").
+    ident_label = ID
+    #: What a row is ("every enterprise needs its name").
+    entity = "enterprise"
 
     def __init__(self, batch: pa.RecordBatch, layout: RegisterLayout, vocabulary: Vocabulary,
                  incentive_ids: list[str], offset: int):
         self.layout, self.vocabulary, self.offset = layout, vocabulary, offset
         self.n = batch.num_rows
         self.incentive_ids = incentive_ids
-        cols = {c.header: batch.column(i) for i, c in enumerate(layout.columns)}
-        self._cols = cols
-        self.ids = self._text(layout.column(ID), required=True)
-        self.names = self._text(layout.column(NAME), required=True)
-        self.metrics: dict[str, np.ndarray] = {}
-        for key, col in layout.metrics.items():
-            self.metrics[key] = self._metric(col, cols[col.header])
-        self._held: dict = {}
+        self._cols = {c.header: batch.column(i) for i, c in enumerate(layout.columns)}
+        self._idents: pa.Array | None = None
         self.qual_index: dict[str, int] = {}
-        self._industries = self._industry_entries(layout.column(INDUSTRIES))
-        self._quals = self._qualification_entries(layout.column(QUALIFICATIONS))
         self.award_levels: list[str] = []
-        self._awards = self._award_entries(layout.column(AWARDS))
 
     # -- messages
 
     def where(self, i: int, header: str | None) -> str:
-        row = self.offset + i + 1
-        line = f" (line {row + 1})" if self.layout.csv else ""
-        ident = ""
-        if getattr(self, "ids", None) is not None:
-            v = self.ids[i].as_py()
-            ident = f", id {v}" if v else ""
-        col = f", column {header!r}" if header else ""
-        return f"{self.layout.source}: row {row}{line}{ident}{col}"
+        ident = self._idents[i].as_py() if self._idents is not None else None
+        return where_text(self.layout.source, self.layout.csv, self.offset + i + 1, self.ident_label, ident, header)
 
     # -- plain columns
 
@@ -389,7 +430,7 @@ class Chunk:
             empty = pc.fill_null(pc.equal(arr, ""), True)
             if pc.any(empty).as_py():
                 i = int(np.flatnonzero(empty.to_numpy(zero_copy_only=False))[0])
-                raise RegisterError(f"{self.where(i, col.header)}: empty; every enterprise needs its {col.header}")
+                raise RegisterError(f"{self.where(i, col.header)}: empty; every {self.entity} needs its {col.header}")
         return arr
 
     def _strings(self, col: Column) -> pa.Array:
@@ -571,6 +612,20 @@ class Chunk:
         days = pc.cast(pc.cast(parsed, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False)
         return np.where(given.to_numpy(zero_copy_only=False), np.nan_to_num(days, nan=0), NO_DATE).astype(np.int64)
 
+    def _incentive_codes(self, ids: pa.Array, parent: np.ndarray, col: Column) -> np.ndarray:
+        """Incentive ids as indexes into `incentive_ids` (an unknown id: an error naming its row)."""
+        index = {iid: k for k, iid in enumerate(self.incentive_ids)}
+        enc = pc.dictionary_encode(ids)
+        ecodes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        mapped = []
+        for k, iid in enumerate(enc.dictionary.to_pylist()):
+            if iid not in index:
+                j = int(np.flatnonzero(ecodes == k)[0])
+                raise RegisterError(f"{self.where(int(parent[j]), col.header)}: no incentive {iid!r} in "
+                                    f"data/incentives.yaml{_close(iid, index)}")
+            mapped.append(index[iid])
+        return np.array(mapped, dtype=np.int64)[ecodes] if mapped else ecodes
+
     def _award_entries(self, col: Column | None):
         if col is None:
             return None
@@ -583,17 +638,7 @@ class Chunk:
         if parts is None:
             empty = np.array([], dtype=np.int64)
             return empty, empty, np.array([], dtype=np.float64), empty, empty
-        index = {iid: k for k, iid in enumerate(self.incentive_ids)}
-        enc = pc.dictionary_encode(parts.field("incentive"))
-        ecodes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        mapped = []
-        for k, iid in enumerate(enc.dictionary.to_pylist()):
-            if iid not in index:
-                j = int(np.flatnonzero(ecodes == k)[0])
-                raise RegisterError(f"{self.where(int(parent[j]), col.header)}: no incentive {iid!r} in "
-                                    f"data/incentives.yaml{_close(iid, index)}")
-            mapped.append(index[iid])
-        inc = np.array(mapped, dtype=np.int64)[ecodes]
+        inc = self._incentive_codes(parts.field("incentive"), parent, col)
         years_text = parts.field("year")
         try:
             years = pc.cast(years_text, pa.int64()).to_numpy(zero_copy_only=False)
@@ -625,6 +670,27 @@ class Chunk:
         self.award_levels = lenc.dictionary.to_pylist()  # level text by code ("" = none)
         levels = lenc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         return inc, years.astype(np.int64), amounts, levels, parent
+
+class Chunk(Cells):
+    """One batch of register rows, as arrays in canonical units (NaN = not given).
+
+    ``offset`` is the number of data rows before it, so row ``i`` here is data row
+    ``offset + i + 1`` in messages.
+    """
+
+    def __init__(self, batch: pa.RecordBatch, layout: RegisterLayout, vocabulary: Vocabulary,
+                 incentive_ids: list[str], offset: int):
+        super().__init__(batch, layout, vocabulary, incentive_ids, offset)
+        cols = self._cols
+        self.ids = self._idents = self._text(layout.column(ID), required=True)
+        self.names = self._text(layout.column(NAME), required=True)
+        self.metrics: dict[str, np.ndarray] = {}
+        for key, col in layout.metrics.items():
+            self.metrics[key] = self._metric(col, cols[col.header])
+        self._held: dict = {}
+        self._industries = self._industry_entries(layout.column(INDUSTRIES))
+        self._quals = self._qualification_entries(layout.column(QUALIFICATIONS))
+        self._awards = self._award_entries(layout.column(AWARDS))
 
     # -- what the matcher asks
 
