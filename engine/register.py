@@ -35,7 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from policykg.engine.population import LEVEL_CODES, NO_DATE
+from policykg.engine.population import LEVEL_CODES, NO_DATE, Population
 from policykg.engine.profile import Vocabulary
 from policykg.errors import RegisterError
 from policykg.limits import COLUMNS, FIELD_BYTES, NUMBER
@@ -387,6 +387,36 @@ def where_text(source: str, csv: bool, row: int, ident_label: str, ident: str | 
     return f"{source}: row {row}{line}{who}{col}"
 
 
+def qualification_names(vocabulary: Vocabulary) -> list[str]:
+    """The canonical qualification names, sorted: what a qualification code indexes."""
+    return sorted({v[0] for v in vocabulary.qualifications.values()})
+
+
+def _ints(values=()) -> np.ndarray:
+    return np.asarray(values, dtype=np.int64)
+
+
+def _level_codes(codes: np.ndarray, names: list[str], into: list[str]) -> np.ndarray:
+    """Award level codes into `names` as codes into `into` (extended with the new names; "" first)."""
+    remap = []
+    for name in names:
+        if name not in into:
+            into.append(name)
+        remap.append(into.index(name))
+    return np.array(remap, dtype=np.int64)[codes] if len(codes) else _ints()
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The indexes start..start+count-1 of every (start, count), concatenated, in order."""
+    counts = np.asarray(counts, dtype=np.int64)
+    total = int(counts.sum())
+    if not total:
+        return _ints()
+    ends = np.cumsum(counts)
+    return np.arange(total, dtype=np.int64) - np.repeat(ends - counts, counts) + np.repeat(
+        np.asarray(starts, np.int64), counts)
+
+
 class Cells:
     """The cells of one batch of a register or projects table, parsed as its layout says: the
     helpers both share (numbers in canonical units, yes/no, ``;`` lists, qualifications,
@@ -692,6 +722,46 @@ class Chunk(Cells):
         self._quals = self._qualification_entries(layout.column(QUALIFICATIONS))
         self._awards = self._award_entries(layout.column(AWARDS))
 
+    # -- as a Population (the evaluator's input)
+
+    def population(self, projects: "ChunkProjects | None" = None) -> Population:
+        """The chunk's enterprises as a `Population` (row ``i`` is enterprise ``i`` of the chunk),
+        with their projects when given (`ProjectsTable.for_chunk(chunk)`).
+
+        Every enterprise metric of the vocabulary is a column (NaN where the register has no such
+        column or leaves the cell empty); the register's own entries (qualifications, awards)
+        belong to no project (-1). Award incentives index `incentive_ids`; qualification codes
+        index the sorted canonical names (`qualification_names`).
+        """
+        n, e = self.n, _ints()
+        metrics = {key: self.metrics[key] if key in self.metrics else np.full(n, np.nan)
+                   for key in self.vocabulary.metrics}
+        industry_names, industry_code, industry_owner = [], e, e
+        if self._industries is not None:
+            names, codes, parent = self._industries
+            industry_names, industry_code, industry_owner = list(names), _ints(codes), _ints(parent)
+        qual_code, qual_level, qual_day, qual_owner = (_ints(a) for a in (self._quals or (e, e, e, e)))
+        qual_project = np.full(len(qual_code), -1, dtype=np.int64)
+        inc, years, amounts, levels, parent = self._awards or (e, e, np.array([], np.float64), e, e)
+        award_levels = [""]
+        award_level = _level_codes(levels, self.award_levels, award_levels)
+        award_project = np.full(len(inc), -1, dtype=np.int64)
+        pop = Population(
+            n=n, metrics=metrics,
+            industry_names=industry_names, industry_code=industry_code, industry_owner=industry_owner,
+            qual_names=qualification_names(self.vocabulary),
+            qual_code=qual_code, qual_level=qual_level, qual_day=qual_day, qual_owner=qual_owner,
+            qual_project=qual_project,
+            award_incentive=_ints(inc), award_year=_ints(years), award_amount=np.asarray(amounts, np.float64),
+            award_level=award_level, award_levels=award_levels, award_owner=_ints(parent),
+            award_project=award_project,
+            project_kinds=list(self.vocabulary.project_kinds),
+            project_metrics={f: np.array([], np.float64) for f in self.vocabulary.project_metrics},
+        )
+        if projects is not None:
+            _add_projects(pop, projects)
+        return pop.check()
+
     # -- what the matcher asks
 
     def industries_any(self, wanted: tuple[str, ...]) -> np.ndarray:
@@ -777,6 +847,253 @@ class UniqueIds:
                                         f"{earlier}{line}; every enterprise needs its own id (one row each)")
                 first[ident] = row
         raise AssertionError("UniqueIds: a repeat was counted but not found")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- projects tables
+
+
+class ProjectCells(Cells):
+    """One batch of a projects table, parsed: one row per project (docs/register.md)."""
+
+    ident_label = ENTERPRISE_ID
+    entity = "project"
+
+    def __init__(self, batch: pa.RecordBatch, layout: RegisterLayout, vocabulary: Vocabulary,
+                 incentive_ids: list[str], offset: int):
+        super().__init__(batch, layout, vocabulary, incentive_ids, offset)
+        self.kinds = list(vocabulary.project_kinds)
+        self.enterprise_ids = self._idents = self._text(layout.column(ENTERPRISE_ID), required=True)
+        self.names = self._text(layout.column(NAME), required=True)
+        self.kind = self._kind_codes(layout.column(KIND))
+        self.metrics: dict[str, np.ndarray] = {}
+        for key, col in layout.metrics.items():
+            values = self._metric(col, self._cols[col.header])
+            self._of_its_kind(col, values)
+            self.metrics[key] = values
+        self.quals = self._qualification_entries(layout.column(QUALIFICATIONS))
+        self.awards = self._award_entries(layout.column(AWARDS))
+        col = layout.column(INCENTIVES)
+        if col is not None:
+            flat, parent = self._entries(col)
+            self.only = (self._incentive_codes(flat, parent, col), parent)
+        else:
+            self.only = None
+
+    def _kind_codes(self, col: Column) -> np.ndarray:
+        """Each row's kind as an index into `kinds` (data/metrics.yaml project_kinds order)."""
+        enc = pc.dictionary_encode(self._text(col, required=True))
+        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        mapped = []
+        for k, kind in enumerate(enc.dictionary.to_pylist()):
+            if kind not in self.vocabulary.project_kinds:
+                i = int(np.flatnonzero(codes == k)[0])
+                raise RegisterError(f"{self.where(i, col.header)}: {kind!r} is not a project kind"
+                                    f"{_close(kind, self.kinds)}; use one of {', '.join(sorted(self.kinds))} "
+                                    "(data/metrics.yaml project_kinds)")
+            mapped.append(self.kinds.index(kind))
+        return np.array(mapped, dtype=np.int64)[codes] if mapped else codes
+
+    def _of_its_kind(self, col: Column, values: np.ndarray) -> None:
+        """A value only in rows whose kind lists the metric (as a profile's project metrics)."""
+        allowed = [k for k, kind in enumerate(self.kinds) if col.metric in self.vocabulary.project_kinds[kind]]
+        bad = ~np.isnan(values) & ~np.isin(self.kind, allowed)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            kind = self.kinds[int(self.kind[i])]
+            known = ", ".join(self.vocabulary.project_kinds[kind]) or "none"
+            raise RegisterError(f"{self.where(i, col.header)}: {col.metric} is not a metric of project kind {kind!r}; "
+                                f"its metrics are: {known} (data/metrics.yaml project_kinds): leave the cell empty, "
+                                "or correct the kind")
+
+
+@dataclass
+class ChunkProjects:
+    """The projects of one chunk's enterprises (`ProjectsTable.for_chunk`), as `Chunk.population`
+    adds them: ordered by the enterprise's row in the chunk, then as in the projects table."""
+
+    owner: np.ndarray  # row in the chunk
+    rows: np.ndarray  # 0-based data row in the projects table (messages name row rows[j] + 1)
+    kind: np.ndarray  # code into kinds
+    kinds: list[str]
+    names: list[str]
+    metrics: dict[str, np.ndarray]  # every project metric field -> float64[m], NaN missing
+    qual_code: np.ndarray
+    qual_level: np.ndarray
+    qual_day: np.ndarray
+    qual_project: np.ndarray
+    award_incentive: np.ndarray
+    award_year: np.ndarray
+    award_amount: np.ndarray
+    award_level: np.ndarray  # code into award_levels
+    award_levels: list[str]
+    award_project: np.ndarray
+    only_project: np.ndarray
+    only_incentive: np.ndarray
+    source: str = "projects"
+
+    @property
+    def m(self) -> int:
+        return len(self.owner)
+
+
+def _add_projects(pop: Population, p: ChunkProjects) -> None:
+    """Append a chunk's projects, and their qualifications and awards, to its population."""
+    assert p.kinds == pop.project_kinds
+    pop.m = p.m
+    pop.project_owner = _ints(p.owner)
+    pop.project_kind = _ints(p.kind)
+    pop.project_names = list(p.names)
+    pop.project_metrics = dict(p.metrics)
+    pop.qual_code = np.concatenate([pop.qual_code, p.qual_code])
+    pop.qual_level = np.concatenate([pop.qual_level, p.qual_level])
+    pop.qual_day = np.concatenate([pop.qual_day, p.qual_day])
+    pop.qual_owner = np.concatenate([pop.qual_owner, pop.project_owner[p.qual_project]])
+    pop.qual_project = np.concatenate([pop.qual_project, p.qual_project])
+    pop.award_incentive = np.concatenate([pop.award_incentive, p.award_incentive])
+    pop.award_year = np.concatenate([pop.award_year, p.award_year])
+    pop.award_amount = np.concatenate([pop.award_amount, p.award_amount])
+    pop.award_level = np.concatenate([pop.award_level, _level_codes(p.award_level, p.award_levels, pop.award_levels)])
+    pop.award_owner = np.concatenate([pop.award_owner, pop.project_owner[p.award_project]])
+    pop.award_project = np.concatenate([pop.award_project, p.award_project])
+    pop.only_project = _ints(p.only_project)
+    pop.only_incentive = _ints(p.only_incentive)
+
+
+class _Entries:
+    """Entries of a list column over the whole projects table, sorted by project row, with each
+    row's first entry and count (so a set of rows takes its entries without a scan)."""
+
+    def __init__(self, columns: list[list[np.ndarray]], parents: list[np.ndarray], n: int):
+        self.columns = [np.concatenate(parts) if parts else _ints() for parts in columns]
+        parent = np.concatenate(parents) if parents else _ints()
+        self.counts = np.bincount(parent, minlength=n).astype(np.int64) if len(parent) else np.zeros(n, np.int64)
+        self.starts = np.cumsum(self.counts) - self.counts
+
+    def take(self, rows: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        """(the columns' values of the entries of `rows`, the position in `rows` of each entry's row)."""
+        idx = _ranges(self.starts[rows], self.counts[rows])
+        project = np.repeat(np.arange(len(rows), dtype=np.int64), self.counts[rows])
+        return [c[idx] for c in self.columns], project
+
+
+class ProjectsTable:
+    """A projects table (docs/register.md, "Projects table"), read whole and checked: one row per
+    project, joined to a register's chunks on ``enterprise_id``.
+
+    Kept as columns (numpy, and arrow for ids and names): no Python object per row, so
+    millions of projects fit. `for_chunk(chunk)` gives the projects of the chunk's
+    enterprises; after the last chunk, `check_all_matched()` refuses a project whose
+    enterprise was in none.
+    """
+
+    def __init__(self, path: str | Path, vocabulary: Vocabulary, incentive_ids: list[str], encoding: str = "utf-8",
+                 chunk_rows: int = CHUNK_ROWS, csv_block_bytes: int = CSV_BLOCK_BYTES):
+        reader = RegisterReader(path, vocabulary, chunk_rows=chunk_rows, encoding=encoding,
+                                csv_block_bytes=csv_block_bytes, spec=PROJECTS)
+        self.layout, self.source, self.vocabulary = reader.layout, reader.source, vocabulary
+        self.kinds = list(vocabulary.project_kinds)
+        eids, names, kinds = [], [], []
+        metrics: dict[str, list[np.ndarray]] = {key: [] for key in self.layout.metrics}
+        q_cols, q_parent = [[], [], []], []
+        a_cols, a_parent = [[], [], [], []], []
+        o_cols, o_parent = [[]], []
+        self.award_levels = [""]
+        n = 0
+        for batch, _ in reader.batches():
+            cells = ProjectCells(batch, self.layout, vocabulary, incentive_ids, n)
+            eids.append(cells.enterprise_ids)
+            names.append(cells.names)
+            kinds.append(cells.kind.astype(np.int16))
+            for key, values in cells.metrics.items():
+                metrics[key].append(values)
+            if cells.quals is not None:
+                for acc, values in zip(q_cols, cells.quals[:3]):
+                    acc.append(values)
+                q_parent.append(cells.quals[3] + n)
+            if cells.awards is not None:
+                inc, years, amounts, levels, parent = cells.awards
+                levels = _level_codes(levels, cells.award_levels, self.award_levels)
+                for acc, values in zip(a_cols, (inc, years, amounts, levels)):
+                    acc.append(values)
+                a_parent.append(parent + n)
+            if cells.only is not None:
+                o_cols[0].append(cells.only[0])
+                o_parent.append(cells.only[1] + n)
+            n += cells.n
+        self.n = n
+        self.enterprise_ids = pa.concat_arrays(eids) if eids else pa.array([], pa.string())
+        self.names = pa.concat_arrays(names) if names else pa.array([], pa.string())
+        self.kind = np.concatenate(kinds) if kinds else np.array([], np.int16)
+        self.metrics = {key: np.concatenate(parts) for key, parts in metrics.items()}
+        self._quals = _Entries(q_cols, q_parent, n)
+        self._awards = _Entries(a_cols, a_parent, n)
+        self._only = _Entries(o_cols, o_parent, n)
+        enc = pc.dictionary_encode(self.enterprise_ids)
+        self._enterprises = enc.dictionary  # each enterprise id once
+        self._code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)  # per row
+        self._order = np.argsort(self._code, kind="stable")  # rows grouped by enterprise, in table order
+        self._count = np.bincount(self._code, minlength=len(self._enterprises)).astype(np.int64)
+        self._start = np.cumsum(self._count) - self._count
+        self._matched = np.zeros(len(self._enterprises), dtype=bool)
+        self._check_unique_names()
+
+    def where(self, i: int, header: str | None) -> str:
+        """Row `i` (0-based) of the table, as messages name it."""
+        return where_text(self.source, self.layout.csv, i + 1, ENTERPRISE_ID, self.enterprise_ids[i].as_py(), header)
+
+    def _check_unique_names(self) -> None:
+        if not self.n:
+            return
+        names = pc.dictionary_encode(self.names)
+        key = self._code * len(names.dictionary) + names.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        earlier = first[inverse.reshape(-1)]
+        repeat = np.flatnonzero(earlier != np.arange(self.n))
+        if len(repeat):
+            i = int(repeat[0])
+            j = int(earlier[i])
+            line = f" (line {j + 2})" if self.layout.csv else ""
+            raise RegisterError(f"{self.where(i, self.layout.column(NAME).header)}: a second project named "
+                                f"{self.names[i].as_py()!r} of this enterprise (the first is row {j + 1}{line}); "
+                                "an enterprise's projects need names of their own: rename one, or merge the rows")
+
+    def for_chunk(self, chunk: "Chunk") -> ChunkProjects:
+        """The projects of `chunk`'s enterprises (see `ChunkProjects`)."""
+        ids = chunk.ids if chunk.ids.type == self._enterprises.type else pc.cast(chunk.ids, self._enterprises.type)
+        code = pc.index_in(ids, value_set=self._enterprises)
+        code = pc.fill_null(code, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        owners = np.flatnonzero(code >= 0)  # chunk rows with projects
+        code = code[owners]
+        self._matched[code] = True
+        counts = self._count[code]
+        rows = self._order[_ranges(self._start[code], counts)]
+        owner = np.repeat(owners, counts)
+        m = len(rows)
+        metrics = {f: self.metrics[f][rows] if f in self.metrics else np.full(m, np.nan)
+                   for f in self.vocabulary.project_metrics}
+        (q_code, q_level, q_day), q_project = self._quals.take(rows)
+        (a_inc, a_year, a_amount, a_level), a_project = self._awards.take(rows)
+        (o_inc,), o_project = self._only.take(rows)
+        return ChunkProjects(
+            owner=owner, rows=rows, kind=self.kind[rows].astype(np.int64), kinds=list(self.kinds),
+            names=self.names.take(pa.array(rows, pa.int64())).to_pylist(), metrics=metrics,
+            qual_code=_ints(q_code), qual_level=_ints(q_level), qual_day=_ints(q_day), qual_project=q_project,
+            award_incentive=_ints(a_inc), award_year=_ints(a_year), award_amount=np.asarray(a_amount, np.float64),
+            award_level=_ints(a_level), award_levels=list(self.award_levels), award_project=a_project,
+            only_project=o_project, only_incentive=_ints(o_inc), source=self.source,
+        )
+
+    def check_all_matched(self, register: str | None = None) -> None:
+        """After the last chunk: every project's enterprise was in one (else a `RegisterError`
+        naming the first project row whose enterprise_id is not in the register)."""
+        unmatched = np.flatnonzero(~self._matched[self._code]) if self.n else _ints()
+        if len(unmatched):
+            i = int(unmatched[0])
+            eid = self.enterprise_ids[i].as_py()
+            where = f"the register {register}" if register else "the register"
+            raise RegisterError(f"{self.where(i, self.layout.column(ENTERPRISE_ID).header)}: no enterprise {eid!r} "
+                                f"in {where}; a project belongs to an enterprise of the register: correct the "
+                                "enterprise_id (as written in the register's id column) or add the enterprise")
 
 
 # --------------------------------------------------------------------------- rows as profiles
