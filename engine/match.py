@@ -34,7 +34,8 @@ import numpy as np
 import pyarrow as pa
 
 from policykg.engine.eligibility import DERIVED, NOT_ENTERPRISE, TOLERANCE as _EPS, CompiledIncentive, Engine
-from policykg.engine.register import CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, RegisterReader, UniqueIds, parse_layout
+from policykg.engine.register import (CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, ProjectsTable, RegisterReader, UniqueIds,
+                                      parse_layout)
 from policykg.errors import DataError, InputError, OutputError, RegisterError
 from policykg.output import OutputTarget, csv_safe_table
 from policykg.rules.validity import validity_status
@@ -441,24 +442,29 @@ class _Output:
         self.target.abort()
 
 
-def _refuse_same_file(source: str | os.PathLike, output: str | os.PathLike) -> None:
-    """-o naming the register itself (or a link to it) would replace the register with its matches."""
+def _refuse_same_file(source: str | os.PathLike, output: str | os.PathLike, what: str = "register") -> None:
+    """-o naming the register (or projects table) itself, or a link to it, would replace it with the matches."""
     src, out = Path(source), Path(output)
     try:
         same = out.exists() and os.path.samefile(src, out)
     except OSError:
         same = False
     if same or src.resolve() == out.resolve():
-        raise InputError(f"-o {output}: that is the register {source} itself; writing the matches there would "
-                         "replace the register: choose another -o path")
+        raise InputError(f"-o {output}: that is the {what} {source} itself; writing the matches there would "
+                         f"replace the {what}: choose another -o path")
 
 
 def match_register(source: str | os.PathLike, output: str | os.PathLike | None, as_of: date, *,
                    matcher: Matcher | None = None, chunk_rows: int = CHUNK_ROWS, encoding: str = "utf-8",
                    csv_block_bytes: int = CSV_BLOCK_BYTES,
                    progress: Callable[[int, float | None], None] | None = None,
-                   sink: Callable[[pa.Table], None] | None = None) -> MatchSummary:
+                   sink: Callable[[pa.Table], None] | None = None,
+                   projects: str | os.PathLike | None = None) -> MatchSummary:
     """Match every enterprise of the register `source` on `as_of`; write the matches to `output`.
+
+    `projects`: a projects table (docs/register.md), read whole before the first chunk; each
+    chunk's enterprises get their projects (`Chunk.population`), and a project whose
+    enterprise_id is in no chunk is a `RegisterError` at the end (no output is written).
 
     `output` is a .csv or .parquet path (written atomically), or None with a `sink`
     receiving each chunk's table (tests, Neo4j comparisons). `progress(rows_read,
@@ -472,7 +478,13 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
                             csv_block_bytes=csv_block_bytes)
     if output is not None:
         _refuse_same_file(source, output)
-    out = _Output(output, (source,)) if output is not None else None
+        if projects is not None:
+            _refuse_same_file(projects, output, "projects table")
+    # -- projects: read whole (and checked) before anything is written
+    table_of_projects = (ProjectsTable(projects, engine.vocabulary, matcher.incentive_ids, encoding=encoding,
+                                       chunk_rows=chunk_rows, csv_block_bytes=csv_block_bytes)
+                         if projects is not None else None)
+    out = _Output(output, (source, projects)) if output is not None else None
     ids = UniqueIds()
     titles = {t.c.policy: t.c.policy_title for t in matcher.targets}
     summary = MatchSummary(str(source), str(output) if output is not None else None, as_of,
@@ -491,6 +503,8 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
                     rows, first = chunk.industry_rows(name)
                     seen = unknown_industries.setdefault(name, [0, summary.enterprises + first + 1])
                     seen[0] += rows
+            # -- the chunk (with its projects) as the evaluator's input (match_chunk does not read it yet)
+            population = chunk.population(table_of_projects.for_chunk(chunk) if table_of_projects else None)
             row, which, amount = matcher.match_chunk(chunk, as_of)
             table = matcher._table(chunk, row, which, amount, as_of)
             if out is not None:
@@ -508,6 +522,8 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
             summary.enterprises += chunk.n
             if progress is not None:
                 progress(summary.enterprises, fraction)
+        if table_of_projects is not None:
+            table_of_projects.check_all_matched(reader.source)
         if out is not None:
             out.commit()
     except BaseException:

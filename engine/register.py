@@ -1100,22 +1100,53 @@ class ProjectsTable:
 
 
 def profile_documents(path: str | Path, vocabulary: Vocabulary, encoding: str = "utf-8",
-                      limit: int | None = None) -> Iterator[tuple[str, dict]]:
+                      limit: int | None = None, projects: str | Path | None = None) -> Iterator[tuple[str, dict]]:
     """(id, profile document) per register row (docs/profile.md), for `Engine.parse_profile`.
 
     The slow path: for one enterprise's full explanation (``policykg eligible``), the
     differential test and the benchmark's per-profile baseline. Values keep the units of
     the header, so the profile parser converts them exactly as the register reader does.
+
+    `projects`: a projects table (docs/register.md). It is checked as ``policykg match``
+    checks it; each enterprise's projects go into its document (``projects:``, their prior
+    awards into ``awards:`` naming the project), and once the whole register is read (no
+    `limit` reached), a project whose enterprise_id is not in it is a `RegisterError`.
     """
+    by_enterprise = _projects_by_enterprise(projects, vocabulary, encoding) if projects is not None else {}
     reader = RegisterReader(path, vocabulary, encoding=encoding)
     layout = reader.layout
     count = 0
     for batch, _ in reader.batches():
         for row in batch.to_pylist():
-            yield str(row[layout.column(ID).header]).strip(), row_document(row, layout)
+            ident = str(row[layout.column(ID).header]).strip()
+            yield ident, row_document(row, layout, by_enterprise.pop(ident, ()))
             count += 1
             if limit is not None and count >= limit:
                 return
+    if by_enterprise:
+        first = min(by_enterprise.values(), key=lambda rows: rows[0][0])[0]
+        i, table, eid = first[0], first[3], first[4]
+        raise RegisterError(f"{where_text(table.source, table.csv, i + 1, ENTERPRISE_ID, eid, ENTERPRISE_ID)}: no "
+                            f"enterprise {eid!r} in the register {reader.source}; a project belongs to an enterprise "
+                            "of the register: correct the enterprise_id (as written in the register's id column) or "
+                            "add the enterprise")
+
+
+def _projects_by_enterprise(path: str | Path, vocabulary: Vocabulary, encoding: str) -> dict[str, list[tuple]]:
+    """enterprise id -> [(row index, project document, its award documents, layout, id)] of a projects table."""
+    if vocabulary.incentive_ids:  # checked whole, with the batch matcher's messages
+        ProjectsTable(path, vocabulary, sorted(vocabulary.incentive_ids), encoding=encoding)
+    reader = RegisterReader(path, vocabulary, encoding=encoding, spec=PROJECTS)
+    layout = reader.layout
+    out: dict[str, list[tuple]] = {}
+    i = 0
+    for batch, _ in reader.batches():
+        for row in batch.to_pylist():
+            eid = str(row[layout.column(ENTERPRISE_ID).header]).strip()
+            project, awards = project_document(row, layout)
+            out.setdefault(eid, []).append((i, project, awards, layout, eid))
+            i += 1
+    return out
 
 
 def _split(cell) -> list[str]:
@@ -1124,45 +1155,88 @@ def _split(cell) -> list[str]:
     return [x.strip() for x in str(cell).split(LIST_SEP) if x.strip()]
 
 
-def row_document(row: dict, layout: RegisterLayout) -> dict:
-    """One register row (header -> cell) as a profile document."""
+def _cell(row: dict, col: Column):
+    cell = row.get(col.header)
+    if isinstance(cell, str):
+        cell = cell.strip() or None
+    return cell
+
+
+def _qualification_docs(cell) -> list[dict]:
+    quals = []
+    for entry in _split(cell):
+        m = re.match(_QUAL, entry)
+        q = {"name": m.group("name")}
+        if m.group("level"):
+            q["level"] = LEVEL_WORDS.get(m.group("level"), m.group("level"))
+        if m.group("date"):
+            q["date"] = m.group("date")
+        quals.append(q)
+    return quals
+
+
+def _award_docs(cell, col: Column) -> list[dict]:
+    awards = []
+    for entry in _split(cell):
+        m = re.match(_AWARD, entry)
+        a = {"incentive": m.group("incentive"), "year": int(m.group("year")),
+             "amount": {"value": float(m.group("amount")), "unit": col.unit}}
+        if m.group("level"):
+            a["level"] = m.group("level")
+        awards.append(a)
+    return awards
+
+
+def _metric_doc(cell, col: Column):
+    if col.dimension == "flag":
+        return cell if isinstance(cell, bool) else FLAG_WORDS[str(cell).lower()]
+    return {"value": float(cell), "unit": col.unit}
+
+
+def row_document(row: dict, layout: RegisterLayout, projects=()) -> dict:
+    """One register row (header -> cell) as a profile document; `projects`: its projects, as
+    `profile_documents` gathers them from a projects table."""
     doc: dict = {"name": str(row[layout.column(NAME).header]).strip()}
     metrics: dict = {}
     for col in layout.columns:
-        cell = row.get(col.header)
-        if isinstance(cell, str):
-            cell = cell.strip() or None
+        cell = _cell(row, col)
         if col.kind == INDUSTRIES:
             doc["industries"] = _split(cell)
         elif col.kind == QUALIFICATIONS:
-            quals = []
-            for entry in _split(cell):
-                m = re.match(_QUAL, entry)
-                q = {"name": m.group("name")}
-                if m.group("level"):
-                    q["level"] = LEVEL_WORDS.get(m.group("level"), m.group("level"))
-                if m.group("date"):
-                    q["date"] = m.group("date")
-                quals.append(q)
-            doc["qualifications"] = quals
+            doc["qualifications"] = _qualification_docs(cell)
         elif col.kind == AWARDS:
-            awards = []
-            for entry in _split(cell):
-                m = re.match(_AWARD, entry)
-                a = {"incentive": m.group("incentive"), "year": int(m.group("year")),
-                     "amount": {"value": float(m.group("amount")), "unit": col.unit}}
-                if m.group("level"):
-                    a["level"] = m.group("level")
-                awards.append(a)
-            doc["awards"] = awards
+            doc["awards"] = _award_docs(cell, col)
         elif col.kind == "metric" and cell is not None:
-            if col.dimension == "flag":
-                metrics[col.metric] = cell if isinstance(cell, bool) else FLAG_WORDS[str(cell).lower()]
-            else:
-                metrics[col.metric] = {"value": float(cell), "unit": col.unit}
+            metrics[col.metric] = _metric_doc(cell, col)
     doc["metrics"] = metrics
+    if projects:
+        doc["projects"] = [project for _, project, _, _, _ in projects]
+        awards = [a for _, _, project_awards, _, _ in projects for a in project_awards]
+        if awards:
+            doc["awards"] = doc.get("awards", []) + awards
     return doc
 
 
-__all__ = ["CHUNK_ROWS", "Chunk", "Column", "RegisterLayout", "RegisterReader", "UniqueIds", "parse_layout",
-           "profile_documents", "row_document"]
+def project_document(row: dict, layout: RegisterLayout) -> tuple[dict, list[dict]]:
+    """One projects-table row as (a profile's ``projects`` entry, its prior awards naming it)."""
+    name = str(row[layout.column(NAME).header]).strip()
+    project: dict = {"kind": str(row[layout.column(KIND).header]).strip(), "name": name}
+    metrics: dict = {}
+    awards: list[dict] = []
+    for col in layout.columns:
+        cell = _cell(row, col)
+        if col.kind == QUALIFICATIONS:
+            project["qualifications"] = _qualification_docs(cell)
+        elif col.kind == INCENTIVES:
+            project["incentives"] = _split(cell)
+        elif col.kind == AWARDS:
+            awards = [{**a, "project": name} for a in _award_docs(cell, col)]
+        elif col.kind == "metric" and cell is not None:
+            metrics[col.metric] = _metric_doc(cell, col)
+    project["metrics"] = metrics
+    return project, awards
+
+
+__all__ = ["CHUNK_ROWS", "Chunk", "ChunkProjects", "Column", "PROJECTS", "ProjectCells", "ProjectsTable", "REGISTER",
+           "RegisterLayout", "RegisterReader", "TableSpec", "UniqueIds", "parse_layout", "parse_projects_layout",
+           "profile_documents", "project_document", "qualification_names", "row_document"]
