@@ -283,6 +283,193 @@ def _edges(table: pa.Table, rng, share: float, rules) -> pa.Table:
     return pa.table(cols)
 
 
+# --------------------------------------------------------------------------- projects tables
+
+#: Project kinds by the enterprise's first industry (relative weights; a kind listed nowhere, or an
+#: enterprise with no industry, draws from every kind with weight PROJECT_KIND_BASE).
+PROJECT_KIND_WEIGHTS = {
+    "软件和信息服务业": {"mobile_app": 3, "original_software_product": 3, "collaborative_software_rd": 1,
+                         "software_public_platform": 1, "scenario_opening_project": 0.5},
+    "人工智能产业": {"specialised_model": 3, "ai_benchmark_demo_project": 1, "scenario_lab": 1,
+                    "open_source_platform": 0.5, "ai_public_service_platform": 0.5, "foundation_model": 0.3},
+    "集成电路产业": {"tape_out": 3, "technical_upgrade": 1, "ic_materials_equipment_rd": 1, "eda_rd": 1,
+                     "ic_service_platform": 0.5, "ic_public_platform": 0.3, "major_industrial_project": 0.3},
+    "视觉智能产业": {"vision_st_project": 2, "vision_key_tech_project": 2, "vision_new_infrastructure": 1},
+    "数实融合": {"technical_upgrade": 4, "sme_digital_project": 2, "smart_manufacturing_demo": 1},
+    "数字消费": {"brand_flagship_store": 2, "ecommerce_new_brand": 2, "supply_chain_center": 1,
+                 "ecommerce_software_system": 1, "new_industrial_belt": 0.5, "immersive_consumption_scene": 0.5},
+    "数字文创": {"animation_game_key_project": 2, "ip_fusion_project": 1.5, "immersive_consumption_scene": 0.5},
+    "数字金融": {"financial_reform_pilot": 2, "overseas_payment_licence": 0.5, "mobile_app": 0.5},
+    "场景应用开放": {"scenario_opening_project": 3, "scenario_lab": 1},
+    "数字乡村": {"scenario_opening_project": 1, "mobile_app": 1},
+    "数据要素激活": {"scenario_opening_project": 1, "mobile_app": 1},
+    "数字基建提升": {"scenario_opening_project": 1, "vision_new_infrastructure": 0.5},
+}
+PROJECT_KIND_BASE = 0.05
+#: Projects per enterprise: negative binomial (mean PROJECTS_MEAN, shape PROJECTS_SHAPE: ~30% none),
+#: the mean scaled by revenue^PROJECTS_REVENUE_POWER (larger firms run more projects).
+PROJECTS_MEAN, PROJECTS_SHAPE, PROJECTS_REVENUE_POWER = 3.0, 0.8, 0.25
+#: Titles a project may hold (name, rate by kind).
+PROJECT_QUALIFICATIONS = [
+    ("首版次软件产品", {"original_software_product": 0.3, "collaborative_software_rd": 0.2}),
+    ("工业互联网APP优秀解决方案", {"mobile_app": 0.05}),
+    ("网络安全技术应用试点示范项目", {"software_public_platform": 0.05}),
+    ("工业互联网平台", {"software_public_platform": 0.05}),
+    ("数字化车间", {"technical_upgrade": 0.15}),
+    ("智能工厂", {"technical_upgrade": 0.05, "smart_manufacturing_demo": 0.3}),
+]
+PROJECT_AWARD_RATE = 0.05  # a prior award of one of its kind's incentives
+PROJECT_ONLY_RATE = 0.10  # restricted to one incentive of its kind (`incentives`)
+PROJECT_EMPTY_RATE = 0.10  # a metric cell left empty
+
+
+def _project_thresholds(rules) -> dict[tuple[str, str], list[float]]:
+    """(kind, field) -> the thresholds the per-project rules state on it (canonical units)."""
+    out: dict[tuple[str, str], set[float]] = {}
+    for inc in rules.incentives:
+        if not inc.per_project:
+            continue
+        for c in inc.criteria:
+            if c.stated and c.metric and c.metric.startswith("project.") and not isinstance(c.value, bool):
+                out.setdefault((inc.project_kind, c.metric.split(".", 1)[1]), set()).add(float(c.value))
+        for t in inc.tiers:
+            if t.min is not None and inc.tier_metric and inc.tier_metric.startswith("project."):
+                out.setdefault((inc.project_kind, inc.tier_metric.split(".", 1)[1]), set()).add(float(t.min))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _texts(n: int, rows: np.ndarray, texts) -> np.ndarray:
+    out = np.full(n, None, dtype=object)
+    out[rows] = texts
+    return out
+
+
+def generate_projects(register: pa.Table, seed: int = 20250630, as_of: date = date(2025, 6, 30),
+                      edges: float = 0.0, rules=None) -> pa.Table:
+    """A projects table (docs/register.md) for the enterprises of `register`, reproducible from `seed`.
+
+    About PROJECTS_MEAN projects per enterprise (negative binomial: many have none, a few have
+    many), kinds weighted by the enterprise's first industry (PROJECT_KIND_WEIGHTS); each
+    kind's metrics (data/metrics.yaml project_kinds) log-normal around the thresholds the rules
+    state on them (half above, half below; `edges`: that share exactly on one), else around a
+    generic scale, PROJECT_EMPTY_RATE of cells empty; yes/no metrics 60% yes. Some projects
+    hold a title (PROJECT_QUALIFICATIONS), some got one of their kind's awards already
+    (PROJECT_AWARD_RATE, in one of the five years up to as-of's), some are restricted to one
+    of their kind's incentives (PROJECT_ONLY_RATE). No threshold is written here.
+    """
+    from policykg.rules.incentives import load_rules
+
+    rules = rules or load_rules()
+    rng = np.random.default_rng([seed, zlib.crc32(b"projects")])
+    n = register.num_rows
+    ids = register.column("id").combine_chunks()
+    # projects per enterprise
+    scale = np.ones(n)
+    if "revenue[万元]" in register.column_names:
+        revenue = register.column("revenue[万元]").to_numpy(zero_copy_only=False).astype(float)
+        median = np.nanmedian(revenue) if np.isfinite(revenue).any() else 1.0
+        scale = np.clip(np.nan_to_num((revenue / median) ** PROJECTS_REVENUE_POWER, nan=1.0), 0.3, 3.0)
+    mean = PROJECTS_MEAN * scale / scale.mean() if n else scale
+    counts = np.minimum(rng.negative_binomial(PROJECTS_SHAPE, PROJECTS_SHAPE / (PROJECTS_SHAPE + mean)), 60)
+    owner = np.repeat(np.arange(n), counts)
+    m = len(owner)
+    seq = np.arange(m) - np.repeat(np.cumsum(counts) - counts, counts) + 1  # 1.. within the enterprise
+    # kinds by the enterprise's first industry
+    kinds = list(rules.project_kinds)
+    first = np.full(n, None, dtype=object)
+    if "industries" in register.column_names:
+        lists = pc.split_pattern(register.column("industries").combine_chunks().cast(pa.string()), ";")
+        first = np.array(pc.list_element(pc.fill_null(lists, pa.scalar([""], lists.type)), 0).to_pylist(),
+                         dtype=object)
+    kind = np.zeros(m, dtype=np.int64)
+    groups = {name for name in first if name}
+    for name in sorted(groups) + [None]:
+        rows = np.flatnonzero((first[owner] == name) if name else ~np.isin(first[owner], sorted(groups)))
+        w = np.array([PROJECT_KIND_BASE + PROJECT_KIND_WEIGHTS.get(name or "", {}).get(k, 0.0) for k in kinds])
+        kind[rows] = rng.choice(len(kinds), size=len(rows), p=w / w.sum())
+    kind_names = np.array(kinds, dtype=object)
+    labels = np.array([rules.project_kinds[k].label for k in kinds], dtype=object)
+    cols: dict[str, pa.Array] = {
+        "enterprise_id": ids.take(pa.array(owner, pa.int64())),
+        "name": pc.binary_join_element_wise(pa.array(labels[kind], pa.string()),
+                                            pc.cast(pa.array(seq), pa.string()), "-"),
+        "kind": pa.array(kind_names[kind], pa.string()),
+    }
+    # metrics of each kind's fields
+    thresholds = _project_thresholds(rules)
+    for key, metric in rules.metrics.items():
+        if metric.scope != "project":
+            continue
+        field = metric.field
+        has = np.array([key in rules.project_kinds[k].metrics for k in kinds])[kind]
+        if not has.any():
+            continue
+        dim = metric.dimension
+        frng = np.random.default_rng([seed, zlib.crc32(f"project:{field}".encode())])
+        given = has & (frng.random(m) >= PROJECT_EMPTY_RATE)
+        if dim == "flag":
+            cols[field] = _blank(frng.random(m) < 0.6, given)
+            continue
+        centre = np.full(m, {"money": 500.0, "count": 50.0, "parameters": 100.0}.get(dim, 10.0))
+        for k, name in enumerate(kinds):
+            points = thresholds.get((name, field))
+            rows = np.flatnonzero(kind == k)
+            if points and len(rows):
+                centre[rows] = np.array(points)[frng.integers(0, len(points), len(rows))]
+        if dim == "percent":
+            values = np.round(frng.normal(centre, np.maximum(np.abs(centre), 10.0)), 2)
+        else:
+            values = np.exp(frng.normal(np.log(centre), 0.8))
+            values = np.round(values) if dim == "count" else np.round(values, 2)
+        on_edge = (frng.random(m) < edges) & np.isin(kind, [k for k, name in enumerate(kinds)
+                                                              if (name, field) in thresholds])
+        values = np.where(on_edge, centre, values)
+        unit = next(iter(rules.units[dim]))
+        header = field if dim == "count" else f"{field}[{unit}]"
+        cols[header] = _blank(values, given)
+    # qualifications held by projects
+    year = as_of.year
+    start = np.datetime64(date(year - 6, 1, 1))
+    span = (np.datetime64(as_of) - start).astype(int)
+    qual_parts = []
+    for qname, rates in PROJECT_QUALIFICATIONS:
+        if qname not in rules.qualifications:
+            continue
+        rate = np.array([rates.get(k, 0.0) for k in kinds])[kind]
+        rows = np.flatnonzero(rng.random(m) < rate)
+        if not len(rows):
+            continue
+        levels = rules.qualifications[qname].levels
+        lv = np.array(levels, dtype=object)[rng.integers(0, len(levels), len(rows))] if levels else None
+        dates = np.datetime_as_string(start + rng.integers(0, span + 1, len(rows)).astype("timedelta64[D]"), unit="D")
+        undated = rng.random(len(rows)) < 0.05
+        texts = [qname + (f"@{lv[j]}" if lv is not None else "") + ("" if undated[j] else f":{dates[j]}")
+                 for j in range(len(rows))]
+        qual_parts.append(_texts(m, rows, texts))
+    cols["qualifications"] = _join(qual_parts, m)
+    # restricted to one incentive of the kind; prior awards for the project
+    of_kind: dict[int, list] = {k: [inc for inc in rules.incentives if inc.project_kind == name]
+                                for k, name in enumerate(kinds)}
+    only = np.full(m, None, dtype=object)
+    award = np.full(m, None, dtype=object)
+    for k, incs in of_kind.items():
+        rows = np.flatnonzero(kind == k)
+        if not incs or not len(rows):
+            continue
+        pick = rows[rng.random(len(rows)) < PROJECT_ONLY_RATE]
+        only[pick] = np.array([inc.id for inc in incs], dtype=object)[rng.integers(0, len(incs), len(pick))]
+        paid = [inc for inc in incs if inc.max_amount_wan is not None]
+        got = rows[rng.random(len(rows)) < PROJECT_AWARD_RATE] if paid else rows[:0]
+        which = rng.integers(0, max(len(paid), 1), len(got))
+        years = rng.integers(year - 4, year + 1, len(got))
+        amounts = np.round(rng.uniform(0, 1, len(got)) * np.array([paid[w].max_amount_wan for w in which]), 2) \
+            if len(got) else []
+        award[got] = [f"{paid[w].id}@{y}:{a:g}" for w, y, a in zip(which, years, amounts)]
+    cols["incentives"] = pa.array(only, pa.string())
+    cols["awards"] = pa.array(award, pa.string())
+    return pa.table(cols)
+
+
 def write_register(table: pa.Table, path: str | Path) -> Path:
     """Write a register as .csv or .parquet (by the suffix)."""
     path = Path(path)
@@ -304,10 +491,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=20250630)
     ap.add_argument("--as-of", default="2025-06-30", help="the day the register describes (dates are before it)")
     ap.add_argument("--edges", type=float, default=0.0, help="share of rows put exactly on thresholds")
+    ap.add_argument("--projects", metavar="OUT", default=None,
+                    help="also write a projects table for these enterprises (.csv or .parquet)")
     args = ap.parse_args(argv)
-    table = generate_register(args.n, args.seed, date.fromisoformat(args.as_of), args.edges)
+    day = date.fromisoformat(args.as_of)
+    table = generate_register(args.n, args.seed, day, args.edges)
     write_register(table, args.output)
     print(f"wrote {table.num_rows} enterprises to {args.output}", file=sys.stderr)
+    if args.projects:
+        projects = generate_projects(table, args.seed, day, args.edges)
+        write_register(projects, args.projects)
+        print(f"wrote {projects.num_rows} projects to {args.projects}", file=sys.stderr)
     return 0
 
 
