@@ -966,13 +966,14 @@ class _Entries:
     def __init__(self, columns: list[list[np.ndarray]], parents: list[np.ndarray], n: int):
         self.columns = [np.concatenate(parts) if parts else _ints() for parts in columns]
         parent = np.concatenate(parents) if parents else _ints()
-        self.counts = np.bincount(parent, minlength=n).astype(np.int64) if len(parent) else np.zeros(n, np.int64)
-        self.starts = np.cumsum(self.counts) - self.counts
+        self.bounds = np.searchsorted(parent, np.arange(n + 1))  # row r: entries bounds[r]..bounds[r+1]-1
 
     def take(self, rows: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
         """(the columns' values of the entries of `rows`, the position in `rows` of each entry's row)."""
-        idx = _ranges(self.starts[rows], self.counts[rows])
-        project = np.repeat(np.arange(len(rows), dtype=np.int64), self.counts[rows])
+        starts = self.bounds[rows]
+        counts = self.bounds[rows + 1] - starts
+        idx = _ranges(starts, counts)
+        project = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
         return [c[idx] for c in self.columns], project
 
 
@@ -992,8 +993,12 @@ class ProjectsTable:
                                 csv_block_bytes=csv_block_bytes, spec=PROJECTS)
         self.layout, self.source, self.vocabulary = reader.layout, reader.source, vocabulary
         self.kinds = list(vocabulary.project_kinds)
-        eids, names, kinds = [], [], []
-        metrics: dict[str, list[np.ndarray]] = {key: [] for key in self.layout.metrics}
+        # a project's metrics in the slots of its kind's fields (kinds list few): rows x slots, not rows x fields
+        fields = [vocabulary.project_kinds[k] for k in self.kinds]
+        self._slots_of = {f: np.array([kf.index(f) if f in kf else -1 for kf in fields], dtype=np.int64)
+                          for f in vocabulary.project_metrics}
+        width = max([len(kf) for kf in fields] + [1])
+        eids, names, kinds, slots = [], [], [], []
         q_cols, q_parent = [[], [], []], []
         a_cols, a_parent = [[], [], [], []], []
         o_cols, o_parent = [[]], []
@@ -1004,8 +1009,12 @@ class ProjectsTable:
             eids.append(cells.enterprise_ids)
             names.append(cells.names)
             kinds.append(cells.kind.astype(np.int16))
+            part = np.full((cells.n, width), np.nan)
             for key, values in cells.metrics.items():
-                metrics[key].append(values)
+                slot = self._slots_of[key][cells.kind]
+                given = slot >= 0  # elsewhere NaN (ProjectCells refuses a metric of another kind)
+                part[np.flatnonzero(given), slot[given]] = values[given]
+            slots.append(part)
             if cells.quals is not None:
                 for acc, values in zip(q_cols, cells.quals[:3]):
                     acc.append(values)
@@ -1024,14 +1033,16 @@ class ProjectsTable:
         self.enterprise_ids = pa.concat_arrays(eids) if eids else pa.array([], pa.string())
         self.names = pa.concat_arrays(names) if names else pa.array([], pa.string())
         self.kind = np.concatenate(kinds) if kinds else np.array([], np.int16)
-        self.metrics = {key: np.concatenate(parts) for key, parts in metrics.items()}
+        self._slots = np.concatenate(slots) if slots else np.full((0, width), np.nan)
+        del slots
         self._quals = _Entries(q_cols, q_parent, n)
         self._awards = _Entries(a_cols, a_parent, n)
         self._only = _Entries(o_cols, o_parent, n)
         enc = pc.dictionary_encode(self.enterprise_ids)
         self._enterprises = enc.dictionary  # each enterprise id once
         self._code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)  # per row
-        self._order = np.argsort(self._code, kind="stable")  # rows grouped by enterprise, in table order
+        # rows grouped by enterprise, in table order
+        self._order = np.argsort(self._code, kind="stable").astype(np.int32 if n < 2**31 else np.int64)
         self._count = np.bincount(self._code, minlength=len(self._enterprises)).astype(np.int64)
         self._start = np.cumsum(self._count) - self._count
         self._matched = np.zeros(len(self._enterprises), dtype=bool)
@@ -1066,16 +1077,22 @@ class ProjectsTable:
         code = code[owners]
         self._matched[code] = True
         counts = self._count[code]
-        rows = self._order[_ranges(self._start[code], counts)]
+        rows = self._order[_ranges(self._start[code], counts)].astype(np.int64)
         owner = np.repeat(owners, counts)
         m = len(rows)
-        metrics = {f: self.metrics[f][rows] if f in self.metrics else np.full(m, np.nan)
-                   for f in self.vocabulary.project_metrics}
+        kind = self.kind[rows].astype(np.int64)
+        metrics = {}
+        for f, slots_of in self._slots_of.items():
+            values = np.full(m, np.nan)
+            slot = slots_of[kind]
+            given = slot >= 0
+            values[given] = self._slots[rows[given], slot[given]]
+            metrics[f] = values
         (q_code, q_level, q_day), q_project = self._quals.take(rows)
         (a_inc, a_year, a_amount, a_level), a_project = self._awards.take(rows)
         (o_inc,), o_project = self._only.take(rows)
         return ChunkProjects(
-            owner=owner, rows=rows, kind=self.kind[rows].astype(np.int64), kinds=list(self.kinds),
+            owner=owner, rows=rows, kind=kind, kinds=list(self.kinds),
             names=self.names.take(pa.array(rows, pa.int64())).to_pylist(), metrics=metrics,
             qual_code=_ints(q_code), qual_level=_ints(q_level), qual_day=_ints(q_day), qual_project=q_project,
             award_incentive=_ints(a_inc), award_year=_ints(a_year), award_amount=np.asarray(a_amount, np.float64),

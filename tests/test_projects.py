@@ -77,7 +77,6 @@ def _one(pop, i: int) -> dict:
     q = pop.qual_owner == i
     a = pop.award_owner == i
     o = np.isin(pop.only_project, projects)
-    assert (pop.qual_project[q] < 0).all() or set(pop.qual_project[q][pop.qual_project[q] >= 0]) <= set(projects)
     return {
         "metrics": {key: col[i] for key, col in pop.metrics.items()},
         "industries": [pop.industry_names[c] for c in pop.industry_code[pop.industry_owner == i]],
