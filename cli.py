@@ -567,7 +567,8 @@ def match(register, as_of, output, encoding, projects, chunk_rows, show_progress
     Writes one row per (enterprise, incentive) that is eligible or needs_selection, with
     the amount (万元) and the provision's seq; prints a summary on stderr (enterprises
     matched, money by policy). Awards paid per project/product/platform are not matched
-    from a register (use `policykg eligible` with a profile listing the projects).
+    yet (use `policykg eligible` with a profile listing the projects); --projects reads and
+    checks a projects table (one row per project) and joins it to the register.
 
     \b
     Example:

@@ -12,7 +12,8 @@ the same amounts, which `tests/test_match.py` proves against `Engine.evaluate`.
 Scope: enterprise-level incentives. Those paid per project, product, platform, app or
 licence (`project_kind` set) need the enterprise's projects, which a flat register does
 not list; they are left out (`Matcher.project_level` names them) -- use ``policykg
-eligible`` with a profile listing the projects. Recipients that are never an enterprise
+eligible`` with a profile listing the projects. A projects table (`match_register(...,
+projects=...)`) is read, checked and joined to each chunk's `Population` already. Recipients that are never an enterprise
 (district governments, institutions, the public) never match.
 
 `match_register(path, output, as_of)` streams a register (engine/register.py) chunk by

@@ -19,6 +19,13 @@ data row (and, for CSV, the line), the enterprise id and the column.
 
 Reading streams: CSV by blocks (pyarrow's streaming reader), parquet by row groups,
 so a register of any size is read in bounded memory. Nothing here knows a threshold.
+
+A **projects table** (`ProjectsTable`) lists the enterprises' projects, one row each:
+``enterprise_id``, ``name``, ``kind`` (data/metrics.yaml project_kinds), project metrics
+``<field>[<unit>]``, ``qualifications``, ``incentives`` and ``awards`` (for the project), read
+and checked by the same header check (`TableSpec`) and cell parsers (`Cells`). It is read
+whole, as columns, and joined to each chunk on ``enterprise_id``; `Chunk.population(projects)`
+gives the chunk with its projects as an `engine.population.Population`.
 """
 
 from __future__ import annotations
