@@ -115,7 +115,7 @@ def from_profile(profile, rules) -> Population:
             continue
         q = profile.metrics.get(key)
         metrics[key] = np.array([np.nan if q is None else float(q.value)], dtype=np.float64)
-    industries = list(dict.fromkeys(profile.industries))
+    industries = list(profile.industries)
     qual_names = sorted({q.name for q in rules.qualifications.values()}
                         | {q.name for q in profile.qualifications}
                         | {q.name for p in profile.projects for q in p.qualifications})
