@@ -549,6 +549,9 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
 @as_of_option
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="MATCHES",
               help="Write the matches here: .csv or .parquet (written atomically).")
+@click.option("--projects", "projects", type=click.Path(dir_okay=False), default=None, metavar="PROJECTS",
+              help="The register's projects table (.csv/.parquet, docs/register.md): matches the awards paid "
+                   "per project, product, app or licence.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of a CSV register.")
 @click.option("--chunk-rows", "chunk_rows", type=click.IntRange(1_000), default=None,
               help="Rows per parquet chunk (memory vs speed); default 131072.")
@@ -557,18 +560,19 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
 @corpus_options
 @format_option("table", "json")
 @raw_csv_option
-def match(register, as_of, output, encoding, chunk_rows, show_progress, corpus_sources, rules_files, corpus_manifest,
-          fmt):
+def match(register, as_of, output, projects, encoding, chunk_rows, show_progress, corpus_sources, rules_files,
+          corpus_manifest, fmt):
     """Match every enterprise of a REGISTER (.csv/.parquet, docs/register.md) against every award (免申即享).
 
-    Writes one row per (enterprise, incentive) that is eligible or needs_selection, with
-    the amount (万元) and the provision's seq; prints a summary on stderr (enterprises
-    matched, money by policy). Awards paid per project/product/platform are not matched
-    from a register (use `policykg eligible` with a profile listing the projects).
+    Writes one row per (enterprise, incentive, project) that is eligible or needs_selection,
+    with the amount (万元) and the provision's seq; prints a summary on stderr (enterprises
+    matched, money by policy). The awards paid per project, product, app or licence are
+    matched from the projects table given with --projects (one row per project).
 
     \b
     Example:
       policykg match docs/examples/register.csv --as-of 2025-06-30 -o matches.csv
+      policykg match docs/examples/register.csv --projects docs/examples/projects.csv -o matches.csv
       policykg match district.parquet -o matches.parquet --format json
       policykg match district.csv --source measures.txt --rules measures.rules.yaml -o matches.csv
     """
@@ -584,7 +588,8 @@ def match(register, as_of, output, encoding, chunk_rows, show_progress, corpus_s
     if not corpus.bundled:
         kwargs["matcher"] = Matcher(corpus.engine())
     with ProgressBar(show) as bar:
-        summary = match_register(register, output, as_of, encoding=encoding, progress=bar.update, **kwargs)
+        summary = match_register(register, output, as_of, encoding=encoding, projects=projects, progress=bar.update,
+                                 **kwargs)
     click.echo(render_summary(summary, fmt), err=True, nl=False)
 
 
