@@ -579,6 +579,8 @@ class _Tiered(_Step):
             t.notes.append(f"the cap of {num(inc.cap_wan)}万元 binds")
         else:
             t.steps.append(f"{tier.label}: {text}" + ("" if text == num(amount) else f" = {num(amount)}"))
+        if tier.rate_percent is not None:
+            row.update(rate_percent=tier.rate_percent, base_metric=inc.rate_base, base=float(self.base[r]))
         t.checks.append({**row, "state": "met", "tier": tier.label, "amount_wan": amount, "cap_wan": inc.cap_wan,
                          "cap_binds": bool(bound), "next_tier": t.next_tier})
 
