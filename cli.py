@@ -549,10 +549,10 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
 @as_of_option
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="MATCHES",
               help="Write the matches here: .csv or .parquet (written atomically).")
+@click.option("--projects", "projects", type=click.Path(dir_okay=False), default=None, metavar="PROJECTS",
+              help="The register's projects table (.csv/.parquet, docs/register.md): matches the awards paid "
+                   "per project, product, app or licence.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of a CSV register.")
-@click.option("--projects", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="A projects table (.csv/.parquet, one row per project: enterprise_id, name, kind, ...; "
-                   "docs/register.md).")
 @click.option("--chunk-rows", "chunk_rows", type=click.IntRange(1_000), default=None,
               help="Rows per parquet chunk (memory vs speed); default 131072.")
 @click.option("--progress/--no-progress", "show_progress", default=None,
@@ -560,21 +560,20 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
 @corpus_options
 @format_option("table", "json")
 @raw_csv_option
-def match(register, as_of, output, encoding, projects, chunk_rows, show_progress, corpus_sources, rules_files,
+def match(register, as_of, output, projects, encoding, chunk_rows, show_progress, corpus_sources, rules_files,
           corpus_manifest, fmt):
     """Match every enterprise of a REGISTER (.csv/.parquet, docs/register.md) against every award (免申即享).
 
-    Writes one row per (enterprise, incentive) that is eligible or needs_selection, with
-    the amount (万元) and the provision's seq; prints a summary on stderr (enterprises
-    matched, money by policy). Awards paid per project/product/platform are not matched
-    yet (use `policykg eligible` with a profile listing the projects); --projects reads and
-    checks a projects table (one row per project) and joins it to the register.
+    Writes one row per (enterprise, incentive, project) that is eligible or needs_selection,
+    with the amount (万元) and the provision's seq; prints a summary on stderr (enterprises
+    matched, money by policy). The awards paid per project, product, app or licence are
+    matched from the projects table given with --projects (one row per project).
 
     \b
     Example:
       policykg match docs/examples/register.csv --as-of 2025-06-30 -o matches.csv
-      policykg match district.parquet -o matches.parquet --format json
       policykg match docs/examples/register.csv --projects docs/examples/projects.csv -o matches.csv
+      policykg match district.parquet -o matches.parquet --format json
       policykg match district.csv --source measures.txt --rules measures.rules.yaml -o matches.csv
     """
     import sys
@@ -589,7 +588,7 @@ def match(register, as_of, output, encoding, projects, chunk_rows, show_progress
     if not corpus.bundled:
         kwargs["matcher"] = Matcher(corpus.engine())
     with ProgressBar(show) as bar:
-        summary = match_register(register, output, as_of, encoding=encoding, progress=bar.update, projects=projects,
+        summary = match_register(register, output, as_of, encoding=encoding, projects=projects, progress=bar.update,
                                  **kwargs)
     click.echo(render_summary(summary, fmt), err=True, nl=False)
 

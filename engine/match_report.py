@@ -17,8 +17,9 @@ def render_summary(s: MatchSummary, fmt: str = "table") -> str:
         f"({s.enterprises_with_money} with an eligible amount); {s.rows} rows -> {s.output} "
         f"in {s.seconds:.2f}s ({rate:,.0f} enterprises/s)",
         f"eligible: {num(s.eligible_wan)}万元; needs selection (up to): {num(s.needs_selection_up_to_wan)}万元; "
-        f"{s.incentives_matched} enterprise-level awards in force; {len(s.project_level)} per-project awards "
-        "not matched from a register",
+        f"{s.incentives_matched} awards in force; " + (
+            f"{s.project_rows} rows pay for a project (projects from {s.projects})" if s.projects else
+            "no projects table: the awards paid per project ask for one (--projects, docs/register.md)"),
     ]
     text = "\n".join(lines) + "\n"
     rows = [{**r, "eligible_wan": num(r["eligible_wan"]), "up_to_wan": num(r["up_to_wan"])} for r in s.policy_rows()]

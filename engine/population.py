@@ -102,6 +102,71 @@ class Population:
         return self
 
 
+def concat(pops: list[Population]) -> Population:
+    """Several populations as one (enterprise rows and projects renumbered, codes merged).
+
+    Evaluating the result answers for every enterprise at once, exactly as evaluating each
+    alone: nothing in an evaluation crosses from one enterprise to another.
+    """
+    def merged(lists):
+        names: dict[str, int] = {}
+        for lst in lists:
+            for x in lst:
+                names.setdefault(x, len(names))
+        return list(names), [np.array([names[x] for x in lst], dtype=_I) for lst in lists]
+
+    def cat(arrays, dtype=_I):
+        return np.concatenate([np.asarray(a, dtype=dtype) for a in arrays]) if arrays else np.array([], dtype=dtype)
+
+    ent_off = np.cumsum([0] + [p.n for p in pops])
+    proj_off = np.cumsum([0] + [p.m for p in pops])
+    ind_names, ind_maps = merged([p.industry_names for p in pops])
+    q_names, q_maps = merged([p.qual_names for p in pops])
+    lv_names, lv_maps = merged([p.award_levels for p in pops])
+    kinds, kind_maps = merged([p.project_kinds for p in pops])
+    keys = list(dict.fromkeys(k for p in pops for k in p.metrics))
+    pkeys = list(dict.fromkeys(k for p in pops for k in p.project_metrics))
+
+    def project_ref(p, k, refs):
+        refs = np.asarray(refs, dtype=_I)
+        return np.where(refs >= 0, refs + proj_off[k], refs)
+
+    def where(attr):
+        lists = [getattr(p, attr) for p in pops]
+        return None if any(x is None for x in lists) else [w for lst in lists for w in lst]
+
+    return Population(
+        n=int(ent_off[-1]),
+        metrics={key: cat([p.metrics.get(key, np.full(p.n, np.nan)) for p in pops], np.float64) for key in keys},
+        industry_names=ind_names,
+        industry_code=cat([mp[p.industry_code] for p, mp in zip(pops, ind_maps)]),
+        industry_owner=cat([p.industry_owner + ent_off[k] for k, p in enumerate(pops)]),
+        qual_names=q_names,
+        qual_code=cat([mp[p.qual_code] for p, mp in zip(pops, q_maps)]),
+        qual_level=cat([p.qual_level for p in pops]),
+        qual_day=cat([p.qual_day for p in pops]),
+        qual_owner=cat([p.qual_owner + ent_off[k] for k, p in enumerate(pops)]),
+        qual_project=cat([project_ref(p, k, p.qual_project) for k, p in enumerate(pops)]),
+        award_incentive=cat([p.award_incentive for p in pops]),
+        award_year=cat([p.award_year for p in pops]),
+        award_amount=cat([p.award_amount for p in pops], np.float64),
+        award_level=cat([mp[p.award_level] for p, mp in zip(pops, lv_maps)]),
+        award_levels=lv_names if lv_names else [""],
+        award_owner=cat([p.award_owner + ent_off[k] for k, p in enumerate(pops)]),
+        award_project=cat([project_ref(p, k, p.award_project) for k, p in enumerate(pops)]),
+        m=int(proj_off[-1]),
+        project_owner=cat([p.project_owner + ent_off[k] for k, p in enumerate(pops)]),
+        project_kind=cat([mp[p.project_kind] for p, mp in zip(pops, kind_maps)]),
+        project_kinds=kinds,
+        project_names=[x for p in pops for x in p.project_names],
+        project_metrics={key: cat([p.project_metrics.get(key, np.full(p.m, np.nan)) for p in pops], np.float64)
+                         for key in pkeys},
+        only_project=cat([p.only_project + proj_off[k] for k, p in enumerate(pops)]),
+        only_incentive=cat([p.only_incentive for p in pops]),
+        qual_where=where("qual_where"), award_where=where("award_where"), project_where=where("project_where"),
+    ).check()
+
+
 def from_profile(profile, rules) -> Population:
     """A profile (`engine.profile.Profile`) as a population of one.
 
@@ -115,7 +180,7 @@ def from_profile(profile, rules) -> Population:
             continue
         q = profile.metrics.get(key)
         metrics[key] = np.array([np.nan if q is None else float(q.value)], dtype=np.float64)
-    industries = list(dict.fromkeys(profile.industries))
+    industries = list(profile.industries)
     qual_names = sorted({q.name for q in rules.qualifications.values()}
                         | {q.name for q in profile.qualifications}
                         | {q.name for p in profile.projects for q in p.qualifications})
@@ -179,4 +244,4 @@ def from_profile(profile, rules) -> Population:
     ).check()
 
 
-__all__ = ["EPOCH", "LEVEL_CODES", "NO_DATE", "OTHER_PROJECT", "Population", "day_number", "from_profile"]
+__all__ = ["EPOCH", "LEVEL_CODES", "NO_DATE", "OTHER_PROJECT", "Population", "concat", "day_number", "from_profile"]

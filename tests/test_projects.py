@@ -343,3 +343,20 @@ def test_the_generator_cli_writes_projects(tmp_path):
     assert gen.main(["50", "-o", str(tmp_path / "r.csv"), "--projects", str(tmp_path / "p.csv")]) == 0
     table = pacsv.read_csv(tmp_path / "p.csv")
     assert table.num_rows > 0 and table.column_names[:3] == ["enterprise_id", "name", "kind"]
+
+
+def test_per_project_matches_are_what_eligible_says_for_each_profile(matcher, generated):
+    """End to end: the rows `match` writes for a register and its projects are the eligible and
+    needs_selection results of `policykg eligible` on each enterprise written as a profile."""
+    for register, projects in ((REGISTER, PROJECTS), generated[:2]):
+        tables = []
+        match_register(register, None, DAY, matcher=matcher, projects=projects, sink=tables.append)
+        got = {(r["enterprise_id"], r["incentive"], r["project"]): (r["status"], r["amount_wan"])
+               for t in tables for r in t.to_pylist()}
+        want = {}
+        for eid, doc in profile_documents(register, matcher.engine.vocabulary, projects=projects):
+            for r in matcher.engine.evaluate(matcher.engine.parse_profile(doc, eid), DAY).results:
+                if r.status in ("eligible", "needs_selection"):
+                    want[(eid, r.incentive, r.project)] = (r.status, r.amount_wan)
+        assert got == want
+        assert any(project for _, _, project in got)
