@@ -130,7 +130,11 @@ def test_cli_match_writes_matches_and_a_summary(invoke, tmp_path):
                     "--format", "json")
     summary = json.loads(result.stderr)
     assert summary["enterprises"] == 6 and summary["rows"] == pq.read_metadata(tmp_path / "m.parquet").num_rows
-    assert "4.2" in summary["project_level_not_matched"]
+    assert summary["projects"] is None and summary["project_rows"] == 0  # no projects table: no per-project rows
+    result = invoke("match", str(EXAMPLE), "--projects", str(EXAMPLE.parent / "projects.csv"), "--as-of",
+                    "2025-06-30", "-o", str(tmp_path / "m.parquet"), "--format", "json")
+    summary = json.loads(result.stderr)
+    assert summary["project_rows"] == 15 and summary["projects"].endswith("projects.csv")
 
 
 # --- bad registers: a clear error naming row and column, exit 11, nothing written -----------------
