@@ -256,7 +256,7 @@ class _Reader:
 
     def project_where(self) -> str:
         w = self.pop.project_where
-        return w[self.proj] if w else f"project {self.pop.project_names[self.proj]!r}"
+        return w[self.proj] if w else f"project {self.pop.project_name(self.proj)!r}"
 
     def show(self, key: str, value, unit: str | None = None) -> str:
         """A canonical value in `unit` (or the metric's canonical unit), e.g. 1.6亿元."""
@@ -705,17 +705,21 @@ class Block:
         show = (self.status == ELIGIBLE) | (self.status == NEEDS_SELECTION)
         return np.where(show, np.round(self.amount, 4), np.nan)
 
+    @property
+    def ceiling_flag(self) -> bool:
+        """Whether an amount this incentive states is an upper bound (最高/不超过 of it or of its rate)."""
+        inc = self.c.rule
+        return bool(inc.rate_ceiling if inc.basis in ("rate", "matching") else inc.ceiling)
+
     def ceiling(self) -> np.ndarray:
         """amount_is_ceiling per row (where an amount is shown)."""
-        inc = self.c.rule
-        flag = inc.rate_ceiling if inc.basis in ("rate", "matching") else inc.ceiling
-        return np.isfinite(self.shown_amount()) & bool(flag)
+        return np.isfinite(self.shown_amount()) & self.ceiling_flag
 
     def trace(self, r: int) -> Trace:
         """Row `r` read back out of the columns (module docstring)."""
         code = int(self.status[r])
         amount = float(self.amount[r])
-        t = Trace(self.c.id, self.population.project_names[int(self.proj[r])] if self.proj[r] >= 0 else None,
+        t = Trace(self.c.id, self.population.project_name(int(self.proj[r])) if self.proj[r] >= 0 else None,
                   STATUSES[code], None if amount != amount else round(amount, 4), False, None, self.expired)
         if self.expired:
             t.reasons.append(self.expired)
@@ -753,11 +757,14 @@ class Evaluator:
         return {k: st.value(k) for k, m in self.rules.metrics.items() if m.scope == "enterprise" and m.computed_from}
 
     def blocks(self, pop: Population, day: date, only: set[str] | None = None,
-               in_force_only: bool = False) -> Iterator[Block]:
+               in_force_only: bool = False, candidates_only: bool = False) -> Iterator[Block]:
         """One `Block` per incentive (those in `only`, else all), in the rules' order.
 
-        `in_force_only` skips incentives not in force on `day` (a batch match writes only
-        eligible and needs_selection rows, so it need not build their expired rows).
+        A batch match writes only eligible and needs_selection rows, so it need not build the
+        others: `in_force_only` skips incentives not in force on `day`; `candidates_only` leaves
+        out the rows that cannot be either whatever the rest says -- a recipient that is never
+        an enterprise, an enterprise outside the incentive's industries (or listing none), and,
+        for an award paid per project, an enterprise with no such project.
         """
         state = _State(self, pop, day)
         for c in self.compiled:
@@ -766,7 +773,7 @@ class Evaluator:
             valid = validity_status(c.effective_from, c.effective_until, day)
             if in_force_only and valid != "in_force":
                 continue
-            yield _evaluate(state, c, valid)
+            yield _evaluate(state, c, valid, not candidates_only)
 
 
 class _State:
@@ -779,7 +786,41 @@ class _State:
         counted = pop.award_year <= self.year
         self.aw = np.flatnonzero(counted)  # award entries that count on this day
         self.qual_codes = {name: k for k, name in enumerate(pop.qual_names)}
-        self._projects_of: dict[tuple[int, int], np.ndarray] = {}
+        self._kind_projects: dict[str, np.ndarray] = {}
+        self._restricted = None
+        self._member = None
+
+    def in_industries(self, wanted: tuple[str, ...]) -> np.ndarray:
+        """Per enterprise: lists one of `wanted` (every enterprise when `wanted` is empty)."""
+        pop = self.pop
+        if not wanted:
+            return np.ones(pop.n, dtype=bool)
+        if self._member is None:
+            self._member = np.zeros((len(pop.industry_names), pop.n), dtype=bool)
+            self._member[pop.industry_code, pop.industry_owner] = True
+            self._listed = self._member.any(axis=0) if len(pop.industry_names) else np.zeros(pop.n, dtype=bool)
+        codes = [k for k, name in enumerate(pop.industry_names) if name in wanted]
+        return self._member[codes].any(axis=0) if codes else np.zeros(pop.n, dtype=bool)
+
+    def industries_listed(self) -> np.ndarray:
+        self.in_industries(("",))
+        return self._listed
+
+    def projects_for(self, c: CompiledIncentive) -> np.ndarray:
+        """The projects an incentive paid per project is for: of its kind, and not restricted to others."""
+        pop, kind = self.pop, c.rule.project_kind
+        if kind not in self._kind_projects:
+            code = pop.project_kinds.index(kind) if kind in pop.project_kinds else -1
+            self._kind_projects[kind] = np.flatnonzero(pop.project_kind == code)
+        projects = self._kind_projects[kind]
+        if len(pop.only_project):
+            if self._restricted is None:
+                self._restricted = np.zeros(pop.m, dtype=bool)
+                self._restricted[pop.only_project] = True
+            mine = np.zeros(pop.m, dtype=bool)
+            mine[pop.only_project[pop.only_incentive == c.index]] = True
+            projects = projects[~self._restricted[projects] | mine[projects]]
+        return projects
 
     def value(self, key: str) -> np.ndarray:
         """An enterprise metric's column: as given, else derived from its inputs (rounded to 6), else NaN."""
@@ -799,36 +840,44 @@ class _State:
 class _Rows:
     """The rows of one incentive's block and what they see (columns gathered per row)."""
 
-    def __init__(self, st: _State, c: CompiledIncentive):
+    def __init__(self, st: _State, c: CompiledIncentive, complete: bool = True):
         self.st, self.c, self.pop = st, c, st.pop
         inc = c.rule
         pop = self.pop
+        keep = None  # enterprises that can still be eligible (complete=False)
+        if not complete:
+            keep = np.zeros(pop.n, dtype=bool) if inc.recipient in NOT_ENTERPRISE else st.in_industries(inc.industries)
         if inc.per_project:
-            kind = pop.project_kinds.index(inc.project_kind) if inc.project_kind in pop.project_kinds else -1
-            ok = pop.project_kind == kind
-            if len(pop.only_project):
-                restricted = np.zeros(pop.m, dtype=bool)
-                restricted[pop.only_project] = True
-                mine = np.zeros(pop.m, dtype=bool)
-                mine[pop.only_project[pop.only_incentive == c.index]] = True
-                ok &= ~restricted | mine
-            projects = np.flatnonzero(ok)
-            have = np.zeros(pop.n, dtype=bool)
-            have[pop.project_owner[projects]] = True
-            alone = np.flatnonzero(~have)
-            ent = np.concatenate([pop.project_owner[projects], alone])
-            proj = np.concatenate([projects, np.full(len(alone), -1, dtype=np.int64)])
-            order = np.argsort(ent, kind="stable")
-            self.ent, self.proj = ent[order], proj[order]
+            projects = st.projects_for(c)
+            owners = pop.project_owner[projects]
+            if keep is not None:
+                sel = keep[owners]
+                projects, owners = projects[sel], owners[sel]
+            if complete:
+                # an enterprise with no project of this kind: one row, asked for one (missing_data)
+                have = np.zeros(pop.n, dtype=bool)
+                have[owners] = True
+                alone = np.flatnonzero(~have)
+                ent = np.concatenate([owners, alone])
+                proj = np.concatenate([projects, np.full(len(alone), -1, dtype=np.int64)])
+                order = np.argsort(ent, kind="stable")
+                ent, proj = ent[order], proj[order]
+            elif len(owners) > 1 and (np.diff(owners) < 0).any():
+                order = np.argsort(owners, kind="stable")
+                ent, proj = owners[order], projects[order]
+            else:
+                ent, proj = owners, projects
+            self.ent, self.proj = ent, proj
             self.grouped = True
         else:
-            self.ent = np.arange(pop.n, dtype=np.int64)
-            self.proj = np.full(pop.n, -1, dtype=np.int64)
-            self.grouped = False
-        self.R = len(self.ent)
+            self.ent = np.arange(pop.n, dtype=np.int64) if keep is None else np.flatnonzero(keep)
+            self.proj = np.full(len(self.ent), -1, dtype=np.int64)
+            self.grouped = keep is not None
         if self.grouped:
-            self.start = np.searchsorted(self.ent, np.arange(pop.n), side="left")
-            self.stop = np.searchsorted(self.ent, np.arange(pop.n), side="right")
+            count = np.bincount(self.ent, minlength=pop.n)
+            self.stop = np.cumsum(count)
+            self.start = self.stop - count
+        self.R = len(self.ent)
 
     def value(self, key: str) -> np.ndarray:
         m = self.st.ev.rules.metrics[key]
@@ -901,10 +950,10 @@ class _Rows:
         return state, early_day
 
 
-def _evaluate(st: _State, c: CompiledIncentive, valid: str) -> Block:
+def _evaluate(st: _State, c: CompiledIncentive, valid: str, complete: bool = True) -> Block:
     """One incentive over its rows: each step over whole columns, in the text's order."""
     ev, pop, inc = st.ev, st.pop, c.rule
-    rows = _Rows(st, c)
+    rows = _Rows(st, c, complete)
     R = rows.R
     block = Block(ev, pop, c, st.day, rows.ent, rows.proj, np.full(R, EXPIRED, dtype=np.int8), np.full(R, np.nan))
     if valid != "in_force":
@@ -927,12 +976,8 @@ def _evaluate(st: _State, c: CompiledIncentive, valid: str) -> Block:
         steps.append(_NoProject(none, f"projects: one of kind {kind.key} ({kind.label})"))
     # industry
     if inc.industries:
-        codes = [k for k, name in enumerate(pop.industry_names) if name in inc.industries]
-        hit = np.zeros(pop.n, dtype=bool)
-        listed = np.zeros(pop.n, dtype=bool)
-        listed[pop.industry_owner] = True
-        hit[pop.industry_owner[np.isin(pop.industry_code, codes)]] = True
-        hit, listed = hit[rows.ent], listed[rows.ent]
+        hit = st.in_industries(inc.industries)[rows.ent]
+        listed = st.industries_listed()[rows.ent]
         state = np.where(hit, 0, np.where(listed, 2, 1)).astype(np.int8)
         missing |= state == 1
         reason |= state == 2

@@ -15,8 +15,10 @@ No threshold or amount is written here: they come from the rules file.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,7 +30,8 @@ import pyarrow as pa
 from policykg.engine.eligibility import Engine
 from policykg.engine.evaluate import ELIGIBLE, NEEDS_SELECTION, STATUSES
 from policykg.engine.population import Population
-from policykg.engine.register import CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, RegisterReader, UniqueIds, parse_layout
+from policykg.engine.register import (CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, RegisterReader, UniqueIds, parse_layout,
+                                     parsed_ahead)
 from policykg.errors import InputError, OutputError
 from policykg.output import OutputTarget, csv_safe_table
 from policykg.rules.validity import validity_status
@@ -80,12 +83,13 @@ class Matcher:
     def match_population(self, pop: Population, day: date) -> Matches:
         """Every in-force incentive over `pop`; the eligible and needs_selection rows."""
         parts = []
-        for block in self.evaluator.blocks(pop, day, in_force_only=True):
+        for block in self.evaluator.blocks(pop, day, in_force_only=True, candidates_only=True):
             keep = np.flatnonzero((block.status == ELIGIBLE) | (block.status == NEEDS_SELECTION))
             if not len(keep):
                 continue
+            amount = np.round(block.amount[keep], 4)
             parts.append((block.ent[keep], np.full(len(keep), block.c.index, dtype=np.int32), block.proj[keep],
-                          block.status[keep], block.shown_amount()[keep], block.ceiling()[keep]))
+                          block.status[keep], amount, np.isfinite(amount) & block.ceiling_flag))
         if not parts:
             e = np.array([], dtype=np.int64)
             return Matches(e, e.astype(np.int32), e, e.astype(np.int8), np.array([], dtype=np.float64),
@@ -108,8 +112,9 @@ class Matcher:
         idx = pa.array(m.row, pa.int64())
         wh = pa.array(m.incentive, pa.int32())
         has = ~np.isnan(m.amount)
-        names = pa.array(list(pop.project_names) + [None], pa.string())
-        proj = pa.array(np.where(m.project >= 0, m.project, len(pop.project_names)), pa.int64())
+        names = pop.project_names if isinstance(pop.project_names, pa.Array) else pa.array(pop.project_names,
+                                                                                            pa.string())
+        proj = pa.array(m.project, pa.int64(), mask=m.project < 0)
         statuses = pa.array(list(STATUSES), pa.string())
         return pa.table({
             "enterprise_id": chunk.ids.take(idx),
@@ -279,9 +284,21 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
     count = np.zeros((2, K), dtype=np.int64)  # eligible, needs_selection
     money = np.zeros((2, K))
     unknown_industries: dict[str, list[int]] = {}
+    offsets = [0]
+
+    def numbered(batches):
+        for batch, fraction in batches:
+            yield batch, fraction, offsets[-1]
+            offsets.append(offsets[-1] + batch.num_rows)
+
+    def parse(item):
+        batch, fraction, offset = item
+        return Chunk(batch, reader.layout, engine.vocabulary, matcher.incentive_ids, offset), fraction
+
+    writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-write")  # in order, beside the work
+    written = None
     try:
-        for batch, fraction in reader.batches():
-            chunk = Chunk(batch, reader.layout, engine.vocabulary, matcher.incentive_ids, summary.enterprises)
+        for chunk, fraction in parsed_ahead(numbered(reader.batches()), parse):
             ids.add(chunk)
             for name in chunk.industry_names():
                 if name not in engine.industries:
@@ -292,7 +309,10 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
             m = matcher.match_population(pop, as_of)
             table = matcher._table(chunk, pop, m, as_of)
             if out is not None:
-                out.write(table)
+                if written is not None:
+                    written.result()  # one chunk written at a time; a failed write stops here
+                # in the caller's context: --raw-csv is a context variable the thread must see
+                written = writes.submit(contextvars.copy_context().run, out.write, table)
             if sink is not None:
                 sink(table)
             amount = np.nan_to_num(m.amount)
@@ -308,14 +328,19 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
             summary.enterprises += chunk.n
             if progress is not None:
                 progress(summary.enterprises, fraction)
+        if written is not None:
+            written.result()
         if table_of_projects is not None:
             table_of_projects.check_all_matched(reader.source)
         if out is not None:
             out.commit()
     except BaseException:
+        writes.shutdown(wait=True)  # no write may still be running when the temporary file goes
         if out is not None:
             out.abort()
         raise
+    finally:
+        writes.shutdown(wait=True)
     for k, c in enumerate(matcher.compiled):
         if not count[:, k].any():
             continue

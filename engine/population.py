@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -74,7 +75,7 @@ class Population:
     project_owner: np.ndarray = field(default_factory=_ints)
     project_kind: np.ndarray = field(default_factory=_ints)  # code into project_kinds
     project_kinds: list[str] = field(default_factory=list)
-    project_names: list[str] = field(default_factory=list)
+    project_names: list[str] | Any = field(default_factory=list)  # a list, or a pyarrow string array
     project_metrics: dict[str, np.ndarray] = field(default_factory=dict)  # field (no "project.") -> float64[m]
     #: A project listing incentives is only for those (profile ``projects[].incentives``): entries
     #: (project, incentive index); a project with no entry is for every incentive of its kind.
@@ -84,6 +85,10 @@ class Population:
     qual_where: list[str] | None = None
     award_where: list[str] | None = None
     project_where: list[str] | None = None
+
+    def project_name(self, j: int) -> str:
+        name = self.project_names[j]
+        return name if isinstance(name, str) else name.as_py()
 
     def check(self) -> "Population":
         """Shapes agree (a programming error otherwise, not a user's)."""
@@ -158,7 +163,7 @@ def concat(pops: list[Population]) -> Population:
         project_owner=cat([p.project_owner + ent_off[k] for k, p in enumerate(pops)]),
         project_kind=cat([mp[p.project_kind] for p, mp in zip(pops, kind_maps)]),
         project_kinds=kinds,
-        project_names=[x for p in pops for x in p.project_names],
+        project_names=[p.project_name(j) for p in pops for j in range(p.m)],
         project_metrics={key: cat([p.project_metrics.get(key, np.full(p.m, np.nan)) for p in pops], np.float64)
                          for key in pkeys},
         only_project=cat([p.only_project + proj_off[k] for k, p in enumerate(pops)]),

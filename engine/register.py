@@ -34,9 +34,11 @@ import csv
 import io
 import difflib
 import re
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -859,6 +861,33 @@ class UniqueIds:
 # --------------------------------------------------------------------------- projects tables
 
 
+T = TypeVar("T")
+R_ = TypeVar("R_")
+#: Batches parsed ahead in a second thread (numpy and pyarrow release the GIL while they work, so
+#: parsing the next batch overlaps evaluating or parsing this one on a second core).
+AHEAD = 2
+
+
+def parsed_ahead(items: Iterable[T], parse: Callable[[T], R_], ahead: int = AHEAD) -> Iterator[R_]:
+    """``map(parse, items)`` with up to `ahead` items parsed in a background thread, in order.
+
+    Items are taken from `items` in this thread (reading stays sequential); results come back in
+    order, so the first bad row in the file is the one reported. Nothing runs on after an error.
+    """
+    pending: deque = deque()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-parse") as pool:
+        try:
+            for item in items:
+                pending.append(pool.submit(parse, item))
+                if len(pending) > ahead:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for f in pending:
+                f.cancel()
+
+
 class ProjectCells(Cells):
     """One batch of a projects table, parsed: one row per project (docs/register.md)."""
 
@@ -922,7 +951,7 @@ class ChunkProjects:
     rows: np.ndarray  # 0-based data row in the projects table (messages name row rows[j] + 1)
     kind: np.ndarray  # code into kinds
     kinds: list[str]
-    names: list[str]
+    names: pa.Array  # the projects' names (arrow strings)
     metrics: dict[str, np.ndarray]  # every project metric field -> float64[m], NaN missing
     qual_code: np.ndarray
     qual_level: np.ndarray
@@ -949,7 +978,7 @@ def _add_projects(pop: Population, p: ChunkProjects) -> None:
     pop.m = p.m
     pop.project_owner = _ints(p.owner)
     pop.project_kind = _ints(p.kind)
-    pop.project_names = list(p.names)
+    pop.project_names = p.names
     pop.project_metrics = dict(p.metrics)
     pop.qual_code = np.concatenate([pop.qual_code, p.qual_code])
     pop.qual_level = np.concatenate([pop.qual_level, p.qual_level])
@@ -973,7 +1002,8 @@ class _Entries:
     def __init__(self, columns: list[list[np.ndarray]], parents: list[np.ndarray], n: int):
         self.columns = [np.concatenate(parts) if parts else _ints() for parts in columns]
         parent = np.concatenate(parents) if parents else _ints()
-        self.bounds = np.searchsorted(parent, np.arange(n + 1))  # row r: entries bounds[r]..bounds[r+1]-1
+        # row r: entries bounds[r]..bounds[r+1]-1 (parents are sorted: batches in order, entries by row)
+        self.bounds = np.concatenate([_ints([0]), np.cumsum(np.bincount(parent, minlength=n))])
 
     def take(self, rows: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
         """(the columns' values of the entries of `rows`, the position in `rows` of each entry's row)."""
@@ -1010,17 +1040,23 @@ class ProjectsTable:
         a_cols, a_parent = [[], [], [], []], []
         o_cols, o_parent = [[]], []
         self.award_levels = [""]
+        offsets = [0]
+
+        def numbered(batches):
+            for batch, _ in batches:
+                yield batch, offsets[-1]
+                offsets.append(offsets[-1] + batch.num_rows)
+
         n = 0
-        for batch, _ in reader.batches():
-            cells = ProjectCells(batch, self.layout, vocabulary, incentive_ids, n)
+        for cells in parsed_ahead(numbered(reader.batches()),
+                                  lambda item: ProjectCells(item[0], self.layout, vocabulary, incentive_ids, item[1])):
             eids.append(cells.enterprise_ids)
             names.append(cells.names)
             kinds.append(cells.kind.astype(np.int16))
             part = np.full((cells.n, width), np.nan)
             for key, values in cells.metrics.items():
-                slot = self._slots_of[key][cells.kind]
-                given = slot >= 0  # elsewhere NaN (ProjectCells refuses a metric of another kind)
-                part[np.flatnonzero(given), slot[given]] = values[given]
+                given = np.flatnonzero(~np.isnan(values))  # ProjectCells refuses a value of another kind
+                part[given, self._slots_of[key][cells.kind[given]]] = values[given]
             slots.append(part)
             if cells.quals is not None:
                 for acc, values in zip(q_cols, cells.quals[:3]):
@@ -1053,6 +1089,7 @@ class ProjectsTable:
         self._count = np.bincount(self._code, minlength=len(self._enterprises)).astype(np.int64)
         self._start = np.cumsum(self._count) - self._count
         self._matched = np.zeros(len(self._enterprises), dtype=bool)
+        self._left = np.arange(len(self._enterprises), dtype=np.int64)  # enterprises no chunk has matched yet
         self._check_unique_names()
 
     def where(self, i: int, header: str | None) -> str:
@@ -1078,10 +1115,16 @@ class ProjectsTable:
     def for_chunk(self, chunk: "Chunk") -> ChunkProjects:
         """The projects of `chunk`'s enterprises (see `ChunkProjects`)."""
         ids = chunk.ids if chunk.ids.type == self._enterprises.type else pc.cast(chunk.ids, self._enterprises.type)
-        code = pc.index_in(ids, value_set=self._enterprises)
-        code = pc.fill_null(code, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-        owners = np.flatnonzero(code >= 0)  # chunk rows with projects
-        code = code[owners]
+        # Probe the enterprises not yet matched against a hash of this chunk's ids (the chunk is the
+        # smaller side, and each enterprise is matched once): the table's enterprises shrink chunk by chunk.
+        left = self._left
+        at = pc.index_in(self._enterprises.take(pa.array(left, pa.int64())), value_set=ids)
+        at = pc.fill_null(at, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        hit = at >= 0
+        owners, code = at[hit], left[hit]
+        order = np.argsort(owners, kind="stable")  # chunk rows with projects, in chunk order
+        owners, code = owners[order], code[order]
+        self._left = left[~hit]
         self._matched[code] = True
         counts = self._count[code]
         rows = self._order[_ranges(self._start[code], counts)].astype(np.int64)
@@ -1100,7 +1143,7 @@ class ProjectsTable:
         (o_inc,), o_project = self._only.take(rows)
         return ChunkProjects(
             owner=owner, rows=rows, kind=kind, kinds=list(self.kinds),
-            names=self.names.take(pa.array(rows, pa.int64())).to_pylist(), metrics=metrics,
+            names=self.names.take(pa.array(rows, pa.int64())), metrics=metrics,
             qual_code=_ints(q_code), qual_level=_ints(q_level), qual_day=_ints(q_day), qual_project=q_project,
             award_incentive=_ints(a_inc), award_year=_ints(a_year), award_amount=np.asarray(a_amount, np.float64),
             award_level=_ints(a_level), award_levels=list(self.award_levels), award_project=a_project,

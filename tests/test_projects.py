@@ -85,7 +85,7 @@ def _one(pop, i: int) -> dict:
                                    pop.qual_day[q].tolist(), proj(pop.qual_project[q]))),
         "awards": list(zip(pop.award_incentive[a].tolist(), pop.award_year[a].tolist(), pop.award_amount[a].tolist(),
                            [pop.award_levels[c] for c in pop.award_level[a]], proj(pop.award_project[a]))),
-        "projects": [(pop.project_names[j], pop.project_kinds[pop.project_kind[j]]) for j in projects],
+        "projects": [(pop.project_name(j), pop.project_kinds[pop.project_kind[j]]) for j in projects],
         "project_metrics": {f: col[projects] for f, col in pop.project_metrics.items()},
         "only": list(zip(proj(pop.only_project[o]), pop.only_incentive[o].tolist())),
     }
@@ -128,7 +128,7 @@ def test_the_example_population_in_detail(matcher):
     assert pop.n == 6 and pop.m == 15
     assert pop.project_owner.tolist() == sorted(pop.project_owner.tolist())  # grouped by enterprise, in row order
     mine = np.flatnonzero(pop.project_owner == a)
-    assert [pop.project_names[j] for j in mine] == ["云栈协同办公App", "云栈代码托管平台", "云栈低代码开发平台V3"]
+    assert [pop.project_name(j) for j in mine] == ["云栈协同办公App", "云栈代码托管平台", "云栈低代码开发平台V3"]
     assert pop.project_metrics["annual_benefit"][mine[0]] == 6200.0
     assert pop.project_metrics["enterprises_served"][mine[1]] == 160.0
     assert np.isnan(pop.project_metrics["investment"][mine[0]])
@@ -144,7 +144,7 @@ def test_the_example_population_in_detail(matcher):
     assert pop.award_levels[0] == "" and pop.award_levels[pop.award_level[mine_awards[0]]] == ""
     # `incentives`: only those
     assert [(int(j), ids[k]) for j, k in zip(pop.only_project, pop.only_incentive)][:1] == [
-        (int(np.flatnonzero(np.array(pop.project_names) == "芯途工业视觉专用模型")[0]), "8.2")]
+        (int(np.flatnonzero(np.array([pop.project_name(j) for j in range(pop.m)]) == "芯途工业视觉专用模型")[0]), "8.2")]
 
 
 def test_a_chunk_without_projects_is_a_population_of_its_enterprises(matcher):
@@ -170,7 +170,7 @@ def test_a_parquet_projects_table_reads_as_its_csv(matcher, generated, tmp_path)
     a = [p for p, _ in _populations(matcher, register, projects, chunk_rows=150)]
     b = [p for p, _ in _populations(matcher, register, tmp_path / "projects.parquet", chunk_rows=150)]
     for x, y in zip(a, b):
-        assert x.project_names == y.project_names
+        assert [x.project_name(j) for j in range(x.m)] == [y.project_name(j) for j in range(y.m)]
         for f in x.project_metrics:
             np.testing.assert_array_equal(x.project_metrics[f], y.project_metrics[f])
         for f in ("project_owner", "project_kind", "qual_code", "qual_day", "qual_project", "award_incentive",
