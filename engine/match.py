@@ -269,12 +269,14 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
         _refuse_same_file(source, output)
         if projects is not None:
             _refuse_same_file(projects, output, "projects table")
-    table_of_projects = None
+    loading = None  # the projects table, read in a thread while the register's first chunks are parsed
     if projects is not None:
         from policykg.engine.register import ProjectsTable
 
-        table_of_projects = ProjectsTable(projects, engine.vocabulary, matcher.incentive_ids, encoding=encoding,
-                                          csv_block_bytes=csv_block_bytes)
+        loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-projects")
+        loading = loader.submit(ProjectsTable, projects, engine.vocabulary, matcher.incentive_ids, encoding=encoding,
+                                csv_block_bytes=csv_block_bytes)
+        loader.shutdown(wait=False)
     out = _Output(output, (source,) + ((projects,) if projects is not None else ())) if output is not None else None
     ids = UniqueIds()
     summary = MatchSummary(str(source), str(output) if output is not None else None, as_of,
@@ -292,20 +294,22 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
             offsets.append(offsets[-1] + batch.num_rows)
 
     def parse(item):
+        """Everything before the rules, for one chunk, in order (run one chunk ahead in a second thread)."""
         batch, fraction, offset = item
-        return Chunk(batch, reader.layout, engine.vocabulary, matcher.incentive_ids, offset), fraction
+        chunk = Chunk(batch, reader.layout, engine.vocabulary, matcher.incentive_ids, offset)
+        ids.add(chunk)
+        pop = chunk.population(loading.result().for_chunk(chunk) if loading is not None else None)
+        return chunk, pop, fraction
 
     writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-write")  # in order, beside the work
     written = None
     try:
-        for chunk, fraction in parsed_ahead(numbered(reader.batches()), parse):
-            ids.add(chunk)
+        for chunk, pop, fraction in parsed_ahead(numbered(reader.batches()), parse):
             for name in chunk.industry_names():
                 if name not in engine.industries:
                     rows, first = chunk.industry_rows(name)
                     seen = unknown_industries.setdefault(name, [0, summary.enterprises + first + 1])
                     seen[0] += rows
-            pop = chunk.population(table_of_projects.for_chunk(chunk) if table_of_projects is not None else None)
             m = matcher.match_population(pop, as_of)
             table = matcher._table(chunk, pop, m, as_of)
             if out is not None:
@@ -330,11 +334,13 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
                 progress(summary.enterprises, fraction)
         if written is not None:
             written.result()
-        if table_of_projects is not None:
-            table_of_projects.check_all_matched(reader.source)
+        if loading is not None:
+            loading.result().check_all_matched(reader.source)
         if out is not None:
             out.commit()
     except BaseException:
+        if loading is not None:
+            loading.cancel()
         writes.shutdown(wait=True)  # no write may still be running when the temporary file goes
         if out is not None:
             out.abort()

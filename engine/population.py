@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -76,7 +76,7 @@ class Population:
     project_kind: np.ndarray = field(default_factory=_ints)  # code into project_kinds
     project_kinds: list[str] = field(default_factory=list)
     project_names: list[str] | Any = field(default_factory=list)  # a list, or a pyarrow string array
-    project_metrics: dict[str, np.ndarray] = field(default_factory=dict)  # field (no "project.") -> float64[m]
+    project_metrics: Mapping[str, np.ndarray] = field(default_factory=dict)  # field (no "project.") -> float64[m]
     #: A project listing incentives is only for those (profile ``projects[].incentives``): entries
     #: (project, incentive index); a project with no entry is for every incentive of its kind.
     only_project: np.ndarray = field(default_factory=_ints)
@@ -94,7 +94,7 @@ class Population:
         """Shapes agree (a programming error otherwise, not a user's)."""
         for key, col in self.metrics.items():
             assert col.shape == (self.n,), key
-        for key, col in self.project_metrics.items():
+        for key, col in self.project_metrics.items() if isinstance(self.project_metrics, dict) else ():
             assert col.shape == (self.m,), key
         assert len(self.project_owner) == len(self.project_kind) == self.m
         assert len(self.industry_code) == len(self.industry_owner)

@@ -38,7 +38,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, Mapping, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -637,19 +637,27 @@ class Cells:
         return name_codes, level_codes, days, parent
 
     def _dates(self, dates: pa.Array, parent: np.ndarray, col: Column) -> np.ndarray:
-        """Dates as days since 1970 (int64; a very small number where none is given)."""
-        given = pc.fill_null(pc.not_equal(dates, ""), False)
-        text = pc.if_else(given, dates, pa.scalar(None, pa.string()))
+        """Dates as days since 1970 (int64; a very small number where none is given).
+
+        Each distinct text is parsed once (a register repeats the same few thousand days)."""
+        enc = pc.dictionary_encode(dates)
+        index = enc.indices.to_numpy(zero_copy_only=False)  # NaN (float) where no date is given
+        texts = enc.dictionary
+        given = pc.fill_null(pc.not_equal(texts, ""), False)
+        text = pc.if_else(given, texts, pa.scalar(None, pa.string()))
         parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
         back = pc.strftime(parsed, format="%Y-%m-%d")
         ok = pc.fill_null(pc.equal(back, text), False)  # 2025-02-30 parses as 03-02: not the same text
-        bad = given.to_numpy(zero_copy_only=False) & ~ok.to_numpy(zero_copy_only=False)
-        if bad.any():
-            j = int(np.flatnonzero(bad)[0])
-            raise RegisterError(f"{self.where(int(parent[j]), col.header)}: {text[j].as_py()!r} is not a valid "
+        given_u = given.to_numpy(zero_copy_only=False)
+        bad_u = given_u & ~ok.to_numpy(zero_copy_only=False)
+        codes = np.nan_to_num(np.asarray(index, dtype=np.float64), nan=-1).astype(np.int64)
+        if bad_u.any():
+            j = int(np.flatnonzero(np.isin(codes, np.flatnonzero(bad_u)))[0])
+            raise RegisterError(f"{self.where(int(parent[j]), col.header)}: {dates[j].as_py()!r} is not a valid "
                                 "date; use YYYY-MM-DD, e.g. 2024-12-20")
-        days = pc.cast(pc.cast(parsed, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False)
-        return np.where(given.to_numpy(zero_copy_only=False), np.nan_to_num(days, nan=0), NO_DATE).astype(np.int64)
+        days_u = pc.cast(pc.cast(parsed, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False)
+        days_u = np.where(given_u, np.nan_to_num(days_u, nan=0), NO_DATE).astype(np.int64)
+        return np.where(codes >= 0, days_u[np.maximum(codes, 0)] if len(days_u) else NO_DATE, NO_DATE).astype(np.int64)
 
     def _incentive_codes(self, ids: pa.Array, parent: np.ndarray, col: Column) -> np.ndarray:
         """Incentive ids as indexes into `incentive_ids` (an unknown id: an error naming its row)."""
@@ -931,8 +939,8 @@ class ProjectCells(Cells):
 
     def _of_its_kind(self, col: Column, values: np.ndarray) -> None:
         """A value only in rows whose kind lists the metric (as a profile's project metrics)."""
-        allowed = [k for k, kind in enumerate(self.kinds) if col.metric in self.vocabulary.project_kinds[kind]]
-        bad = ~np.isnan(values) & ~np.isin(self.kind, allowed)
+        allowed = np.array([col.metric in self.vocabulary.project_kinds[kind] for kind in self.kinds], dtype=bool)
+        bad = ~np.isnan(values) & ~allowed[self.kind]
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             kind = self.kinds[int(self.kind[i])]
@@ -952,7 +960,7 @@ class ChunkProjects:
     kind: np.ndarray  # code into kinds
     kinds: list[str]
     names: pa.Array  # the projects' names (arrow strings)
-    metrics: dict[str, np.ndarray]  # every project metric field -> float64[m], NaN missing
+    metrics: Mapping[str, np.ndarray]  # every project metric field -> float64[m], NaN missing (gathered when read)
     qual_code: np.ndarray
     qual_level: np.ndarray
     qual_day: np.ndarray
@@ -979,7 +987,7 @@ def _add_projects(pop: Population, p: ChunkProjects) -> None:
     pop.project_owner = _ints(p.owner)
     pop.project_kind = _ints(p.kind)
     pop.project_names = p.names
-    pop.project_metrics = dict(p.metrics)
+    pop.project_metrics = p.metrics
     pop.qual_code = np.concatenate([pop.qual_code, p.qual_code])
     pop.qual_level = np.concatenate([pop.qual_level, p.qual_level])
     pop.qual_day = np.concatenate([pop.qual_day, p.qual_day])
@@ -1012,6 +1020,31 @@ class _Entries:
         idx = _ranges(starts, counts)
         project = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
         return [c[idx] for c in self.columns], project
+
+
+class _SlotColumns(Mapping):
+    """The chunk's projects' metrics, field -> float64[m] (NaN: not given), each gathered from the
+    table's slots when first asked for: the evaluator reads only the fields of the incentives it
+    evaluates, and a gather of every field for every chunk was a sixth of a district match."""
+
+    def __init__(self, slots: np.ndarray, slots_of: dict[str, np.ndarray], rows: np.ndarray, kind: np.ndarray):
+        self._slots, self._slots_of, self._rows, self._kind = slots, slots_of, rows, kind
+        self._done: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key not in self._done:
+            slot = self._slots_of[key][self._kind]  # KeyError for a field that is not a project metric
+            given = slot >= 0
+            values = np.full(len(self._rows), np.nan)
+            values[given] = self._slots[self._rows[given], slot[given]]
+            self._done[key] = values
+        return self._done[key]
+
+    def __iter__(self):
+        return iter(self._slots_of)
+
+    def __len__(self) -> int:
+        return len(self._slots_of)
 
 
 class ProjectsTable:
@@ -1101,6 +1134,9 @@ class ProjectsTable:
             return
         names = pc.dictionary_encode(self.names)
         key = self._code * len(names.dictionary) + names.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        ordered = np.sort(key)
+        if not (ordered[1:] == ordered[:-1]).any():  # a sort (~0.07 s for 3e6); the search below only to name a repeat
+            return
         _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         earlier = first[inverse.reshape(-1)]
         repeat = np.flatnonzero(earlier != np.arange(self.n))
@@ -1131,13 +1167,7 @@ class ProjectsTable:
         owner = np.repeat(owners, counts)
         m = len(rows)
         kind = self.kind[rows].astype(np.int64)
-        metrics = {}
-        for f, slots_of in self._slots_of.items():
-            values = np.full(m, np.nan)
-            slot = slots_of[kind]
-            given = slot >= 0
-            values[given] = self._slots[rows[given], slot[given]]
-            metrics[f] = values
+        metrics = _SlotColumns(self._slots, self._slots_of, rows, kind)
         (q_code, q_level, q_day), q_project = self._quals.take(rows)
         (a_inc, a_year, a_amount, a_level), a_project = self._awards.take(rows)
         (o_inc,), o_project = self._only.take(rows)
