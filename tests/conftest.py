@@ -20,6 +20,27 @@ def graph(compilation):
     return build_graph(compilation)
 
 
+@pytest.fixture(scope="session")
+def register_gen():
+    """bench/register_gen.py, the seeded generator of registers and projects tables (not a package)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "register_gen.py"
+    spec = importlib.util.spec_from_file_location("register_gen", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def matcher():
+    """The bundled rules compiled once for batch matching."""
+    from policykg.engine.match import Matcher
+
+    return Matcher()
+
+
 @pytest.fixture()
 def runner():
     return CliRunner()

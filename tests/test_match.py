@@ -10,7 +10,6 @@ the Cypher implementation is compared with the evaluator in the @neo4j tests.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import date
 from pathlib import Path
@@ -28,22 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "docs" / "examples" / "register.csv"
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("register_gen", ROOT / "bench" / "register_gen.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def matcher():
-    return Matcher()
-
-
-@pytest.fixture(scope="module")
-def register(tmp_path_factory):
+def register(tmp_path_factory, register_gen):
     """3,000 seeded enterprises (12% of values on thresholds), as CSV and parquet."""
-    gen = _generator()
+    gen = register_gen
     table = gen.generate_register(3000, seed=11, as_of=date(2025, 6, 30), edges=0.12)
     folder = tmp_path_factory.mktemp("register")
     return gen.write_register(table, folder / "r.csv"), gen.write_register(table, folder / "r.parquet")
@@ -181,8 +168,8 @@ def test_bad_registers_are_refused_naming_row_and_column(invoke, tmp_path, heade
     assert list(out.parent.iterdir()) == []  # nothing half-written, no temp file left
 
 
-def test_a_bad_row_deep_in_a_large_register_leaves_the_old_output_alone(matcher, tmp_path):
-    gen = _generator()
+def test_a_bad_row_deep_in_a_large_register_leaves_the_old_output_alone(matcher, tmp_path, register_gen):
+    gen = register_gen
     table = gen.generate_register(5000, seed=3)
     revenue = table.column("revenue[万元]").to_pylist()
     revenue[4321] = -1.0

@@ -4,7 +4,6 @@ every error one line naming the file, row, enterprise and column; nothing writte
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 from pathlib import Path
 
@@ -25,22 +24,10 @@ PROJECTS = ROOT / "docs" / "examples" / "projects.csv"
 DAY = date(2025, 6, 30)
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("register_gen", ROOT / "bench" / "register_gen.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def matcher():
-    return Matcher()
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
+def generated(tmp_path_factory, register_gen):
     """400 seeded enterprises with their projects, as parquet (register) and CSV (projects)."""
-    gen = _generator()
+    gen = register_gen
     register = gen.generate_register(400, seed=5, as_of=DAY, edges=0.1)
     projects = gen.generate_projects(register, seed=5, as_of=DAY, edges=0.1)
     folder = tmp_path_factory.mktemp("generated")
@@ -312,8 +299,8 @@ def test_the_cli_says_the_error_and_writes_nothing(invoke, tmp_path):
 # --- the generator ---------------------------------------------------------------------------------------
 
 
-def test_generate_projects_is_deterministic_and_valid(matcher, generated):
-    gen = _generator()
+def test_generate_projects_is_deterministic_and_valid(matcher, generated, register_gen):
+    gen = register_gen
     register = gen.generate_register(300, seed=9, as_of=DAY)
     a = gen.generate_projects(register, seed=9, as_of=DAY)
     assert a.equals(gen.generate_projects(register, seed=9, as_of=DAY))
@@ -338,8 +325,8 @@ def test_generated_projects_match(matcher, generated, tmp_path):
     assert summary.enterprises == 400
 
 
-def test_the_generator_cli_writes_projects(tmp_path):
-    gen = _generator()
+def test_the_generator_cli_writes_projects(tmp_path, register_gen):
+    gen = register_gen
     assert gen.main(["50", "-o", str(tmp_path / "r.csv"), "--projects", str(tmp_path / "p.csv")]) == 0
     table = pacsv.read_csv(tmp_path / "p.csv")
     assert table.num_rows > 0 and table.column_names[:3] == ["enterprise_id", "name", "kind"]
