@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job, no server needed: install, then read the bundled compilation and write
 # into ./out/ its graph, the overlap report, the interactive view, one enterprise's
-# awards and a matched register; the summary and today's provisions go to the terminal.
+# awards and a matched register (with its projects table); the summary and today's provisions go to the terminal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -16,5 +16,5 @@ $PK overlaps --as-of "$as_of" --format markdown -o out/overlaps.md
 $PK view --as-of "$as_of" -o out/graph.html
 $PK eligible docs/examples/software-firm.yaml --as-of "$as_of" --format markdown > out/eligible-software-firm.md
 echo "wrote out/eligible-software-firm.md (markdown, as of $as_of)" >&2
-$PK match docs/examples/register.csv --as-of "$as_of" -o out/matches.csv
+$PK match docs/examples/register.csv --projects docs/examples/projects.csv --as-of "$as_of" -o out/matches.csv
 echo "main: wrote $(ls out | tr '\n' ' ')to ./out (answers as of $as_of)"
