@@ -17,7 +17,10 @@ in force (computed from the rules), so every one of them is evaluated:
 - **loop**: the batch-of-one path over the first `--loop` enterprises: each row and its projects
   as a profile (`profile_documents` → `Engine.parse_profile`), evaluated by `Engine.evaluate`
   (the evaluator on a population of one, explanations read from its trace), as `policykg
-  eligible` does.
+  eligible` does;
+- **neo4j** (with ``--neo4j``): the named ``eligibility`` query over the loop's enterprises and their
+  projects, sent in ``UNWIND`` batches of 1,000 (`engine.neo4j_match`). It REPLACES the graph of the
+  database it is pointed at: use a throwaway server.
 
 The match runs `--runs` times (3), each in a fresh process; the median is compared, and every
 run is listed (the first run after generating the files is often the slowest). Prints a table and
@@ -130,6 +133,23 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
         same = time.perf_counter() - t
         return {"kind": kind, "enterprises": n, "rows": rows, "seconds": seconds, "match_rows": s.rows,
                 "match_seconds": same, "setup": setup, "base_mb": base_mb, "peak_mb": _rss_mb()}
+    if kind == "neo4j":
+        from policykg.engine.neo4j_match import match_in_neo4j
+        from policykg.graph.load import load_graph
+        from policykg.graph.neo4j_store import Neo4jConfig, Neo4jStore
+
+        small_reg, small_proj = os.path.join(out_dir, "loop-register.parquet"), os.path.join(out_dir, "loop-projects.parquet")
+        env = {"NEO4J_URI": "bolt://127.0.0.1:7687", "NEO4J_PASSWORD": "policykg-test-pw",
+               **{k: v for k, v in os.environ.items() if v}}
+        with Neo4jStore(Neo4jConfig.resolve(env=env)) as store:
+            store.load(load_graph(), replace=True)
+            match_in_neo4j(store, small_reg, day, engine=matcher.engine, limit=200, projects=small_proj)  # warm up
+            t = time.perf_counter()
+            res = match_in_neo4j(store, small_reg, day, engine=matcher.engine, projects=small_proj)
+            seconds = time.perf_counter() - t
+        return {"kind": kind, "enterprises": res.enterprises, "rows": len(res.rows), "seconds": seconds,
+                "query_seconds": res.query_seconds, "prepare_seconds": res.prepare_seconds, "setup": setup,
+                "base_mb": base_mb, "peak_mb": _rss_mb()}
     raise SystemExit(f"unknown worker {kind}")
 
 
@@ -148,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--loop", type=int, default=10_000, help="enterprises for the batch-of-one loop")
     ap.add_argument("--as-of", default=None, help="default: a day on which every incentive is in force")
     ap.add_argument("--seed", type=int, default=20250630)
+    ap.add_argument("--neo4j", action="store_true", help="also the eligibility query over the loop's enterprises "
+                    "(NEO4J_URI/NEO4J_PASSWORD; it REPLACES that database's graph: use a throwaway server)")
     ap.add_argument("--runs", type=int, default=3, help="match runs (fresh processes); the median is reported")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--out-dir", default=None, help=argparse.SUPPRESS)
@@ -187,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"floor: {floor}", file=sys.stderr)
         loop = run_worker("loop", register_path, projects_path, as_of, tmp, args.loop)
         print(f"loop: {loop}", file=sys.stderr)
+        neo = run_worker("neo4j", register_path, projects_path, as_of, tmp, args.loop) if args.neo4j else None
+        if neo is not None:
+            print(f"neo4j: {neo}", file=sys.stderr)
 
     if "error" in match:
         raise SystemExit(f"match failed: {match['error']}")
@@ -216,12 +241,21 @@ def main(argv: list[str] | None = None) -> int:
                       f"(≥ 500×: {'yes' if rate / loop_rate >= 500 else 'NO'}); "
                       f"{small_rate / loop_rate:,.0f}× for match on the loop's own {loop['enterprises']:,}; "
                       f"same rows: {'yes' if loop['rows'] == loop['match_rows'] else 'NO'}")
+    if neo is not None and "seconds" in neo and "seconds" in loop:
+        rows.append({"measure": f"neo4j eligibility query over the same {neo['enterprises']:,} (UNWIND batches)",
+                     "seconds": round(neo["seconds"], 2), "peak MB": round(neo["peak_mb"]), "rows written": neo["rows"],
+                     "note": f"queries {neo['query_seconds']:.2f} s; {neo['seconds'] / loop['match_seconds']:,.0f}× "
+                             f"the match on the same enterprises; same rows: "
+                             f"{'yes' if neo['rows'] == loop['match_rows'] else 'NO'}"})
+    elif neo is not None:
+        rows.append({"measure": "neo4j eligibility query", "seconds": None, "peak MB": None, "rows written": None,
+                     "note": neo.get("error", "failed")})
     print(render(rows, "table", title=f"Batch matching as of {as_of} (one run, {os.cpu_count()} cores)"), end="")
     for line in checks:
         print(line)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"as_of": as_of, "seed": args.seed, "cores": os.cpu_count(), "sizes": sizes,
-                                   "match": match, "floor": floor, "loop": loop, "checks": checks},
+                                   "match": match, "floor": floor, "loop": loop, "neo4j": neo, "checks": checks},
                                   ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 

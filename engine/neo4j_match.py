@@ -5,8 +5,9 @@ as a profile (`engine.register.profile_documents` → `Engine.parse_profile` →
 `Engine.profile_params`: canonical units, derived metrics filled as the engine derives
 them), sent `batch_size` at a time as ``$profiles`` to the same query `policykg eligible
 --backend neo4j` runs for one profile; Neo4j evaluates every enterprise against every
-incentive and returns only the eligible / needs_selection rows (``$statuses``). A register
-row has no projects, so project-level incentives never come back. Amounts come back
+incentive and returns only the eligible / needs_selection rows (``$statuses``). With a
+projects table, each enterprise's projects go into its profile, so the awards paid per
+project come back one row per project, as `match` writes them. Amounts come back
 rounded to 4 decimals, as the engine rounds them. Same rows as `engine.match`
 (tests/test_match.py checks it on a sample; the benchmark times both).
 """
@@ -36,8 +37,10 @@ class Neo4jMatch:
 
 
 def match_in_neo4j(store, source: str | Path, as_of: date, engine: Engine | None = None,
-                   batch_size: int = BATCH_SIZE, encoding: str = "utf-8", limit: int | None = None) -> Neo4jMatch:
-    """Match the register `source` on `as_of` with the `eligibility` query on `store` (a Neo4jStore)."""
+                   batch_size: int = BATCH_SIZE, encoding: str = "utf-8", limit: int | None = None,
+                   projects: str | Path | None = None) -> Neo4jMatch:
+    """Match the register `source` (with its `projects` table, if any) on `as_of` with the
+    `eligibility` query on `store` (a Neo4jStore)."""
     engine = engine or Engine()
     out = Neo4jMatch()
     batch: list[dict] = []
@@ -46,13 +49,14 @@ def match_in_neo4j(store, source: str | Path, as_of: date, engine: Engine | None
         t = time.perf_counter()
         rows = store.query("eligibility", query_params(batch, as_of, MATCH_STATUSES))
         out.query_seconds += time.perf_counter() - t
-        out.rows.extend({"enterprise_id": r["profile"], "incentive": r["incentive"], "seq": r["seq"],
+        out.rows.extend({"enterprise_id": r["profile"], "incentive": r["incentive"], "project": r["project"],
+                         "seq": r["seq"],
                          "policy": r["policy"], "status": r["status"], "amount_wan": r["amount_wan"],
                          "amount_is_ceiling": r["amount_is_ceiling"]} for r in rows)
         batch.clear()
 
     t0 = time.perf_counter()
-    for eid, doc in profile_documents(source, engine.vocabulary, encoding=encoding, limit=limit):
+    for eid, doc in profile_documents(source, engine.vocabulary, encoding=encoding, limit=limit, projects=projects):
         params = engine.profile_params(engine.parse_profile(doc, eid))
         params["id"] = eid
         batch.append(params)

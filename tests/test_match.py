@@ -215,21 +215,30 @@ def test_unknown_industries_are_a_warning_not_an_error(matcher, tmp_path):
 
 
 @pytest.mark.neo4j
-def test_the_cypher_batch_match_equals_the_vectorised_one(neo4j_clean, matcher, register):
+def test_the_cypher_batch_match_equals_the_vectorised_one(neo4j_clean, matcher, register, register_gen, tmp_path):
+    """Both implementations over the same 800 enterprises and their projects: the same rows, per project too."""
     from policykg.engine.neo4j_match import match_in_neo4j
     from policykg.graph.load import load_graph
 
     neo4j_clean.load(load_graph())
-    csv_path, _ = register
+    csv_path, parquet_path = register
+    projects = register_gen.write_register(register_gen.generate_projects(
+        pq.read_table(parquet_path), seed=11, as_of=date(2025, 6, 30), edges=0.12), tmp_path / "p.csv")
+
+    def key(r):
+        return r["enterprise_id"], r["incentive"], r["project"]
+
     for day in (date(2025, 6, 30), date(2026, 6, 30)):
-        res = match_in_neo4j(neo4j_clean, csv_path, day, engine=matcher.engine, batch_size=250, limit=800)
+        res = match_in_neo4j(neo4j_clean, csv_path, day, engine=matcher.engine, batch_size=250, limit=800,
+                             projects=projects)
         got = {}
-        match_register(csv_path, None, day, matcher=matcher,
-                       sink=lambda t: got.update(_rows(t)))
+        match_register(csv_path, None, day, matcher=matcher, projects=projects,
+                       sink=lambda t: got.update({key(r): (r["status"], r["amount_wan"], r["amount_is_ceiling"])
+                                                  for r in t.to_pylist()}))
         sample = {k: v for k, v in got.items() if int(k[0][1:]) <= 800}
-        neo = {(r["enterprise_id"], r["incentive"]): (r["status"], r["amount_wan"], r["amount_is_ceiling"])
-               for r in res.rows}
+        neo = {key(r): (r["status"], r["amount_wan"], r["amount_is_ceiling"]) for r in res.rows}
         assert res.enterprises == 800
+        assert any(k[2] is not None for k in sample)  # per-project rows are compared too
         assert neo == sample
 
 
