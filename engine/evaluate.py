@@ -68,10 +68,6 @@ DERIVED: dict[str, Callable[..., np.ndarray]] = {
 }
 
 _CMP = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less, "==": np.equal}
-_OPS: dict[str, Callable[[float, float], bool]] = {
-    ">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b, "==": lambda a, b: a == b,
-}
 
 
 def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
