@@ -903,7 +903,7 @@ class ProjectCells(Cells):
     entity = "project"
 
     def __init__(self, batch: pa.RecordBatch, layout: RegisterLayout, vocabulary: Vocabulary,
-                 incentive_ids: list[str], offset: int):
+                 incentive_ids: list[str], offset: int, lists: bool = True):
         super().__init__(batch, layout, vocabulary, incentive_ids, offset)
         self.kinds = list(vocabulary.project_kinds)
         self.enterprise_ids = self._idents = self._text(layout.column(ENTERPRISE_ID), required=True)
@@ -914,14 +914,10 @@ class ProjectCells(Cells):
             values = self._metric(col, self._cols[col.header])
             self._of_its_kind(col, values)
             self.metrics[key] = values
-        self.quals = self._qualification_entries(layout.column(QUALIFICATIONS))
-        self.awards = self._award_entries(layout.column(AWARDS))
-        col = layout.column(INCENTIVES)
-        if col is not None:
-            flat, parent = self._entries(col)
-            self.only = (self._incentive_codes(flat, parent, col), parent)
-        else:
-            self.only = None
+        self.quals = self.awards = self.only = None
+        if lists:  # else `ProjectsTable` parses them per chunk (`_ListCells`)
+            self.quals, self.awards, self.only = _list_columns(self)
+
 
     def _kind_codes(self, col: Column) -> np.ndarray:
         """Each row's kind as an index into `kinds` (data/metrics.yaml project_kinds order)."""
@@ -948,6 +944,40 @@ class ProjectCells(Cells):
             raise RegisterError(f"{self.where(i, col.header)}: {col.metric} is not a metric of project kind {kind!r}; "
                                 f"its metrics are: {known} (data/metrics.yaml project_kinds): leave the cell empty, "
                                 "or correct the kind")
+
+
+def _list_columns(cells: Cells) -> tuple:
+    """The qualifications, prior awards and incentive restrictions of a projects-table batch (each
+    None when its column is absent), entries with the row in the batch of each."""
+    layout = cells.layout
+    quals = cells._qualification_entries(layout.column(QUALIFICATIONS))
+    awards = cells._award_entries(layout.column(AWARDS))
+    col = layout.column(INCENTIVES)
+    only = None
+    if col is not None:
+        flat, parent = cells._entries(col)
+        only = (cells._incentive_codes(flat, parent, col), parent)
+    return quals, awards, only
+
+
+class _ListCells(Cells):
+    """The list columns (qualifications, awards, incentives) of some rows of a projects table,
+    taken when a chunk needs them: messages name each row as the table numbers it."""
+
+    ident_label = ENTERPRISE_ID
+    entity = "project"
+
+    def __init__(self, columns: dict[str, pa.Array], idents: pa.Array, rows: np.ndarray, layout: RegisterLayout,
+                 vocabulary: Vocabulary, incentive_ids: list[str]):
+        self.layout, self.vocabulary, self.offset = layout, vocabulary, 0
+        self.n, self.incentive_ids, self.rows = len(rows), incentive_ids, rows
+        self._cols, self._idents = columns, idents
+        self.qual_index: dict[str, int] = {}
+        self.award_levels: list[str] = []
+
+    def where(self, i: int, header: str | None) -> str:
+        return where_text(self.layout.source, self.layout.csv, int(self.rows[i]) + 1, self.ident_label,
+                          self._idents[i].as_py(), header)
 
 
 @dataclass
@@ -1003,25 +1033,6 @@ def _add_projects(pop: Population, p: ChunkProjects) -> None:
     pop.only_incentive = _ints(p.only_incentive)
 
 
-class _Entries:
-    """Entries of a list column over the whole projects table, sorted by project row, with each
-    row's first entry and count (so a set of rows takes its entries without a scan)."""
-
-    def __init__(self, columns: list[list[np.ndarray]], parents: list[np.ndarray], n: int):
-        self.columns = [np.concatenate(parts) if parts else _ints() for parts in columns]
-        parent = np.concatenate(parents) if parents else _ints()
-        # row r: entries bounds[r]..bounds[r+1]-1 (parents are sorted: batches in order, entries by row)
-        self.bounds = np.concatenate([_ints([0]), np.cumsum(np.bincount(parent, minlength=n))])
-
-    def take(self, rows: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-        """(the columns' values of the entries of `rows`, the position in `rows` of each entry's row)."""
-        starts = self.bounds[rows]
-        counts = self.bounds[rows + 1] - starts
-        idx = _ranges(starts, counts)
-        project = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
-        return [c[idx] for c in self.columns], project
-
-
 class _SlotColumns(Mapping):
     """The chunk's projects' metrics, field -> float64[m] (NaN: not given), each gathered from the
     table's slots when first asked for: the evaluator reads only the fields of the incentives it
@@ -1069,10 +1080,12 @@ class ProjectsTable:
                           for f in vocabulary.project_metrics}
         width = max([len(kf) for kf in fields] + [1])
         eids, names, kinds, slots = [], [], [], []
-        q_cols, q_parent = [[], [], []], []
-        a_cols, a_parent = [[], [], [], []], []
-        o_cols, o_parent = [[]], []
-        self.award_levels = [""]
+        # the list columns are kept as text and parsed for each chunk's projects (`for_chunk`): off the
+        # critical path of a match, which cannot start before the table is read
+        self._list_headers = [c.header for c in (self.layout.column(k) for k in (QUALIFICATIONS, AWARDS, INCENTIVES))
+                              if c is not None]
+        raw: dict[str, list] = {h: [] for h in self._list_headers}
+        self.incentive_ids = incentive_ids
         offsets = [0]
 
         def numbered(batches):
@@ -1082,7 +1095,8 @@ class ProjectsTable:
 
         n = 0
         for cells in parsed_ahead(numbered(reader.batches()),
-                                  lambda item: ProjectCells(item[0], self.layout, vocabulary, incentive_ids, item[1])):
+                                  lambda item: ProjectCells(item[0], self.layout, vocabulary, incentive_ids, item[1],
+                                                            lists=False)):
             eids.append(cells.enterprise_ids)
             names.append(cells.names)
             kinds.append(cells.kind.astype(np.int16))
@@ -1091,19 +1105,8 @@ class ProjectsTable:
                 given = np.flatnonzero(~np.isnan(values))  # ProjectCells refuses a value of another kind
                 part[given, self._slots_of[key][cells.kind[given]]] = values[given]
             slots.append(part)
-            if cells.quals is not None:
-                for acc, values in zip(q_cols, cells.quals[:3]):
-                    acc.append(values)
-                q_parent.append(cells.quals[3] + n)
-            if cells.awards is not None:
-                inc, years, amounts, levels, parent = cells.awards
-                levels = _level_codes(levels, cells.award_levels, self.award_levels)
-                for acc, values in zip(a_cols, (inc, years, amounts, levels)):
-                    acc.append(values)
-                a_parent.append(parent + n)
-            if cells.only is not None:
-                o_cols[0].append(cells.only[0])
-                o_parent.append(cells.only[1] + n)
+            for h in self._list_headers:
+                raw[h].append(cells._cols[h])
             n += cells.n
         self.n = n
         self.enterprise_ids = pa.concat_arrays(eids) if eids else pa.array([], pa.string())
@@ -1111,9 +1114,8 @@ class ProjectsTable:
         self.kind = np.concatenate(kinds) if kinds else np.array([], np.int16)
         self._slots = np.concatenate(slots) if slots else np.full((0, width), np.nan)
         del slots
-        self._quals = _Entries(q_cols, q_parent, n)
-        self._awards = _Entries(a_cols, a_parent, n)
-        self._only = _Entries(o_cols, o_parent, n)
+        self._lists = {h: (pa.concat_arrays(parts) if parts else pa.array([], pa.string())) for h, parts in raw.items()}
+        del raw
         enc = pc.dictionary_encode(self.enterprise_ids)
         self._enterprises = enc.dictionary  # each enterprise id once
         self._code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)  # per row
@@ -1168,17 +1170,40 @@ class ProjectsTable:
         m = len(rows)
         kind = self.kind[rows].astype(np.int64)
         metrics = _SlotColumns(self._slots, self._slots_of, rows, kind)
-        (q_code, q_level, q_day), q_project = self._quals.take(rows)
-        (a_inc, a_year, a_amount, a_level), a_project = self._awards.take(rows)
-        (o_inc,), o_project = self._only.take(rows)
+        e = _ints()
+        q_code = q_level = q_day = q_project = a_inc = a_year = a_level = a_project = o_inc = o_project = e
+        a_amount = np.array([], np.float64)
+        award_levels = [""]
+        if self._list_headers and m:
+            take = pa.array(rows, pa.int64())
+            cells = _ListCells({h: col.take(take) for h, col in self._lists.items()}, self.enterprise_ids.take(take),
+                               rows, self.layout, self.vocabulary, self.incentive_ids)
+            quals, awards, only = _list_columns(cells)
+            if quals is not None:
+                q_code, q_level, q_day, q_project = quals
+            if awards is not None:
+                a_inc, a_year, a_amount, a_level, a_project = awards
+                award_levels = list(cells.award_levels) or [""]
+            if only is not None:
+                o_inc, o_project = only
         return ChunkProjects(
             owner=owner, rows=rows, kind=kind, kinds=list(self.kinds),
             names=self.names.take(pa.array(rows, pa.int64())), metrics=metrics,
-            qual_code=_ints(q_code), qual_level=_ints(q_level), qual_day=_ints(q_day), qual_project=q_project,
+            qual_code=_ints(q_code), qual_level=_ints(q_level), qual_day=_ints(q_day), qual_project=_ints(q_project),
             award_incentive=_ints(a_inc), award_year=_ints(a_year), award_amount=np.asarray(a_amount, np.float64),
-            award_level=_ints(a_level), award_levels=list(self.award_levels), award_project=a_project,
-            only_project=o_project, only_incentive=_ints(o_inc), source=self.source,
+            award_level=_ints(a_level), award_levels=award_levels, award_project=_ints(a_project),
+            only_project=_ints(o_project), only_incentive=_ints(o_inc), source=self.source,
         )
+
+    def check_lists(self) -> None:
+        """Parse every row's list columns now (`for_chunk` parses only its chunk's): a bad entry is
+        an error here even for a project no chunk asks for."""
+        rows = np.arange(self.n, dtype=np.int64)
+        if self._list_headers and self.n:
+            take = pa.array(rows, pa.int64())
+            _list_columns(_ListCells({h: col.take(take) for h, col in self._lists.items()},
+                                     self.enterprise_ids.take(take), rows, self.layout, self.vocabulary,
+                                     self.incentive_ids))
 
     def check_all_matched(self, register: str | None = None) -> None:
         """After the last chunk: every project's enterprise was in one (else a `RegisterError`
@@ -1232,7 +1257,7 @@ def profile_documents(path: str | Path, vocabulary: Vocabulary, encoding: str = 
 def _projects_by_enterprise(path: str | Path, vocabulary: Vocabulary, encoding: str) -> dict[str, list[tuple]]:
     """enterprise id -> [(row index, project document, its award documents, layout, id)] of a projects table."""
     if vocabulary.incentive_ids:  # checked whole, with the batch matcher's messages
-        ProjectsTable(path, vocabulary, sorted(vocabulary.incentive_ids), encoding=encoding)
+        ProjectsTable(path, vocabulary, sorted(vocabulary.incentive_ids), encoding=encoding).check_lists()
     reader = RegisterReader(path, vocabulary, encoding=encoding, spec=PROJECTS)
     layout = reader.layout
     out: dict[str, list[tuple]] = {}
