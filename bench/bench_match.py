@@ -19,7 +19,7 @@ in force (computed from the rules), so every one of them is evaluated:
   (the evaluator on a population of one, explanations read from its trace), as `policykg
   eligible` does;
 - **neo4j** (with ``--neo4j``): the named ``eligibility`` query over the loop's enterprises and their
-  projects, sent in ``UNWIND`` batches of 1,000 (`engine.neo4j_match`). It REPLACES the graph of the
+  projects, sent 1,000 profiles per query (`engine.neo4j_match`). It REPLACES the graph of the
   database it is pointed at: use a throwaway server.
 
 The match runs `--runs` times (3), each in a fresh process; the median is compared, and every
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
                       f"{small_rate / loop_rate:,.0f}× for match on the loop's own {loop['enterprises']:,}; "
                       f"same rows: {'yes' if loop['rows'] == loop['match_rows'] else 'NO'}")
     if neo is not None and "seconds" in neo and "seconds" in loop:
-        rows.append({"measure": f"neo4j eligibility query over the same {neo['enterprises']:,} (UNWIND batches)",
+        rows.append({"measure": f"neo4j eligibility query over the same {neo['enterprises']:,} (batches of 1,000 profiles)",
                      "seconds": round(neo["seconds"], 2), "peak MB": round(neo["peak_mb"]), "rows written": neo["rows"],
                      "note": f"queries {neo['query_seconds']:.2f} s; {neo['seconds'] / loop['match_seconds']:,.0f}× "
                              f"the match on the same enterprises; same rows: "
