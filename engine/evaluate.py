@@ -696,20 +696,11 @@ class Block:
     def rows(self) -> int:
         return len(self.ent)
 
-    def shown_amount(self) -> np.ndarray:
-        """The amount an answer states: for eligible and needs_selection rows only (NaN otherwise)."""
-        show = (self.status == ELIGIBLE) | (self.status == NEEDS_SELECTION)
-        return np.where(show, np.round(self.amount, 4), np.nan)
-
     @property
     def ceiling_flag(self) -> bool:
         """Whether an amount this incentive states is an upper bound (最高/不超过 of it or of its rate)."""
         inc = self.c.rule
         return bool(inc.rate_ceiling if inc.basis in ("rate", "matching") else inc.ceiling)
-
-    def ceiling(self) -> np.ndarray:
-        """amount_is_ceiling per row (where an amount is shown)."""
-        return np.isfinite(self.shown_amount()) & self.ceiling_flag
 
     def trace(self, r: int) -> Trace:
         """Row `r` read back out of the columns (module docstring)."""
@@ -786,21 +777,25 @@ class _State:
         self._restricted = None
         self._member = None
 
+    def _industry_member(self) -> np.ndarray:
+        """industry code x enterprise: the enterprise lists that industry (built once)."""
+        if self._member is None:
+            pop = self.pop
+            self._member = np.zeros((len(pop.industry_names), pop.n), dtype=bool)
+            self._member[pop.industry_code, pop.industry_owner] = True
+        return self._member
+
     def in_industries(self, wanted: tuple[str, ...]) -> np.ndarray:
         """Per enterprise: lists one of `wanted` (every enterprise when `wanted` is empty)."""
         pop = self.pop
         if not wanted:
             return np.ones(pop.n, dtype=bool)
-        if self._member is None:
-            self._member = np.zeros((len(pop.industry_names), pop.n), dtype=bool)
-            self._member[pop.industry_code, pop.industry_owner] = True
-            self._listed = self._member.any(axis=0) if len(pop.industry_names) else np.zeros(pop.n, dtype=bool)
         codes = [k for k, name in enumerate(pop.industry_names) if name in wanted]
-        return self._member[codes].any(axis=0) if codes else np.zeros(pop.n, dtype=bool)
+        return self._industry_member()[codes].any(axis=0)
 
     def industries_listed(self) -> np.ndarray:
-        self.in_industries(("",))
-        return self._listed
+        """Per enterprise: lists any industry at all."""
+        return self._industry_member().any(axis=0)
 
     def projects_for(self, c: CompiledIncentive) -> np.ndarray:
         """The projects an incentive paid per project is for: of its kind, and not restricted to others."""

@@ -31,7 +31,7 @@ from policykg.engine.eligibility import Engine
 from policykg.engine.evaluate import ELIGIBLE, NEEDS_SELECTION, STATUSES
 from policykg.engine.population import Population
 from policykg.engine.register import (CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, RegisterReader, UniqueIds, parse_layout,
-                                     parsed_ahead)
+                                     parsed_ahead, with_offsets)
 from policykg.errors import InputError, OutputError
 from policykg.output import OutputTarget, csv_safe_table
 from policykg.rules.validity import validity_status
@@ -97,10 +97,6 @@ class Matcher:
         cols = [np.concatenate(c) for c in zip(*parts)]
         order = np.argsort(cols[0], kind="stable")  # blocks come in incentive order, rows by enterprise
         return Matches(*(c[order] for c in cols))
-
-    def match_chunk(self, chunk: Chunk, day: date, projects=None) -> Matches:
-        """The matches of one register chunk (with its projects, when a projects table is given)."""
-        return self.match_population(chunk.population(projects), day)
 
     def table(self, chunk: Chunk, day: date, projects=None) -> pa.Table:
         """The matches of one chunk as rows of OUTPUT_SCHEMA."""
@@ -286,13 +282,6 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
     count = np.zeros((2, K), dtype=np.int64)  # eligible, needs_selection
     money = np.zeros((2, K))
     unknown_industries: dict[str, list[int]] = {}
-    offsets = [0]
-
-    def numbered(batches):
-        for batch, fraction in batches:
-            yield batch, fraction, offsets[-1]
-            offsets.append(offsets[-1] + batch.num_rows)
-
     def parse(item):
         """Everything before the rules, for one chunk, in order (run one chunk ahead in a second thread)."""
         batch, fraction, offset = item
@@ -304,7 +293,7 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
     writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-write")  # in order, beside the work
     written = None
     try:
-        for chunk, pop, fraction in parsed_ahead(numbered(reader.batches()), parse):
+        for chunk, pop, fraction in parsed_ahead(with_offsets(reader.batches()), parse):
             for name in chunk.industry_names():
                 if name not in engine.industries:
                     rows, first = chunk.industry_rows(name)

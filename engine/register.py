@@ -870,13 +870,13 @@ class UniqueIds:
 
 
 T = TypeVar("T")
-R_ = TypeVar("R_")
+U = TypeVar("U")
 #: Batches parsed ahead in a second thread (numpy and pyarrow release the GIL while they work, so
 #: parsing the next batch overlaps evaluating or parsing this one on a second core).
 AHEAD = 2
 
 
-def parsed_ahead(items: Iterable[T], parse: Callable[[T], R_], ahead: int = AHEAD) -> Iterator[R_]:
+def parsed_ahead(items: Iterable[T], parse: Callable[[T], U], ahead: int = AHEAD) -> Iterator[U]:
     """``map(parse, items)`` with up to `ahead` items parsed in a background thread, in order.
 
     Items are taken from `items` in this thread (reading stays sequential); results come back in
@@ -894,6 +894,14 @@ def parsed_ahead(items: Iterable[T], parse: Callable[[T], R_], ahead: int = AHEA
         finally:
             for f in pending:
                 f.cancel()
+
+
+def with_offsets(batches: Iterable[tuple[pa.RecordBatch, float | None]]) -> Iterator[tuple]:
+    """(batch, fraction read, data rows before it) for each batch of `RegisterReader.batches()`."""
+    offset = 0
+    for batch, fraction in batches:
+        yield batch, fraction, offset
+        offset += batch.num_rows
 
 
 class ProjectCells(Cells):
@@ -1086,16 +1094,9 @@ class ProjectsTable:
                               if c is not None]
         raw: dict[str, list] = {h: [] for h in self._list_headers}
         self.incentive_ids = incentive_ids
-        offsets = [0]
-
-        def numbered(batches):
-            for batch, _ in batches:
-                yield batch, offsets[-1]
-                offsets.append(offsets[-1] + batch.num_rows)
-
         n = 0
-        for cells in parsed_ahead(numbered(reader.batches()),
-                                  lambda item: ProjectCells(item[0], self.layout, vocabulary, incentive_ids, item[1],
+        for cells in parsed_ahead(with_offsets(reader.batches()),
+                                  lambda item: ProjectCells(item[0], self.layout, vocabulary, incentive_ids, item[2],
                                                             lists=False)):
             eids.append(cells.enterprise_ids)
             names.append(cells.names)
