@@ -2,8 +2,9 @@
 
 Library first: `policykg.loaders` reads a compilation, `policykg.rules` reads what each
 incentive requires and pays, `policykg.graph` builds the property graph (networkx, or Neo4j
-through `policykg.graph.neo4j_store`), and `policykg.engine` answers eligibility and overlap
-questions. `policykg.cli` is a thin click front end over these.
+through `policykg.graph.neo4j_store`), `policykg.engine` answers eligibility and overlap
+questions, and `policykg.views` draws the HTML pages. `policykg.cli` is a thin click front end
+over these.
 
 Import order
 ------------
@@ -18,8 +19,8 @@ networkx's own ``__init__``); tests/test_layers.py enforces it and that there ar
 4. graph model: ``graph.model``, ``graph.rules_graph``, ``graph.overlaps``, ``graph.load``,
    ``graph.catalogue``, ``graph.export``;
 5. engine: ``engine.*`` (profiles, registers, eligibility, combinations, overlaps);
-6. stores and views: ``queries``, ``graph.neo4j_store``, ``graph.view``, ``engine.neo4j_*``,
-   ``engine.*report``;
+6. stores and views: ``queries``, ``graph.neo4j_store``, ``engine.neo4j_*``, ``engine.*report``,
+   and the ``views`` package (the HTML pages: their data builders, templates and bundled assets);
 7. cli: ``cli``, ``__main__``.
 
 An import inside a function (for start-up speed) counts like any other: it may not go up a

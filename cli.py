@@ -706,7 +706,7 @@ def view(source, as_of, policy, agency, industry, profile, output, rules_files, 
     """
     from policykg.engine.corpus import open_corpus
     from policykg.graph import load_graph
-    from policykg.graph.view import view_page
+    from policykg.views.graph import view_page
 
     day = parse_date(as_of, "--as-of")
     corpus = open_corpus([source] if source and (rules_files or corpus_manifest) else (), rules_files,

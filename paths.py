@@ -15,8 +15,8 @@ DATA_DIR = PACKAGE_DIR / "data"
 SCENARIO_DIR = DATA_DIR / "scenarios"
 CORPUS_DIR = DATA_DIR / "corpus"
 QUERY_DIR = PACKAGE_DIR / "queries"
-TEMPLATE_DIR = PACKAGE_DIR / "graph" / "templates"
-ASSET_DIR = PACKAGE_DIR / "graph" / "assets"
+TEMPLATE_DIR = PACKAGE_DIR / "views" / "templates"
+ASSET_DIR = PACKAGE_DIR / "views" / "assets"
 EXAMPLES_DIR = PACKAGE_DIR / "docs" / "examples"
 
 

@@ -103,7 +103,7 @@ def load_in_chromium(path: Path, timeout_ms: int = 120_000) -> dict:
 
 
 def main() -> None:
-    from policykg.graph.view import build_view, render_html
+    from policykg.views.graph import build_view, render_html
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--nodes", type=int, default=5000)

@@ -23,7 +23,7 @@ import pytest
 from policykg.errors import DataError, InputError
 from policykg.graph.catalogue import policy_status
 from policykg.graph.model import GraphBuilder, counts, nodes_with_label
-from policykg.graph.view import (
+from policykg.views.graph import (
     AWARD_COLORS, GREY, PHYSICS_MAX_NODES, Focus, build_view, layout_positions, load_styles,
     overlay_from, render_html, script_json, view_html,
 )
@@ -599,7 +599,7 @@ def _key(r: dict) -> str:
 
 
 def test_answer_groups_and_totals_are_the_engines(full_graph, firm_json):
-    from policykg.graph.view import profile_view
+    from policykg.views.graph import profile_view
 
     data = profile_view(full_graph, str(SOFTWARE_FIRM))
     answer = data["answer"]
@@ -634,7 +634,7 @@ def test_answer_page_refuses_a_focus(invoke, tmp_path):
 
 @pytest.mark.browser
 def test_browser_answer_page_equals_the_engine(open_view, full_graph, firm_json):
-    from policykg.graph.view import profile_view, render_html
+    from policykg.views.graph import profile_view, render_html
 
     view = open_view(render_html(profile_view(full_graph, str(SOFTWARE_FIRM))), "profile-answer")
     page = view.page
@@ -679,7 +679,7 @@ def test_browser_answer_page_equals_the_engine(open_view, full_graph, firm_json)
 
 @pytest.mark.browser
 def test_browser_answer_page_keeps_markup_as_text(open_view, full_graph, tmp_path):
-    from policykg.graph.view import profile_view, render_html
+    from policykg.views.graph import profile_view, render_html
 
     firm = tmp_path / "hostile.yaml"
     firm.write_text(SOFTWARE_FIRM.read_text(encoding="utf-8").replace("杭州云栈软件有限公司", f"云栈{XSS_IMG}{XSS_SCRIPT}"),

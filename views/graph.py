@@ -3,7 +3,7 @@
 Computing apart from drawing: `build_view` turns a networkx graph (plus an optional
 eligibility overlay given as plain data) into a plain dict -- vis-network items, node
 details, legend and filter tables -- and `render_html` pours that dict into
-`templates/view.html`. The page inlines vis-network (graph/assets/) and our own JS/CSS,
+`templates/view.html`. The page inlines vis-network (views/assets/) and our own JS/CSS,
 loads nothing from the network (a Content-Security-Policy forbids it), and never parses
 data as HTML: the data travels as escaped JSON in a non-executed <script> block and the
 page writes it with textContent only.
