@@ -284,6 +284,8 @@ def provisions(source, as_of, policy, agency, industry, in_force_on, fmt):
     _say_unknown(unknown_validity(graph, day or as_of))
     styles = {i: "dim" for i, r in enumerate(rows) if r["status"] != "in_force"}
     cols = ["seq", "title", "policy", "industry", "agencies", "effective_until", "status"]
+    if any(r.get("section") or r.get("number") for r in rows):  # a standalone policy's place in its outline
+        cols[1:1] = ["number", "section"]
     title = f"Provisions (status as of {day or as_of})"
     click.echo(render(rows, fmt, cols if fmt in ("table", "markdown") else None, title=title, styles=styles), nl=False)
 
@@ -310,9 +312,10 @@ def documents(source, as_of, fmt):
     if fmt == "json":
         emit(to_json(rows), None)
         return
-    flat = [{**r, "amounts": ", ".join(f"{u} {n}" for u, n in r["amounts"].items()), "warnings": len(r["warnings"])}
-            for r in rows]
-    cols = ["file", "layout", "title", "number", "policies", "provisions", "agencies_known", "agencies_unknown",
+    flat = [{**r, "amounts": ", ".join(f"{u} {n}" for u, n in r["amounts"].items()), "warnings": len(r["warnings"]),
+             "by_level": ", ".join(f"{k} {n}" for k, n in r["by_level"].items())} for r in rows]
+    cols = ["file", "layout", "title", "number", "policies", "provisions", "by_level", "sections", "agencies_known",
+            "agencies_unknown",
             "amounts", "validity", "warnings"]
     click.echo(render(flat, fmt, cols if fmt != "csv" else None, title=f"Documents (validity as of {as_of})"), nl=False)
     for r in rows:

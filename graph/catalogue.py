@@ -13,6 +13,7 @@ import networkx as nx
 from policykg.errors import InputError
 from policykg.graph.model import counts, nodes_with_label, policy_uid
 from policykg.loaders.agencies import canonical_agency
+from policykg.loaders.outline import MARKERS
 from policykg.rules.validity import validity_status  # noqa: F401  (re-exported: in force on a day)
 
 
@@ -121,8 +122,20 @@ def list_provisions(
             "effective_until": p.get("effective_until"),
             "status": status,
             "text": v["text_repaired"],
+            "number": v.get("number_as_written"),  # 第十条, 二、（一）3.: its place in a standalone policy's outline
+            "section": section_path(graph, v.get("section")),
         })
     return sorted(rows, key=lambda r: r["seq"])
+
+
+def section_path(graph: nx.MultiDiGraph, uid: str | None) -> str | None:
+    """The headings a provision stands under, from the top: 一、加大企业培育力度 › （一）培育龙头企业."""
+    parts = []
+    while uid and uid in graph and "Section" in graph.nodes[uid]["labels"]:
+        s = graph.nodes[uid]["props"]
+        parts.append(f"{s.get('number_as_written') or ''}{s.get('title') or ''}")
+        uid = next((t for _, t, k in graph.out_edges(uid, keys=True) if k == "PART_OF"), None)
+    return " › ".join(reversed(parts)) or None
 
 
 def summarise(graph: nx.MultiDiGraph, as_of: date) -> dict:
@@ -184,6 +197,12 @@ def list_documents(graph: nx.MultiDiGraph, as_of: date) -> list[dict]:
                 if k == "INTERPRETED_BY":
                     agencies[graph.nodes[t]["props"]["name"]] = bool(graph.nodes[t]["props"].get("known"))
         statuses = [policy_status(graph.nodes[p]["props"], as_of) for p in policies]
+        levels: dict[str, int] = {}
+        for v in provisions:
+            marker = graph.nodes[v]["props"].get("marker")
+            key = MARKERS.get(marker, "provision") if marker else ("P" if d.get("layout") == "compilation" else "?")
+            levels[key] = levels.get(key, 0) + 1
+        sections = [n for n, sp in nodes_with_label(graph, "Section") if sp.get("document") == uid]
         rows.append({
             "document": uid,
             "file": d.get("file_name") or d.get("source_path"),
@@ -194,6 +213,8 @@ def list_documents(graph: nx.MultiDiGraph, as_of: date) -> list[dict]:
             "issued_on": d.get("issued_on"),
             "policies": len(policies),
             "provisions": len(provisions),
+            "by_level": levels,
+            "sections": len(sections),
             "agencies_known": sum(agencies.values()),
             "agencies_unknown": len(agencies) - sum(agencies.values()),
             "amounts": dict(sorted(units.items(), key=lambda kv: -kv[1])),

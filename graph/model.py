@@ -23,7 +23,7 @@ from policykg.loaders.compilation import Compilation
 
 #: Labels in the order the views, the legend and the summaries list them.
 LABELS = [
-    "Document", "Policy", "Provision", "Agency", "Industry", "Chapter", "Amount",
+    "Document", "Policy", "Provision", "Agency", "Industry", "Chapter", "Section", "Amount",
     "Incentive", "Tier", "Criterion", "Qualification", "Rule",
 ]
 
@@ -221,7 +221,19 @@ def _add_document(b: GraphBuilder, comp: Compilation, k: int, ident: _Identity, 
             b.rel(uid, ruid, "LIMITED_BY", order=i)
         for title, docno in p.repeals:
             state["repeals"].append((number, title, docno, doc))
-    for ch in comp.chapters:
+    # A compilation's 目录 chapters are Chapter nodes (with their Industry sections); a standalone policy's
+    # headings, at every level, are Section nodes: document → section → … → provision.
+    section_uid = {}
+    for sec in comp.sections:
+        if sec.policy_number in same_text:  # read once, from the earlier document
+            continue
+        suid = section_uid[sec.number] = f"section:{prefix}{sec.number}"
+        b.node(suid, "Section", number=sec.number, number_as_written=sec.written, title=sec.title, level=sec.level,
+               kind=sec.kind, source_start=sec.span.start, source_end=sec.span.end, quote=sec.span.quote,
+               intro=sec.intro.quote if sec.intro else None, policy_number=local.get(sec.policy_number),
+               document=doc)
+        b.rel(suid, section_uid[sec.parent] if sec.parent else doc, "PART_OF", order=sec.number)
+    for ch in (comp.chapters if comp.layout == "compilation" else ()):
         uid = b.node(
             f"chapter:{prefix}{ch.name}", "Chapter", name=ch.name, number=ch.number,
             source_start=ch.span.start if ch.span else None, source_end=ch.span.end if ch.span else None,
@@ -254,9 +266,12 @@ def _add_document(b: GraphBuilder, comp: Compilation, k: int, ident: _Identity, 
             agency_clause=v.agency_clause.quote if v.agency_clause else None,
             article=v.article, number_as_written=v.number_as_written,
             heading_start=v.heading.start if v.heading else None, heading_end=v.heading.end if v.heading else None,
+            level=v.level, marker=v.marker, section=section_uid.get(v.section),
             document=doc,
         )
         b.rel(policy_uid(number), uid, "HAS_PROVISION", order=seq)
+        if section_uid.get(v.section) in g:
+            b.rel(uid, section_uid[v.section], "IN_SECTION")
         if v.industry:
             b.rel(uid, f"industry:{prefix}{v.industry}", "IN_INDUSTRY")
         for a in v.agencies:

@@ -82,6 +82,24 @@ class Chapter:
 
 
 @dataclass
+class Section:
+    """A heading of a standalone policy (第一章, 一、, (二) ...): document → section → … → provision.
+
+    Its heading line is kept whole (`span`), with any words it says before its first unit (`intro`),
+    so no heading text is lost when the provisions are the units under it."""
+
+    number: int  # document order, 1-based
+    written: str  # the number as a reader writes it: 第一章, 一、, （二）, 3.
+    title: str | None  # the heading's name (加大企业培育力度)
+    level: int  # 1 = top
+    parent: int | None  # the enclosing Section's number
+    span: Span  # the heading line
+    intro: Span | None = None
+    policy_number: int = 1
+    kind: str = "top"  # chapter | section | top | sub | num | pnum (policykg.loaders.outline.MARKERS)
+
+
+@dataclass
 class Industry:
     """A section of a chapter: (一)软件和信息服务业 ..."""
 
@@ -111,6 +129,9 @@ class Provision:
     number_as_written: str | None = None  # 第三条, 二、(一) ...; None in the compilation
     article: int | None = None  # the article's or measure's own number in its document
     heading: Span | None = None  # the number (and 【title】) as written
+    section: int | None = None  # the innermost Section it stands in (a standalone policy)
+    level: int = 1  # 1 + the sections above it
+    marker: str | None = None  # article | top | sub | num | pnum (how it is numbered); None in a compilation
 
 
 @dataclass
@@ -133,6 +154,7 @@ class Compilation:
     metadata: dict = field(default_factory=dict)  # a web page's 来源, 发布日期, 文号, 实施时间 ...
     inner_layout: str | None = None  # a notice: the layout of the policy it wraps
     sha256: str | None = None  # of the file as read (set by `load_corpus`)
+    sections: list[Section] = field(default_factory=list)  # headings of a standalone policy, in order
 
     def policy(self, number: int) -> Policy:
         for p in self.policies:

@@ -32,7 +32,16 @@ from policykg.loaders.agencies import (
     notes_in,
     parse_agencies,
 )
-from policykg.loaders.compilation import Chapter, Compilation, Limit, Policy, Provision, Span, parse_compilation
+from policykg.loaders.compilation import (
+    Chapter,
+    Compilation,
+    Limit,
+    Policy,
+    Provision,
+    Section,
+    Span,
+    parse_compilation,
+)
 from policykg.loaders.facts import extract_amounts, extract_references
 from policykg.loaders.numerals import to_int
 from policykg.loaders.repair import RepairedText, normalise, repair
@@ -48,13 +57,21 @@ from policykg.loaders.validity import (
 
 LAYOUTS = ("compilation", "articles", "measures", "notice")
 
-_LS = r"(?m)^[ \t\u3000\ufeff]*"
-_NUM = r"[零〇一二两三四五六七八九十百千0-9０-９]+"
-_CN = r"[一二三四五六七八九十]+"
-ARTICLE_RE = re.compile(_LS + rf"(?P<head>第(?P<n>{_NUM})条)")
-CHAPTER_RE = re.compile(_LS + rf"(?P<head>第(?P<n>{_NUM})[章编])[ \t\u3000]*(?P<name>[^\n]*)$")
-TOP_RE = re.compile(_LS + rf"(?P<head>(?P<n>{_CN})[、.．])[ \t\u3000]*(?P<rest>[^\n]*)$")
-SUB_RE = re.compile(_LS + rf"(?P<head>[(（](?P<n>{_CN})[)）])[ \t\u3000]*(?P<rest>[^\n]*)$")
+from policykg.loaders.outline import (  # noqa: E402  (the headings live with the outline)
+    ARTICLE_RE,
+    CHAPTER_RE,
+    NUM_RE,
+    SUB_RE,
+    TOP_RE,
+    Unit,
+    article_chain,
+    article_sections,
+    leaves,
+    measure_tree,
+    own_text,
+    sections_of,
+)
+
 _BRACKET_TITLE = re.compile(r"[ \t\u3000]*[【\[〔](?P<t>[^】\]〕\n]{1,40})[】\]〕]")
 _DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（【]\s*(?:19|20)\d\d\s*[〕\]］)）】]\s*\d+\s*号")
 _NOTICE_RE = re.compile(r"关于印发(?:《(?P<q>[^》]{2,80})》|(?P<t>[^\n]{2,80}?))(?:的)?通知")
@@ -85,27 +102,9 @@ class _Head:
 # --- detection ------------------------------------------------------------------------------
 
 
-def _articles(text: str, lo: int, hi: int) -> list[_Head]:
+def _articles(text: str, lo: int, hi: int, warnings: list[str] | None = None) -> list[Unit]:
     """第X条 headings at line start, in sequence (a 第十条 quoted mid-text is not one)."""
-    out: list[_Head] = []
-    for m in ARTICLE_RE.finditer(text, lo, hi):
-        n = to_int(m.group("n"))
-        if n is None:
-            continue
-        last = out[-1].number if out else 0
-        if n == last + 1 or (out and last < n <= last + 3):
-            out.append(_Head("item", m.start("head"), m.end("head"), n, m.group("head")))
-    return out if len(out) >= 2 or (out and out[0].number == 1) else []
-
-
-def _tops(text: str, lo: int, hi: int, regex=TOP_RE) -> list[re.Match[str]]:
-    """一、 (or (一)) headings at line start, numbered 1, 2, 3 ... in order."""
-    out = []
-    for m in regex.finditer(text, lo, hi):
-        n = to_int(m.group("n"))
-        if n == len(out) + 1:
-            out.append(m)
-    return out
+    return article_chain(text, lo, hi, warnings)
 
 
 def detect_layout(text: str) -> str | None:
@@ -125,8 +124,9 @@ def detect_layout(text: str) -> str | None:
 def _inner_layout(text: str, lo: int, hi: int) -> str | None:
     if _articles(text, lo, hi):
         return "articles"
-    tops, subs = _tops(text, lo, hi), _tops(text, lo, hi, SUB_RE)
-    if len(tops) >= 2 or len(subs) >= 2 or (tops and subs and subs[0].start() > tops[0].start()):
+    found = leaves(measure_tree(text, lo, hi))
+    tops = [u for u, path in found if u.kind in ("top", "sub") or path]
+    if (len(found) >= 2 and (tops or len(found) >= 3)) or any(path for _, path in found):
         return "measures"
     return None
 
@@ -243,51 +243,6 @@ def _find_title(text: str, lo: int, hi: int) -> tuple[Span | None, str | None]:
     return title, number
 
 
-def _heads_articles(text: str, lo: int, hi: int) -> tuple[list[_Head], list[_Head]]:
-    items = _articles(text, lo, hi)
-    chapters: list[_Head] = []
-    for m in CHAPTER_RE.finditer(text, lo, hi):
-        chapters.append(_Head("chapter", m.start("head"), m.end(), to_int(m.group("n")) or 0, m.group("head"),
-                              name=m.group("name").strip() or None))
-    if not chapters:
-        # 一、NAME on its own line, directly followed by an article: a chapter heading.
-        starts = {h.start for h in items}
-        for m in _tops(text, lo, hi):
-            rest = m.group("rest").strip()
-            after = re.match(r"\s*", text[m.end():hi])
-            nxt = m.end() + (after.end() if after else 0)
-            if rest and "。" not in rest and len(rest) <= 40 and nxt in starts:
-                chapters.append(_Head("chapter", m.start("head"), m.end(), to_int(m.group("n")) or 0,
-                                      m.group("head"), name=rest))
-    return items, chapters
-
-
-def _heads_measures(text: str, lo: int, hi: int) -> tuple[list[_Head], list[_Head], list[tuple[int, int]]]:
-    """Measures and chapters; also the spans of chapter lines' own text (intros, notes)."""
-    tops = _tops(text, lo, hi)
-    items: list[_Head] = []
-    chapters: list[_Head] = []
-    bounds = [m.start("head") for m in tops] + [hi]
-    if not tops:
-        subs = _tops(text, lo, hi, SUB_RE)
-        return [_Head("item", m.start("head"), m.end("head"), to_int(m.group("n")) or 0, m.group("head"))
-                for m in subs], [], []
-    for i, m in enumerate(tops):
-        s_lo, s_hi = m.end(), bounds[i + 1]
-        subs = _tops(text, s_lo, s_hi, SUB_RE)
-        n = to_int(m.group("n")) or 0
-        if subs:
-            rest = m.group("rest").strip()
-            name = re.split(r"[。；;(（]", rest, maxsplit=1)[0].strip() or rest
-            chapters.append(_Head("chapter", m.start("head"), m.end(), n, m.group("head"), name=name or None))
-            for sm in subs:
-                items.append(_Head("item", sm.start("head"), sm.end("head"), to_int(sm.group("n")) or 0,
-                                   sm.group("head"), parent=m.group("head")))
-        else:
-            items.append(_Head("item", m.start("head"), m.end("head"), n, m.group("head")))
-    return items, chapters, []
-
-
 def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s] in " \t\n\r\u3000":
         s += 1
@@ -334,16 +289,12 @@ def _parse_standalone(source: SourceText, layout: str, lo: int, hi: int, *, issu
     where = source.path
     warnings = warnings if warnings is not None else []
     meta = dict(source.metadata or {})
-    if layout == "articles":
-        items, chapters = _heads_articles(text, lo, hi)
-        if not items:
+    outline = _outline(text, layout, lo, hi, warnings)
+    if not outline.leaves:
+        if layout == "articles":
             raise SourceError(f"{where}: --layout articles: no 第X条 articles (第一条, 第二条 … at line starts) found")
-    else:
-        items, chapters, _ = _heads_measures(text, lo, hi)
-        if not items:
-            raise SourceError(f"{where}: --layout measures: no numbered measures (一、 or (一) at line starts) found")
-    _warn_gaps(items, warnings)
-    first_head = min([h.start for h in items] + [h.start for h in chapters])
+        raise SourceError(f"{where}: --layout measures: no numbered measures (一、, (一) or 1. at line starts) found")
+    first_head = min([lf.unit.start for lf in outline.leaves] + [sec.unit.start for sec in outline.sections])
     title_span, number = _find_title(text, lo, first_head)
     title = title_hint or (title_span.quote if title_span else None) or meta.get("title")
     titled_by_file = not title
@@ -354,27 +305,40 @@ def _parse_standalone(source: SourceText, layout: str, lo: int, hi: int, *, issu
     if issued is None and meta.get("发布日期"):
         issued = parse_date(meta["发布日期"], where)
     repaired = repair(text)
-    heads = sorted(items + chapters, key=lambda h: h.start)
-    bounds = {h.start: (heads[i + 1].start if i + 1 < len(heads) else hi) for i, h in enumerate(heads)}
     policy_span = Span(title_span.start if title_span else first_head, hi, "")
     policy = Policy(1, title, "", None, None, "not_stated", "not_stated",
                     Span(policy_span.start, policy_span.start + len(title) if title_span else policy_span.start,
                          title if title_span else ""),
                     document_number=document_number)
     out_chapters: list[Chapter] = []
+    out_sections: list[Section] = []
     provisions: list[Provision] = []
     notes = _NoteState()
-    # Notes standing before the first heading or in chapter lines set lead and scope for what follows.
+    # Notes standing before the first heading or in section lines set lead and scope for what follows.
     notes.take(notes_in(text, lo, first_head))
-    chapter_no: int | None = None
-    for h in heads:
-        if h.kind == "chapter":
-            chapter_no = len(out_chapters) + 1
-            out_chapters.append(Chapter(chapter_no, h.name or h.written, Span(h.start, h.end, text[h.start:h.end])))
-            intro_end = bounds[h.start]
-            notes.take(notes_in(text, h.end, intro_end))
+    section_no: dict[int, int] = {}  # a section unit's start -> its Section number
+    chapter_of: dict[int, int] = {}  # a top-level section's number -> its Chapter number
+    events = sorted([(sec.unit.start, 0, sec) for sec in outline.sections] +
+                    [(lf.unit.start, 1, lf) for lf in outline.leaves], key=lambda ev: ev[:2])
+    for _, kind, obj in events:
+        if kind == 0:
+            sec = obj
+            u = sec.unit
+            parent = section_no.get(sec.parent.start) if sec.parent is not None else None
+            number = len(out_sections) + 1
+            section_no[u.start] = number
+            head_span = Span(u.start, u.line_end, text[u.start:u.line_end])
+            intro = Span(sec.intro[0], sec.intro[1], text[sec.intro[0]:sec.intro[1]]) if sec.intro else None
+            out_sections.append(Section(number, u.written, sec.name, sec.level, parent, head_span, intro,
+                                        policy.number, u.kind))
+            if parent is None:
+                chapter_of[number] = len(out_chapters) + 1
+                out_chapters.append(Chapter(len(out_chapters) + 1, sec.name or u.written, head_span))
+            notes.take(notes_in(text, u.end, sec.body_start))
             continue
-        s, e = _strip_span(text, h.end, bounds[h.start])
+        lf = obj
+        h = lf.unit
+        s, e = _strip_span(text, h.end, lf.stop)
         while s < e and text[s] in "：:、.．，, \t\u3000":  # 第一条：… / 第一条、…
             s += 1
         item_title, body_start = _item_title(text, s, e, layout)
@@ -382,9 +346,17 @@ def _parse_standalone(source: SourceText, layout: str, lo: int, hi: int, *, issu
         if b_e <= b_s:
             warnings.append(f"{h.written} at offset {h.start} has no text; skipped")
             continue
-        written = f"{h.parent}{h.written}" if h.parent else h.written
-        provisions.append(_provision(len(provisions) + 1, text, repaired, b_s, b_e, h, written, item_title,
-                                     chapter_no, policy, notes, warnings))
+        path = [section_no[p.start] for p in lf.path if p.start in section_no]
+        written = h.written if h.kind == "article" else (
+            "".join(p.written for p in lf.path if p.kind in ("top", "sub", "num", "pnum")) + h.written)
+        chapter = chapter_of.get(path[0]) if path else None
+        head = _Head("item", h.start, h.end, h.number, h.written)
+        prov = _provision(len(provisions) + 1, text, repaired, b_s, b_e, head, written, item_title, chapter, policy,
+                          notes, warnings)
+        prov.section = path[-1] if path else None
+        prov.level = len(path) + 1
+        prov.marker = h.kind
+        provisions.append(prov)
     policy.titled_by_file = titled_by_file
     _policy_facts(text, policy, lo, hi, provisions, meta, issued, where, warnings)
     if not provisions:
@@ -393,17 +365,91 @@ def _parse_standalone(source: SourceText, layout: str, lo: int, hi: int, *, issu
     comp = Compilation(
         source=source, repaired=repaired, name=source.name, title=doc_title,
         stated_policy_count=None, stated_provision_count=None, policies=[policy], chapters=out_chapters,
+        sections=out_sections,
         industries=[], provisions=provisions, warnings=warnings, layout=layout,
         document_number=document_number, issuer=meta.get("来源"), issued_on=issued, metadata=meta,
     )
     return comp
 
 
-def _warn_gaps(items: list[_Head], warnings: list[str]) -> None:
-    """Numbers that jump (第四条 then 第六条; (一) then (三)): a partial text must say so."""
+@dataclass
+class _OutSection:
+    unit: Unit
+    name: str | None
+    level: int
+    parent: Unit | None
+    body_start: int  # where what the section holds begins (its first unit)
+    intro: tuple[int, int] | None  # its own words after the name (an intro), if any
+
+
+@dataclass
+class _Leaf:
+    unit: Unit
+    stop: int  # where its text ends
+    path: list[Unit]  # its sections, from the top
+
+
+@dataclass
+class _Outline:
+    sections: list[_OutSection]
+    leaves: list[_Leaf]
+
+
+def _section_name(text: str, u: Unit, body_start: int) -> tuple[str | None, tuple[int, int] | None]:
+    """A heading's name (the line, or its first phrase) and the span of any intro after it."""
+    own_s, own_e = _strip_span(text, u.end, body_start)
+    while own_s < own_e and text[own_s] in "：:、.．，, \t\u3000":
+        own_s += 1
+    own = text[own_s:own_e]
+    if not own:
+        return None, None
+    m = re.match(r"[^。；;：:(（\n]+", own)
+    name = (m.group(0) if m else own).strip() or None
+    cut = own_s + (m.end() if m else len(own))
+    i_s, i_e = _strip_span(text, cut, own_e)
+    while i_s < i_e and text[i_s] in "。；;：:":
+        i_s += 1
+    return name, ((i_s, i_e) if i_e > i_s else None)
+
+
+def _outline(text: str, layout: str, lo: int, hi: int, warnings: list[str]) -> _Outline:
+    """Sections and the provisions a reader counts (`policykg.loaders.outline`), in document order."""
+    sections: list[_OutSection] = []
+    out: list[_Leaf] = []
+    if layout == "articles":
+        arts = _articles(text, lo, hi, warnings)
+        secs = article_sections(text, lo, hi, arts) if arts else []
+        heads = sorted(arts + secs, key=lambda u: u.start)
+        stops = {u.start: (heads[i + 1].start if i + 1 < len(heads) else hi) for i, u in enumerate(heads)}
+        stack: list[Unit] = []
+        for u in heads:
+            if u.kind == "article":
+                out.append(_Leaf(u, stops[u.start], list(stack)))
+                continue
+            while stack and stack[-1].rank >= u.rank:
+                stack.pop()
+            name, intro = _section_name(text, u, stops[u.start])
+            sections.append(_OutSection(u, name, len(stack) + 1, stack[-1] if stack else None, stops[u.start], intro))
+            stack.append(u)
+        _warn_gaps(arts, warnings)
+        return _Outline(sections, out)
+    roots = measure_tree(text, lo, hi, warnings)
+    for u, path in leaves(roots):
+        out.append(_Leaf(u, u.stop, path))
+    for u in sections_of(roots):
+        body_start = u.children[0].start if u.children else u.stop
+        name, intro = _section_name(text, u, body_start)
+        level = 1
+        p = u.parent
+        while p is not None:
+            level, p = level + 1, p.parent
+        sections.append(_OutSection(u, name, level, u.parent, body_start, intro))
+    return _Outline(sections, out)
+
+
+def _warn_gaps(items: list[Unit], warnings: list[str]) -> None:
+    """Numbers that jump (第四条 then 第六条): a partial text must say so."""
     for prev, cur in zip(items, items[1:]):
-        if cur.parent != prev.parent and cur.number == 1:
-            continue
         if cur.number != prev.number + 1:
             warnings.append(f"numbering jumps from {prev.written} to {cur.written} (offset {cur.start}): "
                             "is a part of the text missing?")

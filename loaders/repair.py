@@ -24,7 +24,7 @@ class Repair:
     end: int
     original: str
     repaired: str
-    kind: str  # 'digits' | 'rank' | 'year_range' | 'document_number'
+    kind: str  # 'digits' | 'rank' | 'year_range' | 'document_number' | 'spaced_number'
 
 
 @dataclass
@@ -85,7 +85,19 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("rank", re.compile(rf"(?<=TOP)({digit}+)(?![A-Za-z0-9])")),
         ("year_range", re.compile(r"(?<=[(（])((?:19|20)\d\d)((?:19|20)\d\d)(?=年[)）])")),
         ("document_number", re.compile(r"(?<=[\u4e00-\u9fff])[(（]((?:19|20)\d\d)[)）](?=\d+号)")),
+        *SPACED,
     ]
+
+
+_W = r"[ \t\u3000]"
+_DIG = "[0-9０-９]"
+_CNDIG = "[零〇一二两三四五六七八九十百千0-9０-９]"
+#: Line-wrap spaces inside a number (2 0 0 万元, 200 万元, 第 1 0 条): the repaired text reads the number whole.
+SPACED = [
+    ("spaced_number", re.compile(
+        rf"(?<![0-9０-９.．]){_DIG}+(?:{_W}+{_DIG}+)*(?:[.．]{_DIG}+)?{_W}*(?=万元|亿元|万美元|亿美元|美元|元|%|％|‰|个百分点)")),
+    ("spaced_number", re.compile(rf"第{_W}*{_CNDIG}(?:{_W}*{_CNDIG})*{_W}*(?=[条章节款项])")),
+]
 
 
 def _map_digits(token: str) -> str | None:
@@ -118,6 +130,10 @@ def repair(source: str) -> RepairedText:
             if kind in ("digits", "rank"):
                 fixed = _map_digits(original)
                 if fixed is None or fixed == original:
+                    continue
+            elif kind == "spaced_number":
+                fixed = re.sub(_W, "", original)
+                if fixed == original:
                     continue
             elif kind == "year_range":
                 fixed = f"{m.group(1)}{cfg['year_range_dash']}{m.group(2)}"

@@ -17,13 +17,26 @@ from policykg.loaders.layouts import load_document
 
 @dataclass
 class ProvisionText:
-    """What drafting and checking read: a provision's place, label and repaired text."""
+    """What drafting and checking read: a provision's place, label and repaired text.
+
+    Shape (positional fields first, so ``ProvisionText(seq, label, text[, references])`` keeps working):
+
+    * ``seq``: its place in the document (1, 2, … in reading order), the `provision:` of a rules file;
+    * ``label``: how people name it (第三条; P3 in a compilation or a measures document);
+    * ``text``: its repaired text — one provision is the leaf a reader counts (a 第N条 article, a 1. item under
+      一、, a (一) measure), never a whole chapter;
+    * ``references``: other policies the loader found named in it (loaders.facts.Reference);
+    * ``number``: its number as a reader writes it, the path included (第十条, 二、（一）3.); None in a compilation;
+    * ``section``: the headings it stands under, from the top (一、加大企业培育力度 › （一）培育龙头企业), or None.
+    """
 
     seq: int
     label: str  # 第三条, P3 ...
     text: str
     #: Other policies the loader found named in the text (loaders.facts.Reference).
     references: list = field(default_factory=list)
+    number: str | None = None
+    section: str | None = None
 
 
 @dataclass
@@ -58,7 +71,17 @@ def load_policy_document(path: str | Path):
 def read_document(path: str | Path) -> DocumentText:
     """Read one policy text into its provisions, with title, 文号 and sha256."""
     comp = load_policy_document(path)
-    provisions = [ProvisionText(p.seq, _label(comp, p), p.text_repaired, list(p.references)) for p in comp.provisions]
+    titles = {sec.number: sec for sec in getattr(comp, "sections", [])}
+
+    def heading_path(number):
+        parts = []
+        while number in titles:
+            parts.append(f"{titles[number].written}{titles[number].title or ''}")
+            number = titles[number].parent
+        return " › ".join(reversed(parts)) or None
+
+    provisions = [ProvisionText(p.seq, _label(comp, p), p.text_repaired, list(p.references), p.number_as_written,
+                                heading_path(p.section)) for p in comp.provisions]
     # 文号: stated by the document (its loader reads it), else none
     number = getattr(comp, "document_number", None)
     return DocumentText(str(path), comp.title, number, file_sha256(path), provisions, len(comp.policies))
@@ -66,8 +89,8 @@ def read_document(path: str | Path) -> DocumentText:
 
 def _label(comp, p) -> str:
     """How people name a provision: 第三条 in a standalone policy, P3 in a compilation."""
-    if getattr(comp, "layout", None) == "articles":
-        return f"第{_cn(p.seq)}条"
+    if getattr(comp, "layout", None) == "articles" or getattr(p, "marker", None) == "article":
+        return p.number_as_written or f"第{_cn(p.seq)}条"
     return f"P{p.seq}"
 
 

@@ -254,6 +254,24 @@ def test_wrong_password_for_the_real_user_is_exit_6(invoke, cli_env):
     assert "neo4j" in result.stderr and SECRET not in result.output and cli_env.password not in result.output
 
 
+@pytest.mark.neo4j
+def test_sections_load_and_the_named_query_gives_the_outline(neo4j_clean, tmp_path):
+    """Issue 23: a standalone policy's headings are Section nodes in Neo4j as in networkx."""
+    from policykg.graph.load import load_graph
+    from policykg.graph.model import nodes_with_label
+
+    path = tmp_path / "nested.txt"
+    path.write_text("某区若干意见\n一、支持企业落户\n（一）培育龙头企业\n1.对新落户企业给予50万元奖励。\n"
+                    "2.对租用办公用房的企业给予补贴。\n（二）支持上市。对上市企业给予300万元奖励。\n"
+                    "二、附则\n（一）本意见自2024年3月1日起施行，有效期至2026年12月31日。\n", encoding="utf-8")
+    g = load_graph([path], rules=False)
+    assert neo4j_clean.load(g, replace=True).parity
+    rows = neo4j_clean.query("document_sections")
+    assert [(r["number_as_written"], r["title"], r["level"], r["parent"], r["provisions"]) for r in rows] == [
+        ("一、", "支持企业落户", 1, None, 1), ("（一）", "培育龙头企业", 2, 1, 2), ("二、", "附则", 1, None, 1)]
+    assert len(rows) == len(list(nodes_with_label(g, "Section")))
+
+
 # --- the Neo4j Browser style ---------------------------------------------------------------
 
 

@@ -256,6 +256,9 @@ def test_every_public_query_runs(loaded):
     # The bundled compilation supersedes nothing, states no policy-wide limit and no unknown validity:
     # tests/test_neo4j_store.py runs these on many documents, where they have rows.
     needs_rules |= {"supersessions", "policy_limits", "policies_unknown_validity"}
+    # A compilation's chapters are Chapter nodes; Section nodes (a standalone policy's headings) are tested in
+    # tests/test_neo4j_store.py.
+    needs_rules |= {"document_sections"}
     examples.update({"overlaps_of_kind": {"kind": "same_qualification"}, "overlaps_of_incentive": {"id": "24.3"},
                      "derive_same_cost_base": {"cost_bases": []}})
     for q in list_queries():
