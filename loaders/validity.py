@@ -29,7 +29,10 @@ DATE_RE = re.compile(
     rf"|(?P<iy>[0-9０-９]{{4}})\s*[-－/.．]\s*(?P<im>[0-9０-９]{{1,2}})\s*[-－/.．]\s*(?P<id>[0-9０-９]{{1,2}})(?![0-9０-９])"
     rf"|(?P<ey>{_Y})\s*年\s*(?:(?P<em>{_N})\s*月)?\s*(?:底|末)"
 )
-_YEARS_RE = re.compile(rf"有效期\s*(?:为|是)?\s*(?P<n>{_N})\s*(?:个)?\s*(?P<unit>年|个月|月)")
+#: 有效期三年, 有效期为3年, 有效期暂定两年, 暂定三年(有效期), 试行三年, 试行期两年.
+_YEARS_RE = re.compile(
+    rf"(?P<word>有效期\s*(?:为|是)?\s*(?:暂定|试行)?\s*(?:为)?|暂定|试行\s*(?:期)?\s*(?:为)?)"
+    rf"\s*(?P<n>{_N})\s*(?:个)?\s*(?P<unit>年|个月|月)")
 _ISSUE_RE = re.compile(r"(?:印发|发布|公布|颁布|下发|签发)之日")
 _START_AFTER = re.compile(r"^\s*(?:起|开始)?\s*(?:正式)?\s*(?:施行|实施|执行|生效|起施行|起实施|起执行|起生效)")
 _UNTIL_BEFORE = re.compile(r"(?:有效期\s*(?:至|到|截至|截止(?:到|至)?)|(?:施行|实施|执行)\s*(?:至|到)|截至|截止(?:到|至)?|至|到)\s*$")
@@ -37,7 +40,7 @@ _UNTIL_AFTER = re.compile(r"^\s*(?:止|前有效|以前有效|之前有效|有�
 _END_AFTER = re.compile(r"^\s*(?:起|开始)?\s*(?:废止|失效|停止执行)")
 _REPEAL_RE = re.compile(r"(?:原|同时将)?([《〈][^》〉]{2,80}[》〉])\s*(?:[(（]([^()（）]{2,30}号)[)）])?[^。；;]{0,20}?(?:同时)?(?:废止|停止执行|不再执行)")
 #: A sentence that speaks about validity at all.
-VALIDITY_WORDS = re.compile(r"施行|实施|有效期|生效|有效|废止|失效|执行")
+VALIDITY_WORDS = re.compile(r"施行|实施|有效期|生效|有效|废止|失效|执行|试行|暂定")
 
 
 @dataclass
@@ -51,6 +54,9 @@ class Validity:
     until_basis: str = "not_stated"  # stated | <N>_years | <N>_months | not_stated | not_understood
     repeals: list[tuple[str, str | None]] = field(default_factory=list)  # (《title》, 文号)
     warning: str | None = None
+    #: The end date is not written but counted (有效期三年 from the start, 自Y起废止 → the day before Y).
+    derived: bool = False
+    rule: str | None = None  # how it was counted, in words (shown by `policies` and the views)
 
     @property
     def known(self) -> bool:
@@ -101,8 +107,11 @@ def add_months(start: date, n: int) -> date:
         return date(y + (m == 11), (m + 1) % 12 + 1, 1) - timedelta(days=1)
 
 
-def parse_validity(text: str, where: str, issued: date | None = None) -> Validity:
-    """Read one validity wording (a clause, a sentence or a few sentences) into a `Validity`."""
+def parse_validity(text: str, where: str, issued: date | None = None, issued_from: str | None = None) -> Validity:
+    """Read one validity wording (a clause, a sentence or a few sentences) into a `Validity`.
+
+    `issued` is the document's own date (a notice's date, the date line under the title, 成文日期 or 发布日期),
+    which 自印发之日起/自发布之日起 count from; `issued_from` says which it is (for the derived rule)."""
     v = Validity(text=text.strip())
     years: tuple[int, str] | None = None
     for m in DATE_RE.finditer(text):
@@ -114,6 +123,7 @@ def parse_validity(text: str, where: str, issued: date | None = None) -> Validit
         elif _END_AFTER.match(after):
             if v.effective_until is None:
                 v.effective_until, v.until_basis = day - timedelta(days=1), "stated"
+                v.derived, v.rule = True, f"the day before {day.isoformat()} ({m.group(0)}起废止)"
         elif v.effective_from is None and (_START_AFTER.match(after) or before.rstrip().endswith(("自", "从", "于"))):
             v.effective_from, v.start_basis = day, "stated"
     if v.effective_from is None and _ISSUE_RE.search(text):
@@ -133,6 +143,11 @@ def parse_validity(text: str, where: str, issued: date | None = None) -> Validit
                                       f"past the year {date.max.year}; check the dates of this clause in the source")
                 v.effective_until = add_years(v.effective_from, n) if unit == "years" else add_months(v.effective_from, n)
                 v.until_basis = f"{n}_{unit}"
+                start = ("the stated start" if v.start_basis == "stated" else
+                         f"{issued_from or 'the issue date'} (自…之日起)")
+                v.derived = True
+                v.rule = (f"{ym.group(0).strip()}: {n} {unit} from {v.effective_from.isoformat()}, {start}, "
+                          "less a day")
     for m in _REPEAL_RE.finditer(text):
         v.repeals.append((m.group(1), m.group(2)))
     if v.effective_until is None:
@@ -175,6 +190,6 @@ def mentions_validity(text: str) -> str | None:
     """A sentence that talks about the document's validity without a date (to quote in a warning)."""
     for m in _SENTENCE.finditer(text):
         s = m.group(0)
-        if _SELF.search(s) and re.search(r"施行|实施|有效期|生效", s) and "如遇" not in s and "届满" not in s:
+        if _SELF.search(s) and re.search(r"施行|实施|有效期|生效|试行|暂定", s) and "如遇" not in s and "届满" not in s:
             return s.strip()
     return None
