@@ -12,7 +12,7 @@ table is kept, ``known: false``, never dropped.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from policykg.errors import DataError
@@ -79,6 +79,14 @@ def canonical_agency(name: str) -> str | None:
 _FOLD = str.maketrans("（）：", "():")
 
 
+#: All (or the concerned) districts and counties named together: one entry, never split at its 、
+#: (各区、县级市; 各区、县(市)政府; 有关区、县（市）人民政府; 各县(市、区); 各镇(街道)).
+COMPOUND = re.compile(
+    r"(?:各|有关|相关)(?:乡镇|区|县|市|镇|乡)(?:[(（][^()（）]{1,6}[)）])?"
+    r"(?:[、,，](?:县级市|县[(（]市[)）]|县[(（]市、区[)）]|县|区|乡镇|镇|街道)(?:[(（][^()（）]{1,6}[)）])?)*"
+    r"(?:人民政府|政府|管委会|办事处)?")
+
+
 def _tokens(text: str, start: int, end: int, role: str, first_position: int) -> list[AgencyMention]:
     out: list[AgencyMention] = []
     pos = start
@@ -87,6 +95,15 @@ def _tokens(text: str, start: int, end: int, role: str, first_position: int) -> 
     while pos < end:
         if text[pos] in SEPARATORS:
             pos += 1
+            continue
+        compound = COMPOUND.match(text, pos, end)
+        if compound and re.search(r"[、,，(（]", compound.group(0)) and not any(
+                folded.startswith(alias, pos) and len(alias) >= compound.end() - pos for alias, _ in index):
+            word = text[pos:compound.end()]
+            name = canonical_agency(word)
+            out.append(AgencyMention(name or word.translate(_FOLD), word, role, first_position + len(out), pos,
+                                     compound.end(), name is not None))
+            pos = compound.end()
             continue
         for alias, canonical in index:
             if folded.startswith(alias, pos) and pos + len(alias) <= end:
@@ -125,11 +142,13 @@ class AgencyClause:
     same_below: bool = False  # 下同: the clause's notes hold for what follows
     scope: list[AgencyMention] | None = None  # 以下均需X负责: X, responsible for what follows
     notes: list[tuple[int, int]] | None = None  # spans of the notes (never agencies)
+    #: Words in an agency position that do not read as an organisation (prose): never agencies, said in a warning.
+    rejected: list[str] = field(default_factory=list)
 
 
 _OPEN = "(（[【〔"
 _CLOSE = ")）]】〕"
-_HEAD_RE = re.compile(r"(?:责任单位|牵头单位|责任部门|牵头部门)\s*[:：]?")
+_HEAD_RE = re.compile(r"(?:责任单位|牵头单位|责任部门|牵头部门|负责单位|负责部门)\s*[:：]?")
 _COOP_RE = re.compile(r"(?:配合单位|配合部门|协办单位)\s*[:：]?")
 NOTE_LEAD = re.compile(r"(?:列|排)(?:在)?(?:第一位|首位|第一)的?(?:单位|部门)?为牵头(?:单位|部门)?|第一个?(?:单位|部门)?为牵头(?:单位|部门)")
 NOTE_SAME = re.compile(r"下同")
@@ -140,8 +159,14 @@ NOTE_SCOPE = re.compile(
 )
 #: What an agency's name ends with (a bare parenthesised list is read as agencies only if every item does).
 AGENCY_SHAPE = re.compile(
-    r"(?:局|委|委员会|办|办公室|府|政府|厅|部|院|行|支行|分行|会|中心|管委会|集团|公司|所|署|处|站|队|单位|部门)$"
+    r"(?:局|委|委员会|办|办公室|府|政府|厅|部|院|行|支行|分行|会|中心|管委会|集团|公司|所|署|处|站|队|单位|部门|小组)$"
 )
+
+
+def reads_as_agency(m: "AgencyMention") -> bool:
+    """A name the table knows, or one shaped like an organisation (…局, …委, …政府, 各区、县级市): never prose."""
+    return m.known or bool(AGENCY_SHAPE.search(m.name)) or bool(COMPOUND.fullmatch(m.as_written)) and len(
+        m.as_written) <= 20
 
 
 def _notes(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], bool, bool, tuple[int, int] | None]:
@@ -195,11 +220,25 @@ def parse_agencies(text: str, start: int, end: int) -> AgencyClause:
         opener = idx - 1 if idx > 0 and segment[idx - 1] in _OPEN else None
         clause_start = opener if opener is not None else idx
         body_start, body_end = m.end(), len(segment)
+        # The clause is its bracket, else its sentence: words after it (slogans, the next measure's prose)
+        # are never agencies.
+        if opener is not None:
+            depth, i = 1, body_start
+            while i < len(segment) and depth:
+                depth += 1 if segment[i] in _OPEN else -1 if segment[i] in _CLOSE else 0
+                i += 1
+            if depth == 0:
+                body_end = i
+        else:
+            stop = re.search(r"[。；;\n]", segment[body_start:])
+            if stop:
+                body_end = body_start + stop.start()
+        clause_end = end if body_end >= len(segment.rstrip("。.;； \n\t\u3000")) else start + body_end
         while body_end > body_start and segment[body_end - 1] in "。.;； \n\t\u3000":
             body_end -= 1
         if opener is not None and body_end > body_start and segment[body_end - 1] in _CLOSE:
             body_end -= 1
-        return _clause(text, start + body_start, start + body_end, (start + clause_start, end))
+        return _clause(text, start + body_start, start + body_end, (start + clause_start, clause_end))
     stripped = segment.rstrip("。.;； \n\t\u3000")
     if stripped.endswith(tuple(_CLOSE)):
         depth = 0
@@ -219,7 +258,19 @@ def parse_agencies(text: str, start: int, end: int) -> AgencyClause:
                 return _finish(text, mentions, (start + i, end), spans, lead, same, who)
             if not mentions and spans:
                 return _finish(text, [], None, spans, lead, same, who)
+    # 由X负责(落实/实施): X, when every name in it reads as an organisation (本办法由X负责解释 is the
+    # interpreting agency, read by `interpreting_agencies`).
+    by = None
+    for by in _BY_RE.finditer(segment):
+        pass
+    if by is not None:
+        mentions = _tokens(text, start + by.start("who"), start + by.end("who"), "lead", 1)
+        if mentions and all(reads_as_agency(x) for x in mentions):
+            return _finish(text, mentions, (start + by.start(), start + by.end()), [], False, False, None)
     return AgencyClause([], None)
+
+
+_BY_RE = re.compile(r"(?<![本])由(?P<who>[^。；;，,：:“”《》]{2,60}?)(?:牵头)?负责(?!解释)")
 
 
 def _clause(text: str, body_start: int, body_end: int, span: tuple[int, int]) -> AgencyClause:
@@ -240,6 +291,8 @@ def _clause(text: str, body_start: int, body_end: int, span: tuple[int, int]) ->
 
 
 def _finish(text, mentions, span, spans, lead, same, who) -> AgencyClause:
+    rejected = [x for x in mentions if not reads_as_agency(x)]
+    mentions = [x for x in mentions if reads_as_agency(x)]
     scope = None
     if who is not None:
         scope = _tokens(text, who[0], who[1], "cooperating", 1)
@@ -247,7 +300,8 @@ def _finish(text, mentions, span, spans, lead, same, who) -> AgencyClause:
         mentions = [x for x in mentions if (x.start, x.end) not in taken and not (who[0] <= x.start < who[1])]
     if lead and not any(x.role == "cooperating" for x in mentions):
         mentions = apply_lead_first(mentions)
-    return AgencyClause(mentions, span, lead_first=lead, same_below=same, scope=scope, notes=spans)
+    return AgencyClause(mentions, span, lead_first=lead, same_below=same, scope=scope, notes=spans,
+                        rejected=[x.as_written for x in rejected])
 
 
 def _with_role(m: AgencyMention, role: str) -> AgencyMention:

@@ -158,9 +158,11 @@ def test_agencies_lead_and_cooperating(compilation):
     assert names(46, "cooperating") == [
         "市教育局", "市财政局", "市交通运输局", "市商务局", "市卫生健康委员会", "市地方金融监管局",
     ]
-    # 有关区、县(市)政府 and 各区、县(市)政府 are one agency; the wording is kept.
-    district = [a for a in by_seq[12].agencies if a.name == "各区、县(市)政府"][0]
-    assert district.as_written == "有关区、县(市)政府"
+    # Issue 23 (was issue 21's display bug): 有关区、县(市)政府 (the districts concerned) is not 各区、县(市)政府
+    # (every district): each is kept as written, one entry each.
+    district = [a for a in by_seq[12].agencies if a.as_written == "有关区、县(市)政府"][0]
+    assert district.name == "有关区、县(市)政府" and district.known
+    assert "各区、县(市)政府" not in names(12) and "有关区、县(市)政府" not in names(1)
     # A trailing 。 inside the parentheses does not leak into a name.
     assert names(41) == ["市经信局", "市发改委", "市财政局", "各区、县(市)政府"]
     # A few provisions name no agency at all.
