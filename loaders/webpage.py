@@ -29,8 +29,16 @@ META_ALIASES = {
 _BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "br",
            "blockquote", "pre")
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select", "button", "input",
-         "textarea", "svg")
+         "textarea", "svg", "template", "xml")
+#: What a CMS template leaves when a field is empty ({{title}}, ${article.source}, <%=x%>, {$x}): never text.
+_PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}|\$\{[^{}]*\}|<%.*?%>|\{\$[^{}]*\}|\$![{]?[\w.]+[}]?")
+#: Spaces Word and CMS pages write as entities (&nbsp; &ensp; &emsp; &thinsp;) and invisible ones (zero width).
+_SPACES = str.maketrans({"\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u200b": "", "\ufeff": "",
+                         "\u200c": "", "\u200d": ""})
 _LABEL_RE = re.compile(r"^\s*(?P<label>" + "|".join(META_LABELS) + r")\s*(?:[:：]\s*(?P<value>.*?))?\s*$")
+#: label：value pairs, several on one line (索引号：… 发布机构：… 成文日期：…).
+_PAIR_RE = re.compile(r"(?P<label>" + "|".join(sorted(META_LABELS, key=len, reverse=True)) + r")\s*[:：]\s*"
+                      r"(?P<value>.*?)\s*(?=(?:" + "|".join(META_LABELS) + r")\s*[:：]|$)")
 _META_NAMES = {"articletitle": "title", "contentsource": "来源", "pubdate": "发布日期", "firstpublishedtime": "发布日期"}
 
 
@@ -51,6 +59,10 @@ def read_html(p: Path, raw: bytes, decoded: str) -> tuple[str, dict]:
     page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
     for tag in soup(_DROP):
         tag.decompose()
+    for tag in soup.find_all(_hidden):
+        tag.decompose()
+    for string in soup.find_all(string=_PLACEHOLDER):
+        string.replace_with(_PLACEHOLDER.sub("", str(string)))
     # The body: the element whose direct paragraphs carry the most Chinese prose.
     scores: dict[int, tuple[int, object]] = {}
     for para in soup.find_all(["p", "div", "td"]):
@@ -70,15 +82,8 @@ def read_html(p: Path, raw: bytes, decoded: str) -> tuple[str, dict]:
     if _cjk("".join(lines)) < 50:
         raise SourceError(f"{p}: the web page has no policy body (its largest text block is "
                           f"{_cjk(''.join(lines))} Chinese characters); save the page with its article text")
-    # Metadata: label：value strings elsewhere on the page (spans, table cells, list items).
-    strings = [s.strip() for s in soup.find_all(string=True) if s.strip()]
-    for i, s in enumerate(strings):
-        for part in re.split(r"\s{2,}|\u3000+", s):
-            m = _LABEL_RE.match(part)
-            if m and m.group("value"):
-                meta.setdefault(META_ALIASES.get(m.group("label"), m.group("label")), m.group("value"))
-            elif m and i + 1 < len(strings):
-                meta.setdefault(META_ALIASES.get(m.group("label"), m.group("label")), strings[i + 1])
+    for label, value in _page_metadata(soup):
+        meta.setdefault(META_ALIASES.get(label, label), value)
     title = _title(soup, body, page_title)
     if title:
         meta.setdefault("title", title)
@@ -87,10 +92,54 @@ def read_html(p: Path, raw: bytes, decoded: str) -> tuple[str, dict]:
     return "\n".join(lines), meta
 
 
+def _hidden(tag) -> bool:
+    """An element the reader never sees (display:none, hidden): a template's spare copy, a popup."""
+    style = (tag.get("style") or "").replace(" ", "").lower()
+    return tag.has_attr("hidden") or "display:none" in style or "visibility:hidden" in style
+
+
+def _page_metadata(soup) -> list[tuple[str, str]]:
+    """(label, value) the page states about the document: 索引号, 发布机构, 成文日期, 发布日期, 实施时间, 失效时间,
+    有效性 ... in a table (label cell, value cell), in ``label：value`` lines (several on one line), or a label
+    and its value in two strings; Word-export spans are joined first, traditional labels read (發佈日期)."""
+    from policykg.loaders.repair import normalise
+
+    out: list[tuple[str, str]] = []
+    for row in soup.find_all("tr"):
+        cells = [_clean(c.get_text("", strip=True)) for c in row.find_all(["td", "th"], recursive=False)]
+        for i, cell in enumerate(cells):
+            label = normalise(cell).rstrip(":：").strip()
+            if label in META_LABELS and i + 1 < len(cells) and cells[i + 1]:
+                out.append((label, cells[i + 1]))
+            else:
+                out += _pairs(cell)
+    lines = _block_lines(soup.body or soup)
+    for i, line in enumerate(lines):
+        pairs = _pairs(line)
+        out += pairs
+        label = normalise(line).rstrip(":：").strip()
+        if not pairs and label in META_LABELS and i + 1 < len(lines):
+            out.append((label, lines[i + 1]))
+    return [(label, value) for label, value in out if value and len(value) <= 200]
+
+
+def _pairs(line: str) -> list[tuple[str, str]]:
+    from policykg.loaders.repair import normalise
+
+    norm = normalise(line)  # one character for one: values are cut from the line as written
+    return [(m.group("label"), line[m.start("value"):m.end("value")].strip())
+            for m in _PAIR_RE.finditer(norm) if m.group("value").strip()]
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"[ \t]+", " ", text.translate(_SPACES)).strip()
+
+
 def _title(soup, body, page_title: str) -> str | None:
     for h in soup.find_all(["h1", "h2", "h3"]):
         text = h.get_text("", strip=True)
-        if _cjk(text) >= 6 and not body in h.parents:
+        # a heading above the body, or the body's own <h1> (a section heading inside it is not the title)
+        if _cjk(text) >= 6 and (body not in h.parents or h.name == "h1"):
             return text
     if page_title:
         return re.split(r"\s*[|｜_\-—]\s*", page_title)[0].strip() or None
@@ -105,7 +154,7 @@ def _block_lines(root) -> list[str]:
     current: list[str] = []
 
     def flush():
-        text = "".join(current).replace("\xa0", " ")
+        text = "".join(current).translate(_SPACES)
         text = re.sub(r"[ \t]+", " ", text).strip()
         if text:
             lines.append(text)

@@ -1,0 +1,97 @@
+"""Saved pages as a reader sees them (issue 23): Word-export spans, entities, hidden and template content,
+the page's metadata table, traditional characters, measures carrying 【责任单位：…】.
+
+The pages are written for these tests in the shapes government sites publish, not copies of any page.
+"""
+
+from datetime import date
+
+from policykg.loaders.layouts import load_document
+from policykg.loaders.source import read_source
+
+WORD_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>某县若干意见_某县人民政府</title>
+<style>.MsoNormal{font-family:仿宋}</style><script>var title = "第九十九条 不是正文";</script></head><body>
+<div class="nav"><a>首页</a><a>政务公开</a></div>
+<table class="meta">
+<tr><td>索引号</td><td>001-2024-00017</td><td>发布机构</td><td>某县人民政府办公室</td></tr>
+<tr><td>成文日期</td><td>2024-01-05</td><td>发布日期</td><td>2024-01-08</td></tr>
+<tr><td><span>实施</span><span>时间：</span></td><td>2024-02-01</td><td>失效时间</td><td>2026-12-31</td></tr>
+<tr><td>有效性</td><td>有效</td></tr>
+</table>
+<div class="article">
+<h1>某县关于促进民营经济发展的若干意见</h1>
+<template><p>第一条 模板里的示例条款，给予1万元奖励。</p></template>
+<p style="display:none">{{article.subtitle}} 隐藏的副本：第二条 给予2万元奖励。</p>
+<p class=MsoNormal><span lang=EN-US>一、</span><span>支持企业做大做强</span></p>
+<p class=MsoNormal><span>（一）</span><span>对年营业收入首次突破</span><span lang=EN-US>1</span><span>亿元的企业，给予</span><span lang=EN-US>20&nbsp;</span><span>万元奖励。【责任单位：县经信局、县财政局】</span></p>
+<p class=MsoNormal><span>（二）对新认定的高新技术企业给予</span><span>10</span><span>万元奖励&#12290;【责任单位：县科技局】</span></p>
+<p class=MsoNormal><span>二、</span><span>附则</span></p>
+<p class=MsoNormal><span>（一）本意见自发布之日起施行&#65292;暂定三年有效期。</span></p>
+<p>${article.source}</p>
+</div>
+<div class="footer">版权所有 某县人民政府</div></body></html>"""
+
+
+def _page(tmp_path, html, name="page.html"):
+    path = tmp_path / name
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def test_a_word_export_page_reads_as_its_reader_sees_it(tmp_path):
+    path = _page(tmp_path, WORD_PAGE)
+    src = read_source(path)
+    assert "（一）对年营业收入首次突破1亿元的企业，给予20 万元奖励。【责任单位：县经信局、县财政局】" in src.text
+    for dropped in ("第九十九条", "模板里的示例条款", "隐藏的副本", "{{", "${", "font-family"):
+        assert dropped not in src.text, dropped
+    meta = src.metadata
+    assert meta["索引号"] == "001-2024-00017" and meta["发布机构"] == "某县人民政府办公室"
+    assert (meta["成文日期"], meta["发布日期"]) == ("2024-01-05", "2024-01-08")
+    assert (meta["实施时间"], meta["失效时间"], meta["有效性"]) == ("2024-02-01", "2026-12-31", "有效")
+
+
+def test_the_pages_measures_and_metadata_make_the_policy(tmp_path):
+    doc = load_document(_page(tmp_path, WORD_PAGE))
+    assert doc.layout == "measures"
+    assert [v.number_as_written for v in doc.provisions] == ["一、（一）", "一、（二）", "二、（一）"]
+    assert [[a.name for a in v.agencies] for v in doc.provisions[:2]] == [["县经信局", "县财政局"], ["县科技局"]]
+    assert [(a.value, a.unit) for a in doc.provisions[0].amounts] == [(1, "亿元"), (20, "万元")]
+    p = doc.policies[0]
+    assert p.title == "某县关于促进民营经济发展的若干意见"
+    # 自发布之日起…暂定三年: counted from the page's 发布日期; where the page's 实施时间 and 失效时间 say otherwise,
+    # the text's own count is used and the difference is said.
+    assert (p.effective_from, p.effective_until) == (date(2024, 1, 8), date(2027, 1, 7)) and p.validity_derived
+    assert "发布日期" in p.validity_rule
+    assert any("实施时间 2024-02-01" in w for w in doc.warnings)
+    assert any("失效时间 2026-12-31" in w for w in doc.warnings)
+
+
+def test_page_metadata_gives_what_the_text_leaves_out(tmp_path):
+    html = WORD_PAGE.replace("本意见自发布之日起施行&#65292;暂定三年有效期。", "本意见由县经信局负责解释。")
+    p = load_document(_page(tmp_path, html)).policies[0]
+    assert (p.effective_from, p.effective_until) == (date(2024, 2, 1), date(2026, 12, 31))
+    assert p.until_basis == "page_metadata" and not p.validity_derived
+
+
+def test_traditional_characters_on_a_page(tmp_path):
+    html = WORD_PAGE.replace("若干意见", "若干意見").replace("支持企业做大做强", "支持企業做大做強") \
+        .replace("万元奖励", "萬元獎勵").replace("责任单位", "責任單位").replace("发布日期", "發佈日期") \
+        .replace("县经信局", "縣經信局")
+    doc = load_document(_page(tmp_path, html))
+    assert len(doc.provisions) == 3 and doc.metadata["发布日期"] == "2024-01-08"
+    assert doc.provisions[0].agencies[0].name == "县经信局" and doc.provisions[0].agencies[0].as_written == "縣經信局"
+    assert doc.provisions[0].amounts[1].quote == "20 萬元"
+
+
+def test_an_official_page_of_numbered_measures_with_responsible_units(tmp_path):
+    html = """<html><head><meta charset="utf-8"><title>关于进一步支持外贸企业发展的若干措施</title></head><body>
+<div id="zoom"><p>关于进一步支持外贸企业发展的若干措施</p>
+<p>为稳住外贸基本盘，制定如下措施。</p>
+<p>1.支持企业开拓市场。对参加境外展会的企业，按展位费的50%给予补助，最高5万元。【责任单位：区商务局】</p>
+<p>2.加大出口信用保险支持。对企业投保短期出口信用保险给予保费30%补助。【责任单位：区商务局、区财政局】</p>
+<p>3.强化金融服务。对外贸企业新增贷款给予贴息，最高20万元。【责任单位：区金融办】</p>
+<p>本措施自2024年5月1日起施行，有效期至2025年12月31日。</p></div></body></html>"""
+    doc = load_document(_page(tmp_path, html))
+    assert doc.layout == "measures" and [v.number_as_written for v in doc.provisions] == ["1.", "2.", "3."]
+    assert [[a.name for a in v.agencies] for v in doc.provisions] == [["区商务局"], ["区商务局", "区财政局"], ["区金融办"]]
+    assert doc.policies[0].effective_until == date(2025, 12, 31)
