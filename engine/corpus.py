@@ -23,7 +23,8 @@ from policykg.graph.model import build_graph
 from policykg.graph.overlaps import add_overlaps
 from policykg.graph.rules_graph import add_incentives
 from policykg.loaders.yamlio import check_keys, load_yaml
-from policykg.rules.documents import load_policy_document, read_document
+from policykg.loaders.corpus import load_corpus
+from policykg.rules.documents import DocumentText
 from policykg.rules.files import load_rules_file
 
 
@@ -104,21 +105,24 @@ def open_corpus(sources=(), rules_files=(), manifest: str | Path | None = None, 
     if sources and not rules_files:
         raise InputError(f"--source {sources[0]}: which rules answer for it? add --rules FILE "
                          "(draft one with: policykg rules draft DOC -o FILE)")
+    # One way: the loaders read each document once, whole; the graph and the rules take that object.
     shas: dict[str, str] = {}
-    docs = []
+    loaded = []
     for s in sources:
-        d = read_document(s)
-        if d.sha256 in shas:
-            raise InputError(f"--source {s}: the same text as {shas[d.sha256]}; give each document once")
-        shas[d.sha256] = s
-        docs.append(d)
+        for comp in load_corpus([s]):
+            if comp.sha256 in shas:
+                raise InputError(f"--source {comp.source.path}: the same text as {shas[comp.sha256]}; "
+                                 "give each document once")
+            shas[comp.sha256] = comp.source.path
+            loaded.append(comp)
+    docs = [DocumentText.of(comp) for comp in loaded]
     rules = _merge([load_rules_file(r, corpus=docs) for r in rules_files])
     covered = {d.sha256 for r in rules_files for d in docs if d.sha256 in _header_shas(r)}
     for d in docs:
         if d.sha256 not in covered:
             raise InputError(f"--source {d.path}: no --rules file names this document; add its rules "
                              "(policykg rules draft DOC -o FILE) or leave it out")
-    graph = build_graph([load_policy_document(s) for s in sources])
+    graph = build_graph(loaded)
     if with_incentives:
         add_incentives(graph, rules)
         add_overlaps(graph, rules)

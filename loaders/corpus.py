@@ -1,5 +1,9 @@
 """Many documents at once: files and folders in, one parsed document per file out.
 
+Each document comes back whole (`Compilation`: text, hierarchy, metadata, sha256 of its bytes, every
+provision's label), and flows one way from here: loaders → graph (`build_graph`) → rules
+(`DocumentText.of`) → engine, never read twice.
+
 `load_corpus(sources)` reads each file (a folder: every .txt/.docx/.html/.htm/.pdf/.doc in
 it, sorted by name), detects its layout (or uses the one forced), and returns the parsed
 documents in order; the bundled compilation when no source is given. Merging policies
@@ -8,7 +12,6 @@ that appear in two documents into one is the graph's job (`policykg.graph.model`
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Iterable
 
@@ -62,16 +65,7 @@ def load_corpus(sources=None, layout: str | None = None) -> list[Compilation]:
     from policykg.loaders.source import read_source
 
     layout = layout or getattr(sources, "layout", None)
-    docs = []
-    for path in expand_sources(sources):
-        source = read_source(path)
-        doc = parse_document(source, layout)
-        try:
-            doc.sha256 = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        except OSError:
-            doc.sha256 = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
-        docs.append(doc)
-    return docs
+    return [parse_document(read_source(path), layout) for path in expand_sources(sources)]
 
 
 #: A folder's list of supersessions the documents themselves do not state.

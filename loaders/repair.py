@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from policykg.loaders.source import DATA_DIR
+from policykg.paths import DATA_DIR
 from policykg.loaders.yamlio import check_keys, load_yaml
 
 

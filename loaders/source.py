@@ -7,6 +7,7 @@ paragraphs with a newline).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ class SourceText:
     encoding: str
     #: What a web page says about the document outside its body (来源, 发布日期, 文号, 实施时间 ...).
     metadata: dict | None = field(default=None, compare=False, hash=False)
+    #: sha256 of the file's bytes as read (what a rules file's header names); None for a text given in memory.
+    sha256: str | None = field(default=None, compare=False, hash=False)
 
     @property
     def name(self) -> str:
@@ -51,6 +54,12 @@ def read_source(path: str | Path | None = None) -> SourceText:
         raise SourceError(f"{p}: cannot be read ({exc.strerror}); check its permissions") from None
     if not raw.strip():
         raise SourceError(f"{p}: the file is empty; pass a compilation with policy text in it")
+    from dataclasses import replace
+
+    return replace(_decode_file(p, raw), sha256=hashlib.sha256(raw).hexdigest())
+
+
+def _decode_file(p: Path, raw: bytes) -> SourceText:
     suffix = p.suffix.lower()
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE container: a Word 97-2003 .doc, or encrypted
         if "EncryptedPackage".encode("utf-16-le") in raw:

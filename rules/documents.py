@@ -1,8 +1,9 @@
 """The documents a rules file is for: their provisions' repaired text, and who they are.
 
 A rules file names its documents by title, 文号 and sha256 (docs/rules.md), so it can be
-checked against the very text it was written from. `read_document` reads one policy text
-with the project's loaders and returns what drafting and checking need.
+checked against the very text it was written from. The loaders return the whole document
+(text, hierarchy, metadata, sha256, labels); `DocumentText.of(document)` is what drafting and
+checking need of it, and `read_document(path)` loads one and takes that view.
 """
 
 from __future__ import annotations
@@ -50,6 +51,16 @@ class DocumentText:
     provisions: list[ProvisionText] = field(default_factory=list)
     policies: int = 1  # policies the document holds (a compilation lists several)
 
+    @classmethod
+    def of(cls, comp) -> "DocumentText":
+        """The rules' view of a document the loaders read (`policykg.loaders` `Compilation`): nothing is read
+        again; its sha256, labels and hierarchy are the loader's."""
+        provisions = [ProvisionText(p.seq, p.label or f"P{p.seq}", p.text_repaired, list(p.references),
+                                    p.number_as_written, _heading_path(comp, p.section)) for p in comp.provisions]
+        # 文号: stated by the document (its loader reads it), else none
+        return cls(comp.source.path, comp.title, getattr(comp, "document_number", None), comp.sha256, provisions,
+                   len(comp.policies))
+
     def header(self) -> dict:
         """The entry a rules file's ``documents:`` list gives for this document."""
         return {"title": self.title, "number": self.number, "sha256": self.sha256, "path": Path(self.path).name}
@@ -64,42 +75,22 @@ def file_sha256(path: str | Path) -> str:
 
 
 def load_policy_document(path: str | Path):
-    """Parse one policy document with the project's loaders (any layout they read)."""
+    """Parse one policy document with the project's loaders (any layout they read): the whole document."""
     return load_document(path)
 
 
 def read_document(path: str | Path) -> DocumentText:
-    """Read one policy text into its provisions, with title, 文号 and sha256."""
-    comp = load_policy_document(path)
+    """Read one policy text into its provisions, with title, 文号 and sha256 (`DocumentText.of` a loaded one)."""
+    return DocumentText.of(load_policy_document(path))
+
+
+def _heading_path(comp, number) -> str | None:
     titles = {sec.number: sec for sec in getattr(comp, "sections", [])}
-
-    def heading_path(number):
-        parts = []
-        while number in titles:
-            parts.append(f"{titles[number].written}{titles[number].title or ''}")
-            number = titles[number].parent
-        return " › ".join(reversed(parts)) or None
-
-    provisions = [ProvisionText(p.seq, _label(comp, p), p.text_repaired, list(p.references), p.number_as_written,
-                                heading_path(p.section)) for p in comp.provisions]
-    # 文号: stated by the document (its loader reads it), else none
-    number = getattr(comp, "document_number", None)
-    return DocumentText(str(path), comp.title, number, file_sha256(path), provisions, len(comp.policies))
-
-
-def _label(comp, p) -> str:
-    """How people name a provision: 第三条 in a standalone policy, P3 in a compilation."""
-    if getattr(comp, "layout", None) == "articles" or getattr(p, "marker", None) == "article":
-        return p.number_as_written or f"第{_cn(p.seq)}条"
-    return f"P{p.seq}"
-
-
-def _cn(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
+    parts = []
+    while number in titles:
+        parts.append(f"{titles[number].written}{titles[number].title or ''}")
+        number = titles[number].parent
+    return " › ".join(reversed(parts)) or None
 
 
 def match_documents(header: list[dict], docs: list[DocumentText], where: str, *,
