@@ -244,6 +244,8 @@ def policies(source, as_of, fmt):
     rows = list_policies(load_graph(source), as_of)
     styles = {i: "dim" for i, r in enumerate(rows) if r["status"] != "in_force"}
     cols = ["number", "title", "effective_from", "effective_until", "status", "provisions"]
+    if any(r["derived"] for r in rows):  # an end date counted, not written: the rule it was counted by
+        cols.append("validity_rule")
     click.echo(render(rows, fmt, cols if fmt != "json" else None, title=f"Policies as of {as_of}", styles=styles), nl=False)
     _say_unknown([r for r in rows if r["status"] == "unknown"])
 

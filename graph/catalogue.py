@@ -39,6 +39,9 @@ def list_policies(graph: nx.MultiDiGraph, as_of: date) -> list[dict]:
             "status": policy_status(p, as_of),
             "provisions": len(provisions),
             "validity_text": p.get("validity_text"),
+            # An end date counted rather than written (有效期三年 from the start) says so, with its rule.
+            "derived": bool(p.get("validity_derived")),
+            "validity_rule": p.get("validity_rule") if p.get("validity_derived") else None,
             "document_number": p.get("document_number"),
             "warning": p.get("validity_warning") if p.get("validity_known") is False else None,
         })

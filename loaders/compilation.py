@@ -67,6 +67,8 @@ class Policy:
     limits: list[Limit] = field(default_factory=list)
     repeals: list[tuple[str, str | None]] = field(default_factory=list)  # 原《…》(文号)同时废止
     titled_by_file: bool = False  # the document has no title line: the title is the file's name
+    validity_derived: bool = False  # the end date is counted (有效期三年 from the start), not written
+    validity_rule: str | None = None  # how it was counted, in words
 
     @property
     def validity_known(self) -> bool:
@@ -132,6 +134,7 @@ class Provision:
     section: int | None = None  # the innermost Section it stands in (a standalone policy)
     level: int = 1  # 1 + the sections above it
     marker: str | None = None  # article | top | sub | num | pnum (how it is numbered); None in a compilation
+    label: str | None = None  # how people name it: 第三条, P3 (set by `policykg.loaders.layouts.parse_document`)
 
 
 @dataclass
@@ -153,7 +156,7 @@ class Compilation:
     issued_on: date | None = None  # 印发 / 发布日期
     metadata: dict = field(default_factory=dict)  # a web page's 来源, 发布日期, 文号, 实施时间 ...
     inner_layout: str | None = None  # a notice: the layout of the policy it wraps
-    sha256: str | None = None  # of the file as read (set by `load_corpus`)
+    sha256: str | None = None  # of the file's bytes as read (set by `parse_document`)
     sections: list[Section] = field(default_factory=list)  # headings of a standalone policy, in order
 
     def policy(self, number: int) -> Policy:
@@ -255,7 +258,8 @@ def _parse_policies(text: str, toc_at: int, where: str) -> list[Policy]:
         v = read_validity(validity, f"{where}: policy {number} ({title})")
         policies.append(Policy(number, title, validity, v.effective_from, v.effective_until, v.start_basis,
                                v.until_basis, span, validity_span=Span(m.start("validity"), m.end("validity"), validity),
-                               validity_warning=v.warning if not v.known else None, repeals=v.repeals))
+                               validity_warning=v.warning if not v.known else None, repeals=v.repeals,
+                               validity_derived=v.derived, validity_rule=v.rule))
     numbers = [p.number for p in policies]
     if numbers and numbers != list(range(1, len(numbers) + 1)):
         raise SourceError(

@@ -19,6 +19,7 @@ and 本办法由…负责解释; document-wide limits (就高不重复, 同一�
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -162,12 +163,23 @@ def parse_document(source: SourceText, layout: str | None = None) -> Compilation
     if found == "compilation":
         comp = parse_compilation(source)
         comp.metadata = dict(source.metadata or {})
-        return comp
-    view = source if norm == source.text else SourceText(norm, source.path, source.encoding, metadata=source.metadata)
-    comp = _parse_notice(view) if found == "notice" else _parse_standalone(view, found, 0, len(norm))
-    if view is not source:
-        _requote(comp, source)
+    else:
+        view = source if norm == source.text else SourceText(norm, source.path, source.encoding,
+                                                             metadata=source.metadata)
+        comp = _parse_notice(view) if found == "notice" else _parse_standalone(view, found, 0, len(norm))
+        if view is not source:
+            _requote(comp, source)
+    comp.sha256 = source.sha256 or hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+    for v in comp.provisions:
+        v.label = provision_label(v)
     return comp
+
+
+def provision_label(v: Provision) -> str:
+    """How people name a provision: its article (第三条) in a standalone policy of articles, else P<seq>."""
+    if v.marker == "article" and v.number_as_written:
+        return v.number_as_written
+    return f"P{v.seq}"
 
 
 def _requote(comp: Compilation, source: SourceText) -> None:
@@ -218,6 +230,20 @@ def _title_like(line: str) -> bool:
     return (len(line) <= 80 and "。" not in line and not line.endswith(("：", ":", "，", ","))
             and not ARTICLE_RE.match(line) and not TOP_RE.match(line) and not SUB_RE.match(line)
             and not line.startswith(("为", "根据", "按照", "现将", "各")))
+
+
+_DATE_LINE = re.compile(r"[(（]?\s*(?P<date>" + DATE_RE.pattern + r")\s*(?:印发|发布|公布|制定)?\s*[)）]?")
+
+
+def _date_line(text: str, lo: int, hi: int, last: bool = False) -> date | None:
+    """A line that is only a date (2024年1月5日, （2024年1月5日印发）): under the title, or (`last`) the
+    signature date closing the document."""
+    lines = list(_lines(text, lo, hi))
+    for s, e, line in (reversed(lines[-4:]) if last else lines[:8]):
+        m = _DATE_LINE.fullmatch(line)
+        if m:
+            return parse_date(m.group("date"), text)
+    return None
 
 
 def _find_title(text: str, lo: int, hi: int) -> tuple[Span | None, str | None]:
@@ -302,8 +328,16 @@ def _parse_standalone(source: SourceText, layout: str, lo: int, hi: int, *, issu
         title = Path(source.name).stem
         warnings.append(f"no title line before the first heading; the policy is named after the file: {title!r}")
     document_number = document_number or number or meta.get("文号")
-    if issued is None and meta.get("发布日期"):
-        issued = parse_date(meta["发布日期"], where)
+    # The document's own date, which 自发布之日起/自印发之日起 count from: a notice's date (given), else the
+    # page's 发布日期, the date line under the title, the page's 成文日期, the date line closing the text.
+    issued_from = "the notice's date" if issued is not None else None
+    for what, found in (("the page's 发布日期", lambda: parse_date(meta.get("发布日期") or "", where)),
+                        ("the date under the title", lambda: _date_line(text, lo, first_head)),
+                        ("the page's 成文日期", lambda: parse_date(meta.get("成文日期") or "", where)),
+                        ("the date line closing the text", lambda: _date_line(text, first_head, hi, last=True))):
+        if issued is None:
+            issued = found()
+            issued_from = what if issued is not None else None
     repaired = repair(text)
     policy_span = Span(title_span.start if title_span else first_head, hi, "")
     policy = Policy(1, title, "", None, None, "not_stated", "not_stated",
@@ -358,7 +392,7 @@ def _parse_standalone(source: SourceText, layout: str, lo: int, hi: int, *, issu
         prov.marker = h.kind
         provisions.append(prov)
     policy.titled_by_file = titled_by_file
-    _policy_facts(text, policy, lo, hi, provisions, meta, issued, where, warnings)
+    _policy_facts(text, policy, lo, hi, provisions, meta, issued, where, warnings, issued_from)
     if not provisions:
         raise not_a_policy(where)
     doc_title = title
@@ -470,6 +504,9 @@ def _provision(seq, text, repaired: RepairedText, s, e, head: _Head, written, ti
         if not m.known:
             warnings.append(f"{written}: agency {m.name!r} is not in data/agencies.yaml; kept with known: false "
                             "(add it there with its full name)")
+    for word in clause.rejected:
+        warnings.append(f"{written}: {word[:30]!r} stands where agencies are named but does not read as an "
+                        "organisation (…局/委/办/政府/中心, or a name in data/agencies.yaml); not made an agency")
     r_s, r_e = repaired.from_source(s), repaired.from_source(e)
     prov = Provision(
         seq=seq, policy_number=policy.number, chapter=chapter, industry=None, title=title,
@@ -483,7 +520,8 @@ def _provision(seq, text, repaired: RepairedText, s, e, head: _Head, written, ti
     return prov
 
 
-def _policy_facts(text, policy: Policy, lo, hi, provisions, meta, issued, where, warnings) -> None:
+def _policy_facts(text, policy: Policy, lo, hi, provisions, meta, issued, where, warnings,
+                  issued_from: str | None = None) -> None:
     """Validity, the interpreting agency and document-wide limits of a standalone policy."""
     # Validity: the final articles first (where 本办法自…起施行 stands), then anywhere in the policy.
     tail_lo = provisions[-3].span.start if len(provisions) >= 3 else lo
@@ -491,7 +529,7 @@ def _policy_facts(text, policy: Policy, lo, hi, provisions, meta, issued, where,
     v: Validity | None = None
     if spans:
         wording = "".join(text[s:e] for s, e in spans)
-        v = parse_validity(wording, f"{where}: {policy.title}", issued=issued)
+        v = parse_validity(wording, f"{where}: {policy.title}", issued=issued, issued_from=issued_from)
         policy.validity_text = v.text
         policy.validity_span = Span(spans[0][0], spans[-1][1], text[spans[0][0]:spans[-1][1]])
     meta_from = parse_date(meta.get("实施时间") or meta.get("施行日期") or meta.get("生效日期") or "", where)
@@ -502,7 +540,13 @@ def _policy_facts(text, policy: Policy, lo, hi, provisions, meta, issued, where,
         v.warning = (f"validity wording not understood: {quoted!r}; status unknown" if quoted else
                      "no validity stated (looked for 本办法自…起施行, 有效期…, 有效期至…); status unknown")
     if v.effective_from is None and meta_from:
-        v.effective_from, v.start_basis = meta_from, "page_metadata"
+        if v.start_basis == "issue_date_not_stated" and v.text:  # 自发布之日起…三年, and only the page's date
+            v = parse_validity(v.text, f"{where}: {policy.title}", issued=meta_from, issued_from="the page's 实施时间")
+        else:
+            v.effective_from, v.start_basis = meta_from, "page_metadata"
+    elif meta_from and v.effective_from != meta_from:
+        warnings.append(f"the page says 实施时间 {meta_from} but the text counts from {v.effective_from}; "
+                        "the text is used")
     if meta_until and v.effective_until is None:
         v.effective_until, v.until_basis, v.warning = meta_until, "page_metadata", None
     elif meta_until and v.effective_until != meta_until:
@@ -513,6 +557,7 @@ def _policy_facts(text, policy: Policy, lo, hi, provisions, meta, issued, where,
     policy.effective_from, policy.effective_until = v.effective_from, v.effective_until
     policy.start_basis, policy.until_basis = v.start_basis, v.until_basis
     policy.repeals = v.repeals
+    policy.validity_derived, policy.validity_rule = v.derived and v.until_basis != "page_metadata", v.rule
     if not v.known:
         policy.validity_warning = v.warning
         warnings.append(f"policy {policy.title!r}: {v.warning}")

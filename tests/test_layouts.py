@@ -290,3 +290,98 @@ def test_traditional_characters_are_read_and_quoted_as_written():
     assert str(p.effective_until) == "2026-12-31" and "２０２４年" in p.validity_text
     for v in doc.provisions:
         assert text[v.span.start:v.span.end] == v.text
+
+
+# --- validity counted from the document's own date (issue 23) ---------------------------------------
+
+DATED = """某县关于促进民营经济发展的若干意见
+（2024年1月5日）
+
+一、支持企业做大
+（一）对年营业收入首次突破1亿元的企业给予20万元奖励。
+二、附则
+（一）本政策自发布之日起施行，暂定三年有效期。
+"""
+
+
+def test_provisional_years_count_from_the_date_under_the_title_and_say_they_are_derived():
+    p = _doc(DATED).policies[0]
+    assert (p.effective_from, p.effective_until, p.start_basis) == (date(2024, 1, 5), date(2027, 1, 4), "issue_date")
+    assert p.validity_derived and "暂定三年" in p.validity_rule and "the date under the title" in p.validity_rule
+
+
+def test_a_stated_start_with_provisional_years_and_trial_years():
+    text = DATED.replace("本政策自发布之日起施行，暂定三年有效期。", "本政策自2024年3月1日起执行，暂定三年。")
+    p = _doc(text).policies[0]
+    assert (p.effective_from, p.effective_until) == (date(2024, 3, 1), date(2027, 2, 28))
+    assert p.validity_derived and "the stated start" in p.validity_rule
+    trial = DATED.replace("（2024年1月5日）\n", "").replace("本政策自发布之日起施行，暂定三年有效期。", "本意见自印发之日起试行两年。")
+    # 成文日期 of the saved page is the document's date when nothing else gives one
+    p = _doc(trial, metadata={"成文日期": "2024-02-01"}).policies[0]
+    assert (p.effective_from, p.effective_until) == (date(2024, 2, 1), date(2026, 1, 31))
+    assert "成文日期" in p.validity_rule
+
+
+def test_the_signature_date_closing_the_text_is_the_document_date():
+    text = DATED.replace("（2024年1月5日）\n", "") + "\n某县人民政府\n2024年6月30日\n"
+    p = _doc(text).policies[0]
+    assert (p.effective_from, p.effective_until) == (date(2024, 6, 30), date(2027, 6, 29))
+    assert "closing the text" in p.validity_rule
+
+
+def test_provisional_years_with_no_date_anywhere_stay_unknown():
+    p = _doc(DATED.replace("（2024年1月5日）\n", "")).policies[0]
+    assert p.effective_until is None and not p.validity_known and not p.validity_derived
+    assert "暂定三年有效期" in p.validity_warning
+
+
+def test_a_written_end_date_is_not_derived():
+    p = _doc(MEASURES).policies[0]
+    assert p.effective_until == date(2026, 12, 31) and not p.validity_derived and p.validity_rule is None
+
+
+def test_policies_says_which_end_dates_are_derived(tmp_path, invoke):
+    import json
+
+    path = tmp_path / "dated.txt"
+    path.write_text(DATED, encoding="utf-8")
+    (row,) = json.loads(invoke("policies", "--source", str(path), "--format", "json").output)
+    assert row["effective_until"] == "2027-01-04" and row["derived"] is True and "暂定三年" in row["validity_rule"]
+    table = invoke("policies", "--source", str(path)).output
+    assert "validity_rule" in table and "暂定三年" in table
+
+
+# --- agencies only where the text names them (issue 23) ---------------------------------------------
+
+AGENCY_POSITIONS = """某县关于推进工业经济稳进提质的若干意见
+
+一、强化企业培育
+（一）支持企业扩大产能。对技改投资超过1000万元的企业给予50万元奖励。（责任单位：县经信局；配合单位：县财政局，各区、县级市）
+坚持创新驱动、优化营商环境、严格落实安全生产责任、为企业打造一流服务平台。
+（二）支持企业上市。对上市企业给予300万元奖励，由县金融办负责兑现。
+（三）支持平台建设。对新认定平台给予20万元奖励。负责单位：县科技局、有关区、县（市）人民政府。
+（四）营造良好氛围。（坚持问题导向、强化服务意识）
+"""
+
+
+def test_agencies_come_only_from_agency_positions():
+    doc = _doc(AGENCY_POSITIONS)
+    got = [[(a.name, a.role) for a in v.agencies] for v in doc.provisions]
+    # the cooperating list ending …，各区、县级市 is one entry; the slogans after the measure are not agencies
+    assert got[0] == [("县经信局", "lead"), ("县财政局", "cooperating"), ("各区、县级市", "cooperating")]
+    assert got[1] == [("县金融办", "lead")]  # 由…负责
+    assert got[2] == [("县科技局", "lead"), ("有关区、县(市)政府", "lead")]  # 负责单位; each as written
+    assert got[3] == []  # a bracketed list of slogans is prose
+    names = {a.name for v in doc.provisions for a in v.agencies}
+    assert not any(n.startswith(("坚持", "优化", "严格落实", "为", "强化")) for n in names)
+
+
+def test_each_district_wording_is_one_entry():
+    from policykg.loaders.agencies import parse_agencies
+
+    for written, name in (("各区、县(市)政府", "各区、县(市)政府"), ("有关区、县(市)政府", "有关区、县(市)政府"),
+                          ("各区、县级市", "各区、县级市"), ("各县(市、区)", "各县(市、区)")):
+        text = f"给予奖励。（责任单位：市经信局、{written}）"
+        clause = parse_agencies(text, 0, len(text))
+        assert [a.name for a in clause.mentions] == ["市经信局", name], written
+        assert clause.mentions[1].as_written == written

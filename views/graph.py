@@ -819,6 +819,8 @@ def answer_data(graph: nx.MultiDiGraph, result: dict, plan: dict | None = None,
         card = {**_clean(r), "key": key, "target": incentive_uid(r["incentive"]),
                 "policy_status": policy_status(pol, day) if pol else None,
                 "policy_from": pol.get("effective_from"), "policy_until": pol.get("effective_until"),
+                # an end date counted, not written (有效期三年 from the start): the card says so, with the rule
+                "policy_until_rule": pol.get("validity_rule") if pol.get("validity_derived") else None,
                 "best": None}
         if key in best:
             card.update(best="chosen", paid_wan=best[key]["paid_wan"], best_reason=best[key]["reason"],

@@ -499,7 +499,8 @@
     dlRow(dl, "评审", c.selection);
     dlRow(dl, "责任单位", c.agencies.join("、") + (c.cooperating && c.cooperating.length ? "（配合：" + c.cooperating.join("、") + "）" : ""));
     dlRow(dl, "政策", c.policy + ". " + c.policy_title);
-    var valid = (c.effective_from || "?") + " 至 " + (c.effective_until || "长期");
+    var valid = (c.effective_from || "?") + " 至 " + (c.effective_until || "长期") +
+      (c.policy_until_rule ? "（截止日期为推算：" + c.policy_until_rule + "）" : "");
     dl.appendChild(el("dt", "有效期"));
     var dd = el("dd", valid + (c.policy_status ? " · " + zhStatus(c.policy_status) : ""), "validity " + (c.policy_status || ""));
     dl.appendChild(dd);
