@@ -126,7 +126,7 @@ def _inner_layout(text: str, lo: int, hi: int) -> str | None:
     if _articles(text, lo, hi):
         return "articles"
     found = leaves(measure_tree(text, lo, hi))
-    tops = [u for u, path in found if u.kind in ("top", "sub") or path]
+    tops = [u for u, path in found if u.kind in ("top", "sub", "para") or path]
     if (len(found) >= 2 and (tops or len(found) >= 3)) or any(path for _, path in found):
         return "measures"
     return None
@@ -232,7 +232,8 @@ def _title_like(line: str) -> bool:
             and not line.startswith(("为", "根据", "按照", "现将", "各")))
 
 
-_DATE_LINE = re.compile(r"[(（]?\s*(?P<date>" + DATE_RE.pattern + r")\s*(?:印发|发布|公布|制定)?\s*[)）]?")
+_DATE_LINE = re.compile(r"[(（]?\s*(?:(?:发布|印发|成文|发文)(?:日期|时间)\s*[:：]\s*)?(?P<date>" + DATE_RE.pattern
+                        + r")\s*(?:印发|发布|公布|制定)?\s*[)）]?")
 
 
 def _date_line(text: str, lo: int, hi: int, last: bool = False) -> date | None:

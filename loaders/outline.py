@@ -38,10 +38,10 @@ NUM_RE = re.compile(_LS + r"(?P<head>(?P<n>[0-9０-９]{1,3})[ \t\u3000]*[.．�
 PNUM_RE = re.compile(_LS + r"(?P<head>[(（](?P<n>[0-9０-９]{1,3})[)）])[ \t\u3000]*(?P<rest>[^\n]*)$")
 
 #: How a reader names each kind of unit (the eval's "provisions by level").
-MARKERS = {"article": "第N条", "chapter": "第N章", "section": "第N节", "top": "一、", "sub": "(一)", "num": "1.",
+MARKERS = {"para": "¶", "article": "第N条", "chapter": "第N章", "section": "第N节", "top": "一、", "sub": "(一)", "num": "1.",
            "pnum": "(1)"}
 #: Nesting rank (lower holds higher).
-RANK = {"chapter": 0, "section": 1, "top": 2, "sub": 3, "num": 4, "pnum": 5}
+RANK = {"chapter": 0, "section": 1, "top": 2, "sub": 3, "num": 4, "pnum": 5, "para": 6}
 _AGENCY_HEAD = re.compile(r"(?:责任单位|牵头单位|责任部门|牵头部门|负责单位)\s*[:：]")
 
 
@@ -108,16 +108,22 @@ def article_chain(text: str, lo: int, hi: int, warnings: list[str] | None = None
         n = number_of(m.group("n"))
         if n is not None:
             cands.append(Unit("article", m.start("head"), m.end("head"), n, compact(m.group("head"))))
+    # The longest run of headings each 1-3 above the one before (fewest gaps on a tie): a stray number
+    # (第一千条, a 第五条 misprinted between 第二条 and 第三条) is left out of it, whichever side it stands.
+    n = len(cands)
+    length, gaps, prev = [1] * n, [0] * n, [-1] * n
+    for j in range(n):
+        for i in range(max(0, j - 200), j):
+            step = cands[j].number - cands[i].number
+            if 0 < step <= 3 and (length[i] + 1, -(gaps[i] + step - 1)) > (length[j], -gaps[j]):
+                length[j], gaps[j], prev[j] = length[i] + 1, gaps[i] + step - 1, i
     best: list[Unit] = []
-    for i in range(min(len(cands), 6)):
-        if cands[i].number > 20 and i > 0:
-            continue
-        chain = [cands[i]]
-        for c in cands[i + 1:]:
-            if chain[-1].number < c.number <= chain[-1].number + 3:
-                chain.append(c)
-        if len(chain) > len(best) or (len(chain) == len(best) and best and chain[0].number == 1 != best[0].number):
-            best = chain
+    if n:
+        j = max(range(n), key=lambda k: (length[k], cands[k].number == 1 if length[k] == 1 else 0, -gaps[k], -k))
+        while j >= 0:
+            best.append(cands[j])
+            j = prev[j]
+        best.reverse()
     if not (len(best) >= 2 or (best and best[0].number == 1)):
         return []
     if warnings is not None:
@@ -196,10 +202,27 @@ def measure_tree(text: str, lo: int, hi: int, warnings: list[str] | None = None)
         (parent.children if parent else roots).append(u)
         last_of[key] = u.number
         stack.append(u)
+    if not roots or (len(roots) < 2 and not roots[0].children):
+        roots = _paragraph_measures(text, lo, hi) or roots
     _set_stops(roots, hi)
     for r in roots:
         _decide(text, r)
     return roots
+
+
+_PARA_RE = re.compile(r"(?m)^[ \t\u3000\ufeff]*(?P<line>[^\n]+)$")
+
+
+def _paragraph_measures(text: str, lo: int, hi: int) -> list[Unit]:
+    """Unnumbered measures, each a paragraph closed by its own 【责任单位：…】 (an official page's list):
+    the paragraphs carrying an agency clause, when there are two or more."""
+    out: list[Unit] = []
+    for m in _PARA_RE.finditer(text, lo, hi):
+        line = m.group("line")
+        if _AGENCY_HEAD.search(line) and len(line) > 15:
+            out.append(Unit("para", m.start("line"), m.start("line"), len(out) + 1, "", line[:20],
+                            m.end("line")))
+    return out if len(out) >= 2 else []
 
 
 def _set_stops(nodes: list[Unit], stop: int) -> None:

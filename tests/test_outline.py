@@ -162,3 +162,11 @@ def test_an_excerpt_in_traditional_characters_starting_mid_way_is_read():
 
 def test_number_of_reads_spaced_numbers():
     assert number_of("1 0") == 10 and number_of("二 十 六") == 26 and number_of("２ ６") == 26
+
+
+def test_a_misprinted_number_between_two_articles_is_left_out_of_the_run():
+    text = "某区扶持办法\n第一条 甲。\n第二条 乙。\n第五条 丙。\n第三条 丁。\n第四条 本办法自2024年1月1日起施行，有效期三年。\n"
+    doc = _doc(text)
+    assert [v.article for v in doc.provisions] == [1, 2, 3, 4]
+    (w,) = [w for w in doc.warnings if "does not follow" in w]
+    assert "第五条" in w and "第二条" in w

@@ -95,3 +95,18 @@ def test_an_official_page_of_numbered_measures_with_responsible_units(tmp_path):
     assert doc.layout == "measures" and [v.number_as_written for v in doc.provisions] == ["1.", "2.", "3."]
     assert [[a.name for a in v.agencies] for v in doc.provisions] == [["区商务局"], ["区商务局", "区财政局"], ["区金融办"]]
     assert doc.policies[0].effective_until == date(2025, 12, 31)
+
+
+def test_unnumbered_measures_each_closed_by_its_responsible_units(tmp_path):
+    html = """<html><head><meta charset="utf-8"></head><body><div class="TRS_Editor">
+<p>某区关于支持商贸企业发展的若干措施</p>
+<p>发布日期：2024-04-01</p>
+<p>支持企业开拓市场。对参加境外展会的企业，按展位费的50%给予补助，最高5万元。【责任单位：区商务局】</p>
+<p>支持企业上规。对首次纳入限额以上统计的企业，给予5万元奖励。【责任单位：区商务局、区统计局】</p>
+<p>本措施自发布之日起施行，有效期两年。</p></div></body></html>"""
+    doc = load_document(_page(tmp_path, html))
+    assert doc.layout == "measures" and len(doc.provisions) == 2
+    assert [[a.name for a in v.agencies] for v in doc.provisions] == [["区商务局"], ["区商务局", "区统计局"]]
+    assert [v.title for v in doc.provisions] == ["支持企业开拓市场", "支持企业上规"]
+    p = doc.policies[0]
+    assert (p.effective_from, p.effective_until) == (date(2024, 4, 1), date(2026, 3, 31))
