@@ -268,6 +268,7 @@ def _add_document(b: GraphBuilder, comp: Compilation, k: int, ident: _Identity, 
             article=v.article, number_as_written=v.number_as_written,
             heading_start=v.heading.start if v.heading else None, heading_end=v.heading.end if v.heading else None,
             level=v.level, marker=v.marker, section=section_uid.get(v.section),
+            section_path=_section_path(comp, v.section),
             document=doc,
         )
         b.rel(policy_uid(number), uid, "HAS_PROVISION", order=seq)
@@ -301,6 +302,16 @@ def _add_document(b: GraphBuilder, comp: Compilation, k: int, ident: _Identity, 
                 )
             b.rel(uid, target, "REFERS_TO", how=ref.how, as_written=ref.as_written,
                   source_start=ref.start, source_end=ref.end)
+
+
+def _section_path(comp: Compilation, number: int | None) -> str | None:
+    """The headings a provision stands under, from the top, as a reader reads them: 一、做强产业主体 › （一）培育龙头企业."""
+    by = {sec.number: sec for sec in comp.sections}
+    parts = []
+    while number in by:
+        parts.append(f"{by[number].written}{by[number].title or ''}")
+        number = by[number].parent
+    return " › ".join(reversed(parts)) or None
 
 
 def _agency(b: GraphBuilder, a) -> str:

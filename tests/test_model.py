@@ -84,5 +84,7 @@ def test_headings_are_sections_between_the_document_and_its_provisions(tmp_path)
               for n, uid in provisions.items()}
     assert inside == {"一、（一）1.": ["培育龙头企业"], "一、（一）2.": ["培育龙头企业"], "一、（二）": ["支持企业落户"],
                       "二、（一）": ["附则"]}
+    first = g.nodes[provisions["一、（一）1."]]["props"]
+    assert first["section_path"] == "一、支持企业落户 › （一）培育龙头企业" and first["level"] == 3
     rows = list_provisions(g, date(2025, 1, 1))
     assert rows[0]["section"] == "一、支持企业落户 › （一）培育龙头企业" and rows[0]["number"] == "一、（一）1."
