@@ -134,8 +134,9 @@ def _inner_layout(text: str, lo: int, hi: int) -> str | None:
 
 def not_a_policy(where: str) -> SourceError:
     return SourceError(
-        f"{where}: not a policy document of a known layout: found no 第X条 articles, no 一、/(一) numbered "
-        "measures at line starts, no 关于印发…的通知, and no 目录 with a numbered policy list (a compilation); "
+        f"{where}: not a policy document of a known layout: found no 第X条 articles, no 一、/(一)/1. numbered "
+        "measures at line starts, no paragraphs closed by 【责任单位：…】, no 关于印发…的通知, and no 目录 with a "
+        "numbered policy list (a compilation); "
         "check the text (one article or measure per line) or force one with --layout"
     )
 
