@@ -7,7 +7,8 @@ A provision is the leaf a reader counts: the deepest numbered unit that carries 
   article, are sections.
 * Without articles, the numbered units 一、 > (一) > 1. > (1) nest by their rank. A unit with numbered units
   under it is a section when its own words read as a heading (a short line, no sentence of its own), when
-  it is a 一、 holding (一) items, or when each unit under it names its own 责任单位 and it names none;
+  it is a 一、 holding (一) items, when each unit under it names its own 责任单位 and it names none, or when
+  each unit under it pays an award of its own and its words pay none (支持企业做大做强，具体如下：);
   otherwise the units under it are a list inside one provision (对符合下列条件的企业给予奖励：1.… 2.…).
 
 Numbers written with line-wrap spaces (第 1 0 条) are read. A heading whose number does not follow its
@@ -249,16 +250,30 @@ def _has_agencies(text: str, u: Unit, own_only: bool = False) -> bool:
     return bool(_AGENCY_HEAD.search(text, u.end, end))
 
 
+_AWARD = re.compile(r"给予|奖励|补助|补贴|资助")
+_MONEY = re.compile(r"\d\s*(?:万元|亿元|元|%)|[一二三四五六七八九十百千]+万元")
+
+
+def _children_are_awards(text: str, u: Unit) -> bool:
+    """Each unit under `u` pays its own award (an amount) while `u`'s own words name none and pay none
+    (支持企业做大做强，具体如下：): the units are the measures. A 给予奖励：1.… 2.… run is one award's levels."""
+    own = text[u.end:u.children[0].start]
+    return (not _AWARD.search(own) and not _MONEY.search(own)
+            and all(_MONEY.search(text[c.end:c.stop]) and _AWARD.search(text[c.end:c.stop]) for c in u.children))
+
+
 def _decide(text: str, u: Unit) -> None:
     """Mark `u` a section (its children are counted) or a leaf (its children are its text)."""
     if not u.children:
         return
-    own = own_text(text, u)
+    # its own words as written: a trailing ：(对符合下列条件的企业给予奖励：) says a list follows
+    own = text[u.end:u.children[0].start].strip(" \t\n\r\u3000").lstrip("、.．")
     u.is_section = (
         u.kind in ("chapter", "section")
         or (u.kind == "top" and any(c.kind == "sub" for c in u.children))
         or _heading_like(own)
         or (all(_has_agencies(text, c) for c in u.children) and not _has_agencies(text, u, own_only=True))
+        or _children_are_awards(text, u)
     )
     if u.is_section:
         for c in u.children:

@@ -170,3 +170,18 @@ def test_a_misprinted_number_between_two_articles_is_left_out_of_the_run():
     assert [v.article for v in doc.provisions] == [1, 2, 3, 4]
     (w,) = [w for w in doc.warnings if "does not follow" in w]
     assert "第五条" in w and "第二条" in w
+
+
+def test_sub_items_that_each_pay_an_award_under_a_topic_are_measures_but_levels_of_one_award_are_not():
+    text = """某区若干措施
+一、支持企业发展
+（一）支持企业做大做强，具体如下：
+1.对年营业收入首次突破1亿元的企业，给予50万元奖励。
+2.对首次入选省百强的企业，给予100万元奖励。
+（二）对符合下列条件的企业给予奖励：
+1.年营业收入超过1亿元的，奖励50万元；
+2.年营业收入超过5亿元的，奖励100万元。
+"""
+    doc = _doc(text)
+    assert [v.number_as_written for v in doc.provisions] == ["一、（一）1.", "一、（一）2.", "一、（二）"]
+    assert "奖励100万元" in doc.provisions[2].text
