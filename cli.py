@@ -44,6 +44,9 @@ class PolicyKGGroup(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):
+        from policykg.inputs import forget_inputs
+
+        forget_inputs()  # one command, one set of inputs that no -o may replace
         try:
             return super().invoke(ctx)
         except PolicyKGError as exc:
@@ -460,9 +463,14 @@ def cypher(statement, params, write, uri, username, password, password_file, dat
     from policykg.graph.neo4j_store import parse_params
 
     values = parse_params(params)
+    changes: dict = {}
     with _connect(uri, username, password, password_file, database) as store:
-        rows = store.cypher(statement, values, write=write)
-    click.echo(render(rows, fmt, title="cypher"), nl=False)
+        rows = store.cypher(statement, values, write=write, changes=changes)
+    if rows or not write:
+        click.echo(render(rows, fmt, title="cypher"), nl=False)
+    if write:  # a write that succeeds says so, and what it changed (stderr: stdout stays the rows)
+        done = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in changes.items()) or "nothing changed"
+        click.echo(f"committed ({len(rows)} row(s) returned; {done})", err=True)
 
 
 # --- profiles ------------------------------------------------------------------------------
@@ -480,7 +488,8 @@ def profile():
 
 @profile.command("new")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE.yaml",
-              help="Where to write the template (refused if the file exists, unless --force).")
+              help="Where to write the template: YAML with comments, or JSON when FILE ends in .json "
+                   "(refused if the file exists, unless --force).")
 @click.option("--force", is_flag=True, help="Overwrite FILE.yaml if it exists.")
 def profile_new(output, force):
     """Write a commented profile template in Chinese with every field the rules can ask for:
@@ -495,10 +504,11 @@ def profile_new(output, force):
 
     from policykg.engine.profile_template import new_profile
 
-    if os.path.exists(output) and not force:
+    if os.path.lexists(output) and not force:
         raise InputError(f"{output} exists; choose another -o path or add --force to overwrite it")
-    write_output(output, new_profile())
-    wrote(output, f"profile template; fill it in, then: policykg eligible {output}")
+    fmt = "json" if output.lower().endswith(".json") else "yaml"
+    write_output(output, new_profile(fmt=fmt))
+    wrote(output, ("JSON " if fmt == "json" else "") + f"profile template; fill it in, then: policykg eligible {output}")
 
 
 # --- eligibility ---------------------------------------------------------------------------
@@ -714,7 +724,9 @@ def view(source, as_of, policy, agency, industry, profile, output, rules_files, 
     from policykg.views.graph import view_page
 
     day = parse_date(as_of, "--as-of")
-    corpus = open_corpus([source] if source and (rules_files or corpus_manifest) else (), rules_files,
+    # --source with --rules (or a profile to answer for) is a corpus: its rules answer, and a document
+    # without rules is said so; --source alone is a graph to draw
+    corpus = open_corpus(list(source) if source and (rules_files or corpus_manifest or profile) else (), rules_files,
                          corpus_manifest, with_incentives=True)
     graph = load_graph(source) if corpus.bundled else corpus.graph
     page = view_page(graph, day, policy=policy, agency=agency, industry=industry, profile=profile,

@@ -66,12 +66,19 @@ NUMBER = Limit("number magnitude", "POLICYKG_MAX_NUMBER", 1e15)
 ZIP_RATIO = Limit("compression ratio of one archive part", "POLICYKG_MAX_ZIP_RATIO", 100, "x")
 
 
-def read_bounded(path: str | Path, limit: Limit, error: type[PolicyKGError], shown: str | None = None) -> bytes:
-    """The bytes of `path`, refusing more than `limit` (also for /dev/zero, pipes, growing files).
+def read_bounded(path: str | Path, limit: Limit, error: type[PolicyKGError], shown: str | None = None, *,
+                 what: str = "file", regular_only: bool = True) -> bytes:
+    """The bytes of `path`, refusing more than `limit` (also for a growing file).
 
-    OS errors are left to the caller (it knows how to word them)."""
+    A FIFO, a device or a socket is refused before anything is read (`policykg.inputs`:
+    a FIFO with no writer would block forever); `regular_only=False` lets a pipe through
+    (a password given as ``--password-file <(pass show neo4j)``). The file is noted as
+    an input of this run, so no ``-o`` replaces it. OS errors are left to the caller
+    (it knows how to word them)."""
+    from policykg.inputs import open_input
+
     cap = int(limit.value)
-    with open(path, "rb") as fh:
+    with open_input(path, error, shown, what, regular_only) as fh:
         data = fh.read(cap + 1)
     if len(data) > cap:
         raise error(f"{shown or path}: larger than {cap} bytes; {limit.hint()}")

@@ -204,22 +204,40 @@ _LIVE_TEMPS: set[str] = set()
 _HANDLED: dict[int, Any] = {}
 
 
-def refuse_input_as_output(output: str | os.PathLike, inputs: Iterable[str | os.PathLike | None]) -> None:
-    """-o naming one of the inputs (the same file, through any link or path) would destroy it."""
+def refuse_input_as_output(output: str | os.PathLike, inputs: Iterable[str | os.PathLike | None] = ()) -> None:
+    """-o naming an input (the same file, through any link or path) would destroy it: refused.
+
+    The inputs are those given here (a folder: each file in it) and every file this run has
+    read (`policykg.inputs`: documents named by a manifest or a rules file's header, the
+    manifest itself, a folder's supersedes.yaml...). Compared by device and inode, and by
+    resolved path. No option (not --force) overrides this."""
+    from policykg.inputs import input_named
+
     try:
         out_stat = os.stat(output)
+        out_key = (out_stat.st_dev, out_stat.st_ino) if stat.S_ISREG(out_stat.st_mode) else None
     except OSError:
-        return  # nothing there yet: it cannot be an input
+        out_key = None
+    real = os.path.realpath(output)
     for item in _flat_inputs(inputs):
         if item is None:
             continue
         try:
             in_stat = os.stat(item)
+            same = out_key is not None and out_key == (in_stat.st_dev, in_stat.st_ino)
         except OSError:
-            continue
-        if stat.S_ISREG(out_stat.st_mode) and (out_stat.st_dev, out_stat.st_ino) == (in_stat.st_dev, in_stat.st_ino):
-            raise InputError(f"-o {output}: that is the input {item} itself; writing there would replace it: "
-                             "choose another -o path")
+            same = False
+        if same or os.path.realpath(item) == real:
+            _refuse(output, item)
+    if out_key is not None or os.path.lexists(output):
+        item = input_named(output)
+        if item is not None:
+            _refuse(output, item)
+
+
+def _refuse(output, item) -> None:
+    raise InputError(f"-o {output}: that is the input {item} itself; writing there would replace it: "
+                     "choose another -o path (no option overrides this)")
 
 
 def _flat_inputs(inputs) -> Iterable:
@@ -240,9 +258,28 @@ def writes_in_place(path: str | os.PathLike) -> bool:
         mode = os.stat(path).st_mode
     except OSError:
         return False
-    if os.path.abspath(path).startswith(("/dev/", "/proc/")):
+    if os.path.abspath(path).startswith(("/dev/", "/proc/")) and not stat.S_ISBLK(mode):
         return True  # /dev/stdout redirected to a file (maybe >>): write to the open file, never rename
-    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISBLK(mode)
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+def check_output_path(path: str | os.PathLike) -> None:
+    """Refuse an -o that can only go wrong: a block device (a disk: never written over), a
+    folder, or a symlink whose target does not exist (the file would appear elsewhere)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return  # nothing there: a new file
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            st = os.stat(path)
+        except OSError:
+            raise OutputError(f"{path}: a symlink to {os.readlink(path)}, which does not exist; writing through it "
+                              "would create a file elsewhere: remove the link or choose another -o path") from None
+    if stat.S_ISBLK(st.st_mode):
+        raise OutputError(f"{path}: is a block device (a disk); policykg never writes over one: choose a file")
+    if stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"{path}: is a folder; give a file name, e.g. {os.path.join(str(path), 'out.txt')}")
 
 
 def sweep_stale_temps(folder: str | os.PathLike) -> list[str]:
@@ -313,8 +350,10 @@ class OutputTarget:
 
         self.path = str(path)
         refuse_input_as_output(path, inputs)
+        check_output_path(path)
         self.direct = writes_in_place(path)
         self.tmp: str | None = None
+        self.fd: int | None = None
         if self.direct:
             self.name = self.path
             return
@@ -325,16 +364,35 @@ class OutputTarget:
         sweep_stale_temps(folder)
         _guard_signals()
         try:
-            fd, self.tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=folder)
+            # mkstemp: a random name, O_CREAT|O_EXCL (a planted file or symlink there fails the open, it is
+            # never followed), mode 0600 until commit
+            self.fd, self.tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=folder)
         except OSError as exc:
             raise OutputError(f"{path}: cannot write there ({exc.strerror}); choose another -o path") from None
-        os.close(fd)
         _LIVE_TEMPS.add(self.tmp)
         self.name = self.tmp
+
+    def open_text(self):
+        """A text file object to write the output to: the temp file's own descriptor (never
+        reopened by name), or the device/pipe itself, appended to (no O_TRUNC: `>> log` through
+        /dev/stdout keeps what was there)."""
+        if self.direct:
+            return open(self.name, "a", encoding="utf-8", newline="")
+        fd, self.fd = self.fd, None
+        return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+    def _close_fd(self) -> None:
+        if self.fd is not None:
+            try:
+                os.close(self.fd)
+            except OSError:
+                pass
+            self.fd = None
 
     def commit(self) -> None:
         if self.direct:
             return
+        self._close_fd()
         try:
             os.chmod(self.tmp, file_mode(self.real))
             os.replace(self.tmp, self.real)
@@ -344,6 +402,7 @@ class OutputTarget:
             raise OutputError(f"{self.path}: cannot write there ({exc.strerror}); choose another -o path") from None
 
     def abort(self) -> None:
+        self._close_fd()
         if self.tmp is not None:
             try:
                 os.unlink(self.tmp)
@@ -358,8 +417,7 @@ def write_output(path: str, text: str, inputs: Iterable[str | os.PathLike | None
     Refuses a `path` that is one of `inputs`; writes devices and pipes in place."""
     target = OutputTarget(path, inputs)
     try:
-        # in place: append (no O_TRUNC), so `>> log` through /dev/stdout keeps what was there
-        with open(target.name, "a" if target.direct else "w", encoding="utf-8", newline="") as fh:
+        with target.open_text() as fh:
             fh.write(text)
         target.commit()
     except OSError as exc:

@@ -84,8 +84,23 @@ def profile_template(rules: Rules, industries: list[str], today: date) -> str:
     return "\n".join(out) + "\n"
 
 
-def new_profile(today: date | None = None) -> str:
-    """The template for the bundled rules and the bundled compilation's industry sections."""
+def json_template() -> str:
+    """The template as JSON (``profile new -o firm.json``). JSON has no comments to offer the
+    fields in, so it is the valid empty profile with every section present; the fields are the
+    YAML template's (``-o firm.yaml``) and docs/profile.md's."""
+    import json
+
+    doc = {"name": "某某科技有限公司", "industries": [], "metrics": {}, "qualifications": [], "awards": [],
+           "projects": []}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def new_profile(today: date | None = None, fmt: str = "yaml") -> str:
+    """The template for the bundled rules and the bundled compilation's industry sections.
+
+    `fmt`: "yaml" (commented, every field offered) or "json" (the empty valid profile)."""
+    if fmt == "json":
+        return json_template()
     graph = load_graph(rules=False)
     industries = [p["name"] for _, p in sorted(nodes_with_label(graph, "Industry"), key=lambda x: x[1].get("number") or 0)]
     return profile_template(load_rules(), industries, today or date.today())

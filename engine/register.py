@@ -48,6 +48,7 @@ from policykg.engine.population import LEVEL_CODES, NO_DATE, Population
 from policykg.engine.profile import Vocabulary
 from policykg.errors import RegisterError
 from policykg.limits import COLUMNS, FIELD_BYTES, NUMBER
+from policykg.inputs import check_regular
 from policykg.loaders.yamlio import read_text_file
 
 ID, NAME, INDUSTRIES, QUALIFICATIONS, AWARDS = "id", "name", "industries", "qualifications", "awards"
@@ -221,8 +222,9 @@ class RegisterReader:
         self.chunk_rows, self.encoding, self.block = chunk_rows, encoding, csv_block_bytes
         if p.is_dir():
             raise RegisterError(f"{path}: is a folder; give a .csv or .parquet file (docs/register.md)")
-        if not p.is_file():
+        if not p.exists():
             raise RegisterError(f"{path}: no such file")
+        check_regular(p, RegisterError, str(path), spec.noun)  # a FIFO would block the reader forever
         suffix = p.suffix.lower()
         if suffix == ".csv":
             self.format = "csv"

@@ -134,7 +134,8 @@ def split_uri(uri: str) -> tuple[str, str | None, str | None]:
 def read_password_file(path: str | os.PathLike) -> str:
     """The first line of `path`, without its newline (the file's content is never echoed)."""
     try:
-        text = read_bounded(path, FIELD_BYTES, InputError, f"--password-file {path}").decode("utf-8")
+        text = read_bounded(path, FIELD_BYTES, InputError, f"--password-file {path}",
+                            regular_only=False).decode("utf-8")  # a pipe keeps it off disk
     except OSError as exc:
         raise InputError(f"--password-file {path}: cannot read it ({exc.strerror}); give a readable file") from None
     except UnicodeDecodeError:
@@ -463,11 +464,21 @@ class Neo4jStore:
 
     # -- reading and ad-hoc Cypher
 
-    def run(self, text: str, params: dict | None = None, write: bool = False, what: str = "query") -> list[dict]:
-        """Run one statement in a READ (or, with write=True, WRITE) transaction; plain rows."""
+    def run(self, text: str, params: dict | None = None, write: bool = False, what: str = "query",
+            changes: dict | None = None) -> list[dict]:
+        """Run one statement in a READ (or, with write=True, WRITE) transaction; plain rows.
+
+        `changes`, when given, is filled with what the statement changed (the server's counters
+        that are not zero: nodes_created, properties_set, ...)."""
         def work(tx):
             result = tx.run(text, params or {})
-            return [{k: plain(v) for k, v in record.items()} for record in result]
+            rows = [{k: plain(v) for k, v in record.items()} for record in result]
+            if changes is not None:
+                counters = result.consume().counters
+                changes.clear()
+                changes.update({k: v for k, v in vars(counters).items()
+                                if not k.startswith("_") and isinstance(v, int) and not isinstance(v, bool) and v})
+            return rows
 
         def go():
             with self._session(write) as session:
@@ -484,13 +495,16 @@ class Neo4jStore:
         values = q.check_params(params or {})
         return self.run(q.body, values, write=q.write, what=f"query {name!r}")
 
-    def cypher(self, text: str, params: dict | None = None, write: bool = False) -> list[dict]:
-        """Ad-hoc Cypher: READ transaction unless write=True; in READ, only what `check_read_only` allows."""
+    def cypher(self, text: str, params: dict | None = None, write: bool = False,
+               changes: dict | None = None) -> list[dict]:
+        """Ad-hoc Cypher: READ transaction unless write=True; in READ, only what `check_read_only` allows.
+
+        `changes`: filled with the server's non-zero counters of the committed statement."""
         if not text or not text.strip():
             raise InputError("empty Cypher statement; give one, see `policykg cypher --help`")
         if not write:
             self.check_read_only(text, params)
-        return self.run(text, params, write=write, what="cypher")
+        return self.run(text, params, write=write, what="cypher", changes=changes)
 
     def check_read_only(self, text: str, params: dict | None = None) -> None:
         """Refuse, before running it, a statement that is not a plain read (allow-list, see `read_refusal`).

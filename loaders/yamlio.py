@@ -15,6 +15,7 @@ from typing import IO, Any, Callable
 import yaml
 
 from policykg.errors import DataError, PolicyKGError
+from policykg.inputs import open_input
 from policykg.limits import DATA_BYTES, DEPTH, Limit, read_bounded, yaml_depth
 
 
@@ -75,10 +76,11 @@ def read_text_file(path: str | Path, what: str = "file", *, error: type[PolicyKG
     shown = str(p) if name is None else name
     try:
         if limit is not None:  # bounded: /dev/zero or a 1 GB file is refused after `limit` bytes
-            raw = read_bounded(p, limit, error, shown)
+            raw = read_bounded(p, limit, error, shown, what=what)
             fh = io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline=newline)
             return fh.read() if read is None else read(fh)
-        with open(p, encoding=encoding, newline=newline) as fh:
+        with open_input(p, error, shown, what) as raw_fh:  # a FIFO or a device is refused, never waited on
+            fh = io.TextIOWrapper(raw_fh, encoding=encoding, newline=newline)
             return fh.read() if read is None else read(fh)
     except FileNotFoundError:
         raise error(f"{shown}: no such file") from None

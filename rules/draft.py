@@ -30,6 +30,7 @@ import yaml
 
 from policykg.errors import OutputError
 from policykg.loaders.yamlio import load_yaml
+from policykg.output import write_output
 from policykg.paths import DATA_DIR
 from policykg.rules.documents import DocumentText, ProvisionText, read_document
 
@@ -1070,13 +1071,9 @@ def write_draft(paths: list[str], output: str | None, *, force: bool = False) ->
     doc = draft_documents(docs)
     text = dump_draft(doc)
     if output is not None:
-        tmp = out.with_name(f".{out.name}.tmp")
-        try:
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(out)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise OutputError(f"{out}: cannot be written ({exc.strerror or exc}); check the folder's permissions") from None
+        # never one of the documents (not even with --force); a FIFO or device written in place,
+        # a symlink through to its file; the temp file is mkstemp's (policykg.output)
+        write_output(str(out), text, paths)
     incs = doc["incentives"]
     return DraftSummary(output, len(docs), sum(len(d.provisions) for d in docs), len(incs),
                         sum(1 for i in incs if i.get("review")), text)

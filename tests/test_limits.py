@@ -63,7 +63,12 @@ def test_read_bounded_stops_at_the_limit(tmp_path, monkeypatch):
     from policykg.limits import SOURCE_BYTES
 
     monkeypatch.setenv("POLICYKG_MAX_SOURCE_BYTES", "1000")
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 1001)
     with pytest.raises(SourceError, match="larger than 1000 bytes.*POLICYKG_MAX_SOURCE_BYTES"):
+        read_bounded(big, SOURCE_BYTES, SourceError)
+    # issue 21: /dev/zero (a device) is refused before any read, with its own message, not at the size limit
+    with pytest.raises(SourceError, match="/dev/zero: is a character device, not a regular file"):
         read_bounded("/dev/zero", SOURCE_BYTES, SourceError)
     small = tmp_path / "s"
     small.write_bytes(b"x" * 1000)
@@ -104,9 +109,14 @@ def test_sources_profiles_rules_and_password_files_are_bounded(invoke, tmp_path)
     with open(big, "wb") as fh:
         fh.truncate(21_000_000)  # sparse: 21 MB of NUL without using the disk
     _clean(invoke("build", "--source", str(big)), 3, "POLICYKG_MAX_SOURCE_BYTES")
-    _clean(invoke("build", "--source", "/dev/zero"), 3, "POLICYKG_MAX_SOURCE_BYTES")
-    _clean(invoke("eligible", "/dev/zero"), 4, "POLICYKG_MAX_DATA_BYTES")
-    _clean(invoke("overlaps", "--profile", str(PROFILE), "--rules", "/dev/zero"), 4, "POLICYKG_MAX_DATA_BYTES")
+    big_yaml = tmp_path / "big.yaml"
+    big_yaml.write_bytes(b"#" * 2_000_001)
+    _clean(invoke("eligible", str(big_yaml)), 4, "POLICYKG_MAX_DATA_BYTES")
+    _clean(invoke("overlaps", "--profile", str(PROFILE), "--rules", str(big_yaml)), 4, "POLICYKG_MAX_DATA_BYTES")
+    # issue 21: a device is refused as such before anything is read (it used to be read up to the limit)
+    _clean(invoke("build", "--source", "/dev/zero"), 3, "is a character device, not a regular file")
+    _clean(invoke("eligible", "/dev/zero"), 4, "is a character device, not a regular file")
+    # a password may come through a pipe (--password-file <(...)): still bounded
     _clean(invoke("query", "counts", "--password-file", "/dev/zero"), 10, "POLICYKG_MAX_FIELD_BYTES")
 
 

@@ -215,7 +215,19 @@ def test_cypher_command_reads_and_writes_only_with_write(invoke, cli_env, neo4j_
     assert refused.exit_code == 8 and "--write" in refused.stderr and "Traceback" not in refused.output
     assert neo4j_clean.counts()["labels"]["Policy"] == 13  # nothing changed
     done = invoke("cypher", delete, "--param", 'labels=["Policy"]', "--write", "--format", "json")
-    assert done.exit_code == 0 and json.loads(done.output) == [{"deleted": 13}]
+    assert done.exit_code == 0 and json.loads(done.stdout) == [{"deleted": 13}]
+    assert "committed (1 row(s) returned; nodes deleted: 13" in done.stderr
+
+
+@pytest.mark.neo4j
+def test_cypher_write_says_what_it_changed(invoke, cli_env, neo4j_clean, graph):
+    """Issue 21: `cypher --write` without RETURN printed nothing on success."""
+    neo4j_clean.load(graph)
+    done = invoke("cypher", "MATCH (n:Agency {name: $name}) SET n.note = 'x'", "--param", "name=市经信局", "--write")
+    assert done.exit_code == 0 and done.stdout == "", done.output
+    assert done.stderr == "committed (0 row(s) returned; properties set: 1)\n"
+    again = invoke("cypher", "MATCH (n:Agency {name: 'nobody'}) SET n.note = 'x'", "--write")
+    assert again.exit_code == 0 and again.stderr == "committed (0 row(s) returned; nothing changed)\n"
 
 
 @pytest.mark.neo4j

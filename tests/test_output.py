@@ -255,3 +255,159 @@ def test_dev_stdout_is_written_in_place_even_when_it_is_a_file(tmp_path):
     assert lines[0] == "first" and lines[1].startswith("number,") and any(x.startswith("kind,") for x in lines)
     assert os.path.islink("/dev/stdout")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".policykg-")]
+
+
+# --- issue 21: -o is never an input, however it was named; special files stay what they are -------
+
+MEASURES = REPO / "tests" / "data" / "measures-articles.txt"
+
+
+@pytest.fixture()
+def measures_corpus(tmp_path, invoke):
+    """A document, its drafted rules (the one review decided) and a manifest listing both, in a folder."""
+    doc = tmp_path / "measures.txt"
+    shutil.copy(MEASURES, doc)
+    rules = tmp_path / "measures.rules.yaml"
+    assert invoke("rules", "draft", str(doc), "-o", str(rules)).exit_code == 0
+    rules.write_text("\n".join(line for line in rules.read_text(encoding="utf-8").splitlines()
+                               if not line.lstrip().startswith("review:")) + "\n", encoding="utf-8")
+    manifest = tmp_path / "corpus.yaml"
+    manifest.write_text("documents: [measures.txt]\nrules: [measures.rules.yaml]\n", encoding="utf-8")
+    firm = tmp_path / "firm.yaml"
+    firm.write_text("name: 示范软件有限公司\nas_of: 2026-06-30\nmetrics: {revenue: 6亿元, rd_spend: 2000万元}\n",
+                    encoding="utf-8")
+    return doc, rules, manifest, firm
+
+
+def test_no_file_a_command_reads_is_ever_its_output_not_even_with_force(invoke, measures_corpus, tmp_path):
+    """Named directly, by a manifest, by a folder or by a rules file's documents: refused (exit 10),
+    compared by inode (a hard link) and resolved path (a symlink); --force changes nothing."""
+    doc, rules, manifest, firm = measures_corpus
+    os.link(doc, tmp_path / "hard.txt")
+    (tmp_path / "soft.yaml").symlink_to(rules)
+    before = {p: p.read_bytes() for p in (doc, rules, manifest, firm)}
+    m = str(manifest)
+    runs = [
+        ["rules", "draft", str(doc), "-o", str(doc), "--force"],
+        ["rules", "draft", str(doc), "-o", str(tmp_path / "hard.txt"), "--force"],
+        ["view", "--corpus", m, "-o", str(doc)],
+        ["view", "--corpus", m, "-o", str(tmp_path / "soft.yaml")],
+        ["view", "--profile", str(firm), "--corpus", m, "-o", str(rules)],
+        ["view", "--profile", str(firm), "--source", str(doc), "--rules", str(rules), "-o", str(rules)],
+        ["overlaps", "--corpus", m, "-o", str(doc)],
+        ["overlaps", "--corpus", m, "-o", str(rules)],
+        ["overlaps", "--corpus", m, "-o", m],
+        ["overlaps", "--profile", str(firm), "--corpus", m, "-o", str(doc)],
+        ["overlaps", "--profile", str(firm), "--corpus", m, "-o", str(tmp_path / "hard.txt")],
+        ["export", "--source", str(tmp_path), "-o", str(doc)],
+        ["view", "--source", str(tmp_path), "-o", str(doc)],
+        ["view", "--profile", str(firm), "-o", str(firm)],
+    ]
+    for args in runs:
+        result = invoke(*args)
+        assert result.exit_code == 10, (args, result.output)
+        assert "that is the input" in result.stderr and result.stderr.count("\n") == 1, (args, result.stderr)
+    assert {p: p.read_bytes() for p in (doc, rules, manifest, firm)} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".policykg-")]
+
+
+def test_a_folders_supersedes_file_is_an_input_too(invoke, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(MEASURES, folder / "measures.txt")
+    sup = folder / "supersedes.yaml"
+    sup.write_text("supersedes: []\n", encoding="utf-8")
+    result = invoke("export", "--source", str(folder), "-o", str(sup))
+    assert result.exit_code == 10 and "that is the input" in result.stderr, result.output
+    assert sup.read_text(encoding="utf-8") == "supersedes: []\n"
+
+
+def _read_fifo(fifo):
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    return got, reader
+
+
+def test_rules_draft_writes_a_fifo_a_device_and_a_symlink_in_place(invoke, tmp_path):
+    """-o X --force on a FIFO, /dev/null or a symlink: written through, never replaced by a file."""
+    doc = tmp_path / "measures.txt"
+    shutil.copy(MEASURES, doc)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got, reader = _read_fifo(fifo)
+    assert invoke("rules", "draft", str(doc), "-o", str(fifo), "--force").exit_code == 0
+    reader.join(30)
+    assert got and got[0].startswith("# Drafted") and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert invoke("rules", "draft", str(doc), "-o", "/dev/null", "--force").exit_code == 0
+    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+    real = tmp_path / "real.yaml"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real)
+    assert invoke("rules", "draft", str(doc), "-o", str(link), "--force").exit_code == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("# Drafted")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_planted_symlink_at_a_predictable_temp_name_is_never_followed(invoke, tmp_path):
+    """The old draft wrote `.NAME.tmp`: a symlink planted there overwrote its target. Temp names are
+    mkstemp's now (random, O_EXCL), so a planted link is left alone and its target untouched."""
+    doc = tmp_path / "measures.txt"
+    shutil.copy(MEASURES, doc)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    (tmp_path / ".rules.yaml.tmp").symlink_to(victim)
+    assert invoke("rules", "draft", str(doc), "-o", str(tmp_path / "rules.yaml")).exit_code == 0
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert (tmp_path / "rules.yaml").read_text(encoding="utf-8").startswith("# Drafted")
+
+
+def test_a_dangling_symlink_is_never_written_through(invoke, tmp_path):
+    """`profile new -o link` where link points at a missing file elsewhere: refused, nothing created."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = tmp_path / "firm.yaml"
+    link.symlink_to(elsewhere / "created.yaml")
+    for args in (["profile", "new", "-o", str(link)], ["profile", "new", "-o", str(link), "--force"],
+                 ["export", "-o", str(link)]):
+        result = invoke(*args)
+        assert result.exit_code in (9, 10), (args, result.output)
+        assert result.stderr.startswith("policykg: error: ") and result.stderr.count("\n") == 1
+        assert "does not exist" in result.stderr or "exists" in result.stderr, result.stderr
+    assert not list(elsewhere.iterdir()) and link.is_symlink()
+
+
+def test_write_output_refuses_a_block_device_and_a_folder(tmp_path):
+    with pytest.raises(OutputError, match="is a folder"):
+        write_output(str(tmp_path), "x")
+    blocks = [p for p in ("/dev/loop0", "/dev/sda", "/dev/vda", "/dev/nvme0n1") if os.path.exists(p)
+              and stat.S_ISBLK(os.stat(p).st_mode)]
+    for dev in blocks:  # whatever our rights: never written, the node stays a block device
+        with pytest.raises(OutputError, match="block device"):
+            write_output(dev, "x")
+        assert stat.S_ISBLK(os.stat(dev).st_mode)
+
+
+def test_profile_new_writes_json_for_a_json_name(invoke, tmp_path):
+    out = tmp_path / "firm.json"
+    result = invoke("profile", "new", "-o", str(out))
+    assert result.exit_code == 0 and "JSON" in result.stderr, result.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["name"] == "某某科技有限公司" and set(doc) >= {"metrics", "qualifications", "awards", "projects"}
+    result = invoke("eligible", str(out), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "firm.yaml").exists() is False
+
+
+def test_view_profile_with_source_and_rules_in_the_readmes_form(invoke, measures_corpus, tmp_path):
+    """Issue 21: `view --profile P --source DOC --rules R` failed with "('DOC',): no such file"; without
+    --rules the error named data/incentives.yaml instead of saying the document has no rules."""
+    doc, rules, manifest, firm = measures_corpus
+    page = tmp_path / "firm.html"
+    result = invoke("view", "--profile", str(firm), "--source", str(doc), "--rules", str(rules), "-o", str(page))
+    assert result.exit_code == 0, result.output
+    assert "软件企业补助" in page.read_text(encoding="utf-8")
+    result = invoke("view", "--profile", str(firm), "--source", str(doc), "-o", str(tmp_path / "x.html"))
+    assert result.exit_code == 10 and f"--source {doc}: which rules answer for it? add --rules FILE" in result.stderr
+    assert "incentives.yaml" not in result.stderr and not (tmp_path / "x.html").exists()
