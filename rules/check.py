@@ -24,6 +24,7 @@ from typing import Any
 from policykg.errors import DataError
 from policykg.loaders.yamlio import load_yaml
 from policykg.rules.documents import ProvisionText, attach, file_sha256, match_documents, read_document
+from policykg.rules.schema import check_shape
 from policykg.rules.draft import DATA_DIR, draft_provision, numbers_outside_quotes
 from policykg.rules.files import (METRICS_PATH, QUALIFICATIONS_PATH, _Ctx, _load_metrics, _load_qualifications,
                                  build_rules)
@@ -133,8 +134,8 @@ def check_rules(rules_path: str | Path, sources: list[str | Path]) -> CheckRepor
     """Validate a rules file against its documents; return every problem found (never stops at the first)."""
     p = Path(rules_path)
     where = str(p)
-    doc = load_yaml(p)
-    if not isinstance(doc, dict) or "incentives" not in doc:
+    doc = check_shape(load_yaml(p), where)  # every key's type first: the walks below trust the shapes
+    if "incentives" not in doc:
         raise DataError(f"{where}: not a rules file: no incentives: list (see docs/rules.md)")
     header = doc.get("documents")
     if not isinstance(header, list) or not header:

@@ -35,6 +35,7 @@ from policykg.errors import DataError
 from policykg.loaders.source import BUNDLED_SOURCE
 from policykg.rules.documents import DocumentText, attach, documents_beside, match_documents, read_document
 from policykg.rules.draft import numbers_outside_quotes
+from policykg.rules.schema import check_shape
 
 DRAFT_KEYS = {"quotes", "document", "review"}
 METRIC_KEYS = {"label", "dimension", "description", "unit"}
@@ -91,8 +92,9 @@ def load_rules_file(path: str | Path, sources=None, metrics_path=None, qualifica
     quals = _load_qualifications(Path(qualifications_path or QUALIFICATIONS_PATH))
     ctx = _Ctx(str(p) if p.resolve() != INCENTIVES_PATH.resolve() else "data/incentives.yaml")
     where = ctx.where()
-    doc = ctx.keys(_read(p), {"version", "documents", "compilation", "units", "metrics", "incentives"},
-                   {"version", "incentives"})
+    # shapes first: every key's type, before any other walk of the file (rules.schema)
+    doc = ctx.keys(check_shape(_read(p), ctx.file), {"version", "documents", "compilation", "units", "metrics",
+                                                     "incentives"}, {"version", "incentives"})
     if doc["version"] != 1:
         raise ctx.at("version").fail(f"{doc['version']!r} is not a supported version; use 1")
     if "documents" in doc:

@@ -19,6 +19,7 @@ from typing import Any
 from policykg.errors import DataError
 from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml_text, read_text_file
 from policykg.rules.documents import attach, documents_beside
+from policykg.rules.schema import check_shape
 
 from policykg.paths import DATA_DIR, PACKAGE_DIR, data_path, display_path
 
@@ -688,7 +689,8 @@ def _load_rules(path: str, metrics_path: str, qualifications_path: str) -> Rules
     quals = _load_qualifications(Path(qualifications_path))
     p = Path(path)
     ctx = _Ctx(_display(p))
-    doc = ctx.keys(_read(p), {"version", "documents", "compilation", "incentives"}, {"version", "incentives"})
+    doc = ctx.keys(check_shape(_read(p), ctx.file), {"version", "documents", "compilation", "incentives"},
+                   {"version", "incentives"})  # shapes first (rules.schema)
     if doc["version"] != 1:
         raise ctx.at("version").fail(f"{doc['version']!r} is not a supported version; use 1")
     if "documents" in doc:

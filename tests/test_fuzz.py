@@ -197,3 +197,122 @@ def test_fuzzed_cli_parameters_never_crash(invoke, command, key):
         args = [name, option, value]
     assume(not any("\x00" in a for a in args))  # a NUL cannot be passed on a real command line
     _check(invoke(*args))
+
+
+# --- issue 21: rules files with a wrong type at any key of the schema ------------------------------
+
+from policykg.rules.schema import INCENTIVE, SCHEMA  # noqa: E402
+
+MEASURES = REPO / "tests" / "data" / "measures-articles.txt"
+GIANT = 10 ** 400
+_WRONG_LEAF = {
+    "str": st.sampled_from([12, 1.5, True, [], ["a"], {"a": 1}, GIANT]),
+    "int": st.sampled_from(["3", "三", 1.5, True, [], {"a": 1}, GIANT, float("nan")]),
+    "num": st.sampled_from(["100万元", "100", "", [100], {"value": 1}, True, GIANT, -GIANT, float("nan"),
+                            float("inf"), 1e300, 10 ** 15]),
+    "num|bool": st.sampled_from(["5亿元", [1], {"a": 1}, GIANT, float("inf")]),
+    "bool": st.sampled_from(["yes", "true", 1, 0, [], {"a": 1}]),
+    "date": st.sampled_from([20250101, 1.5, True, [], {"y": 2025}]),
+}
+
+
+def _wrong(spec):
+    """Values that are not of type `spec`: another leaf type, or the wrong container."""
+    if isinstance(spec, str):
+        return _WRONG_LEAF[spec]
+    form, inner = spec
+    if form == "list":
+        return st.one_of(st.sampled_from(["a", 3, {"a": 1}, True]), _wrong(inner).map(lambda v: [v]))
+    if form == "table":
+        return st.one_of(st.sampled_from(["a", 3, ["a", "b"], True]),
+                         _wrong(inner).map(lambda v: {"k": v}))
+    return st.sampled_from(["a", 3, ["a", "b"], [{"a": 1}], True, 1.5])
+
+
+@st.composite
+def _corrupted(draw, base):
+    """`base` with one value anywhere in it (per SCHEMA) replaced by one of the wrong type; the key path."""
+    import copy
+
+    doc = copy.deepcopy(base)
+    spec, node, path = SCHEMA, doc, []
+    while True:
+        form, inner = spec
+        if form == "map":
+            key = draw(st.sampled_from(sorted(inner)))
+            child_spec, child = inner[key], node.get(key)
+        elif form == "list":
+            if not node:
+                break
+            key = draw(st.integers(0, len(node) - 1))
+            child_spec, child = inner, node[key]
+        else:  # table
+            if not node:
+                break
+            key = draw(st.sampled_from(sorted(node)))
+            child_spec, child = inner, node[key]
+        descend = (not isinstance(child_spec, str) and isinstance(child, (dict, list)) and child
+                   and draw(st.booleans()))
+        if not descend:
+            node[key] = draw(_wrong(child_spec))
+            path.append(key)
+            return doc, path
+        spec, node = child_spec, child
+        path.append(key)
+    # an empty container: replace it whole
+    parent = doc
+    for k in path[:-1]:
+        parent = parent[k]
+    parent[path[-1]] = draw(_wrong(spec))
+    return doc, path
+
+
+def _base_rules() -> dict:
+    """The walkthrough's drafted rules (reviews decided), plus a limit, a qualification, a selection, metrics
+    and units: every section of the schema has something in it to corrupt."""
+    from policykg.rules.documents import read_document
+    from policykg.rules.draft import draft_documents
+
+    doc = draft_documents([read_document(MEASURES)])
+    for inc in doc["incentives"]:
+        inc.pop("review", None)
+    first = doc["incentives"][0]
+    first.setdefault("limits", []).append({"kind": "no_repeat_years", "years": 3, "quote": first["quote"]})
+    first.setdefault("qualifications", []).append({"name": "国家鼓励的重点软件企业", "quote": first["quote"]})
+    first["selection"] = {"method": "择优", "quote": first["quote"]}
+    doc["units"] = {"usd": {"万美元": 1, "亿美元": 10000}}
+    doc["metrics"] = {"exports_usd": {"label": "出口额", "dimension": "usd"}}
+    assert {"tiers", "criteria"} <= {k for inc in doc["incentives"] for k in inc}
+    return doc
+
+
+BASE_RULES = _base_rules()
+
+
+@FUZZ
+@given(case=_corrupted(BASE_RULES))
+def test_fuzzed_rules_files_with_a_wrong_type_are_one_line_naming_the_key(invoke, tmp_path_factory, case):
+    """Whatever key of the schema holds a value of the wrong type: exit 4 and one line naming the file
+    and that key, from `rules check` and from `eligible --rules` (the shape is checked before any walk)."""
+    doc, path = case
+    folder = tmp_path_factory.mktemp("rules")
+    (folder / MEASURES.name).write_bytes(MEASURES.read_bytes())
+    rules = folder / "r.rules.yaml"
+    rules.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    firm = folder / "firm.yaml"
+    firm.write_text("name: 示范\nmetrics: {revenue: 6亿元}\n", encoding="utf-8")
+    event(f"key {path[0]}.{path[2] if len(path) > 2 else ''}")
+    named = str(path[-1]) if isinstance(path[-1], str) else f"[{path[-1]}]"
+    for args in (["rules", "check", str(rules), "--source", str(folder / MEASURES.name)],
+                 ["eligible", str(firm), "--source", str(folder / MEASURES.name), "--rules", str(rules)]):
+        result = invoke(*args)
+        assert result.exit_code == 4, (path, args[0], result.output)
+        assert result.stderr.startswith("policykg: error: ") and result.stderr.count("\n") == 1, result.stderr
+        assert str(rules) in result.stderr and named in result.stderr, (path, result.stderr)
+
+
+def test_every_key_the_parser_allows_has_a_type_in_the_schema():
+    from policykg.rules.files import DRAFT_KEYS
+    from policykg.rules.incentives import BASIS_ONLY, COMMON_KEYS
+
+    assert COMMON_KEYS | BASIS_ONLY | DRAFT_KEYS <= set(INCENTIVE)
