@@ -18,6 +18,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from policykg.errors import DataError
 from policykg.loaders.agencies import agency_table
 from policykg.loaders.compilation import Compilation
 
@@ -147,15 +148,47 @@ def build_graph(comps: Compilation | list[Compilation], supersedes: list[tuple[s
         _add_document(b, comp, k, ident, state)
     g.graph["primary_document"] = g.graph["documents"][0]
     for new, old, where in supersedes:  # supersedes.yaml: what the documents themselves do not say
-        number = ident.find(new, new) if _DOC_NO_RE.search(new) else ident.find(new, None)
-        if number is None:
-            g.nodes[g.graph["primary_document"]]["props"].setdefault("warnings", []).append(
-                f"{where}: no loaded policy is {new!r} (title or 文号); the supersession is not applied")
-            continue
+        # strict: both sides are loaded policies and differ (a typo would otherwise be a silent no-op,
+        # or invent a policy); cycles are refused below
+        number, old_number = _loaded_policy(ident, new), _loaded_policy(ident, old)
+        for key, name, found in (("policy", new, number), ("supersedes", old, old_number)):
+            if found is None:
+                raise DataError(f"{where}: {key}: no loaded policy is {name!r} (title or 文号); loaded: "
+                                f"{_loaded_names(g)}; fix the name, or add that policy's document to the folder")
+        if number == old_number:
+            raise DataError(f"{where}: {new!r} and {old!r} are the same policy ({number}); a policy cannot "
+                            "supersede itself: name the old policy it replaces")
         is_number = bool(_DOC_NO_RE.search(old))
         state["repeals"].append((number, "" if is_number else old, old if is_number else None, where))
     _add_supersessions(b, ident, state)
+    _refuse_supersession_cycles(g)
     return g
+
+
+def _loaded_policy(ident: "_Identity", name: str) -> int | None:
+    return ident.find(name, name) if _DOC_NO_RE.search(name) else ident.find(name, None)
+
+
+def _loaded_names(g: nx.MultiDiGraph, most: int = 5) -> str:
+    titles = [p["title"] for _, p in nodes_with_label(g, "Policy") if not p.get("stated_only")]
+    return "; ".join(titles[:most]) + (f" (+{len(titles) - most} more)" if len(titles) > most else "")
+
+
+def _refuse_supersession_cycles(g: nx.MultiDiGraph) -> None:
+    """A policy that supersedes (through others) itself would end every policy of the loop: refused,
+    naming where each step of the loop was stated (a supersedes.yaml entry, or a document)."""
+    sup = nx.DiGraph()
+    for u, v, k, data in g.edges(keys=True, data=True):
+        if k == "SUPERSEDES" and u != v:
+            sup.add_edge(u, v, where=data["props"].get("document"))
+    try:
+        cycle = nx.find_cycle(sup)
+    except nx.NetworkXNoCycle:
+        return
+    steps = "; ".join(f"{g.nodes[u]['props'].get('title')} supersedes {g.nodes[v]['props'].get('title')} "
+                      f"({sup.edges[u, v]['where']})" for u, v in cycle)
+    raise DataError(f"supersessions form a cycle: {steps}; a policy cannot end itself through others: "
+                    "delete the entry that is wrong")
 
 
 _DOC_NO_RE = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d\d\s*[〕\]］)）】]\s*\d+\s*号$")

@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+import pytest
 
 from policykg.graph.catalogue import list_documents, list_policies, list_provisions, policy_status
 from policykg.graph.load import load_graph
@@ -142,6 +143,31 @@ def test_a_folders_supersedes_yaml_says_what_the_documents_do_not(tmp_path, invo
     _write(folder, "supersedes.yaml", "supersedes:\n  - policy: x\n    replaces: y\n")
     result = invoke("policies", "--source", str(folder))
     assert result.exit_code == 4 and "supersedes.yaml" in result.stderr and "replaces" in result.stderr
+
+
+@pytest.mark.parametrize("entries, needle", [
+    ([("某某区不存在的办法", "某府办〔2019〕1号")],
+     "supersedes.yaml: supersedes[0]: policy: no loaded policy is '某某区不存在的办法'"),
+    ([("某某区促进商贸业发展扶持办法", "某府办〔2099〕9号")],
+     "supersedes.yaml: supersedes[0]: supersedes: no loaded policy is '某府办〔2099〕9号'"),
+    ([("某府办〔2019〕1号", "某某区促进商贸业发展暂行办法")],
+     "supersedes.yaml: supersedes[0]: '某府办〔2019〕1号' and '某某区促进商贸业发展暂行办法' are the same policy (2)"),
+    ([("某某区促进商贸业发展扶持办法", "某府办〔2019〕1号"), ("某府办〔2019〕1号", "某某区促进商贸业发展扶持办法")],
+     "supersessions form a cycle"),
+])
+def test_supersessions_are_strict_unknown_self_and_cycles_are_errors(tmp_path, invoke, entries, needle):
+    """Issue 21: these were accepted with no word (with a cycle both policies were reported expired)."""
+    folder = tmp_path / "district"
+    folder.mkdir()
+    _write(folder, "a-new.txt", NEW.replace("原《某某区促进商贸业发展暂行办法》同时废止。", ""))
+    _write(folder, "b-old.txt", OLD.replace("某某区促进商贸业发展暂行办法", "某某区促进商贸业发展暂行办法\n某府办〔2019〕1号", 1))
+    _write(folder, "supersedes.yaml", "supersedes:\n" + "".join(
+        f"  - {{policy: '{new}', supersedes: '{old}'}}\n" for new, old in entries))
+    result = invoke("policies", "--source", str(folder))
+    assert result.exit_code == 4, result.output
+    assert needle in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    if "cycle" in needle:
+        assert "supersedes[0]" in result.stderr and "supersedes[1]" in result.stderr
 
 
 def test_build_says_how_many_documents_and_which_validity_is_unknown(tmp_path, invoke):
