@@ -26,6 +26,17 @@ class PolicyKGGroup(click.Group):
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         import sys
 
+        import logging
+
+        from policykg.output import guard_terminal
+
+        # control characters from a document's text are shown escaped on a terminal, never obeyed
+        sys.stdout, sys.stderr = guard_terminal(sys.stdout), guard_terminal(sys.stderr)
+        # one clean line: a library's log records (pdfminer's "Could not get FontBBox", the Neo4j
+        # driver's "Failed to read from defunct connection") and Python warnings never reach stderr
+        # beside our message; what went wrong reaches the user as a PolicyKGError
+        logging.getLogger().addHandler(logging.NullHandler())
+        logging.captureWarnings(True)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:

@@ -15,6 +15,8 @@ register header columns      POLICYKG_MAX_COLUMNS             1000
 nesting depth (YAML, JSON)   POLICYKG_MAX_DEPTH               100
 number magnitude             POLICYKG_MAX_NUMBER              10^15 (万元, or the unit)
 compressed part ratio        POLICYKG_MAX_ZIP_RATIO           100 (uncompressed/compressed)
+PDF decoded size             POLICYKG_MAX_PDF_BYTES           200 MB (all its streams)
+PDF decoding time            POLICYKG_MAX_PDF_SECONDS         120 s
 ===========================  ===============================  =========================
 """
 
@@ -64,6 +66,8 @@ COLUMNS = Limit("register header columns", "POLICYKG_MAX_COLUMNS", 1000, " colum
 DEPTH = Limit("nesting depth", "POLICYKG_MAX_DEPTH", 100, " levels")
 NUMBER = Limit("number magnitude", "POLICYKG_MAX_NUMBER", 1e15)
 ZIP_RATIO = Limit("compression ratio of one archive part", "POLICYKG_MAX_ZIP_RATIO", 100, "x")
+PDF_BYTES = Limit("bytes a PDF's streams may decode to", "POLICYKG_MAX_PDF_BYTES", 200 * MB, " bytes")
+PDF_SECONDS = Limit("seconds to decode one PDF", "POLICYKG_MAX_PDF_SECONDS", 120, " s")
 
 
 def read_bounded(path: str | Path, limit: Limit, error: type[PolicyKGError], shown: str | None = None, *,

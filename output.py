@@ -196,6 +196,46 @@ def file_mode(target: str) -> int:
         return 0o666 & ~umask
 
 
+# --- terminals: control characters shown, never obeyed -------------------------------------
+# A document's text is untrusted: ESC (colours, cursor moves, a retitled window), BEL, backspace or
+# a carriage return in a title would act on the reader's terminal. On a terminal they are shown
+# escaped (\x1b); files and pipes get the text as it is (JSON escapes them itself).
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control character but tab and newline written as \\xNN."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class TerminalText:
+    """A text stream to a terminal that writes control characters escaped (`escape_controls`)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        return self._stream.write(escape_controls(text) if isinstance(text, str) else text)
+
+    def __getattr__(self, name):  # flush, isatty, encoding, fileno...: the terminal's own
+        return getattr(self._stream, name)
+
+
+def raw_stream(stream):
+    """The terminal under a `TerminalText` (for our own escape sequences: rich's progress bar)."""
+    return stream._stream if isinstance(stream, TerminalText) else stream
+
+
+def guard_terminal(stream):
+    """`stream` wrapped in `TerminalText` when it is a terminal (else as it is)."""
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        tty = False
+    return TerminalText(stream) if tty and not isinstance(stream, TerminalText) else stream
+
+
 # --- writing output files ----------------------------------------------------------------
 
 TEMP_PREFIX = ".policykg-"

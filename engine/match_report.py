@@ -40,12 +40,16 @@ class ProgressBar:
 
     def __enter__(self) -> "ProgressBar":
         if self.show:
+            import sys
+
             from rich.console import Console
+
+            from policykg.output import raw_stream  # the bar's own escape codes, unescaped
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._progress = Progress(TextColumn("matching"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                                       TextColumn("{task.fields[rows]:,} enterprises"), TimeElapsedColumn(),
-                                      console=Console(stderr=True), transient=True)
+                                      console=Console(file=raw_stream(sys.stderr)), transient=True)
             self._progress.start()
             self._task = self._progress.add_task("match", total=1.0, rows=0)
         return self

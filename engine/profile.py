@@ -22,7 +22,8 @@ from typing import Any, Mapping
 
 from policykg.errors import DataError
 from policykg.limits import check_json_depth, check_number
-from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml_text, read_text_file
+from policykg.loaders.yamlio import (DatesAsTextLoader, check_keys, load_yaml_text, read_text_file,
+                                     refuse_lone_surrogates)
 
 #: Qualification / award levels, highest first (the order "same or higher level" uses).
 LEVELS = ("national", "provincial", "municipal")
@@ -155,7 +156,7 @@ def load_profile(path: str | Path, vocabulary: Vocabulary) -> Profile:
     if p.suffix.lower() == ".json":
         check_json_depth(text, DataError, str(p))
         try:
-            doc = json.loads(text, object_pairs_hook=_no_duplicates(str(p)))
+            doc = refuse_lone_surrogates(json.loads(text, object_pairs_hook=_no_duplicates(str(p))), str(p))
         except json.JSONDecodeError as exc:
             raise DataError(f"{p}: line {exc.lineno}: invalid JSON ({exc.msg}); fix the syntax there") from None
         except (ValueError, RecursionError) as exc:  # a number of over 4300 digits

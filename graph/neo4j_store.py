@@ -45,6 +45,7 @@ from policykg.errors import (
 from policykg.graph.model import LABELS
 from policykg.graph.model import counts as graph_counts
 from policykg.limits import FIELD_BYTES, check_json_depth, read_bounded
+from policykg.loaders.yamlio import refuse_lone_surrogates
 from policykg.queries import NamedQuery, has_query, load_query
 
 DEFAULT_URI = "bolt://localhost:7687"
@@ -713,7 +714,7 @@ def parse_params(pairs: Iterable[str]) -> dict[str, Any]:
         key = key.strip()
         if not sep or not key or not key.replace("_", "a").isalnum():
             raise InputError(f"--param {pair!r}: write it as NAME=VALUE, e.g. --param number=3")
-        value = _param_value(key, raw)
+        value = refuse_lone_surrogates(_param_value(key, raw), f"--param {key}", InputError)
         out[key] = value
     return out
 

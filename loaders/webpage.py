@@ -160,20 +160,23 @@ def _block_lines(root) -> list[str]:
             lines.append(text)
         current.clear()
 
-    def walk(node):
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                if type(child).__name__ in ("Comment", "Doctype", "ProcessingInstruction"):
-                    continue
-                current.append(str(child).replace("\n", "").replace("\r", ""))
-            elif isinstance(child, Tag):
-                block = child.name in _BLOCKS
-                if block:
-                    flush()
-                walk(child)
-                if block:
-                    flush()
-
-    walk(root)
+    # Depth-first with an explicit stack, not recursion: a saved page may nest 5,000 <span>s (or
+    # 100,000) and no nesting may exhaust the interpreter's recursion limit. An entry is a node to
+    # visit, or FLUSH: the end of a block element.
+    FLUSH = object()
+    stack: list = list(reversed(list(root.children)))
+    while stack:
+        child = stack.pop()
+        if child is FLUSH:
+            flush()
+        elif isinstance(child, NavigableString):
+            if type(child).__name__ in ("Comment", "Doctype", "ProcessingInstruction"):
+                continue
+            current.append(str(child).replace("\n", "").replace("\r", ""))
+        elif isinstance(child, Tag):
+            if child.name in _BLOCKS:
+                flush()
+                stack.append(FLUSH)
+            stack.extend(reversed(list(child.children)))
     flush()
     return lines

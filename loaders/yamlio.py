@@ -8,6 +8,7 @@ permission) or a decoding error becomes a one-line error naming the file.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Hashable
 from pathlib import Path
 from typing import IO, Any, Callable
@@ -130,6 +131,32 @@ def _syntax(exc: yaml.YAMLError, name: str):
     where = f"line {mark.line + 1}" if mark is not None else "somewhere"
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     raise DataError(f"{name}: {where}: invalid YAML ({problem}); fix the syntax there") from None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def refuse_lone_surrogates(doc: Any, name: str, error: type[PolicyKGError] = DataError) -> Any:
+    """`doc` unless a text (value or key) in it holds a lone surrogate (JSON's "\\ud800" escape):
+    not a character, so it cannot be written out as UTF-8 later; one error naming the key.
+    Walked with a stack (no nesting exhausts the recursion limit). YAML refuses these itself."""
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            m = _SURROGATE.search(value)
+            if m:
+                where = f"{name}: {path}" if path else name
+                raise error(f"{where}: the text holds a lone surrogate (\\u{ord(m.group()):04x}), which is not a "
+                            "character; write the text itself in UTF-8, or the pair of escapes of a character")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                key = str(k).encode("utf-8", "backslashreplace").decode("utf-8")  # shown escaped
+                stack.append((k, f"{path}.{key}" if path else key))
+                stack.append((v, f"{path}.{key}" if path else key))
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+    return doc
 
 
 def check_keys(mapping: Any, allowed: set[str], where: str, required: set[str] = frozenset()) -> dict:

@@ -133,6 +133,68 @@ def test_installed_console_script_reports_errors_without_traceback(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+def test_a_librarys_log_lines_never_reach_stderr_beside_our_error(tmp_path):
+    """Issue 21: the Neo4j driver's "Failed to read from defunct connection" (and pdfminer's "Could not get
+    FontBBox") printed beside our one line. A server that speaks the Bolt handshake, then hangs up."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    port = server.getsockname()[1]
+
+    def serve():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(20)
+                conn.sendall(b"\x00\x00\x05\x05")  # agree on Bolt 5.5, then close mid-conversation
+                conn.recv(1024)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "policykg.cli", "query", "counts", "--uri",
+                               f"bolt://127.0.0.1:{port}", "--password", "not-the-password"],
+                              capture_output=True, text=True, timeout=120)
+    finally:
+        server.close()
+    assert proc.returncode == 5, proc.stderr
+    assert proc.stderr.startswith("policykg: error: ") and proc.stderr.count("\n") == 1, proc.stderr
+
+
+def test_control_characters_of_a_document_are_escaped_on_a_terminal(tmp_path):
+    """Issue 21: ESC and BEL in a document's title were written raw to the terminal (a pty here); a pipe
+    or file still gets the text as it is."""
+    import os
+    import pty
+
+    doc = _write(tmp_path, "esc.txt", "某某区促进\x1b[31m软件\x07产业发展扶持办法\n\n第一条 对新注册的企业给予50万元奖励。\n\n"
+                                      "第二条 本办法自2024年1月1日起施行，有效期3年。\n".encode("utf-8"))
+    args = [sys.executable, "-m", "policykg.cli", "policies", "--source", str(doc), "--format", "csv"]
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(args, stdout=slave, stderr=slave, stdin=subprocess.DEVNULL)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    assert proc.wait(60) == 0, out
+    assert b"\x1b[31m" not in out and b"\x07" not in out
+    assert "某某区促进\\x1b[31m软件\\x07产业发展扶持办法" in out.decode("utf-8")
+    piped = subprocess.run(args, capture_output=True, text=True)  # (click itself drops ANSI codes on a pipe)
+    assert "软件\x07产业发展扶持办法" in piped.stdout
+
+
 def test_every_command_has_help_with_an_example(invoke):
     from policykg.cli import cli
 

@@ -42,7 +42,9 @@ NUMBERISH = st.one_of(NASTY_NUMBERS, st.integers(), st.floats(allow_nan=True, al
 FORMULAS = st.sampled_from(["=cmd|' /C calc'!A0", "=HYPERLINK(\"http://x\",\"y\")", "@SUM(1+1)", "+1+1", "-2+3",
                             "\t=1", "\r=1"])
 TEXT = st.one_of(st.text(max_size=40), FORMULAS, st.sampled_from(["杭州", "软件和信息服务业", "国家鼓励的重点软件企业",
-                                                                  "1.1@2023:50", "'", "\"", ",", ";", ":", "\x00"]))
+                                                                  "1.1@2023:50", "'", "\"", ",", ";", ":", "\x00",
+                                                                  "\ud800", "a\udfffb", "\U0001f600", "\u2028",
+                                                                  "\x1b[31m", "\x07", "\ufeff"]))
 
 
 def _value():
@@ -79,6 +81,8 @@ PROFILES = st.fixed_dictionaries(
 def _dump(doc, how: str) -> str:
     if how == "json":
         return json.dumps(doc, ensure_ascii=False, default=str)
+    if how == "json-ascii":  # every non-ASCII character escaped: a lone surrogate becomes "\ud800" (issue 21)
+        return json.dumps(doc, ensure_ascii=True, default=str)
     return yaml.safe_dump(doc, allow_unicode=True)
 
 
@@ -91,7 +95,7 @@ def _check(result) -> None:
 
 
 @FUZZ
-@given(doc=st.one_of(PROFILES, _value()), how=st.sampled_from(["yaml", "json"]),
+@given(doc=st.one_of(PROFILES, _value()), how=st.sampled_from(["yaml", "json", "json-ascii"]),
        mangle=st.sampled_from(["", "truncate", "nest", "bytes"]))
 def test_fuzzed_profiles_never_crash(invoke, tmp_path_factory, doc, how, mangle):
     text = _dump(doc, how)
@@ -100,7 +104,7 @@ def test_fuzzed_profiles_never_crash(invoke, tmp_path_factory, doc, how, mangle)
     elif mangle == "nest":
         text = text.replace("name:", "name: " + "[" * 150 + "1" + "]" * 150 + "\nx:", 1)
     folder = tmp_path_factory.mktemp("profile")
-    path = folder / f"p.{'json' if how == 'json' else 'yaml'}"
+    path = folder / f"p.{'json' if how.startswith('json') else 'yaml'}"
     if mangle == "bytes":
         path.write_bytes(text.encode("utf-8", "surrogatepass")[:50] + b"\xff\xfe\x00" + text.encode("utf-8", "replace"))
     else:

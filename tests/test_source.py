@@ -122,6 +122,18 @@ def test_saved_web_page_body_and_metadata(tmp_path):
     assert [v.number_as_written for v in doc.provisions] == ["第一条", "第二条"]
 
 
+def test_5000_nested_spans_are_read_without_a_recursion_limit(tmp_path):
+    """Issue 21: a saved page nesting 5,000 <span>s around the text was a RecursionError."""
+    from policykg.loaders.layouts import load_document
+
+    deep = PAGE.replace("<strong>第一条</strong>", "<span>" * 5000 + "<strong>第一条</strong>" + "</span>" * 5000)
+    path = tmp_path / "deep.html"
+    path.write_text(deep, encoding="utf-8")
+    src = read_source(path)
+    assert "第一条 对新落户企业给予50万元奖励" in src.text
+    assert [v.number_as_written for v in load_document(path).provisions] == ["第一条", "第二条"]
+
+
 def test_web_page_without_a_policy_body(tmp_path):
     path = tmp_path / "menu.html"
     path.write_text("<html><body><div><a>首页</a><a>政务公开</a></div><p>欢迎</p></body></html>", encoding="utf-8")
@@ -167,6 +179,55 @@ def test_pdf_without_text_says_so(tmp_path):
     c.save()
     with pytest.raises(SourceError, match="no text layer"):
         read_source(path)
+
+
+def _flate_pdf(path, lines):
+    """A text PDF whose page content is one FlateDecode stream (no ASCII85), to damage or inflate."""
+    from reportlab import rl_config
+
+    old, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        _pdf(path, lines)
+    finally:
+        rl_config.useA85 = old
+    return path
+
+
+POLICY_LINES = ["某某区促进产业发展扶持办法", "第一条 对新落户企业给予50万元奖励，对年营业收入达到1亿元的企业再给予奖励。",
+                "第二条 本办法自2024年1月1日起施行，有效期3年。"]
+
+
+def test_a_damaged_pdf_is_told_apart_from_one_without_text(tmp_path, invoke):
+    """Issue 21: a PDF whose content does not decode was reported as "no text layer (a scanned image?)"."""
+    import re
+
+    raw = bytearray(_flate_pdf(tmp_path / "ok.pdf", POLICY_LINES).read_bytes())
+    assert "第一条" in read_source(tmp_path / "ok.pdf").text
+    m = list(re.finditer(rb"/FlateDecode \]? ?/Length (\d+)\s*>>\s*stream\r?\n", raw))[-1]
+    raw[m.end() + 2: m.end() + int(m.group(1)) - 4] = b"A" * (int(m.group(1)) - 6)
+    (tmp_path / "damaged.pdf").write_bytes(bytes(raw))
+    result = invoke("build", "--source", str(tmp_path / "damaged.pdf"))
+    assert result.exit_code == 3 and "the PDF is damaged (a compressed stream does not decode" in result.stderr
+    assert "no text layer" not in result.stderr and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_pdf_decoding_is_bounded_in_size_and_time(tmp_path, monkeypatch):
+    """Issue 21: a small PDF with a huge compressed stream ran on without limit."""
+    import zlib
+
+    data = zlib.compress(b"0" * 30_000_000, 9)
+    head = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+            b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj\n"
+            b"4 0 obj<</Length " + str(len(data)).encode() + b"/Filter/FlateDecode>>stream\n")
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(head + data + b"\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    assert bomb.stat().st_size < 100_000
+    monkeypatch.setenv("POLICYKG_MAX_PDF_BYTES", "5000000")
+    with pytest.raises(SourceError, match="decode to more than 5000000 bytes.*POLICYKG_MAX_PDF_BYTES"):
+        read_source(bomb)
+    monkeypatch.setenv("POLICYKG_MAX_PDF_SECONDS", "0.001")
+    with pytest.raises(SourceError, match="took longer than 0.001 s.*POLICYKG_MAX_PDF_SECONDS"):
+        read_source(_flate_pdf(tmp_path / "ok.pdf", POLICY_LINES))
 
 
 def test_gbk_standalone_policy(tmp_path):
