@@ -11,6 +11,7 @@ however it was named: directly, by a corpus manifest, by a folder, by a rules fi
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import threading
@@ -71,6 +72,8 @@ def open_input(path: str | os.PathLike, error: type[PolicyKGError], shown: str |
     try:
         st = os.fstat(fd)
         kind = kind_of(st.st_mode)
+        if stat.S_ISDIR(st.st_mode):  # the caller words it, as for any OS error ("Is a directory")
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         if kind is not None and regular_only:
             raise error(not_regular_message(shown, kind, what))
         if hasattr(os, "set_blocking"):

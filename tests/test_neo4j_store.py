@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -14,6 +15,7 @@ from policykg.graph.model import GraphBuilder, counts
 from policykg.graph.neo4j_store import DEFAULT_URI, Neo4jConfig, Neo4jStore, read_password_file
 from policykg.queries import load_query
 
+REPO = Path(__file__).resolve().parents[1]
 SECRET = "s3cret-Never-Print-Me"
 
 
@@ -223,10 +225,11 @@ def test_cypher_command_reads_and_writes_only_with_write(invoke, cli_env, neo4j_
 def test_cypher_write_says_what_it_changed(invoke, cli_env, neo4j_clean, graph):
     """Issue 21: `cypher --write` without RETURN printed nothing on success."""
     neo4j_clean.load(graph)
-    done = invoke("cypher", "MATCH (n:Agency {name: $name}) SET n.note = 'x'", "--param", "name=市经信局", "--write")
+    statement = (REPO / "tests" / "data" / "set_agency_note.cypher").read_text(encoding="utf-8")
+    done = invoke("cypher", statement, "--param", "name=市经信局", "--write")
     assert done.exit_code == 0 and done.stdout == "", done.output
     assert done.stderr == "committed (0 row(s) returned; properties set: 1)\n"
-    again = invoke("cypher", "MATCH (n:Agency {name: 'nobody'}) SET n.note = 'x'", "--write")
+    again = invoke("cypher", statement, "--param", "name=nobody", "--write")
     assert again.exit_code == 0 and again.stderr == "committed (0 row(s) returned; nothing changed)\n"
 
 

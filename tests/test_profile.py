@@ -157,7 +157,8 @@ def test_unreadable_profile_paths_are_errors_naming_the_file(vocab, tmp_path):
         load_profile(plain / "x.yaml", vocab)
     with pytest.raises(DataError, match=r"cannot be read \(Is a directory\)"):
         load_profile(tmp_path, vocab)
-    with pytest.raises(DataError, match=r"^/dev/null: the file is empty"):
+    # issue 21: a device is refused as such (it used to read as an empty file)
+    with pytest.raises(DataError, match=r"^/dev/null: is a character device, not a regular file"):
         load_profile("/dev/null", vocab)
     empty = tmp_path / "e.json"
     empty.write_text("  \n", encoding="utf-8")

@@ -1,0 +1,1 @@
+MATCH (n:Agency {name: $name}) SET n.note = 'x'
