@@ -51,7 +51,9 @@ def test_read_text_file_names_the_file_for_every_os_error(tmp_path):
         read_text_file(bad, error=RegisterError, encoding="nope")
     assert read_text_file(bad, encoding="gbk") == "名称: 甲"
     assert read_text_file(plain, read=lambda fh: fh.readline()) == "a\n"
-    assert read_text_file("/dev/null") == ""
+    # issue 21: a device or FIFO is refused as such, before any read (it used to read /dev/null as empty)
+    with pytest.raises(DataError, match=r"^/dev/null: is a character device, not a regular file"):
+        read_text_file("/dev/null")
 
 
 def test_load_yaml_refuses_unreadable_paths(tmp_path):
