@@ -636,17 +636,20 @@ def match(register, as_of, output, projects, encoding, chunk_rows, show_progress
               help="Also list overlaps with a side not in force on the date (marked); not with --profile.")
 @click.option("--profile", type=click.Path(dir_okay=False), default=None,
               help="An enterprise profile: its colliding awards and the best admissible combination.")
-@click.option("--rules", "rules_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+@click.option("--jurisdiction", "rules_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Jurisdiction rules (default data/jurisdiction.yaml, all off); with --profile only.")
+@click.option("--rules", "old_rules", type=click.Path(dir_okay=False), default=None, metavar="FILE", hidden=True,
+              help="(renamed --jurisdiction: everywhere else --rules names incentive rules)")
 @click.option("--enable", multiple=True, metavar="ID",
               help="Switch on a jurisdiction rule by id (repeatable); with --profile only.")
 @click.option("--corpus", "corpus_manifest", type=click.Path(dir_okay=False), default=None, metavar="MANIFEST",
               help="The documents and incentive rules files to answer from (YAML: documents: [...], "
-                   "rules: [...]); default: the bundled compilation. (--rules here names jurisdiction rules.)")
+                   "rules: [...]); default: the bundled compilation.")
 @format_option("table", "json", "markdown", "csv")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE instead of stdout.")
 @raw_csv_option
-def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, enable, corpus_manifest, fmt, output):
+def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, old_rules, enable, corpus_manifest, fmt,
+             output):
     """Where awards overlap: the text's limits, one honour or one spend paid twice, deferrals, expiry.
 
     Without --profile: the corpus-wide report, grouped by kind, largest stake first
@@ -654,7 +657,7 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
     enterprise's claimable awards collide and the best admissible combination (exact),
     with why each dropped award was dropped and what it lost to; --kind and --policy
     narrow the collisions listed, never the combination. --source and --include-expired
-    apply without --profile only, --rules and --enable with --profile only: another
+    apply without --profile only, --jurisdiction and --enable with --profile only: another
     combination is a usage error (exit 2).
 
     \b
@@ -662,10 +665,15 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
       policykg overlaps --as-of 2025-06-30 --format markdown -o overlaps.md
       policykg overlaps --kind same_qualification --format json
       policykg overlaps --profile docs/examples/software-firm.yaml --enable same-spend-once
+      policykg overlaps --profile firm.yaml --jurisdiction my-jurisdiction.yaml
     """
     from policykg.engine.overlap_report import render_overlaps, render_plan
     from policykg.engine.overlaps import overlap_report, plan_for_profile
 
+    if old_rules is not None:  # one name end to end: --rules is a document's incentive rules in every command
+        raise click.UsageError(f"--rules {old_rules}: jurisdiction rules are given with --jurisdiction FILE now "
+                               "(--rules names incentive rules, as in eligible and view); a document's incentive "
+                               "rules go in --corpus MANIFEST here")
     day = parse_date(as_of, "--as-of")
     if profile:
         if source:
@@ -685,7 +693,7 @@ def overlaps(source, as_of, policy, kind, include_expired, profile, rules_file, 
     if corpus_manifest and source:
         raise click.UsageError("--corpus lists the documents itself; leave out --source")
     if rules_file or enable:
-        raise click.UsageError(f"{'--rules' if rules_file else '--enable'} applies with --profile only "
+        raise click.UsageError(f"{'--jurisdiction' if rules_file else '--enable'} applies with --profile only "
                                "(jurisdiction rules limit one enterprise's awards; they add no overlap to the corpus)")
     graph = None
     if corpus_manifest:

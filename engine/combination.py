@@ -192,9 +192,11 @@ def claimable_totals(engine, profile, evaluation) -> dict:
 
     Each result's amount is what that award pays alone; together a shared yearly cap is
     paid once and only one award of an exclusive group is (每个企业当年只享受一项). Returns
-    ``{"eligible_wan", "up_to_more_wan", "each_alone_eligible_wan"}``: the best admissible
-    total of the eligible awards, what the needs_selection ones could add to it at most,
-    and the plain sum of the eligible amounts.
+    ``{"eligible_wan", "eligible_up_to_wan", "up_to_more_wan", "each_alone_eligible_wan"}``:
+    the best admissible total of the eligible awards whose amount is certain; what the
+    eligible awards stated as a ceiling (最高 X: the agency pays at most X) add to it at most
+    -- never counted as certain; what the needs_selection ones could add on top, at most; and
+    the plain sum of the certain eligible amounts.
     """
     items, by_inc = _candidate_items(evaluation)
     day = evaluation.as_of
@@ -203,12 +205,14 @@ def claimable_totals(engine, profile, evaluation) -> dict:
     caps = [(frozenset(c.items), float(c.amount_wan)) for c in constraints if c.effect == "cap"]
     exclusions = [c.items for c in constraints if c.effect == "exclusive"]
     amounts = [max(0.0, it.amount_wan or 0.0) for it in items]
-    certain = [it.status == "eligible" for it in items]
+    certain = [it.status == "eligible" and not it.up_to for it in items]
+    eligible = [it.status == "eligible" for it in items]
     sure = best_combination([a if c else 0.0 for a, c in zip(amounts, certain)], certain, exclusions, caps)
+    claimable = best_combination([a if e else 0.0 for a, e in zip(amounts, eligible)], certain, exclusions, caps)
     both = best_combination(amounts, certain, exclusions, caps)
     return {
         "eligible_wan": round(sure.total, 4),
-        "up_to_more_wan": round(max(0.0, both.total - sure.total), 4),
+        "eligible_up_to_wan": round(max(0.0, claimable.total - sure.total), 4),
+        "up_to_more_wan": round(max(0.0, both.total - claimable.total), 4),
         "each_alone_eligible_wan": round(sum(a for a, c in zip(amounts, certain) if c), 4),
     }
-

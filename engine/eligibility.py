@@ -81,6 +81,10 @@ class Result:
         return asdict(self)
 
 
+#: "Ends soon": a claimable award's policy ending within this many days of the answer's date.
+ENDING_SOON_DAYS = 90
+
+
 @dataclass
 class Evaluation:
     """All results for one profile on one day, with the totals that can be claimed."""
@@ -98,10 +102,21 @@ class Evaluation:
 
     @property
     def total_eligible_wan(self) -> float:
-        """What the `eligible` awards pay together (each alone, summed, when `together` is unset)."""
+        """What the `eligible` awards whose amount is certain pay together (each alone, summed, when
+        `together` is unset). An amount stated as a ceiling (最高 X) is never in it:
+        `total_eligible_up_to_wan`."""
         if self.together is not None:
             return self.together["eligible_wan"]
-        return round(sum(r.amount_wan for r in self.by_status("eligible") if r.amount_wan is not None), 4)
+        return round(sum(r.amount_wan for r in self.by_status("eligible")
+                         if r.amount_wan is not None and not r.amount_is_ceiling), 4)
+
+    @property
+    def total_eligible_up_to_wan(self) -> float:
+        """What the eligible awards stated as a ceiling (最高 X) could add, at most."""
+        if self.together is not None:
+            return self.together.get("eligible_up_to_wan", 0.0)
+        return round(sum(r.amount_wan for r in self.by_status("eligible")
+                         if r.amount_wan is not None and r.amount_is_ceiling), 4)
 
     @property
     def total_needs_selection_wan(self) -> float:
@@ -110,12 +125,29 @@ class Evaluation:
             return self.together["up_to_more_wan"]
         return round(sum(r.amount_wan for r in self.by_status("needs_selection") if r.amount_wan is not None), 4)
 
+    def ending_soon(self, days: int = ENDING_SOON_DAYS) -> list[dict]:
+        """The policies of the claimable awards (eligible, needs_selection) whose validity ends within
+        `days` of `as_of`: apply before then. ``{policy, title, until, days_left, awards}``, soonest first."""
+        out: dict[int, dict] = {}
+        for r in self.results:
+            if r.status not in ("eligible", "needs_selection") or not r.effective_until:
+                continue
+            left = (date.fromisoformat(str(r.effective_until)) - self.as_of).days
+            if 0 <= left <= days:
+                entry = out.setdefault(r.policy, {"policy": r.policy, "title": r.policy_title,
+                                                  "until": str(r.effective_until), "days_left": left, "awards": []})
+                if r.incentive not in entry["awards"]:
+                    entry["awards"].append(r.incentive)
+        return sorted(out.values(), key=lambda e: (e["days_left"], e["policy"]))
+
     def to_dict(self) -> dict:
         return {
             "profile": self.profile,
             "as_of": self.as_of.isoformat(),
+            "ending_soon": self.ending_soon(),
             "totals": {
                 "eligible_wan": self.total_eligible_wan,
+                "eligible_up_to_wan": self.total_eligible_up_to_wan,
                 "needs_selection_up_to_wan": self.total_needs_selection_wan,
                 **({"eligible_each_alone_wan": self.together["each_alone_eligible_wan"]} if self.together else {}),
                 "counts": {s: len(self.by_status(s)) for s in STATUSES},

@@ -7,7 +7,8 @@ filled, prior awards resolved to incentive ids — plus an id). The batch match
 (`engine.neo4j_match`) runs the same query on batches of many. Tests check that it agrees
 with the embedded engine on every scenario and on generated profiles. Explanations here are
 shorter than the embedded engine's: they name the failed checks and the missing fields; the
-arithmetic text is the embedded engine's.
+arithmetic text is the embedded engine's trace for the same award where Cypher reached the same
+status and amount (else Cypher's amount, marked as such).
 """
 
 from __future__ import annotations
@@ -84,13 +85,23 @@ def evaluate_in_neo4j(store, engine: Engine, profile: Profile, as_of: date | Non
             "load the graph first with `policykg load --replace`"
         )
     check_complete({row["incentive"] for row in rows}, engine, store.config.where)
+    # The arithmetic column: the embedded engine's trace for the same award, shown only where Cypher
+    # reached the same status and amount (the @neo4j tests hold the two equal); else Cypher's amount
+    # alone, said to be Cypher's -- never an empty column, never another computation's steps.
+    embedded = {(r.incentive, r.project): r for r in engine.evaluate(profile, day).results}
     results = []
     for row in rows:
         inc = engine.by_id[row["incentive"]].rule if row["incentive"] in engine.by_id else None
+        twin = embedded.get((row["incentive"], row["project"]))
+        arithmetic = None
+        if row["amount_wan"] is not None:
+            same = (twin is not None and twin.status == row["status"] and twin.amount_wan is not None
+                    and abs(twin.amount_wan - row["amount_wan"]) <= TOLERANCE)
+            arithmetic = twin.arithmetic if same and twin.arithmetic else f"{num(row['amount_wan'])} (computed in Cypher)"
         results.append(Result(
             incentive=row["incentive"], name=inc.name if inc else "", seq=row["seq"], policy=row["policy"],
             policy_title=row["policy_title"], status=row["status"], amount_wan=row["amount_wan"],
-            amount_is_ceiling=bool(row["amount_is_ceiling"]), arithmetic=None,
+            amount_is_ceiling=bool(row["amount_is_ceiling"]), arithmetic=arithmetic,
             explanation=_explain(row, engine), project=row["project"], reasons=list(row["failed"]),
             missing=[_field(m, engine) for m in row["missing"]], quote=inc.quote if inc else "",
             kind=inc.kind if inc else "", basis=inc.basis if inc else "", payer=inc.payer if inc else "",

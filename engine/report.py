@@ -5,7 +5,7 @@ Computing stays in `policykg.engine.eligibility`; this only arranges its results
 
 from __future__ import annotations
 
-from policykg.engine.eligibility import STATUSES, Evaluation, Result, num
+from policykg.engine.eligibility import ENDING_SOON_DAYS, STATUSES, Evaluation, Result, num
 from policykg.output import render, to_json
 
 #: How each status group is headed in the table and Markdown forms.
@@ -42,10 +42,16 @@ def summary_lines_zh(ev: Evaluation) -> list[str]:
 
     counts = "，".join(f"{zh('statuses', s)} {len(ev.by_status(s))} 项" for s in STATUSES)
     lines = [f"{ev.profile}，状态日期 {ev.as_of.isoformat()}：{counts}",
-             f"现在可申报：{num(ev.total_eligible_wan)}万元；如获评审通过，最多可再得 {num(ev.total_needs_selection_wan)}万元"]
+             f"现在可申报：{num(ev.total_eligible_wan)}万元"
+             + (f"；另有“最高”额度的可申报奖励，最多 {num(ev.total_eligible_up_to_wan)}万元（不计入确定金额）"
+                if ev.total_eligible_up_to_wan else "")
+             + f"；如获评审通过，最多可再得 {num(ev.total_needs_selection_wan)}万元"]
     if ev.together and ev.together["each_alone_eligible_wan"] > ev.together["eligible_wan"] + 1e-9:
         lines.append(f"（各项单独合计 {num(ev.together['each_alone_eligible_wan'])}万元；原文的共同上限与每年只享受一项"
                      "使同时可得为上述数额：`policykg overlaps --profile` 给出组合）")
+    for e in ev.ending_soon():
+        lines.append(f"{ENDING_SOON_DAYS} 天内到期：政策 {e['policy']}（{e['title']}）有效期至 {e['until']}（还剩 "
+                     f"{e['days_left']} 天；奖励 {'、'.join(e['awards'])}），请在此前申报")
     expired = sorted({(r.policy, r.effective_until) for r in ev.by_status("expired")})
     if expired:
         lines.append("已失效的政策：" + "，".join(f"{p}（至 {u}）" for p, u in expired))
@@ -70,7 +76,9 @@ def summary_lines(ev: Evaluation) -> list[str]:
     lines = [
         f"{ev.profile}, as of {ev.as_of.isoformat()}: {counts}",
         f"Claimable now: {num(ev.total_eligible_wan)}万元 (eligible); "
-        f"up to {num(ev.total_needs_selection_wan)}万元 more if selected (needs_selection)",
+        + (f"up to {num(ev.total_eligible_up_to_wan)}万元 more from eligible awards stated as a ceiling (最高), "
+           "not counted as certain; " if ev.total_eligible_up_to_wan else "")
+        + f"up to {num(ev.total_needs_selection_wan)}万元 more if selected (needs_selection)",
     ]
     if ev.together and ev.together["each_alone_eligible_wan"] > ev.together["eligible_wan"] + 1e-9:
         lines.append(
@@ -78,6 +86,9 @@ def summary_lines(ev: Evaluation) -> list[str]:
             "the text's shared caps and one-per-year rules allow the total above together: "
             "`policykg overlaps --profile` shows which to choose)"
         )
+    for e in ev.ending_soon():
+        lines.append(f"Ends within {ENDING_SOON_DAYS} days: policy {e['policy']} ({e['title']}) on {e['until']} "
+                     f"({e['days_left']} days left; awards {', '.join(e['awards'])}): apply before then")
     if expired:
         lines.append("Expired policies: " + ", ".join(f"{p} (until {u})" for p, u in expired))
     lines += [f"warning: {w}" for w in ev.warnings]

@@ -14,7 +14,8 @@ def test_json_shape(invoke):
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert doc["as_of"] == "2025-06-30" and doc["profile"] == "杭州云栈软件有限公司"
-    assert set(doc["totals"]) == {"eligible_wan", "needs_selection_up_to_wan", "eligible_each_alone_wan", "counts"}
+    assert set(doc["totals"]) == {"eligible_wan", "eligible_up_to_wan", "needs_selection_up_to_wan",
+                                  "eligible_each_alone_wan", "counts"}
     row = next(r for r in doc["results"] if r["incentive"] == "1.1")
     for key in ("seq", "policy", "status", "amount_wan", "explanation", "arithmetic", "amount_is_ceiling",
                 "quote", "agencies", "cooperating", "next_tier", "missing", "reasons", "policy_title"):
@@ -35,9 +36,15 @@ def test_table_groups_by_status_and_totals(invoke):
     assert result.exit_code == 0
     out = result.output
     doc = json.loads(invoke("eligible", str(EXAMPLES / "ic-design-firm.yaml"), "--format", "json").output)
-    alone = sum(r["amount_wan"] or 0 for r in doc["results"] if r["status"] == "eligible")
-    assert 0 < doc["totals"]["eligible_wan"] <= alone == doc["totals"]["eligible_each_alone_wan"]
-    assert f"Claimable now: {doc['totals']['eligible_wan']:g}万元 (eligible)" in out
+    # issue 21: its two eligible awards are 最高 amounts (15.1 up to 240, 15.3 up to 2000): never in the
+    # certain total, said apart (they were added in as if certain)
+    eligible = [r for r in doc["results"] if r["status"] == "eligible"]
+    assert eligible and all(r["amount_is_ceiling"] for r in eligible)
+    alone = sum(r["amount_wan"] or 0 for r in eligible if not r["amount_is_ceiling"])
+    assert doc["totals"]["eligible_wan"] == 0 == alone == doc["totals"]["eligible_each_alone_wan"]
+    assert doc["totals"]["eligible_up_to_wan"] == sum(r["amount_wan"] for r in eligible) == 2240
+    assert ("Claimable now: 0万元 (eligible); up to 2240万元 more from eligible awards stated as a ceiling (最高), "
+            "not counted as certain;") in out
     assert out.index("Eligible: can be claimed") < out.index("Not eligible")
     assert "Expired policies:" in out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from datetime import date
 
 import pytest
@@ -71,7 +72,8 @@ def test_evaluate_profile_convenience(graph):
 
 def test_totals_count_eligible_and_needs_selection_apart(engine):
     ev = engine.evaluate(engine.load_profile("docs/examples/software-firm.yaml"))
-    assert ev.total_eligible_wan == sum(r.amount_wan for r in ev.by_status("eligible") if r.amount_wan)
+    assert ev.total_eligible_wan == sum(r.amount_wan for r in ev.by_status("eligible")
+                                        if r.amount_wan and not r.amount_is_ceiling)
     assert ev.to_dict()["totals"]["needs_selection_up_to_wan"] == ev.total_needs_selection_wan
 
 
@@ -116,5 +118,41 @@ def test_the_headline_total_counts_shared_caps_and_exclusive_groups_once(profile
 
     ev = evaluate_profile(None, profile, date(2025, 6, 30))
     each = sum(r.amount_wan or 0 for r in ev.by_status("eligible"))
-    assert ev.together["each_alone_eligible_wan"] == each
-    assert (ev.total_eligible_wan, each) == (together, alone)
+    assert ev.together["each_alone_eligible_wan"] == sum(r.amount_wan or 0 for r in ev.by_status("eligible")
+                                                         if not r.amount_is_ceiling)
+    # certain and 最高 ("up to") parts together; each counted once under the shared limits (issue 21: the
+    # 最高 part is said apart, never in the certain total)
+    assert (ev.total_eligible_wan + ev.total_eligible_up_to_wan, each) == (together, alone)
+
+
+def test_an_amount_stated_as_a_ceiling_is_never_counted_as_certain():
+    """Issue 21: "up to" amounts (最高 X) were added into the 可申报 total as if certain."""
+    from policykg.engine.eligibility import evaluate_profile
+
+    ev = evaluate_profile(None, "docs/examples/ic-design-firm.yaml", date(2026, 6, 30))
+    ceilings = [r for r in ev.by_status("eligible") if r.amount_is_ceiling]
+    assert {r.incentive for r in ceilings} == {"15.1", "15.3"}
+    assert ev.total_eligible_wan == 0 and ev.total_eligible_up_to_wan == 2240
+    totals = ev.to_dict()["totals"]
+    assert (totals["eligible_wan"], totals["eligible_up_to_wan"]) == (0, 2240)
+
+
+def test_the_main_jobs_example_has_awards_in_force_and_names_the_policies_ending_soon():
+    """Issue 21: the main job's example firm got 0 claimable on the day (all its policies had expired) and
+    nothing said which policies end soon. scripts/main.sh answers for docs/examples/ai-firm.yaml."""
+    from policykg.engine.eligibility import evaluate_profile
+    from policykg.engine.report import summary_lines
+
+    main = (Path(__file__).resolve().parents[1] / "scripts" / "main.sh").read_text(encoding="utf-8")
+    assert "eligible docs/examples/ai-firm.yaml" in main and "software-firm.yaml --as-of" not in main
+    ev = evaluate_profile(None, "docs/examples/ai-firm.yaml", date(2026, 12, 2))
+    assert [(r.incentive, r.amount_wan, r.amount_is_ceiling) for r in ev.by_status("eligible")] == [("10.2", 100, False)]
+    assert ev.total_eligible_wan == 100
+    soon = ev.ending_soon()
+    assert [(e["policy"], e["until"], e["days_left"]) for e in soon] == [(2, "2026-12-31", 29)]
+    assert set(soon[0]["awards"]) == {"10.2", "8.1"}
+    assert any(line.startswith("Ends within 90 days: policy 2 (关于加快推进人工智能产业创新发展的实施意见) on "
+                               "2026-12-31 (29 days left") for line in summary_lines(ev))
+    assert ev.to_dict()["ending_soon"] == soon
+    # a day when nothing claimable ends within 90 days says nothing
+    assert evaluate_profile(None, "docs/examples/ai-firm.yaml", date(2026, 9, 1)).ending_soon() == []

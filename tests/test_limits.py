@@ -112,7 +112,7 @@ def test_sources_profiles_rules_and_password_files_are_bounded(invoke, tmp_path)
     big_yaml = tmp_path / "big.yaml"
     big_yaml.write_bytes(b"#" * 2_000_001)
     _clean(invoke("eligible", str(big_yaml)), 4, "POLICYKG_MAX_DATA_BYTES")
-    _clean(invoke("overlaps", "--profile", str(PROFILE), "--rules", str(big_yaml)), 4, "POLICYKG_MAX_DATA_BYTES")
+    _clean(invoke("overlaps", "--profile", str(PROFILE), "--jurisdiction", str(big_yaml)), 4, "POLICYKG_MAX_DATA_BYTES")
     # issue 21: a device is refused as such before anything is read (it used to be read up to the limit)
     _clean(invoke("build", "--source", "/dev/zero"), 3, "is a character device, not a regular file")
     _clean(invoke("eligible", "/dev/zero"), 4, "is a character device, not a regular file")
@@ -190,7 +190,7 @@ def test_jurisdiction_rules_amounts_must_be_finite(invoke, tmp_path, amount, nee
     rules = tmp_path / "rules.yaml"
     rules.write_text("version: 1\nrules:\n  - id: cap\n    enabled: true\n    description: x\n"
                      f"    effect: annual_total_cap\n    amount_wan: {amount}\n", encoding="utf-8")
-    _clean(invoke("overlaps", "--profile", str(PROFILE), "--rules", str(rules)), 4, needle)
+    _clean(invoke("overlaps", "--profile", str(PROFILE), "--jurisdiction", str(rules)), 4, needle)
 
 
 @pytest.mark.parametrize("param, needle", [

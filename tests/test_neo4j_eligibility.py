@@ -80,6 +80,15 @@ def test_the_cli_neo4j_backend(engine, store, invoke, neo4j_config, monkeypatch)
     assert result.exit_code == 0, result.output
     rows = {(r["incentive"], r["project"]): r for r in json.loads(result.output)["results"]}
     assert rows[("15.1", "XL-7 边缘AI芯片首次流片")]["amount_wan"] == 240
+    # issue 21: the arithmetic column was empty with --backend neo4j; it is the embedded trace's
+    embedded = json.loads(invoke("eligible", str(PACKAGE_DIR / "docs" / "examples" / "ic-design-firm.yaml"),
+                                 "--format", "json").output)
+    for r in embedded["results"]:
+        if r["amount_wan"] is not None:
+            assert rows[(r["incentive"], r["project"])]["arithmetic"] == r["arithmetic"] and r["arithmetic"]
+    assert rows[("15.1", "XL-7 边缘AI芯片首次流片")]["arithmetic"].startswith("min(")
+    table = invoke("eligible", str(PACKAGE_DIR / "docs" / "examples" / "ic-design-firm.yaml"), "--backend", "neo4j")
+    assert table.exit_code == 0 and "min(" in table.output, table.output
 
 
 def _params(engine, profile, pid):

@@ -516,6 +516,9 @@ def test_overlaps_for_a_profile_filter_the_collisions_by_kind_and_policy(invoke,
     (("--policy", "0"), 10, "--policy 0: no such policy"),
     (("--include-expired",), 2, "--include-expired does not apply with --profile"),
     (("--source", "other.txt"), 2, "--source does not apply with --profile"),
+    # issue 21: --rules means incentive rules in every other command; the old use is told the new name
+    (("--rules", "my-jurisdiction.yaml"), 2, "--rules my-jurisdiction.yaml: jurisdiction rules are given with "
+                                             "--jurisdiction FILE now"),
 ])
 def test_overlaps_for_a_profile_reject_bad_or_inapplicable_options(invoke, args, code, message):
     r = invoke("overlaps", "--profile", str(REPO / "docs" / "examples" / "software-firm.yaml"), *args)
@@ -526,7 +529,8 @@ def test_overlaps_for_a_profile_reject_bad_or_inapplicable_options(invoke, args,
     (("--policy", "99"), 10, "--policy 99: no such policy"),
     (("--kind", "nonsense"), 10, "--kind 'nonsense': not an overlap kind"),
     (("--enable", "same-spend-once"), 2, "--enable applies with --profile only"),
-    (("--rules", "data/jurisdiction.yaml"), 2, "--rules applies with --profile only"),
+    (("--jurisdiction", "data/jurisdiction.yaml"), 2, "--jurisdiction applies with --profile only"),
+    (("--rules", "data/jurisdiction.yaml"), 2, "jurisdiction rules are given with --jurisdiction FILE now"),
 ])
 def test_the_corpus_report_rejects_bad_or_inapplicable_options(invoke, args, code, message):
     r = invoke("overlaps", *args)

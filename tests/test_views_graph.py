@@ -644,6 +644,10 @@ def test_browser_answer_page_equals_the_engine(open_view, full_graph, firm_json)
 
     assert page.locator("#total-eligible").inner_text() == wan(firm_json["totals"]["eligible_wan"])
     assert page.locator("#total-up-to").inner_text() == wan(firm_json["totals"]["needs_selection_up_to_wan"])
+    up_to = firm_json["totals"]["eligible_up_to_wan"]  # 最高 amounts: said apart, never in the certain total
+    assert page.locator("#total-eligible-up-to").count() == (1 if up_to else 0)
+    if up_to:
+        assert page.locator("#total-eligible-up-to").inner_text() == wan(up_to)
     assert "软件和信息服务业" in page.locator("#answer .firm-meta").inner_text()
     zh = {"eligible": "可申报", "needs_selection": "需评审", "missing_data": "缺资料", "not_eligible": "不符合",
           "expired": "已失效"}

@@ -539,6 +539,9 @@
       totals.appendChild(t);
     }
     total("now", "total-eligible", "现在可申报（" + zhStatus("eligible") + "，可同时领取）", wan(a.totals.eligible_wan));
+    if (a.totals.eligible_up_to_wan) {  // 最高 X: at most X, never counted as certain (issue 21)
+      total("up-to", "total-eligible-up-to", "另有“最高”额度的可申报奖励，最多（不计入确定金额）", wan(a.totals.eligible_up_to_wan));
+    }
     total("up-to", "total-up-to", "如获评审通过，最多可再得（" + zhStatus("needs_selection") + "）", wan(a.totals.needs_selection_up_to_wan));
     pane.appendChild(totals);
     if (a.totals.eligible_each_alone_wan !== undefined && a.totals.eligible_each_alone_wan > a.totals.eligible_wan + 1e-9) {
