@@ -9,6 +9,7 @@ refused and listed; the query must answer without them.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import urllib.request
 from pathlib import Path
@@ -22,6 +23,27 @@ from policykg.queries import load_query
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
+
+
+#: What the Browser shows in a frame when drawing a result failed (its error boundary, an error frame).
+ERROR_FRAME = re.compile(r"Something went wrong|TypeError|Cannot read properties|ERROR\s|Neo\.ClientError")
+
+
+def readme_queries() -> list[str]:
+    """The README's "Try:" queries for Neo4j Browser (its ```cypher block), each on one line as typed."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```cypher", 1)[1].split("```", 1)[0]
+    queries, current = [], []
+    for line in block.splitlines():
+        if line.strip().startswith("//") or not line.strip():
+            if current:
+                queries.append(" ".join(current))
+                current = []
+            continue
+        current.append(line.strip())
+    if current:
+        queries.append(" ".join(current))
+    return queries
 
 
 def browser_url() -> str:
@@ -44,6 +66,9 @@ def test_neo4j_browser_connects_and_runs_a_query(neo4j_clean, neo4j_config, grap
         pytest.skip(reason)
     if not Path(CHROMIUM).exists():
         (pytest.fail if CI else pytest.skip)(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    from policykg.graph import load_graph
+
+    graph = load_graph()  # what `policykg load` loads: the awards too (the README's last query draws them)
     neo4j_clean.load(graph)
     policies = sum(1 for _ in nodes_with_label(graph, "Policy"))
     bolt = urlparse(neo4j_config.uri)
@@ -63,6 +88,7 @@ def test_neo4j_browser_connects_and_runs_a_query(neo4j_clean, neo4j_config, grap
     with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
         ctx = p.chromium.launch_persistent_context(
             profile, executable_path=CHROMIUM, headless=True, viewport={"width": 1400, "height": 900},
+            permissions=["clipboard-read", "clipboard-write"],
             args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
         try:
             ctx.route("**/*", route)
@@ -84,10 +110,15 @@ def test_neo4j_browser_connects_and_runs_a_query(neo4j_clean, neo4j_config, grap
             # The result table: a row "label" / "Policy" / the count, as the server answered it.
             frame.get_by_text('"Policy"', exact=True).first.wait_for(timeout=30_000)
             cells = frame.inner_text()
-            # `:style` with policykg.grass (as the README says): the Browser then colours as our views.
+            # `:style` with policykg.grass, pasted as the README says (Ctrl+V of the whole file): the Browser
+            # then colours as our views. (Typed in key by key, the editor closes the first brace itself and a
+            # stray `}` is left at the end: an empty selector, which crashes every graph drawn after it --
+            # "Cannot read properties of undefined (reading 'replace')", issue 21; the README says so.)
             grass = (Path(__file__).parents[1] / "policykg.grass").read_text(encoding="utf-8")
             page.click("[data-testid='activeEditor']")
-            page.keyboard.insert_text(":style " + grass)
+            page.keyboard.insert_text(":style ")
+            page.evaluate("text => navigator.clipboard.writeText(text)", grass)
+            page.keyboard.press("Control+V")
             page.click("[data-testid='editor-Run']")
             page.click("[data-testid='activeEditor']")
             page.keyboard.insert_text(":style")
@@ -95,10 +126,28 @@ def test_neo4j_browser_connects_and_runs_a_query(neo4j_clean, neo4j_config, grap
             shown = page.locator("[data-testid='frame']").first
             shown.get_by_text("node.Policy").first.wait_for(timeout=30_000)
             style_text = shown.inner_text()
+            # Issue 21: with policykg.grass applied, the README's queries crashed the Browser ("Cannot read
+            # properties of undefined (reading 'replace')", 6 of 6 tries). Each one now draws its result.
+            drawn = []
+            for query in readme_queries():
+                page.click("[data-testid='activeEditor']")
+                page.keyboard.insert_text(query)
+                page.click("[data-testid='editor-Run']")
+                frame = page.locator("[data-testid='frame']").first
+                frame.get_by_text(query[:40]).first.wait_for(timeout=60_000)  # this query's frame, on top
+                for _ in range(120):  # its graph drawn (the node groups exist; SVG groups have no box to be "visible")
+                    if frame.locator("svg g.node").count():
+                        break
+                    page.wait_for_timeout(500)
+                page.wait_for_timeout(1500)  # captions are laid out after the first draw
+                text = frame.inner_text()
+                assert not ERROR_FRAME.search(text), (query, text[:500])
+                drawn.append((query, frame.locator("svg g.node").count()))
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "neo4j-browser.png"))
         finally:
             ctx.close()
+    assert len(drawn) == 5 and all(n > 0 for _, n in drawn), drawn
     row = next(line for line in cells.splitlines() if '"Policy"' in line.split())
     assert row.split()[-1] == str(policies), cells
     assert "#1f77b4" in style_text and "{title}" in style_text, style_text[:300]
