@@ -557,6 +557,9 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
 @click.option("--projects", "projects", type=click.Path(dir_okay=False), default=None, metavar="PROJECTS",
               help="The register's projects table (.csv/.parquet, docs/register.md): matches the awards paid "
                    "per project, product, app or licence.")
+@click.option("--only", "only", default=None, metavar="ID,...",
+              help="Match only these incentives (ids of data/incentives.yaml joined by commas, e.g. 1.1,29.2); "
+                   "prior awards of the others still count towards shared caps.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of a CSV register.")
 @click.option("--chunk-rows", "chunk_rows", type=click.IntRange(1_000), default=None,
               help="Rows per parquet chunk (memory vs speed); default 131072.")
@@ -565,7 +568,7 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
 @corpus_options
 @format_option("table", "json")
 @raw_csv_option
-def match(register, as_of, output, projects, encoding, chunk_rows, show_progress, corpus_sources, rules_files,
+def match(register, as_of, output, projects, only, encoding, chunk_rows, show_progress, corpus_sources, rules_files,
           corpus_manifest, fmt):
     """Match every enterprise of a REGISTER (.csv/.parquet, docs/register.md) against every award (免申即享).
 
@@ -579,6 +582,7 @@ def match(register, as_of, output, projects, encoding, chunk_rows, show_progress
       policykg match docs/examples/register.csv --as-of 2025-06-30 -o matches.csv
       policykg match docs/examples/register.csv --projects docs/examples/projects.csv -o matches.csv
       policykg match district.parquet -o matches.parquet --format json
+      policykg match district.parquet --only 1.1,29.2,15.1 -o matches.parquet
       policykg match district.csv --source measures.txt --rules measures.rules.yaml -o matches.csv
     """
     import sys
@@ -594,7 +598,7 @@ def match(register, as_of, output, projects, encoding, chunk_rows, show_progress
         kwargs["matcher"] = Matcher(corpus.engine())
     with ProgressBar(show) as bar:
         summary = match_register(register, output, as_of, encoding=encoding, projects=projects, progress=bar.update,
-                                 **kwargs)
+                                 only=only.split(",") if only is not None else None, **kwargs)
     click.echo(render_summary(summary, fmt), err=True, nl=False)
 
 

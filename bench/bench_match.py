@@ -44,6 +44,29 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "match.json"
+#: The hand-written DuckDB baseline (its header says what it covers) and the incentives it covers.
+DUCKDB_SQL = HERE / "duckdb_match.sql"
+SUBSET = ("1.1", "2.1", "3.1", "4.3", "5.1", "10.2", "15.1", "18.1", "24.3", "29.1", "29.2", "33.2", "37.1", "40.1",
+          "40.2")
+
+
+def duckdb_match(register: str | os.PathLike, projects: str | os.PathLike, as_of: str, threads: int | None = None):
+    """bench/duckdb_match.sql over a parquet register and projects table: a pyarrow Table in
+    `policykg match`'s OUTPUT_SCHEMA columns and order, for the incentives of `SUBSET`."""
+    import duckdb
+
+    def quoted(path) -> str:
+        return str(path).replace("'", "''")
+
+    sql = (DUCKDB_SQL.read_text(encoding="utf-8").replace("{register}", quoted(register))
+           .replace("{projects}", quoted(projects)).replace("{as_of}", date.fromisoformat(as_of).isoformat()))
+    con = duckdb.connect()
+    try:
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        return con.sql(sql).to_arrow_table()
+    finally:
+        con.close()
 
 
 def _rss_mb() -> float:
@@ -93,6 +116,16 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
         seconds = time.perf_counter() - t
         return {"kind": kind, "rows_read": n, "rows": rows.num_rows, "seconds": seconds, "base_mb": base_mb,
                 "peak_mb": _rss_mb()}
+    if kind == "duckdb":
+        import pyarrow.parquet as pq
+
+        base_mb = _rss_mb()
+        t, c = time.perf_counter(), time.process_time()
+        table = duckdb_match(register, projects, as_of)
+        pq.write_table(table, os.path.join(out_dir, "duckdb.parquet"))
+        seconds, cpu = time.perf_counter() - t, time.process_time() - c
+        return {"kind": kind, "rows": table.num_rows, "seconds": seconds, "cpu": cpu, "base_mb": base_mb,
+                "peak_mb": _rss_mb()}
     t0 = time.perf_counter()
     from policykg.engine.match import Matcher, match_register
 
@@ -107,6 +140,18 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
         return {"kind": kind, "enterprises": s.enterprises, "rows": s.rows, "project_rows": s.project_rows,
                 "incentives": s.incentives_matched, "seconds": seconds, "setup": setup, "base_mb": base_mb,
                 "peak_mb": _rss_mb(), "eligible_wan": s.eligible_wan}
+    if kind == "only":
+        import pyarrow.parquet as pq
+
+        t, c = time.perf_counter(), time.process_time()
+        s = match_register(register, os.path.join(out_dir, "only.parquet"), day, matcher=matcher, projects=projects,
+                           only=SUBSET)
+        seconds, cpu = time.perf_counter() - t, time.process_time() - c
+        theirs = os.path.join(out_dir, "duckdb.parquet")
+        same = (pq.read_table(theirs).to_pylist() == pq.read_table(os.path.join(out_dir, "only.parquet")).to_pylist()
+                if os.path.exists(theirs) else None)
+        return {"kind": kind, "rows": s.rows, "incentives": s.incentives_matched, "seconds": seconds, "cpu": cpu,
+                "setup": setup, "base_mb": base_mb, "peak_mb": _rss_mb(), "same_rows_as_duckdb": same}
     if kind == "loop":
         import pyarrow.parquet as pq
 
@@ -162,6 +207,14 @@ def run_worker(kind: str, register: Path, projects: Path, as_of: str, out_dir: P
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _median(runs: list[dict]) -> dict:
+    """The run of median seconds (an error's run when none finished), with every run's seconds."""
+    timed = sorted((r for r in runs if "seconds" in r), key=lambda r: r["seconds"])
+    out = dict(timed[len(timed) // 2] if timed else runs[0])
+    out["runs_seconds"] = [round(r["seconds"], 2) for r in timed]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", type=int, default=1_000_000, help="enterprises in the register")
@@ -198,15 +251,15 @@ def main(argv: list[str] | None = None) -> int:
                  "projects_mb": round(projects_path.stat().st_size / 2**20, 1)}
         del table, projects
         print(f"generated {sizes} in {time.perf_counter() - t:.1f}s; as of {as_of}", file=sys.stderr)
-        runs = []
-        for _ in range(args.runs):  # fresh processes; the median is reported, every run listed
-            runs.append(run_worker("match", register_path, projects_path, as_of, tmp, args.loop))
-            print(f"match: {runs[-1]}", file=sys.stderr)
-        timed = sorted((r for r in runs if "seconds" in r), key=lambda r: r["seconds"])
-        match = timed[len(timed) // 2] if timed else runs[0]
-        match["runs_seconds"] = [round(r["seconds"], 2) for r in runs if "seconds" in r]
-        floor = run_worker("floor", register_path, projects_path, as_of, tmp, args.loop)
-        print(f"floor: {floor}", file=sys.stderr)
+        # interleaved, each in a fresh process, so a busy moment of a shared machine hits all alike;
+        # the median of each is compared, every run listed
+        kinds = ("match", "floor", "duckdb", "only")
+        runs: dict[str, list] = {k: [] for k in kinds}
+        for _ in range(args.runs):
+            for kind in kinds:
+                runs[kind].append(run_worker(kind, register_path, projects_path, as_of, tmp, args.loop))
+                print(f"{kind}: {runs[kind][-1]}", file=sys.stderr)
+        match, floor, duck, only = (_median(runs[k]) for k in kinds)
         loop = run_worker("loop", register_path, projects_path, as_of, tmp, args.loop)
         print(f"loop: {loop}", file=sys.stderr)
         neo = run_worker("neo4j", register_path, projects_path, as_of, tmp, args.loop) if args.neo4j else None
@@ -229,6 +282,22 @@ def main(argv: list[str] | None = None) -> int:
                      round(floor["seconds"], 2), "peak MB": round(floor["peak_mb"]), "rows written": floor["rows"],
                      "note": f"match / floor = {ratio:.2f}"})
         checks.append(f"within 2× of the I/O floor: {ratio:.2f}× ({'yes' if ratio <= 2 else 'NO'})")
+    if "seconds" in duck and "seconds" in only:
+        ratio = only["seconds"] / duck["seconds"]
+        rows.append({"measure": f"DuckDB baseline (bench/duckdb_match.sql), {len(SUBSET)} incentives",
+                     "seconds": round(duck["seconds"], 2), "peak MB": round(duck["peak_mb"]), "rows written": duck["rows"],
+                     "note": f"median of {duck['runs_seconds']} s; CPU {duck['cpu']:.2f} s"})
+        rows.append({"measure": f"match --only the same {len(SUBSET)}", "seconds": round(only["seconds"], 2),
+                     "peak MB": round(only["peak_mb"]), "rows written": only["rows"],
+                     "note": f"median of {only['runs_seconds']} s; CPU {only['cpu']:.2f} s; "
+                             f"match / DuckDB = {ratio:.2f} (CPU {only['cpu'] / duck['cpu']:.2f}); "
+                             f"same rows: {'yes' if only['same_rows_as_duckdb'] else 'NO'}"})
+        checks.append(f"match --only vs DuckDB on {len(SUBSET)} incentives: {ratio:.2f}× the wall time "
+                      f"({'no slower' if ratio <= 1 else 'SLOWER'}); same rows: "
+                      f"{'yes' if only['same_rows_as_duckdb'] else 'NO'}")
+    else:
+        rows.append({"measure": "DuckDB baseline / match --only", "seconds": None, "peak MB": None,
+                     "rows written": None, "note": duck.get("error") or only.get("error") or "failed"})
     if "seconds" in loop:
         loop_rate = loop["enterprises"] / loop["seconds"]
         small_rate = loop["enterprises"] / loop["match_seconds"]
@@ -255,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"as_of": as_of, "seed": args.seed, "cores": os.cpu_count(), "sizes": sizes,
-                                   "match": match, "floor": floor, "loop": loop, "neo4j": neo, "checks": checks},
+                                   "match": match, "floor": floor, "duckdb": duck, "only": only, "loop": loop, "neo4j": neo, "checks": checks},
                                   ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 

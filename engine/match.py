@@ -16,13 +16,14 @@ No threshold or amount is written here: they come from the rules file.
 from __future__ import annotations
 
 import contextvars
+import difflib
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 import pyarrow as pa
@@ -68,22 +69,50 @@ class Matches:
 class Matcher:
     """The engine's evaluator over register chunks (see the module docstring)."""
 
-    def __init__(self, engine: Engine | None = None):
+    def __init__(self, engine: Engine | None = None, only: Iterable[str] | None = None):
         self.engine = engine or Engine()
         self.evaluator = self.engine.evaluator
         self.compiled = self.evaluator.compiled
         self.incentive_ids = list(self.evaluator.ids)
         self._seqs = np.array([c.rule.provision for c in self.compiled], dtype=np.int32)
         self._policies = np.array([c.policy for c in self.compiled], dtype=np.int32)
+        self.only: frozenset[str] | None = None if only is None else self._checked_only(only)
+
+    def _checked_only(self, only: Iterable[str]) -> frozenset[str]:
+        """The incentive ids of ``--only``, each one of the rules' (else an `InputError`)."""
+        wanted = [str(i).strip() for i in only if str(i).strip()]
+        if not wanted:
+            raise InputError("--only: no incentive id given; write ids joined by commas, e.g. --only 1.1,29.2")
+        known = set(self.incentive_ids)
+        for iid in wanted:
+            if iid not in known:
+                near = difflib.get_close_matches(iid, self.incentive_ids, n=1)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                raise InputError(f"--only {iid}: no incentive {iid!r} in the rules{hint}; the ids are those of "
+                                 "data/incentives.yaml (e.g. 1.1, 29.2)")
+        return frozenset(wanted)
+
+    def restricted(self, only: Iterable[str] | None) -> "Matcher":
+        """This matcher (its compiled rules shared) matching only the incentives `only` (None: all).
+
+        Prior awards of the other incentives still count where a limit shares a cap or a year
+        with them: only the rows written are restricted, never what an evaluation sees."""
+        if only is None:
+            return self
+        other = object.__new__(Matcher)
+        other.__dict__.update(self.__dict__)
+        other.only = self._checked_only(only)
+        return other
 
     def in_force(self, day: date) -> list:
-        """The compiled incentives in force on `day` (only these can match)."""
-        return [c for c in self.compiled if validity_status(c.effective_from, c.effective_until, day) == "in_force"]
+        """The compiled incentives in force on `day` (only these can match; with ``only``, of those)."""
+        return [c for c in self.compiled if validity_status(c.effective_from, c.effective_until, day) == "in_force"
+                and (self.only is None or c.id in self.only)]
 
     def match_population(self, pop: Population, day: date) -> Matches:
-        """Every in-force incentive over `pop`; the eligible and needs_selection rows."""
+        """Every in-force incentive (of ``only``) over `pop`; the eligible and needs_selection rows."""
         parts = []
-        for block in self.evaluator.blocks(pop, day, in_force_only=True, candidates_only=True):
+        for block in self.evaluator.blocks(pop, day, only=self.only, in_force_only=True, candidates_only=True):
             keep = np.flatnonzero((block.status == ELIGIBLE) | (block.status == NEEDS_SELECTION))
             if not len(keep):
                 continue
@@ -247,9 +276,10 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
                    matcher: Matcher | None = None, chunk_rows: int = CHUNK_ROWS, encoding: str = "utf-8",
                    csv_block_bytes: int = CSV_BLOCK_BYTES, projects: str | os.PathLike | None = None,
                    progress: Callable[[int, float | None], None] | None = None,
-                   sink: Callable[[pa.Table], None] | None = None) -> MatchSummary:
+                   sink: Callable[[pa.Table], None] | None = None, only: Iterable[str] | None = None) -> MatchSummary:
     """Match every enterprise of the register `source` on `as_of`; write the matches to `output`.
 
+    `only`: incentive ids (``--only``): only their rows are written (`Matcher.restricted`).
     `projects` is the register's projects table (docs/register.md), read whole before the
     register is streamed. `output` is a .csv or .parquet path (written atomically), or None
     with a `sink` receiving each chunk's table (tests, Neo4j comparisons). `progress(rows_read,
@@ -257,7 +287,7 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
     parquet in `chunk_rows` rows: memory stays bounded whatever the register's size.
     """
     t0 = time.perf_counter()
-    matcher = matcher or Matcher()
+    matcher = (matcher or Matcher()).restricted(only)
     engine = matcher.engine
     reader = RegisterReader(source, engine.vocabulary, chunk_rows=chunk_rows, encoding=encoding,
                             csv_block_bytes=csv_block_bytes)
