@@ -31,8 +31,8 @@ import pyarrow as pa
 from policykg.engine.eligibility import Engine
 from policykg.engine.evaluate import ELIGIBLE, NEEDS_SELECTION, STATUSES
 from policykg.engine.population import Population
-from policykg.engine.register import (CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, RegisterReader, UniqueIds, parse_layout,
-                                     parsed_ahead, with_offsets)
+from policykg.engine.register import (CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, ProjectsOutOfOrder, ProjectStream,
+                                     RegisterReader, UniqueIds, parse_layout, parsed_ahead, with_offsets)
 from policykg.errors import InputError, OutputError
 from policykg.output import OutputTarget, csv_safe_table
 from policykg.rules.validity import validity_status
@@ -280,14 +280,42 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
     """Match every enterprise of the register `source` on `as_of`; write the matches to `output`.
 
     `only`: incentive ids (``--only``): only their rows are written (`Matcher.restricted`).
-    `projects` is the register's projects table (docs/register.md), read whole before the
-    register is streamed. `output` is a .csv or .parquet path (written atomically), or None
-    with a `sink` receiving each chunk's table (tests, Neo4j comparisons). `progress(rows_read,
-    fraction_or_None)` is called after each chunk. CSV is read in blocks of `csv_block_bytes`,
-    parquet in `chunk_rows` rows: memory stays bounded whatever the register's size.
+    `output` is a .csv or .parquet path (written atomically), or None with a `sink` receiving
+    each chunk's table (tests, Neo4j comparisons). `progress(rows_read, fraction_or_None)` is
+    called after each chunk. CSV is read in blocks of `csv_block_bytes`, parquet in `chunk_rows`
+    rows: memory stays bounded whatever the register's size.
+
+    `projects` is the register's projects table (docs/register.md). Listed in the register's
+    order (each enterprise's projects together), it is read beside the register, each chunk
+    taking its own (`engine.register.ProjectStream`): memory is that of a few chunks whatever the
+    table's size, and the first chunk is matched before the last project is read. In any other
+    order it is read whole first (the match starts again if that is found only on the way; a
+    warning in the summary says so). With a `sink`, it is read whole from the start: a sink
+    cannot take back a chunk it was given.
     """
     t0 = time.perf_counter()
     matcher = (matcher or Matcher()).restricted(only)
+    kwargs = dict(matcher=matcher, chunk_rows=chunk_rows, encoding=encoding, csv_block_bytes=csv_block_bytes,
+                  projects=projects, progress=progress, sink=sink, t0=t0)
+    if projects is None or sink is not None:
+        return _match_register(source, output, as_of, stream=False, **kwargs)
+    try:
+        return _match_register(source, output, as_of, stream=True, **kwargs)
+    except ProjectsOutOfOrder as exc:
+        summary = _match_register(source, output, as_of, stream=False, **kwargs)
+        summary.warnings.insert(0, f"{Path(projects).name}: {exc}: the projects table is not in the register's "
+                                   "order, so it was read whole (memory grows with its size); list each enterprise's "
+                                   "projects together, in the register's order, to have it read beside the register")
+        return summary
+
+
+def _match_register(source: str | os.PathLike, output: str | os.PathLike | None, as_of: date, *,
+                   matcher: Matcher | None = None, chunk_rows: int = CHUNK_ROWS, encoding: str = "utf-8",
+                   csv_block_bytes: int = CSV_BLOCK_BYTES, projects: str | os.PathLike | None = None,
+                   progress: Callable[[int, float | None], None] | None = None,
+                   sink: Callable[[pa.Table], None] | None = None, stream: bool = True,
+                   t0: float = 0.0) -> MatchSummary:
+    """`match_register` with the projects table streamed beside the register (`stream`) or read whole."""
     engine = matcher.engine
     reader = RegisterReader(source, engine.vocabulary, chunk_rows=chunk_rows, encoding=encoding,
                             csv_block_bytes=csv_block_bytes)
@@ -296,7 +324,11 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
         if projects is not None:
             _refuse_same_file(projects, output, "projects table")
     loading = None  # the projects table, read in a thread while the register's first chunks are parsed
-    if projects is not None:
+    streamed = None  # ... or read beside it, chunk by chunk
+    if projects is not None and stream:
+        streamed = ProjectStream(projects, engine.vocabulary, matcher.incentive_ids, encoding=encoding,
+                                 chunk_rows=chunk_rows, csv_block_bytes=csv_block_bytes)
+    elif projects is not None:
         from policykg.engine.register import ProjectsTable
 
         loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-projects")
@@ -317,6 +349,8 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
         batch, fraction, offset = item
         chunk = Chunk(batch, reader.layout, engine.vocabulary, matcher.incentive_ids, offset)
         ids.add(chunk)
+        if streamed is not None:
+            return chunk, chunk.population(streamed.for_chunk(chunk, ids.seen)), fraction
         pop = chunk.population(loading.result().for_chunk(chunk) if loading is not None else None)
         return chunk, pop, fraction
 
@@ -355,6 +389,8 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
             written.result()
         if loading is not None:
             loading.result().check_all_matched(reader.source)
+        if streamed is not None:
+            streamed.finish(ids.seen, reader.source)
         if out is not None:
             out.commit()
     except BaseException:
