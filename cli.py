@@ -560,6 +560,10 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
 @click.option("--only", "only", default=None, metavar="ID,...",
               help="Match only these incentives (ids of data/incentives.yaml joined by commas, e.g. 1.1,29.2); "
                    "prior awards of the others still count towards shared caps.")
+@click.option("--spark", "spark", default=None, metavar="MASTER",
+              help="Run on Apache Spark (pip install 'policykg[spark]'; parquet in, docs/register.md): local[2], "
+                   "spark://host:7077, yarn, or 'submit' for the master spark-submit was given. -o a folder: "
+                   "Spark writes parquet parts there.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of a CSV register.")
 @click.option("--chunk-rows", "chunk_rows", type=click.IntRange(1_000), default=None,
               help="Rows per parquet chunk (memory vs speed); default 131072.")
@@ -568,8 +572,8 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
 @corpus_options
 @format_option("table", "json")
 @raw_csv_option
-def match(register, as_of, output, projects, only, encoding, chunk_rows, show_progress, corpus_sources, rules_files,
-          corpus_manifest, fmt):
+def match(register, as_of, output, projects, only, spark, encoding, chunk_rows, show_progress, corpus_sources,
+          rules_files, corpus_manifest, fmt):
     """Match every enterprise of a REGISTER (.csv/.parquet, docs/register.md) against every award (免申即享).
 
     Writes one row per (enterprise, incentive, project) that is eligible or needs_selection,
@@ -583,6 +587,7 @@ def match(register, as_of, output, projects, only, encoding, chunk_rows, show_pr
       policykg match docs/examples/register.csv --projects docs/examples/projects.csv -o matches.csv
       policykg match district.parquet -o matches.parquet --format json
       policykg match district.parquet --only 1.1,29.2,15.1 -o matches.parquet
+      policykg match district.parquet --projects projects.parquet --spark local[2] -o matches.parquet
       policykg match district.csv --source measures.txt --rules measures.rules.yaml -o matches.csv
     """
     import sys
@@ -596,6 +601,14 @@ def match(register, as_of, output, projects, only, encoding, chunk_rows, show_pr
     corpus = open_corpus(corpus_sources, rules_files, corpus_manifest)
     if not corpus.bundled:
         kwargs["matcher"] = Matcher(corpus.engine())
+    if spark is not None:
+        from policykg.engine.spark_match import match_register_on_spark
+
+        summary = match_register_on_spark(register, output, as_of, master=None if spark == "submit" else spark,
+                                          projects=projects, matcher=kwargs.get("matcher"),
+                                          only=only.split(",") if only is not None else None)
+        click.echo(render_summary(summary, fmt), err=True, nl=False)
+        return
     with ProgressBar(show) as bar:
         summary = match_register(register, output, as_of, encoding=encoding, projects=projects, progress=bar.update,
                                  only=only.split(",") if only is not None else None, **kwargs)

@@ -60,10 +60,8 @@ def duckdb_match(register: str | os.PathLike, projects: str | os.PathLike, as_of
 
     sql = (DUCKDB_SQL.read_text(encoding="utf-8").replace("{register}", quoted(register))
            .replace("{projects}", quoted(projects)).replace("{as_of}", date.fromisoformat(as_of).isoformat()))
-    con = duckdb.connect()
+    con = duckdb.connect(config={"threads": int(threads)} if threads else {})
     try:
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
         return con.sql(sql).to_arrow_table()
     finally:
         con.close()

@@ -849,22 +849,21 @@ class UniqueIds:
 
     def __init__(self):
         self.seen: set[str] = set()
-        self._chunks: list[pa.Array] = []
+        self._chunks: list[tuple[pa.Array, object]] = []  # (ids, offset) per chunk
 
     def add(self, chunk: "Chunk") -> None:
         ids = chunk.ids.to_pylist()
         before = len(self.seen)
         self.seen.update(ids)
-        self._chunks.append(chunk.ids)
+        self._chunks.append((chunk.ids, chunk.offset))
         if len(self.seen) - before != len(ids):
             self._refuse(chunk)
 
     def _refuse(self, chunk: "Chunk") -> None:
         first: dict[str, int] = {}
-        row = 0
-        for arr in self._chunks:
+        for arr, offset in self._chunks:
             for i, ident in enumerate(arr.to_pylist()):
-                row += 1
+                row = _row_number(offset, i)
                 if ident in first:  # the first repeat is in the last chunk: `i` is its index there
                     earlier = first[ident]
                     line = f" (line {earlier + 1})" if chunk.layout.csv else ""
