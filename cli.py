@@ -564,6 +564,10 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
               help="Run on Apache Spark (pip install 'policykg[spark]'; parquet in, docs/register.md): local[2], "
                    "spark://host:7077, yarn, or 'submit' for the master spark-submit was given. -o a folder: "
                    "Spark writes parquet parts there.")
+@click.option("--workers", "workers", default="auto", show_default=True, metavar="N|auto",
+              type=click.Choice(["auto", "0", "1", "2", "3", "4", "6", "8"]),
+              help="Processes that parse and evaluate chunks beside the reading (auto: one per core, at most 2, "
+                   "for a register of several chunks; 0: threads only). Rows and order are the same.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of a CSV register.")
 @click.option("--chunk-rows", "chunk_rows", type=click.IntRange(1_000), default=None,
               help="Rows per parquet chunk (memory vs speed); default 131072.")
@@ -572,8 +576,8 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
 @corpus_options
 @format_option("table", "json")
 @raw_csv_option
-def match(register, as_of, output, projects, only, spark, encoding, chunk_rows, show_progress, corpus_sources,
-          rules_files, corpus_manifest, fmt):
+def match(register, as_of, output, projects, only, spark, workers, encoding, chunk_rows, show_progress,
+          corpus_sources, rules_files, corpus_manifest, fmt):
     """Match every enterprise of a REGISTER (.csv/.parquet, docs/register.md) against every award (免申即享).
 
     Writes one row per (enterprise, incentive, project) that is eligible or needs_selection,
@@ -611,7 +615,8 @@ def match(register, as_of, output, projects, only, spark, encoding, chunk_rows, 
         return
     with ProgressBar(show) as bar:
         summary = match_register(register, output, as_of, encoding=encoding, projects=projects, progress=bar.update,
-                                 only=only.split(",") if only is not None else None, **kwargs)
+                                 only=only.split(",") if only is not None else None,
+                                 workers=workers if workers == "auto" else int(workers), **kwargs)
     click.echo(render_summary(summary, fmt), err=True, nl=False)
 
 

@@ -133,7 +133,7 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
     if kind == "match":
         t = time.perf_counter()
         s = match_register(register, os.path.join(out_dir, "matches.parquet"), day, matcher=matcher,
-                           projects=projects)
+                           projects=projects, workers="auto")  # as `policykg match` runs it
         seconds = time.perf_counter() - t
         return {"kind": kind, "enterprises": s.enterprises, "rows": s.rows, "project_rows": s.project_rows,
                 "incentives": s.incentives_matched, "seconds": seconds, "setup": setup, "base_mb": base_mb,
@@ -143,13 +143,31 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
 
         t, c = time.perf_counter(), time.process_time()
         s = match_register(register, os.path.join(out_dir, "only.parquet"), day, matcher=matcher, projects=projects,
-                           only=SUBSET)
+                           only=SUBSET, workers="auto")
         seconds, cpu = time.perf_counter() - t, time.process_time() - c
         theirs = os.path.join(out_dir, "duckdb.parquet")
         same = (pq.read_table(theirs).to_pylist() == pq.read_table(os.path.join(out_dir, "only.parquet")).to_pylist()
                 if os.path.exists(theirs) else None)
         return {"kind": kind, "rows": s.rows, "incentives": s.incentives_matched, "seconds": seconds, "cpu": cpu,
                 "setup": setup, "base_mb": base_mb, "peak_mb": _rss_mb(), "same_rows_as_duckdb": same}
+    if kind == "spark":
+        from policykg.engine.spark_match import match_on_spark, spark_session
+
+        t = time.perf_counter()
+        spark = spark_session("local[2]")
+        started = time.perf_counter() - t
+        t = time.perf_counter()
+        s, _ = match_on_spark(spark, register, os.path.join(out_dir, "spark.parquet"), day, matcher=matcher,
+                              projects=projects)
+        seconds = time.perf_counter() - t
+        spark.stop()
+        import pyarrow.parquet as pq
+
+        mine = os.path.join(out_dir, "matches.parquet")
+        same = (pq.read_table(mine).to_pylist() == pq.read_table(os.path.join(out_dir, "spark.parquet")).to_pylist()
+                if os.path.exists(mine) else None)
+        return {"kind": kind, "rows": s.rows, "seconds": seconds, "session_seconds": started, "setup": setup,
+                "base_mb": base_mb, "peak_mb": _rss_mb(), "same_rows_as_match": same}
     if kind == "loop":
         import pyarrow.parquet as pq
 
@@ -222,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--neo4j", action="store_true", help="also the eligibility query over the loop's enterprises "
                     "(NEO4J_URI/NEO4J_PASSWORD; it REPLACES that database's graph: use a throwaway server)")
     ap.add_argument("--runs", type=int, default=3, help="match runs (fresh processes); the median is reported")
+    ap.add_argument("--kinds", default="match,floor,duckdb,only,loop",
+                    type=lambda text: set(text.split(",")),
+                    help="what to run, of match,floor,duckdb,only,loop,spark (spark: match on local[2], once)")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--out-dir", default=None, help=argparse.SUPPRESS)
     ap.add_argument("files", nargs="*", help=argparse.SUPPRESS)
@@ -251,14 +272,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generated {sizes} in {time.perf_counter() - t:.1f}s; as of {as_of}", file=sys.stderr)
         # interleaved, each in a fresh process, so a busy moment of a shared machine hits all alike;
         # the median of each is compared, every run listed
-        kinds = ("match", "floor", "duckdb", "only")
-        runs: dict[str, list] = {k: [] for k in kinds}
+        kinds = [k for k in ("match", "floor", "duckdb", "only") if k in args.kinds]
+        runs: dict[str, list] = {k: [] for k in ("match", "floor", "duckdb", "only")}
         for _ in range(args.runs):
             for kind in kinds:
                 runs[kind].append(run_worker(kind, register_path, projects_path, as_of, tmp, args.loop))
                 print(f"{kind}: {runs[kind][-1]}", file=sys.stderr)
-        match, floor, duck, only = (_median(runs[k]) for k in kinds)
-        loop = run_worker("loop", register_path, projects_path, as_of, tmp, args.loop)
+        match, floor, duck, only = (_median(runs[k]) if runs[k] else {"error": "not run"}
+                                    for k in ("match", "floor", "duckdb", "only"))
+        spark = run_worker("spark", register_path, projects_path, as_of, tmp, args.loop) if "spark" in args.kinds \
+            else {"error": "not run"}
+        print(f"spark: {spark}", file=sys.stderr)
+        loop = run_worker("loop", register_path, projects_path, as_of, tmp, args.loop) if "loop" in args.kinds \
+            else {"error": "not run"}
         print(f"loop: {loop}", file=sys.stderr)
         neo = run_worker("neo4j", register_path, projects_path, as_of, tmp, args.loop) if args.neo4j else None
         if neo is not None:
@@ -266,6 +292,14 @@ def main(argv: list[str] | None = None) -> int:
 
     if "error" in match:
         raise SystemExit(f"match failed: {match['error']}")
+    if "seconds" in spark:
+        rows_spark = {"measure": f"match --spark local[2] on the same files", "seconds": round(spark["seconds"], 2),
+                      "peak MB": round(spark["peak_mb"]), "rows written": spark["rows"],
+                      "note": f"{spark['seconds'] / match['seconds']:.1f}× the single-machine match; session start "
+                              f"{spark['session_seconds']:.1f} s more; same rows: "
+                              f"{'yes' if spark['same_rows_as_match'] else 'NO'}"}
+    else:
+        rows_spark = None
     rate = match["enterprises"] / match["seconds"]
     rows = [{"measure": f"match {match['enterprises']:,} enterprises + {sizes['projects']:,} projects",
              "seconds": round(match["seconds"], 2), "peak MB": round(match["peak_mb"]),
@@ -308,6 +342,9 @@ def main(argv: list[str] | None = None) -> int:
                       f"(≥ 500×: {'yes' if rate / loop_rate >= 500 else 'NO'}); "
                       f"{small_rate / loop_rate:,.0f}× for match on the loop's own {loop['enterprises']:,}; "
                       f"same rows: {'yes' if loop['rows'] == loop['match_rows'] else 'NO'}")
+    if rows_spark is not None:
+        rows.append(rows_spark)
+        checks.append(f"Spark overhead on local[2]: {rows_spark['note']}")
     if neo is not None and "seconds" in neo and "seconds" in loop:
         rows.append({"measure": f"neo4j eligibility query over the same {neo['enterprises']:,} (batches of 1,000 profiles)",
                      "seconds": round(neo["seconds"], 2), "peak MB": round(neo["peak_mb"]), "rows written": neo["rows"],
@@ -322,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"as_of": as_of, "seed": args.seed, "cores": os.cpu_count(), "sizes": sizes,
-                                   "match": match, "floor": floor, "duckdb": duck, "only": only, "loop": loop, "neo4j": neo, "checks": checks},
+                                   "match": match, "floor": floor, "duckdb": duck, "only": only, "spark": spark, "loop": loop, "neo4j": neo, "checks": checks},
                                   ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 

@@ -839,6 +839,33 @@ class Chunk(Cells):
         return parent[keep], inc[keep], years[keep], amounts[keep], levels[keep]
 
 
+def chunk_ids(batch: pa.RecordBatch, layout: RegisterLayout) -> pa.Array:
+    """A register batch's ids as `Chunk` reads them (text, trimmed), without checking them: what the
+    projects stream joins on before the chunk itself is parsed (in another process). A column that
+    cannot be text gives nulls here; parsing the chunk then refuses it, naming the column."""
+    arr = batch.column(layout.columns.index(layout.column(ID)))
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        try:
+            arr = pc.cast(arr, pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            return pa.nulls(len(arr), pa.string())
+    return pc.utf8_trim_whitespace(arr)
+
+
+@dataclass
+class IdsOfChunk:
+    """A parsed chunk's ids, where it starts and its layout: what `UniqueIds` needs (and messages name),
+    small enough to come back from a worker process."""
+
+    ids: pa.Array
+    offset: object
+    layout: RegisterLayout
+
+    def where(self, i: int, header: str | None) -> str:
+        return where_text(self.layout.source, self.layout.csv, _row_number(self.offset, i), ID, self.ids[i].as_py(),
+                          header)
+
+
 class UniqueIds:
     """Refuses an enterprise id given twice in one register, across its chunks.
 
@@ -1322,7 +1349,17 @@ class ProjectStream:
     def for_chunk(self, chunk: "Chunk", earlier: set | frozenset = frozenset()) -> ChunkProjects:
         """The projects of `chunk`'s enterprises. `earlier`: ids of the register's earlier chunks
         (or some of them): a row naming one of those is `ProjectsOutOfOrder`."""
-        ids = chunk.ids if chunk.ids.type == pa.string() else pc.cast(chunk.ids, pa.string())
+        table, numbers = self.take(chunk.ids, earlier)
+        return self.projects_of(table, numbers).for_chunk(chunk)
+
+    def projects_of(self, table: pa.Table, numbers: np.ndarray) -> ProjectsTable:
+        """Rows `take` gave, read and checked as a `ProjectsTable` (in whichever process matches them)."""
+        return ProjectsTable(None, self.vocabulary, self.incentive_ids, reader=ArrowRows(table, self.layout, numbers))
+
+    def take(self, ids: pa.Array, earlier: set | frozenset = frozenset()) -> tuple[pa.Table, np.ndarray]:
+        """The rows (as read, not yet checked) naming one of `ids` (a chunk's trimmed ids), from where the
+        last chunk stopped, with each one's 0-based data row in the file (see `for_chunk`)."""
+        ids = ids if ids.type == pa.string() else pc.cast(ids, pa.string())
         parts: list[pa.RecordBatch] = []
         starts: list[int] = []
         while self._fill():
@@ -1347,8 +1384,7 @@ class ProjectStream:
         else:
             table = self.reader_schema_table()
             numbers = np.array([], dtype=np.int64)
-        mine = ProjectsTable(None, self.vocabulary, self.incentive_ids, reader=ArrowRows(table, self.layout, numbers))
-        return mine.for_chunk(chunk)
+        return table, numbers
 
     def reader_schema_table(self) -> pa.Table:
         """No rows, with the table's columns."""
@@ -1514,7 +1550,7 @@ def project_document(row: dict, layout: RegisterLayout) -> tuple[dict, list[dict
     return project, awards
 
 
-__all__ = ["ArrowRows", "CHUNK_ROWS", "Chunk", "ChunkProjects", "Column", "PROJECTS", "ProjectCells", "ProjectStream",
+__all__ = ["ArrowRows", "CHUNK_ROWS", "Chunk", "ChunkProjects", "Column", "IdsOfChunk", "PROJECTS", "ProjectCells", "ProjectStream",
            "ProjectsOutOfOrder", "ProjectsTable", "REGISTER",
            "RegisterLayout", "RegisterReader", "TableSpec", "UniqueIds", "parse_layout", "parse_projects_layout",
            "profile_documents", "project_document", "qualification_names", "row_document"]

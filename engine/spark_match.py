@@ -71,6 +71,10 @@ def spark_session(master: str | None = None):
     if master:
         builder = (builder.master(master).config("spark.ui.enabled", "false")
                    .config("spark.ui.showConsoleProgress", "false"))
+    if master and master.startswith("local"):
+        # the driver is the executor too, and `-o file` collects every row to it: Spark's 1g default
+        # is not enough for 10^6 enterprises (about 4×10^6 rows)
+        builder = builder.config("spark.driver.memory", "4g")
     try:
         spark = builder.getOrCreate()
         spark.sparkContext.setLogLevel("ERROR")  # Spark's own warnings would drown the one-line errors

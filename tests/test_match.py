@@ -437,3 +437,47 @@ def test_the_duckdb_baseline_gives_exactly_the_rows_of_match_only(matcher, distr
     assert len(ours) > 1000 and {r["incentive"] for r in ours} == set(bench_match.SUBSET)
     assert any(r["project"] for r in ours) and {r["status"] for r in ours} == {"eligible", "needs_selection"}
     assert theirs == ours
+
+
+# --- both cores: chunks parsed and evaluated in worker processes ------------------------------------
+
+
+def test_worker_processes_give_the_same_rows_in_the_same_order(matcher, district, tmp_path):
+    register, projects = district
+    day = date(2025, 6, 30)
+    one = match_register(register, tmp_path / "one.parquet", day, matcher=matcher, projects=projects,
+                         chunk_rows=1000, workers=0)
+    two = match_register(register, tmp_path / "two.parquet", day, matcher=matcher, projects=projects,
+                         chunk_rows=1000, workers=2)
+    assert pq.read_table(tmp_path / "two.parquet").to_pylist() == pq.read_table(tmp_path / "one.parquet").to_pylist()
+    a, b = one.to_dict(), two.to_dict()
+    for key in ("seconds", "output"):
+        a.pop(key), b.pop(key)
+    assert a == b and a["rows"] > 10_000
+
+
+def test_worker_processes_report_the_first_bad_row_as_one_process_does(matcher, tmp_path, register_gen):
+    table = register_gen.generate_register(5000, seed=3, as_of=date(2025, 6, 30))
+    ids = table.column("id").to_pylist()
+    ids[4500] = ids[1200]  # a repeat in chunk 5 of an id of chunk 2 ...
+    revenue = table.column("revenue[万元]").to_pylist()
+    revenue[3100] = -1.0  # ... after a bad value in chunk 4: that one is reported
+    table = table.set_column(0, "id", pa.array(ids)).set_column(
+        table.schema.get_field_index("revenue[万元]"), "revenue[万元]", pa.array(revenue))
+    path = tmp_path / "r.parquet"
+    pq.write_table(table, path)
+    messages = []
+    for workers in (0, 2):
+        with pytest.raises(RegisterError) as info:
+            match_register(path, tmp_path / "m.parquet", date(2025, 6, 30), matcher=matcher, chunk_rows=1000,
+                           workers=workers)
+        messages.append(str(info.value))
+        assert not (tmp_path / "m.parquet").exists()
+    assert messages[0] == messages[1] and "row 3101, id E0003101, column 'revenue[万元]'" in messages[0]
+    revenue[3100] = 1.0
+    pq.write_table(table.set_column(table.schema.get_field_index("revenue[万元]"), "revenue[万元]",
+                                    pa.array(revenue)), path)
+    for workers in (0, 2):
+        with pytest.raises(RegisterError, match=r"row 4501, id E0001201, column 'id': the same id as row 1201"):
+            match_register(path, tmp_path / "m.parquet", date(2025, 6, 30), matcher=matcher, chunk_rows=1000,
+                           workers=workers)
