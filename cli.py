@@ -578,6 +578,17 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
 @click.option("--projects", "projects", type=click.Path(dir_okay=False), default=None, metavar="PROJECTS",
               help="The register's projects table (.csv/.parquet, docs/register.md): matches the awards paid "
                    "per project, product, app or licence.")
+@click.option("--only", "only", default=None, metavar="ID,...",
+              help="Match only these incentives (ids of data/incentives.yaml joined by commas, e.g. 1.1,29.2); "
+                   "prior awards of the others still count towards shared caps.")
+@click.option("--spark", "spark", default=None, metavar="MASTER",
+              help="Run on Apache Spark (pip install 'policykg[spark]'; parquet in, docs/register.md): local[2], "
+                   "spark://host:7077, yarn, or 'submit' for the master spark-submit was given. -o a folder: "
+                   "Spark writes parquet parts there.")
+@click.option("--workers", "workers", default="auto", show_default=True, metavar="N|auto",
+              type=click.Choice(["auto", "0", "1", "2", "3", "4", "6", "8"]),
+              help="Processes that parse and evaluate chunks beside the reading (auto: one per core, at most 2, "
+                   "for a register of several chunks; 0: threads only). Rows and order are the same.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of a CSV register.")
 @click.option("--chunk-rows", "chunk_rows", type=click.IntRange(1_000), default=None,
               help="Rows per parquet chunk (memory vs speed); default 131072.")
@@ -586,8 +597,8 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
 @corpus_options
 @format_option("table", "json")
 @raw_csv_option
-def match(register, as_of, output, projects, encoding, chunk_rows, show_progress, corpus_sources, rules_files,
-          corpus_manifest, fmt):
+def match(register, as_of, output, projects, only, spark, workers, encoding, chunk_rows, show_progress,
+          corpus_sources, rules_files, corpus_manifest, fmt):
     """Match every enterprise of a REGISTER (.csv/.parquet, docs/register.md) against every award (免申即享).
 
     Writes one row per (enterprise, incentive, project) that is eligible or needs_selection,
@@ -600,6 +611,8 @@ def match(register, as_of, output, projects, encoding, chunk_rows, show_progress
       policykg match docs/examples/register.csv --as-of 2025-06-30 -o matches.csv
       policykg match docs/examples/register.csv --projects docs/examples/projects.csv -o matches.csv
       policykg match district.parquet -o matches.parquet --format json
+      policykg match district.parquet --only 1.1,29.2,15.1 -o matches.parquet
+      policykg match district.parquet --projects projects.parquet --spark local[2] -o matches.parquet
       policykg match district.csv --source measures.txt --rules measures.rules.yaml -o matches.csv
     """
     import sys
@@ -613,9 +626,18 @@ def match(register, as_of, output, projects, encoding, chunk_rows, show_progress
     corpus = open_corpus(corpus_sources, rules_files, corpus_manifest)
     if not corpus.bundled:
         kwargs["matcher"] = Matcher(corpus.engine())
+    if spark is not None:
+        from policykg.engine.spark_match import match_register_on_spark
+
+        summary = match_register_on_spark(register, output, as_of, master=None if spark == "submit" else spark,
+                                          projects=projects, matcher=kwargs.get("matcher"),
+                                          only=only.split(",") if only is not None else None)
+        click.echo(render_summary(summary, fmt), err=True, nl=False)
+        return
     with ProgressBar(show) as bar:
         summary = match_register(register, output, as_of, encoding=encoding, projects=projects, progress=bar.update,
-                                 **kwargs)
+                                 only=only.split(",") if only is not None else None,
+                                 workers=workers if workers == "auto" else int(workers), **kwargs)
     click.echo(render_summary(summary, fmt), err=True, nl=False)
 
 

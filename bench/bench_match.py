@@ -44,6 +44,27 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "match.json"
+#: The hand-written DuckDB baseline (its header says what it covers) and the incentives it covers.
+DUCKDB_SQL = HERE / "duckdb_match.sql"
+SUBSET = ("1.1", "2.1", "3.1", "4.3", "5.1", "10.2", "15.1", "18.1", "24.3", "29.1", "29.2", "33.2", "37.1", "40.1",
+          "40.2")
+
+
+def duckdb_match(register: str | os.PathLike, projects: str | os.PathLike, as_of: str, threads: int | None = None):
+    """bench/duckdb_match.sql over a parquet register and projects table: a pyarrow Table in
+    `policykg match`'s OUTPUT_SCHEMA columns and order, for the incentives of `SUBSET`."""
+    import duckdb
+
+    def quoted(path) -> str:
+        return str(path).replace("'", "''")
+
+    sql = (DUCKDB_SQL.read_text(encoding="utf-8").replace("{register}", quoted(register))
+           .replace("{projects}", quoted(projects)).replace("{as_of}", date.fromisoformat(as_of).isoformat()))
+    con = duckdb.connect(config={"threads": int(threads)} if threads else {})
+    try:
+        return con.sql(sql).to_arrow_table()
+    finally:
+        con.close()
 
 
 def _rss_mb() -> float:
@@ -93,6 +114,16 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
         seconds = time.perf_counter() - t
         return {"kind": kind, "rows_read": n, "rows": rows.num_rows, "seconds": seconds, "base_mb": base_mb,
                 "peak_mb": _rss_mb()}
+    if kind == "duckdb":
+        import pyarrow.parquet as pq
+
+        base_mb = _rss_mb()
+        t, c = time.perf_counter(), time.process_time()
+        table = duckdb_match(register, projects, as_of)
+        pq.write_table(table, os.path.join(out_dir, "duckdb.parquet"))
+        seconds, cpu = time.perf_counter() - t, time.process_time() - c
+        return {"kind": kind, "rows": table.num_rows, "seconds": seconds, "cpu": cpu, "base_mb": base_mb,
+                "peak_mb": _rss_mb()}
     t0 = time.perf_counter()
     from policykg.engine.match import Matcher, match_register
 
@@ -102,11 +133,41 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
     if kind == "match":
         t = time.perf_counter()
         s = match_register(register, os.path.join(out_dir, "matches.parquet"), day, matcher=matcher,
-                           projects=projects)
+                           projects=projects, workers="auto")  # as `policykg match` runs it
         seconds = time.perf_counter() - t
         return {"kind": kind, "enterprises": s.enterprises, "rows": s.rows, "project_rows": s.project_rows,
                 "incentives": s.incentives_matched, "seconds": seconds, "setup": setup, "base_mb": base_mb,
                 "peak_mb": _rss_mb(), "eligible_wan": s.eligible_wan}
+    if kind == "only":
+        import pyarrow.parquet as pq
+
+        t, c = time.perf_counter(), time.process_time()
+        s = match_register(register, os.path.join(out_dir, "only.parquet"), day, matcher=matcher, projects=projects,
+                           only=SUBSET, workers="auto")
+        seconds, cpu = time.perf_counter() - t, time.process_time() - c
+        theirs = os.path.join(out_dir, "duckdb.parquet")
+        same = (pq.read_table(theirs).to_pylist() == pq.read_table(os.path.join(out_dir, "only.parquet")).to_pylist()
+                if os.path.exists(theirs) else None)
+        return {"kind": kind, "rows": s.rows, "incentives": s.incentives_matched, "seconds": seconds, "cpu": cpu,
+                "setup": setup, "base_mb": base_mb, "peak_mb": _rss_mb(), "same_rows_as_duckdb": same}
+    if kind == "spark":
+        from policykg.engine.spark_match import match_on_spark, spark_session
+
+        t = time.perf_counter()
+        spark = spark_session("local[2]")
+        started = time.perf_counter() - t
+        t = time.perf_counter()
+        s, _ = match_on_spark(spark, register, os.path.join(out_dir, "spark.parquet"), day, matcher=matcher,
+                              projects=projects)
+        seconds = time.perf_counter() - t
+        spark.stop()
+        import pyarrow.parquet as pq
+
+        mine = os.path.join(out_dir, "matches.parquet")
+        same = (pq.read_table(mine).to_pylist() == pq.read_table(os.path.join(out_dir, "spark.parquet")).to_pylist()
+                if os.path.exists(mine) else None)
+        return {"kind": kind, "rows": s.rows, "seconds": seconds, "session_seconds": started, "setup": setup,
+                "base_mb": base_mb, "peak_mb": _rss_mb(), "same_rows_as_match": same}
     if kind == "loop":
         import pyarrow.parquet as pq
 
@@ -162,6 +223,14 @@ def run_worker(kind: str, register: Path, projects: Path, as_of: str, out_dir: P
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _median(runs: list[dict]) -> dict:
+    """The run of median seconds (an error's run when none finished), with every run's seconds."""
+    timed = sorted((r for r in runs if "seconds" in r), key=lambda r: r["seconds"])
+    out = dict(timed[len(timed) // 2] if timed else runs[0])
+    out["runs_seconds"] = [round(r["seconds"], 2) for r in timed]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", type=int, default=1_000_000, help="enterprises in the register")
@@ -171,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--neo4j", action="store_true", help="also the eligibility query over the loop's enterprises "
                     "(NEO4J_URI/NEO4J_PASSWORD; it REPLACES that database's graph: use a throwaway server)")
     ap.add_argument("--runs", type=int, default=3, help="match runs (fresh processes); the median is reported")
+    ap.add_argument("--kinds", default="match,floor,duckdb,only,loop",
+                    type=lambda text: set(text.split(",")),
+                    help="what to run, of match,floor,duckdb,only,loop,spark (spark: match on local[2], once)")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--out-dir", default=None, help=argparse.SUPPRESS)
     ap.add_argument("files", nargs="*", help=argparse.SUPPRESS)
@@ -198,16 +270,21 @@ def main(argv: list[str] | None = None) -> int:
                  "projects_mb": round(projects_path.stat().st_size / 2**20, 1)}
         del table, projects
         print(f"generated {sizes} in {time.perf_counter() - t:.1f}s; as of {as_of}", file=sys.stderr)
-        runs = []
-        for _ in range(args.runs):  # fresh processes; the median is reported, every run listed
-            runs.append(run_worker("match", register_path, projects_path, as_of, tmp, args.loop))
-            print(f"match: {runs[-1]}", file=sys.stderr)
-        timed = sorted((r for r in runs if "seconds" in r), key=lambda r: r["seconds"])
-        match = timed[len(timed) // 2] if timed else runs[0]
-        match["runs_seconds"] = [round(r["seconds"], 2) for r in runs if "seconds" in r]
-        floor = run_worker("floor", register_path, projects_path, as_of, tmp, args.loop)
-        print(f"floor: {floor}", file=sys.stderr)
-        loop = run_worker("loop", register_path, projects_path, as_of, tmp, args.loop)
+        # interleaved, each in a fresh process, so a busy moment of a shared machine hits all alike;
+        # the median of each is compared, every run listed
+        kinds = [k for k in ("match", "floor", "duckdb", "only") if k in args.kinds]
+        runs: dict[str, list] = {k: [] for k in ("match", "floor", "duckdb", "only")}
+        for _ in range(args.runs):
+            for kind in kinds:
+                runs[kind].append(run_worker(kind, register_path, projects_path, as_of, tmp, args.loop))
+                print(f"{kind}: {runs[kind][-1]}", file=sys.stderr)
+        match, floor, duck, only = (_median(runs[k]) if runs[k] else {"error": "not run"}
+                                    for k in ("match", "floor", "duckdb", "only"))
+        spark = run_worker("spark", register_path, projects_path, as_of, tmp, args.loop) if "spark" in args.kinds \
+            else {"error": "not run"}
+        print(f"spark: {spark}", file=sys.stderr)
+        loop = run_worker("loop", register_path, projects_path, as_of, tmp, args.loop) if "loop" in args.kinds \
+            else {"error": "not run"}
         print(f"loop: {loop}", file=sys.stderr)
         neo = run_worker("neo4j", register_path, projects_path, as_of, tmp, args.loop) if args.neo4j else None
         if neo is not None:
@@ -215,6 +292,14 @@ def main(argv: list[str] | None = None) -> int:
 
     if "error" in match:
         raise SystemExit(f"match failed: {match['error']}")
+    if "seconds" in spark:
+        rows_spark = {"measure": f"match --spark local[2] on the same files", "seconds": round(spark["seconds"], 2),
+                      "peak MB": round(spark["peak_mb"]), "rows written": spark["rows"],
+                      "note": f"{spark['seconds'] / match['seconds']:.1f}× the single-machine match; session start "
+                              f"{spark['session_seconds']:.1f} s more; same rows: "
+                              f"{'yes' if spark['same_rows_as_match'] else 'NO'}"}
+    else:
+        rows_spark = None
     rate = match["enterprises"] / match["seconds"]
     rows = [{"measure": f"match {match['enterprises']:,} enterprises + {sizes['projects']:,} projects",
              "seconds": round(match["seconds"], 2), "peak MB": round(match["peak_mb"]),
@@ -229,6 +314,22 @@ def main(argv: list[str] | None = None) -> int:
                      round(floor["seconds"], 2), "peak MB": round(floor["peak_mb"]), "rows written": floor["rows"],
                      "note": f"match / floor = {ratio:.2f}"})
         checks.append(f"within 2× of the I/O floor: {ratio:.2f}× ({'yes' if ratio <= 2 else 'NO'})")
+    if "seconds" in duck and "seconds" in only:
+        ratio = only["seconds"] / duck["seconds"]
+        rows.append({"measure": f"DuckDB baseline (bench/duckdb_match.sql), {len(SUBSET)} incentives",
+                     "seconds": round(duck["seconds"], 2), "peak MB": round(duck["peak_mb"]), "rows written": duck["rows"],
+                     "note": f"median of {duck['runs_seconds']} s; CPU {duck['cpu']:.2f} s"})
+        rows.append({"measure": f"match --only the same {len(SUBSET)}", "seconds": round(only["seconds"], 2),
+                     "peak MB": round(only["peak_mb"]), "rows written": only["rows"],
+                     "note": f"median of {only['runs_seconds']} s; CPU {only['cpu']:.2f} s; "
+                             f"match / DuckDB = {ratio:.2f} (CPU {only['cpu'] / duck['cpu']:.2f}); "
+                             f"same rows: {'yes' if only['same_rows_as_duckdb'] else 'NO'}"})
+        checks.append(f"match --only vs DuckDB on {len(SUBSET)} incentives: {ratio:.2f}× the wall time "
+                      f"({'no slower' if ratio <= 1 else 'SLOWER'}); same rows: "
+                      f"{'yes' if only['same_rows_as_duckdb'] else 'NO'}")
+    else:
+        rows.append({"measure": "DuckDB baseline / match --only", "seconds": None, "peak MB": None,
+                     "rows written": None, "note": duck.get("error") or only.get("error") or "failed"})
     if "seconds" in loop:
         loop_rate = loop["enterprises"] / loop["seconds"]
         small_rate = loop["enterprises"] / loop["match_seconds"]
@@ -241,6 +342,9 @@ def main(argv: list[str] | None = None) -> int:
                       f"(≥ 500×: {'yes' if rate / loop_rate >= 500 else 'NO'}); "
                       f"{small_rate / loop_rate:,.0f}× for match on the loop's own {loop['enterprises']:,}; "
                       f"same rows: {'yes' if loop['rows'] == loop['match_rows'] else 'NO'}")
+    if rows_spark is not None:
+        rows.append(rows_spark)
+        checks.append(f"Spark overhead on local[2]: {rows_spark['note']}")
     if neo is not None and "seconds" in neo and "seconds" in loop:
         rows.append({"measure": f"neo4j eligibility query over the same {neo['enterprises']:,} (batches of 1,000 profiles)",
                      "seconds": round(neo["seconds"], 2), "peak MB": round(neo["peak_mb"]), "rows written": neo["rows"],
@@ -255,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"as_of": as_of, "seed": args.seed, "cores": os.cpu_count(), "sizes": sizes,
-                                   "match": match, "floor": floor, "loop": loop, "neo4j": neo, "checks": checks},
+                                   "match": match, "floor": floor, "duckdb": duck, "only": only, "spark": spark, "loop": loop, "neo4j": neo, "checks": checks},
                                   ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 

@@ -16,13 +16,16 @@ No threshold or amount is written here: they come from the rules file.
 from __future__ import annotations
 
 import contextvars
+import difflib
 import os
+import pickle
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 import pyarrow as pa
@@ -30,7 +33,8 @@ import pyarrow as pa
 from policykg.engine.eligibility import Engine
 from policykg.engine.evaluate import ELIGIBLE, NEEDS_SELECTION, STATUSES
 from policykg.engine.population import Population
-from policykg.engine.register import (CHUNK_ROWS, CSV_BLOCK_BYTES, Chunk, RegisterReader, UniqueIds, parse_layout,
+from policykg.engine.register import (CHUNK_ROWS, CSV_BLOCK_BYTES, ArrowRows, Chunk, IdsOfChunk, ProjectsOutOfOrder,
+                                     ProjectsTable, ProjectStream, RegisterReader, UniqueIds, chunk_ids, parse_layout,
                                      parsed_ahead, with_offsets)
 from policykg.errors import InputError, OutputError
 from policykg.output import OutputTarget, csv_safe_table
@@ -68,22 +72,50 @@ class Matches:
 class Matcher:
     """The engine's evaluator over register chunks (see the module docstring)."""
 
-    def __init__(self, engine: Engine | None = None):
+    def __init__(self, engine: Engine | None = None, only: Iterable[str] | None = None):
         self.engine = engine or Engine()
         self.evaluator = self.engine.evaluator
         self.compiled = self.evaluator.compiled
         self.incentive_ids = list(self.evaluator.ids)
         self._seqs = np.array([c.rule.provision for c in self.compiled], dtype=np.int32)
         self._policies = np.array([c.policy for c in self.compiled], dtype=np.int32)
+        self.only: frozenset[str] | None = None if only is None else self._checked_only(only)
+
+    def _checked_only(self, only: Iterable[str]) -> frozenset[str]:
+        """The incentive ids of ``--only``, each one of the rules' (else an `InputError`)."""
+        wanted = [str(i).strip() for i in only if str(i).strip()]
+        if not wanted:
+            raise InputError("--only: no incentive id given; write ids joined by commas, e.g. --only 1.1,29.2")
+        known = set(self.incentive_ids)
+        for iid in wanted:
+            if iid not in known:
+                near = difflib.get_close_matches(iid, self.incentive_ids, n=1)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                raise InputError(f"--only {iid}: no incentive {iid!r} in the rules{hint}; the ids are those of "
+                                 "data/incentives.yaml (e.g. 1.1, 29.2)")
+        return frozenset(wanted)
+
+    def restricted(self, only: Iterable[str] | None) -> "Matcher":
+        """This matcher (its compiled rules shared) matching only the incentives `only` (None: all).
+
+        Prior awards of the other incentives still count where a limit shares a cap or a year
+        with them: only the rows written are restricted, never what an evaluation sees."""
+        if only is None:
+            return self
+        other = object.__new__(Matcher)
+        other.__dict__.update(self.__dict__)
+        other.only = self._checked_only(only)
+        return other
 
     def in_force(self, day: date) -> list:
-        """The compiled incentives in force on `day` (only these can match)."""
-        return [c for c in self.compiled if validity_status(c.effective_from, c.effective_until, day) == "in_force"]
+        """The compiled incentives in force on `day` (only these can match; with ``only``, of those)."""
+        return [c for c in self.compiled if validity_status(c.effective_from, c.effective_until, day) == "in_force"
+                and (self.only is None or c.id in self.only)]
 
     def match_population(self, pop: Population, day: date) -> Matches:
-        """Every in-force incentive over `pop`; the eligible and needs_selection rows."""
+        """Every in-force incentive (of ``only``) over `pop`; the eligible and needs_selection rows."""
         parts = []
-        for block in self.evaluator.blocks(pop, day, in_force_only=True, candidates_only=True):
+        for block in self.evaluator.blocks(pop, day, only=self.only, in_force_only=True, candidates_only=True):
             keep = np.flatnonzero((block.status == ELIGIBLE) | (block.status == NEEDS_SELECTION))
             if not len(keep):
                 continue
@@ -247,17 +279,150 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
                    matcher: Matcher | None = None, chunk_rows: int = CHUNK_ROWS, encoding: str = "utf-8",
                    csv_block_bytes: int = CSV_BLOCK_BYTES, projects: str | os.PathLike | None = None,
                    progress: Callable[[int, float | None], None] | None = None,
-                   sink: Callable[[pa.Table], None] | None = None) -> MatchSummary:
+                   sink: Callable[[pa.Table], None] | None = None, only: Iterable[str] | None = None,
+                   workers: int | str | None = None) -> MatchSummary:
     """Match every enterprise of the register `source` on `as_of`; write the matches to `output`.
 
-    `projects` is the register's projects table (docs/register.md), read whole before the
-    register is streamed. `output` is a .csv or .parquet path (written atomically), or None
-    with a `sink` receiving each chunk's table (tests, Neo4j comparisons). `progress(rows_read,
-    fraction_or_None)` is called after each chunk. CSV is read in blocks of `csv_block_bytes`,
-    parquet in `chunk_rows` rows: memory stays bounded whatever the register's size.
+    `only`: incentive ids (``--only``): only their rows are written (`Matcher.restricted`).
+    `output` is a .csv or .parquet path (written atomically), or None with a `sink` receiving
+    each chunk's table (tests, Neo4j comparisons). `progress(rows_read, fraction_or_None)` is
+    called after each chunk. CSV is read in blocks of `csv_block_bytes`, parquet in `chunk_rows`
+    rows: memory stays bounded whatever the register's size.
+
+    `projects` is the register's projects table (docs/register.md). Listed in the register's
+    order (each enterprise's projects together), it is read beside the register, each chunk
+    taking its own (`engine.register.ProjectStream`): memory is that of a few chunks whatever the
+    table's size, and the first chunk is matched before the last project is read. In any other
+    order it is read whole first (the match starts again if that is found only on the way; a
+    warning in the summary says so). With a `sink`, it is read whole from the start: a sink
+    cannot take back a chunk it was given.
+
+    `workers`: processes that parse, check and evaluate the chunks while this one reads and
+    writes (rows and order unchanged); None, 0 or 1: threads in this process; ``"auto"`` (what
+    ``policykg match`` passes): `default_workers`, one per core (at most 2) for a register of
+    several chunks. The workers are started with multiprocessing's forkserver, so a script that
+    calls this with workers needs the usual ``if __name__ == "__main__":`` guard.
     """
     t0 = time.perf_counter()
-    matcher = matcher or Matcher()
+    matcher = (matcher or Matcher()).restricted(only)
+    kwargs = dict(matcher=matcher, chunk_rows=chunk_rows, encoding=encoding, csv_block_bytes=csv_block_bytes,
+                  projects=projects, progress=progress, sink=sink, workers=workers, t0=t0)
+    if projects is None or sink is not None:
+        return _match_register(source, output, as_of, stream=False, **kwargs)
+    try:
+        return _match_register(source, output, as_of, stream=True, **kwargs)
+    except ProjectsOutOfOrder as exc:
+        summary = _match_register(source, output, as_of, stream=False, **kwargs)
+        summary.warnings.insert(0, f"{Path(projects).name}: {exc}: the projects table is not in the register's "
+                                   "order, so it was read whole (memory grows with its size); list each enterprise's "
+                                   "projects together, in the register's order, to have it read beside the register")
+        return summary
+
+
+@dataclass
+class _Done:
+    """One chunk matched: its rows and what the summary adds up (from a thread or a worker process)."""
+
+    n: int
+    table: pa.Table
+    count: np.ndarray  # (2, K): eligible, needs_selection rows per incentive
+    money: np.ndarray  # (2, K): their 万元
+    matched: int
+    paying: int
+    project_rows: int
+    unknown: list  # (industry, rows, first row in the chunk) not in the compilation
+    fraction: float | None
+    ids: object = None  # `IdsOfChunk`, for `UniqueIds` in the main process (a worker's chunk)
+
+
+def _matched(matcher: Matcher, chunk: Chunk, pop: Population, day: date, fraction) -> _Done:
+    """Evaluate one parsed chunk (`Matcher.match_population`) and count what the summary needs."""
+    m = matcher.match_population(pop, day)
+    table = matcher._table(chunk, pop, m, day)
+    K = len(matcher.incentive_ids)
+    count, money = np.zeros((2, K), dtype=np.int64), np.zeros((2, K))
+    amount = np.nan_to_num(m.amount)
+    for k, code in enumerate((ELIGIBLE, NEEDS_SELECTION)):
+        sel = m.status == code
+        count[k] = np.bincount(m.incentive[sel], minlength=K)
+        money[k] = np.bincount(m.incentive[sel], weights=amount[sel], minlength=K)
+    paying = (m.status == ELIGIBLE) & (amount > 0)
+    unknown = [(name, *chunk.industry_rows(name)) for name in chunk.industry_names()
+               if name not in matcher.engine.industries]
+    return _Done(chunk.n, table, count, money, int((np.bincount(m.row, minlength=chunk.n) > 0).sum()),
+                 int((np.bincount(m.row[paying], minlength=chunk.n) > 0).sum()), int((m.project >= 0).sum()),
+                 unknown, fraction)
+
+
+#: The matcher of a worker process (`_worker_init`), unpickled once.
+_WORKER: dict = {}
+
+
+def _worker_init(matcher: bytes) -> None:
+    _WORKER["matcher"] = pickle.loads(matcher)
+
+
+def _worker_match(batch: pa.RecordBatch, layout, offset: int, projects, day: date, fraction) -> _Done:
+    """One chunk in a worker process: parse and check it (and its projects' rows), evaluate it."""
+    matcher: Matcher = _WORKER["matcher"]
+    vocabulary = matcher.engine.vocabulary
+    chunk = Chunk(batch, layout, vocabulary, matcher.incentive_ids, offset)
+    chunk_projects = None
+    if projects is not None:
+        table, playout, numbers = projects
+        chunk_projects = ProjectsTable(None, vocabulary, matcher.incentive_ids,
+                                       reader=ArrowRows(table, playout, numbers)).for_chunk(chunk)
+    done = _matched(matcher, chunk, chunk.population(chunk_projects), day, fraction)
+    done.ids = IdsOfChunk(chunk.ids, offset, layout)
+    return done
+
+
+def default_workers(reader: RegisterReader, chunk_rows: int, csv_block_bytes: int) -> int:
+    """Worker processes for a register: one per core (at most 2) when it has several chunks, else none
+    (a process costs about a second to start, more than a small register takes)."""
+    cores = min(2, os.cpu_count() or 1)
+    if cores < 2:
+        return 0
+    if reader.format == "parquet":
+        return cores if (reader.total_rows or 0) > 2 * chunk_rows else 0
+    return cores if reader.size > 2 * csv_block_bytes else 0
+
+
+def _in_workers(reader: RegisterReader, matcher: Matcher, streamed: "ProjectStream | None", ids: UniqueIds,
+                day: date, workers: int):
+    """The chunks matched in `workers` processes, in order: this process reads the register (and takes
+    each chunk's projects from the stream), the workers parse, check and evaluate (both cores busy)."""
+    import multiprocessing
+
+    # forkserver, not fork: this process already runs pyarrow's and the writer's threads
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                               initializer=_worker_init, initargs=(pickle.dumps(matcher),))
+    pending: deque = deque()
+    try:
+        for batch, fraction, offset in with_offsets(reader.batches()):
+            projects = None
+            if streamed is not None:
+                table, numbers = streamed.take(chunk_ids(batch, reader.layout), ids.seen)
+                projects = (table, streamed.layout, numbers)
+            pending.append(pool.submit(_worker_match, batch, reader.layout, offset, projects, day, fraction))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for f in pending:
+            f.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _match_register(source: str | os.PathLike, output: str | os.PathLike | None, as_of: date, *,
+                    matcher: Matcher | None = None, chunk_rows: int = CHUNK_ROWS, encoding: str = "utf-8",
+                    csv_block_bytes: int = CSV_BLOCK_BYTES, projects: str | os.PathLike | None = None,
+                    progress: Callable[[int, float | None], None] | None = None,
+                    sink: Callable[[pa.Table], None] | None = None, stream: bool = True,
+                    workers: int | str | None = None, t0: float = 0.0) -> MatchSummary:
+    """`match_register` with the projects table streamed beside the register (`stream`) or read whole,
+    in this process (threads) or in `workers` processes."""
     engine = matcher.engine
     reader = RegisterReader(source, engine.vocabulary, chunk_rows=chunk_rows, encoding=encoding,
                             csv_block_bytes=csv_block_bytes)
@@ -265,12 +430,21 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
         _refuse_same_file(source, output)
         if projects is not None:
             _refuse_same_file(projects, output, "projects table")
+    if workers == "auto":
+        workers = default_workers(reader, chunk_rows, csv_block_bytes)
+    workers = int(workers or 0)
+    if projects is not None and not stream:
+        workers = 0  # a whole table's columns stay in this process
     loading = None  # the projects table, read in a thread while the register's first chunks are parsed
-    if projects is not None:
-        from policykg.engine.register import ProjectsTable
+    streamed = None  # ... or read beside it, chunk by chunk
+    if projects is not None and stream:
+        streamed = ProjectStream(projects, engine.vocabulary, matcher.incentive_ids, encoding=encoding,
+                                 chunk_rows=chunk_rows, csv_block_bytes=csv_block_bytes)
+    elif projects is not None:
+        from policykg.engine.register import ProjectsTable as WholeTable
 
         loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-projects")
-        loading = loader.submit(ProjectsTable, projects, engine.vocabulary, matcher.incentive_ids, encoding=encoding,
+        loading = loader.submit(WholeTable, projects, engine.vocabulary, matcher.incentive_ids, encoding=encoding,
                                 csv_block_bytes=csv_block_bytes)
         loader.shutdown(wait=False)
     out = _Output(output, (source,) + ((projects,) if projects is not None else ())) if output is not None else None
@@ -282,54 +456,60 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
     count = np.zeros((2, K), dtype=np.int64)  # eligible, needs_selection
     money = np.zeros((2, K))
     unknown_industries: dict[str, list[int]] = {}
+
     def parse(item):
         """Everything before the rules, for one chunk, in order (run one chunk ahead in a second thread)."""
         batch, fraction, offset = item
         chunk = Chunk(batch, reader.layout, engine.vocabulary, matcher.incentive_ids, offset)
         ids.add(chunk)
+        if streamed is not None:
+            return chunk, chunk.population(streamed.for_chunk(chunk, ids.seen)), fraction
         pop = chunk.population(loading.result().for_chunk(chunk) if loading is not None else None)
         return chunk, pop, fraction
 
+    def in_threads():
+        for chunk, pop, fraction in parsed_ahead(with_offsets(reader.batches()), parse):
+            yield _matched(matcher, chunk, pop, as_of, fraction)
+
+    chunks = _in_workers(reader, matcher, streamed, ids, as_of, workers) if workers > 1 else in_threads()
     writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-write")  # in order, beside the work
     written = None
     try:
-        for chunk, pop, fraction in parsed_ahead(with_offsets(reader.batches()), parse):
-            for name in chunk.industry_names():
-                if name not in engine.industries:
-                    rows, first = chunk.industry_rows(name)
-                    seen = unknown_industries.setdefault(name, [0, summary.enterprises + first + 1])
-                    seen[0] += rows
-            m = matcher.match_population(pop, as_of)
-            table = matcher._table(chunk, pop, m, as_of)
+        for done in chunks:
+            if done.ids is not None:
+                ids.add(done.ids)  # after the chunk's own errors, as in one process
+            for name, rows, first in done.unknown:
+                seen = unknown_industries.setdefault(name, [0, summary.enterprises + first + 1])
+                seen[0] += rows
             if out is not None:
                 if written is not None:
                     written.result()  # one chunk written at a time; a failed write stops here
                 # in the caller's context: --raw-csv is a context variable the thread must see
-                written = writes.submit(contextvars.copy_context().run, out.write, table)
+                written = writes.submit(contextvars.copy_context().run, out.write, done.table)
             if sink is not None:
-                sink(table)
-            amount = np.nan_to_num(m.amount)
-            for k, code in enumerate((ELIGIBLE, NEEDS_SELECTION)):
-                sel = m.status == code
-                count[k] += np.bincount(m.incentive[sel], minlength=K)
-                money[k] += np.bincount(m.incentive[sel], weights=amount[sel], minlength=K)
-            summary.matched_enterprises += int((np.bincount(m.row, minlength=chunk.n) > 0).sum())
-            paying = (m.status == ELIGIBLE) & (amount > 0)
-            summary.enterprises_with_money += int((np.bincount(m.row[paying], minlength=chunk.n) > 0).sum())
-            summary.project_rows += int((m.project >= 0).sum())
-            summary.rows += len(m)
-            summary.enterprises += chunk.n
+                sink(done.table)
+            count += done.count
+            money += done.money
+            summary.matched_enterprises += done.matched
+            summary.enterprises_with_money += done.paying
+            summary.project_rows += done.project_rows
+            summary.rows += done.table.num_rows
+            summary.enterprises += done.n
             if progress is not None:
-                progress(summary.enterprises, fraction)
+                progress(summary.enterprises, done.fraction)
         if written is not None:
             written.result()
         if loading is not None:
             loading.result().check_all_matched(reader.source)
+        if streamed is not None:
+            streamed.finish(ids.seen, reader.source)
         if out is not None:
             out.commit()
     except BaseException:
         if loading is not None:
             loading.cancel()
+        if hasattr(chunks, "close"):
+            chunks.close()  # stops the workers
         writes.shutdown(wait=True)  # no write may still be running when the temporary file goes
         if out is not None:
             out.abort()

@@ -407,6 +407,12 @@ def _ints(values=()) -> np.ndarray:
     return np.asarray(values, dtype=np.int64)
 
 
+def _row_number(offset, i: int) -> int:
+    """The 1-based data row of row `i` of a batch: after `offset` rows, or `offset[i]` (0-based) when
+    the batch's rows are given one by one."""
+    return offset + i + 1 if isinstance(offset, (int, np.integer)) else int(offset[i]) + 1
+
+
 def _level_codes(codes: np.ndarray, names: list[str], into: list[str]) -> np.ndarray:
     """Award level codes into `names` as codes into `into` (extended with the new names; "" first)."""
     remap = []
@@ -434,7 +440,8 @@ class Cells:
     dates, prior awards, incentive ids).
 
     ``offset`` is the number of data rows before it, so row ``i`` here is data row
-    ``offset + i + 1`` in messages.
+    ``offset + i + 1`` in messages; or, for rows that are not consecutive in their file (a
+    co-group on Spark, `engine.spark_match`), an array of each row's 0-based data row.
     """
 
     #: How messages name a row's id ("id E1"; a projects table: "enterprise_id E1").
@@ -456,7 +463,8 @@ class Cells:
 
     def where(self, i: int, header: str | None) -> str:
         ident = self._idents[i].as_py() if self._idents is not None else None
-        return where_text(self.layout.source, self.layout.csv, self.offset + i + 1, self.ident_label, ident, header)
+        return where_text(self.layout.source, self.layout.csv, _row_number(self.offset, i), self.ident_label, ident,
+                          header)
 
     # -- plain columns
 
@@ -833,6 +841,33 @@ class Chunk(Cells):
         return parent[keep], inc[keep], years[keep], amounts[keep], levels[keep]
 
 
+def chunk_ids(batch: pa.RecordBatch, layout: RegisterLayout) -> pa.Array:
+    """A register batch's ids as `Chunk` reads them (text, trimmed), without checking them: what the
+    projects stream joins on before the chunk itself is parsed (in another process). A column that
+    cannot be text gives nulls here; parsing the chunk then refuses it, naming the column."""
+    arr = batch.column(layout.columns.index(layout.column(ID)))
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        try:
+            arr = pc.cast(arr, pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            return pa.nulls(len(arr), pa.string())
+    return pc.utf8_trim_whitespace(arr)
+
+
+@dataclass
+class IdsOfChunk:
+    """A parsed chunk's ids, where it starts and its layout: what `UniqueIds` needs (and messages name),
+    small enough to come back from a worker process."""
+
+    ids: pa.Array
+    offset: object
+    layout: RegisterLayout
+
+    def where(self, i: int, header: str | None) -> str:
+        return where_text(self.layout.source, self.layout.csv, _row_number(self.offset, i), ID, self.ids[i].as_py(),
+                          header)
+
+
 class UniqueIds:
     """Refuses an enterprise id given twice in one register, across its chunks.
 
@@ -843,22 +878,21 @@ class UniqueIds:
 
     def __init__(self):
         self.seen: set[str] = set()
-        self._chunks: list[pa.Array] = []
+        self._chunks: list[tuple[pa.Array, object]] = []  # (ids, offset) per chunk
 
     def add(self, chunk: "Chunk") -> None:
         ids = chunk.ids.to_pylist()
         before = len(self.seen)
         self.seen.update(ids)
-        self._chunks.append(chunk.ids)
+        self._chunks.append((chunk.ids, chunk.offset))
         if len(self.seen) - before != len(ids):
             self._refuse(chunk)
 
     def _refuse(self, chunk: "Chunk") -> None:
         first: dict[str, int] = {}
-        row = 0
-        for arr in self._chunks:
+        for arr, offset in self._chunks:
             for i, ident in enumerate(arr.to_pylist()):
-                row += 1
+                row = _row_number(offset, i)
                 if ident in first:  # the first repeat is in the last chunk: `i` is its index there
                     earlier = first[ident]
                     line = f" (line {earlier + 1})" if chunk.layout.csv else ""
@@ -1078,10 +1112,14 @@ class ProjectsTable:
     enterprise was in none.
     """
 
-    def __init__(self, path: str | Path, vocabulary: Vocabulary, incentive_ids: list[str], encoding: str = "utf-8",
-                 chunk_rows: int = CHUNK_ROWS, csv_block_bytes: int = CSV_BLOCK_BYTES):
-        reader = RegisterReader(path, vocabulary, chunk_rows=chunk_rows, encoding=encoding,
-                                csv_block_bytes=csv_block_bytes, spec=PROJECTS)
+    def __init__(self, path: str | Path | None, vocabulary: Vocabulary, incentive_ids: list[str],
+                 encoding: str = "utf-8", chunk_rows: int = CHUNK_ROWS, csv_block_bytes: int = CSV_BLOCK_BYTES, *,
+                 reader: "ArrowRows | None" = None):
+        if reader is None:
+            reader = RegisterReader(path, vocabulary, chunk_rows=chunk_rows, encoding=encoding,
+                                    csv_block_bytes=csv_block_bytes, spec=PROJECTS)
+        # the file's 0-based data row of each row here (None: row i is data row i), for messages and order
+        self.row_numbers: np.ndarray | None = getattr(reader, "row_numbers", None)
         self.layout, self.source, self.vocabulary = reader.layout, reader.source, vocabulary
         self.kinds = list(vocabulary.project_kinds)
         # a project's metrics in the slots of its kind's fields (kinds list few): rows x slots, not rows x fields
@@ -1097,9 +1135,15 @@ class ProjectsTable:
         raw: dict[str, list] = {h: [] for h in self._list_headers}
         self.incentive_ids = incentive_ids
         n = 0
-        for cells in parsed_ahead(with_offsets(reader.batches()),
-                                  lambda item: ProjectCells(item[0], self.layout, vocabulary, incentive_ids, item[2],
-                                                            lists=False)):
+        numbers = self.row_numbers
+
+        def parse(item):
+            batch, _, offset = item
+            at = offset if numbers is None else numbers[offset:offset + batch.num_rows]
+            return ProjectCells(batch, self.layout, vocabulary, incentive_ids, at, lists=False)
+
+        batches = with_offsets(reader.batches())
+        for cells in (parsed_ahead(batches, parse) if numbers is None else map(parse, batches)):
             eids.append(cells.enterprise_ids)
             names.append(cells.names)
             kinds.append(cells.kind.astype(np.int16))
@@ -1130,9 +1174,14 @@ class ProjectsTable:
         self._left = np.arange(len(self._enterprises), dtype=np.int64)  # enterprises no chunk has matched yet
         self._check_unique_names()
 
+    def file_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Rows here (0-based) as the file's 0-based data rows."""
+        return rows if self.row_numbers is None else np.asarray(self.row_numbers, np.int64)[rows]
+
     def where(self, i: int, header: str | None) -> str:
         """Row `i` (0-based) of the table, as messages name it."""
-        return where_text(self.source, self.layout.csv, i + 1, ENTERPRISE_ID, self.enterprise_ids[i].as_py(), header)
+        return where_text(self.source, self.layout.csv, int(self.file_rows(np.array([i]))[0]) + 1, ENTERPRISE_ID,
+                          self.enterprise_ids[i].as_py(), header)
 
     def _check_unique_names(self) -> None:
         if not self.n:
@@ -1147,7 +1196,7 @@ class ProjectsTable:
         repeat = np.flatnonzero(earlier != np.arange(self.n))
         if len(repeat):
             i = int(repeat[0])
-            j = int(earlier[i])
+            j = int(self.file_rows(np.array([int(earlier[i])]))[0])
             line = f" (line {j + 2})" if self.layout.csv else ""
             raise RegisterError(f"{self.where(i, self.layout.column(NAME).header)}: a second project named "
                                 f"{self.names[i].as_py()!r} of this enterprise (the first is row {j + 1}{line}); "
@@ -1180,7 +1229,7 @@ class ProjectsTable:
         if self._list_headers and m:
             take = pa.array(rows, pa.int64())
             cells = _ListCells({h: col.take(take) for h, col in self._lists.items()}, self.enterprise_ids.take(take),
-                               rows, self.layout, self.vocabulary, self.incentive_ids)
+                               self.file_rows(rows), self.layout, self.vocabulary, self.incentive_ids)
             quals, awards, only = _list_columns(cells)
             if quals is not None:
                 q_code, q_level, q_day, q_project = quals
@@ -1190,7 +1239,7 @@ class ProjectsTable:
             if only is not None:
                 o_inc, o_project = only
         return ChunkProjects(
-            owner=owner, rows=rows, kind=kind, kinds=list(self.kinds),
+            owner=owner, rows=self.file_rows(rows), kind=kind, kinds=list(self.kinds),
             names=self.names.take(pa.array(rows, pa.int64())), metrics=metrics,
             qual_code=_ints(q_code), qual_level=_ints(q_level), qual_day=_ints(q_day), qual_project=_ints(q_project),
             award_incentive=_ints(a_inc), award_year=_ints(a_year), award_amount=np.asarray(a_amount, np.float64),
@@ -1205,8 +1254,8 @@ class ProjectsTable:
         if self._list_headers and self.n:
             take = pa.array(rows, pa.int64())
             _list_columns(_ListCells({h: col.take(take) for h, col in self._lists.items()},
-                                     self.enterprise_ids.take(take), rows, self.layout, self.vocabulary,
-                                     self.incentive_ids))
+                                     self.enterprise_ids.take(take), self.file_rows(rows), self.layout,
+                                     self.vocabulary, self.incentive_ids))
 
     def check_all_matched(self, register: str | None = None) -> None:
         """After the last chunk: every project's enterprise was in one (else a `RegisterError`
@@ -1219,6 +1268,147 @@ class ProjectsTable:
             raise RegisterError(f"{self.where(i, self.layout.column(ENTERPRISE_ID).header)}: no enterprise {eid!r} "
                                 f"in {where}; a project belongs to an enterprise of the register: correct the "
                                 "enterprise_id (as written in the register's id column) or add the enterprise")
+
+
+class ArrowRows:
+    """Rows already in memory (a pyarrow Table) read as a file would be: what `ProjectsTable` and
+    `Chunk` take from a `RegisterReader`, with each row's 0-based data row in its file for messages
+    (`row_numbers`; None: row i is data row i)."""
+
+    def __init__(self, table: pa.Table, layout: RegisterLayout, row_numbers: np.ndarray | None = None):
+        self.table, self.layout, self.source = table, layout, layout.source
+        self.row_numbers = row_numbers
+
+    def batches(self) -> Iterator[tuple[pa.RecordBatch, float | None]]:
+        for batch in self.table.to_batches(max_chunksize=CHUNK_ROWS):
+            yield batch, None
+
+
+class ProjectsOutOfOrder(Exception):
+    """The projects table does not list its projects in the register's order, so it cannot be
+    streamed beside the register (`ProjectStream`); `match_register` then reads it whole."""
+
+    def __init__(self, row: int, enterprise_id: str):
+        super().__init__(f"row {row}: enterprise {enterprise_id} comes after the register rows that follow it")
+        self.row, self.enterprise_id = row, enterprise_id
+
+
+class ProjectStream:
+    """A projects table read beside the register, chunk by chunk, never whole (docs/register.md).
+
+    It assumes what an export ordered like the register gives (bench/register_gen.py writes it so):
+    each enterprise's projects come together, enterprises in the register's order. For each
+    register chunk, `for_chunk` reads on from where the last chunk stopped while the rows name an
+    enterprise of this chunk, and stops at the first that does not (kept for a later chunk), so a
+    projects batch is in memory only until its chunk is matched. The rows it takes are read and
+    checked exactly as `ProjectsTable` does (they are one: a `ProjectsTable` of this chunk's rows).
+
+    A row naming an enterprise of an earlier chunk means the table is in another order:
+    `ProjectsOutOfOrder` (`match_register` then reads the table whole, as before). After the last
+    chunk, `finish` refuses a row whose enterprise is not in the register, as `ProjectsTable` does.
+    """
+
+    def __init__(self, path: str | Path, vocabulary: Vocabulary, incentive_ids: list[str], encoding: str = "utf-8",
+                 chunk_rows: int = CHUNK_ROWS, csv_block_bytes: int = CSV_BLOCK_BYTES):
+        self.reader = RegisterReader(path, vocabulary, chunk_rows=chunk_rows, encoding=encoding,
+                                     csv_block_bytes=csv_block_bytes, spec=PROJECTS)
+        self.layout, self.source = self.reader.layout, self.reader.source
+        self.vocabulary, self.incentive_ids = vocabulary, incentive_ids
+        self._id_header = self.layout.column(ENTERPRISE_ID).header
+        self._batches = self.reader.batches()
+        self._head: pa.RecordBatch | None = None  # rows read, not yet taken by a chunk
+        self._head_ids: pa.Array | None = None
+        self._head_row = 0  # the file's 0-based data row of the head's first row
+        self._next_row = 0  # ... of the next batch to read
+        self.rows_read = 0
+
+    def _fill(self) -> bool:
+        """A head to look at (False: the table is read to its end)."""
+        while self._head is None or self._head.num_rows == 0:
+            try:
+                batch, _ = next(self._batches)
+            except StopIteration:
+                self._head = None
+                return False
+            self._head, self._head_row = batch, self._next_row
+            self._next_row += batch.num_rows
+            self.rows_read += batch.num_rows
+            self._head_ids = self._ids(batch, self._head_row)
+        return True
+
+    def _ids(self, batch: pa.RecordBatch, first_row: int) -> pa.Array:
+        """The batch's enterprise ids as text, trimmed (as `ProjectCells` reads them; a column that
+        is not text is refused by it, naming the column)."""
+        arr = batch.column(batch.schema.get_field_index(self._id_header))
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            self._cells(batch, first_row)  # raises the RegisterError that names it
+            arr = pc.cast(arr, pa.string())
+        return pc.utf8_trim_whitespace(arr)
+
+    def _cells(self, batch: pa.RecordBatch, first_row: int) -> "ProjectCells":
+        return ProjectCells(batch, self.layout, self.vocabulary, self.incentive_ids, first_row)
+
+    def for_chunk(self, chunk: "Chunk", earlier: set | frozenset = frozenset()) -> ChunkProjects:
+        """The projects of `chunk`'s enterprises. `earlier`: ids of the register's earlier chunks
+        (or some of them): a row naming one of those is `ProjectsOutOfOrder`."""
+        table, numbers = self.take(chunk.ids, earlier)
+        return self.projects_of(table, numbers).for_chunk(chunk)
+
+    def projects_of(self, table: pa.Table, numbers: np.ndarray) -> ProjectsTable:
+        """Rows `take` gave, read and checked as a `ProjectsTable` (in whichever process matches them)."""
+        return ProjectsTable(None, self.vocabulary, self.incentive_ids, reader=ArrowRows(table, self.layout, numbers))
+
+    def take(self, ids: pa.Array, earlier: set | frozenset = frozenset()) -> tuple[pa.Table, np.ndarray]:
+        """The rows (as read, not yet checked) naming one of `ids` (a chunk's trimmed ids), from where the
+        last chunk stopped, with each one's 0-based data row in the file (see `for_chunk`)."""
+        ids = ids if ids.type == pa.string() else pc.cast(ids, pa.string())
+        parts: list[pa.RecordBatch] = []
+        starts: list[int] = []
+        while self._fill():
+            mine = pc.fill_null(pc.is_in(self._head_ids, value_set=ids), False).to_numpy(zero_copy_only=False)
+            stop = int(np.argmin(mine)) if not mine.all() else len(mine)
+            if stop:
+                parts.append(self._head.slice(0, stop))
+                starts.append(self._head_row)
+            if stop == len(mine):
+                self._head = None
+                continue
+            eid = self._head_ids[stop].as_py()
+            if eid and eid in earlier:
+                raise ProjectsOutOfOrder(self._head_row + stop + 1, eid)
+            self._head = self._head.slice(stop)
+            self._head_ids = self._head_ids.slice(stop)
+            self._head_row += stop
+            break
+        if parts:
+            table = pa.Table.from_batches(parts)
+            numbers = np.concatenate([np.arange(s, s + p.num_rows, dtype=np.int64) for s, p in zip(starts, parts)])
+        else:
+            table = self.reader_schema_table()
+            numbers = np.array([], dtype=np.int64)
+        return table, numbers
+
+    def reader_schema_table(self) -> pa.Table:
+        """No rows, with the table's columns."""
+        if self._head is not None:
+            return pa.Table.from_batches([self._head.slice(0, 0)])
+        return pa.table({c.header: pa.array([], pa.string()) for c in self.layout.columns})
+
+    def finish(self, seen: set | frozenset, register: str | None = None) -> None:
+        """After the register's last chunk: no row left (else `ProjectsOutOfOrder` for a row naming
+        an enterprise of the register, or the `RegisterError` of the first bad cell or unknown
+        enterprise among the rows left, as `ProjectsTable` names them)."""
+        if not self._fill():
+            return
+        eid = self._head_ids[0].as_py()
+        if eid and eid in seen:
+            raise ProjectsOutOfOrder(self._head_row + 1, eid)
+        cells = ProjectCells(self._head, self.layout, self.vocabulary, self.incentive_ids, self._head_row,
+                             lists=False)  # a bad cell here is reported as such (not a list cell: as ProjectsTable)
+        where = f"the register {register}" if register else "the register"
+        raise RegisterError(f"{cells.where(0, self._id_header)}: no enterprise {eid!r} in {where}; a project belongs "
+                            "to an enterprise of the register: correct the enterprise_id (as written in the register's "
+                            "id column) or add the enterprise")
 
 
 # --------------------------------------------------------------------------- rows as profiles
@@ -1362,6 +1552,7 @@ def project_document(row: dict, layout: RegisterLayout) -> tuple[dict, list[dict
     return project, awards
 
 
-__all__ = ["CHUNK_ROWS", "Chunk", "ChunkProjects", "Column", "PROJECTS", "ProjectCells", "ProjectsTable", "REGISTER",
+__all__ = ["ArrowRows", "CHUNK_ROWS", "Chunk", "ChunkProjects", "Column", "IdsOfChunk", "PROJECTS", "ProjectCells", "ProjectStream",
+           "ProjectsOutOfOrder", "ProjectsTable", "REGISTER",
            "RegisterLayout", "RegisterReader", "TableSpec", "UniqueIds", "parse_layout", "parse_projects_layout",
            "profile_documents", "project_document", "qualification_names", "row_document"]

@@ -16,13 +16,25 @@ export PYTHONWARNINGS="ignore:Editable installation${PYTHONWARNINGS:+,$PYTHONWAR
 if [ "${1:-}" = "test" ]; then
   .venv/bin/python -m pip install --quiet -e ".[test]"
   # The browser tests drive Debian's Chromium (never a downloaded browser).
+  # The Neo4j and Spark tests (pyspark 4.0, `match --spark`) need a Java 17 or later.
+  java_ok() {
+    command -v java >/dev/null 2>&1 || return 1
+    local v
+    v=$(java -version 2>&1 | awk -F'"' '/version/ {print $2; exit}')
+    [ "${v%%.*}" -ge 17 ] 2>/dev/null
+  }
+  missing=()
   if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+    missing+=(chromium fonts-noto-cjk)
+  fi
+  java_ok || missing+=(openjdk-17-jre-headless)
+  if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = "0" ]; then
       export DEBIAN_FRONTEND=noninteractive
       apt-get update -qq >/dev/null
-      apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+      apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-      echo "setup: chromium or fonts-noto-cjk missing; install them with: sudo apt-get install chromium fonts-noto-cjk" >&2
+      echo "setup: ${missing[*]} missing; install them with: sudo apt-get install ${missing[*]}" >&2
     fi
   fi
 else

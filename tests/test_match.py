@@ -372,3 +372,112 @@ def test_groups_first_time_dates_and_district_awards_agree_in_cypher(grouped, ne
         embedded = {r.incentive: r.status for r in engine.evaluate(profile, day).results}
         cypher = {r.incentive: r.status for r in evaluate_in_neo4j(neo4j_clean, engine, profile, day).results}
         assert cypher == embedded, doc["qualifications"]
+
+
+# --- --only, and the hand-written DuckDB baseline of the benchmark -------------------------------
+
+
+@pytest.fixture(scope="module")
+def bench_match():
+    """bench/bench_match.py (not a package), for its DuckDB baseline (bench/duckdb_match.sql)."""
+    import importlib.util
+
+    path = ROOT / "bench" / "bench_match.py"
+    spec = importlib.util.spec_from_file_location("bench_match", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory, register_gen):
+    """6,000 seeded enterprises (12% on thresholds) and their projects, as parquet."""
+    day = date(2025, 6, 30)
+    table = register_gen.generate_register(6000, seed=23, as_of=day, edges=0.12)
+    projects = register_gen.generate_projects(table, seed=23, as_of=day)
+    folder = tmp_path_factory.mktemp("district")
+    return (register_gen.write_register(table, folder / "r.parquet"),
+            register_gen.write_register(projects, folder / "p.parquet"))
+
+
+def test_only_writes_the_rows_of_those_incentives_and_nothing_else(matcher, district, tmp_path):
+    register, projects = district
+    day = date(2025, 6, 30)
+    match_register(register, tmp_path / "all.parquet", day, matcher=matcher, projects=projects)
+    summary = match_register(register, tmp_path / "some.parquet", day, matcher=matcher, projects=projects,
+                             only=["1.1", "37.1", "40.2"])
+    every = pq.read_table(tmp_path / "all.parquet").to_pylist()
+    some = pq.read_table(tmp_path / "some.parquet").to_pylist()
+    # the same rows, in the same order, as the full match restricted to them (prior awards of 40.1
+    # still count towards the yearly cap 40.2 shares with it)
+    assert some == [r for r in every if r["incentive"] in ("1.1", "37.1", "40.2")]
+    assert {r["incentive"] for r in some} == {"1.1", "37.1", "40.2"}
+    assert summary.incentives_matched == 3 and summary.rows == len(some)
+    assert matcher.only is None  # the shared matcher is not restricted by it
+
+
+@pytest.mark.parametrize("bad, message", [("1.1,9.9x", "no incentive '9.9x'"), (" , ", "no incentive id given")])
+def test_only_refuses_ids_that_are_not_incentives(invoke, tmp_path, bad, message):
+    out = tmp_path / "m.csv"
+    result = invoke("match", str(EXAMPLE), "--as-of", "2025-06-30", "-o", str(out), "--only", bad)
+    assert result.exit_code == 10 and message in result.stderr and "Traceback" not in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("day", ["2025-06-30", "2024-03-01"])
+def test_the_duckdb_baseline_gives_exactly_the_rows_of_match_only(matcher, district, bench_match, tmp_path, day):
+    """The benchmark's hand-written SQL (bench/duckdb_match.sql) is a second implementation of its
+    15 incentives: row-equal, in order, to `match --only` on them, or its timing compares nothing."""
+    register, projects = district
+    out = tmp_path / "m.parquet"
+    match_register(register, out, date.fromisoformat(day), matcher=matcher, projects=projects,
+                   only=bench_match.SUBSET)
+    ours = pq.read_table(out).to_pylist()
+    theirs = bench_match.duckdb_match(register, projects, day).to_pylist()
+    assert len(ours) > 1000 and {r["incentive"] for r in ours} == set(bench_match.SUBSET)
+    assert any(r["project"] for r in ours) and {r["status"] for r in ours} == {"eligible", "needs_selection"}
+    assert theirs == ours
+
+
+# --- both cores: chunks parsed and evaluated in worker processes ------------------------------------
+
+
+def test_worker_processes_give_the_same_rows_in_the_same_order(matcher, district, tmp_path):
+    register, projects = district
+    day = date(2025, 6, 30)
+    one = match_register(register, tmp_path / "one.parquet", day, matcher=matcher, projects=projects,
+                         chunk_rows=1000, workers=0)
+    two = match_register(register, tmp_path / "two.parquet", day, matcher=matcher, projects=projects,
+                         chunk_rows=1000, workers=2)
+    assert pq.read_table(tmp_path / "two.parquet").to_pylist() == pq.read_table(tmp_path / "one.parquet").to_pylist()
+    a, b = one.to_dict(), two.to_dict()
+    for key in ("seconds", "output"):
+        a.pop(key), b.pop(key)
+    assert a == b and a["rows"] > 10_000
+
+
+def test_worker_processes_report_the_first_bad_row_as_one_process_does(matcher, tmp_path, register_gen):
+    table = register_gen.generate_register(5000, seed=3, as_of=date(2025, 6, 30))
+    ids = table.column("id").to_pylist()
+    ids[4500] = ids[1200]  # a repeat in chunk 5 of an id of chunk 2 ...
+    revenue = table.column("revenue[万元]").to_pylist()
+    revenue[3100] = -1.0  # ... after a bad value in chunk 4: that one is reported
+    table = table.set_column(0, "id", pa.array(ids)).set_column(
+        table.schema.get_field_index("revenue[万元]"), "revenue[万元]", pa.array(revenue))
+    path = tmp_path / "r.parquet"
+    pq.write_table(table, path)
+    messages = []
+    for workers in (0, 2):
+        with pytest.raises(RegisterError) as info:
+            match_register(path, tmp_path / "m.parquet", date(2025, 6, 30), matcher=matcher, chunk_rows=1000,
+                           workers=workers)
+        messages.append(str(info.value))
+        assert not (tmp_path / "m.parquet").exists()
+    assert messages[0] == messages[1] and "row 3101, id E0003101, column 'revenue[万元]'" in messages[0]
+    revenue[3100] = 1.0
+    pq.write_table(table.set_column(table.schema.get_field_index("revenue[万元]"), "revenue[万元]",
+                                    pa.array(revenue)), path)
+    for workers in (0, 2):
+        with pytest.raises(RegisterError, match=r"row 4501, id E0001201, column 'id': the same id as row 1201"):
+            match_register(path, tmp_path / "m.parquet", date(2025, 6, 30), matcher=matcher, chunk_rows=1000,
+                           workers=workers)

@@ -347,3 +347,45 @@ def test_per_project_matches_are_what_eligible_says_for_each_profile(matcher, ge
                     want[(eid, r.incentive, r.project)] = (r.status, r.amount_wan)
         assert got == want
         assert any(project for _, _, project in got)
+
+
+# --- read beside the register, or whole --------------------------------------------------------------------
+
+
+def test_a_projects_table_in_register_order_is_read_beside_the_register(matcher, generated, tmp_path):
+    register, _, table = generated  # the generator lists each enterprise's projects together, in register order
+    projects = tmp_path / "projects.parquet"
+    pq.write_table(table, projects)
+    seen = []
+    whole = match_register(register, None, DAY, matcher=matcher, projects=projects, sink=lambda t: None)
+    summary = match_register(register, tmp_path / "m.parquet", DAY, matcher=matcher, projects=projects,
+                             chunk_rows=100, progress=lambda rows, fraction: seen.append(rows))
+    assert summary.rows == whole.rows and summary.project_rows == whole.project_rows > 0
+    assert summary.warnings == whole.warnings and len(seen) == 4
+    # the last project's kind is wrong: read beside the register, the first chunks are matched before it is read
+    kinds = table.column("kind").to_pylist()
+    kinds[-1] = "app"
+    pq.write_table(table.set_column(table.schema.get_field_index("kind"), "kind", pa.array(kinds)), projects)
+    seen.clear()
+    with pytest.raises(RegisterError, match=rf"^projects\.parquet: row {table.num_rows}, enterprise_id \S+, column "
+                                            r"'kind': 'app' is not a project kind"):
+        match_register(register, tmp_path / "m2.parquet", DAY, matcher=matcher, projects=projects, chunk_rows=100,
+                       progress=lambda rows, fraction: seen.append(rows))
+    assert seen[:2] == [100, 200]
+    assert not (tmp_path / "m2.parquet").exists()
+
+
+def test_a_projects_table_in_another_order_gives_the_same_rows_read_whole(matcher, generated, tmp_path):
+    register, _, table = generated
+    ordered, shuffled = tmp_path / "ordered.parquet", tmp_path / "shuffled.parquet"
+    pq.write_table(table, ordered)
+    order = np.random.default_rng(3).permutation(table.num_rows)
+    pq.write_table(table.take(pa.array(order)), shuffled)
+    a = match_register(register, tmp_path / "a.parquet", DAY, matcher=matcher, projects=ordered, chunk_rows=100)
+    b = match_register(register, tmp_path / "b.parquet", DAY, matcher=matcher, projects=shuffled, chunk_rows=100)
+    rows_a, rows_b = pq.read_table(tmp_path / "a.parquet"), pq.read_table(tmp_path / "b.parquet")
+    # the same rows; an enterprise's projects come in the table's order, so compare them as sets per enterprise
+    assert sorted(map(str, rows_a.to_pylist())) == sorted(map(str, rows_b.to_pylist()))
+    assert rows_a.column("enterprise_id").to_pylist() == rows_b.column("enterprise_id").to_pylist()
+    assert not any("register's order" in w for w in a.warnings)
+    assert "shuffled.parquet: row" in b.warnings[0] and "read whole" in b.warnings[0]
