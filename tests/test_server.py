@@ -19,7 +19,7 @@ from policykg.server.app import ServeConfig, check_config
 from policykg.server.workbench import safe_stem
 
 EXAMPLE = EXAMPLES_DIR / "software-firm.yaml"
-NANSHA = Path("/work/shared/corpus/nansha-2017/nansha-commerce-2017.txt")
+MEASURES = Path(__file__).parent / "data" / "measures-articles.txt"  # a 第X条 policy with review items
 
 
 def profile_doc(path: Path = EXAMPLE) -> dict:
@@ -208,18 +208,12 @@ def wclient(writable_server):
         yield c
 
 
-def _shared(path: Path) -> Path:
-    if not path.exists():
-        pytest.fail(f"{path} is missing (the shared corpus)")
-    return path
-
-
 def test_workbench_upload_draft_check_save_then_ask(wclient, writable_server, invoke, tmp_path):
-    doc = _shared(NANSHA)
+    doc = MEASURES
     up = wclient.post("/api/workbench/documents", files={"file": ("../../" + doc.name, doc.read_bytes())})
     assert up.status_code == 201, up.text
     info = up.json()
-    assert info["provisions"] and info["hierarchy"] and info["title"] == doc.stem
+    assert info["provisions"] and info["hierarchy"] and info["title"] == "示范区促进软件产业发展扶持办法"
     ws = writable_server.workspace
     stored = list((ws / "uploads" / info["id"]).iterdir())
     assert [p.name for p in stored] == [doc.name]  # the client's ../ never reached the disk
@@ -250,7 +244,7 @@ def test_workbench_upload_draft_check_save_then_ask(wclient, writable_server, in
     rules_file = ws / first["rules"]
     assert cli_json(invoke, "rules", "check", str(rules_file), "--source", str(doc), "--format", "json")["ok"]
     # The calculator answers over the new document as `eligible --source --rules` does.
-    firm = {"name": "南沙某批发企业", "as_of": "2018-06-30", "metrics": {"revenue": "3.5亿元"}}
+    firm = {"name": "某软件企业", "as_of": "2026-06-30", "metrics": {"revenue": "6亿元"}}
     (tmp_path / "firm.json").write_text(json.dumps(firm, ensure_ascii=False), encoding="utf-8")
     api = wclient.post("/api/calculate", params={"corpus": first["corpus"]}, json=firm).json()
     cli = cli_json(invoke, "eligible", str(tmp_path / "firm.json"), "--source", str(ws / "uploads" / info["id"] /
