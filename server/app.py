@@ -221,7 +221,8 @@ def create_app(cfg: ServeConfig, service: Service | None = None) -> FastAPI:
                     return _secure(response)
             size = request.headers.get("content-length")
             multipart = request.headers.get("content-type", "").startswith("multipart/")
-            limit = cfg.max_upload + 64 * 1024 if multipart else cfg.max_body
+            # A multipart body holds at most two files (a register and its projects) and a few fields.
+            limit = 2 * cfg.max_upload + 64 * 1024 if multipart else cfg.max_body
             if size is not None and (not size.isdigit() or int(size) > limit):
                 return _secure(error_response(413, "too_large", f"the request body is over {limit} bytes"))
             if size is None and request.method in ("POST", "PUT", "PATCH"):
@@ -272,14 +273,20 @@ def create_app(cfg: ServeConfig, service: Service | None = None) -> FastAPI:
 
     from policykg.views import pages
 
+    page_cache: dict[tuple, str] = {}
+
     @app.get("/", include_in_schema=False)
-    def calculator_page(corpus: str | None = None):
+    def calculator_page(corpus: str | None = Query(None, max_length=64)):
         from policykg.views.calculator import form_spec
 
-        graph, engine = svc.corpus(corpus)
-        data = {"form": form_spec(engine, graph, date.today()), "corpus": corpus,
-                "writes": bool(cfg.allow_writes and svc.workspace)}
-        return HTMLResponse(pages.render_page("calculator", data))
+        today = date.today()
+        key = (corpus, today)
+        if key not in page_cache:  # the form depends on the corpus and the day only
+            graph, engine = svc.corpus(corpus)
+            data = {"form": form_spec(engine, graph, today), "corpus": corpus,
+                    "writes": bool(cfg.allow_writes and svc.workspace)}
+            page_cache[key] = pages.render_page("calculator", data)
+        return HTMLResponse(page_cache[key])
 
     @app.get("/explore", include_in_schema=False)
     def explore_page():

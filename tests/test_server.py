@@ -108,6 +108,22 @@ def test_profile_export_reads_back_as_the_same_answer(client, invoke, tmp_path):
         assert back.json()["profile"] == doc
 
 
+@pytest.mark.neo4j
+def test_the_neo4j_backend_answers_as_the_cli_does(neo4j_store, neo4j_config, serve_process, invoke, tmp_path):
+    from policykg.graph import load_graph
+
+    neo4j_store.load(load_graph(), replace=True)
+    pw = tmp_path / "neo4j-password"
+    pw.write_text(neo4j_config.password or "", encoding="utf-8")
+    conn = ["--uri", neo4j_config.uri, "--username", neo4j_config.username, "--password-file", str(pw)]
+    s = serve_process("--backend", "neo4j", *conn)
+    api = httpx.post(s.url("/api/eligible"), json=profile_doc(), timeout=300)
+    assert api.status_code == 200, api.text
+    cli = cli_json(invoke, "eligible", str(EXAMPLE), "--backend", "neo4j", *conn, "--format", "json")
+    assert api.json() == cli == cli_json(invoke, "eligible", str(EXAMPLE), "--format", "json")
+    assert (neo4j_config.password or "x" * 8) not in httpx.get(s.url("/healthz")).text
+
+
 # --- bad requests: JSON {error, detail}, 4xx, never a traceback -----------------------------------
 
 

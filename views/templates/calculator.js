@@ -298,7 +298,8 @@
     qs.forEach(function (qq) {
       var li = el("li");
       li.setAttribute("data-field", qq.field);
-      li.appendChild(el("span", qq.label));
+      var prefix = { qualification: "资质：", project: "项目：" }[qq.kind] || "";
+      li.appendChild(el("span", qq.kind === "industries" ? t("industries") : prefix + qq.label));
       var stake = t("next_awards", { n: qq.awards, wan: Math.round(qq.up_to_wan * 10000) / 10000 });
       if (qq.unstated) stake += "；" + t("next_unstated", { n: qq.unstated });
       li.appendChild(el("div", stake, "stake"));
