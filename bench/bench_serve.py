@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -54,6 +55,7 @@ def start(port: int) -> tuple[subprocess.Popen, float]:
 async def load(base: str, method: str, path: str, body: dict | None, clients: int, seconds: float) -> dict:
     latencies: list[float] = []
     errors = 0
+    kinds: Counter[str] = Counter()
     stop = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
@@ -65,8 +67,11 @@ async def load(base: str, method: str, path: str, body: dict | None, clients: in
                 try:
                     r = await client.request(method, path, json=body)
                     ok = r.status_code == 200
-                except httpx.HTTPError:
+                    if not ok:
+                        kinds[f"HTTP {r.status_code} {r.text[:80]}"] += 1
+                except httpx.HTTPError as exc:
                     ok = False
+                    kinds[type(exc).__name__] += 1
                 latencies.append(time.perf_counter() - t)
                 errors += not ok
 
@@ -74,7 +79,7 @@ async def load(base: str, method: str, path: str, body: dict | None, clients: in
         await asyncio.gather(*(one() for _ in range(clients)))
         wall = time.perf_counter() - t0
     qs = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0]] * 99
-    return {"target": f"{method} {path}", "requests": len(latencies), "errors": errors,
+    return {"target": f"{method} {path}", "requests": len(latencies), "errors": errors, "kinds": dict(kinds),
             "p50_ms": round(qs[49] * 1000, 1), "p95_ms": round(qs[94] * 1000, 1),
             "req_per_s": round(len(latencies) / wall, 1)}
 
@@ -100,6 +105,9 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         print(f"| `{r['target']}` | {r['requests']} | {r['errors']} | {r['p50_ms']} | {r['p95_ms']} | {r['req_per_s']} |")
+    for r in rows:
+        for kind, n in r["kinds"].items():
+            print(f"errors on {r['target']}: {n} x {kind}")
 
 
 if __name__ == "__main__":
