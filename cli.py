@@ -776,6 +776,50 @@ def view(source, as_of, policy, agency, industry, profile, output, rules_files, 
     wrote(output, "offline HTML page" + (f", {profile}'s awards" if profile else ""))
 
 
+@cli.command()
+@click.option("--corpus", "corpus_manifest", type=click.Path(dir_okay=False), default=None, metavar="MANIFEST",
+              help="A corpus manifest (documents: [...], rules: [...]) instead of --source/--rules.")
+@click.option("--source", "corpus_sources", multiple=True, type=click.Path(dir_okay=False), metavar="DOC",
+              help="The policy document the --rules are for; default: the bundled compilation.")
+@click.option("--rules", "rules_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="A rules file for the --source document (repeatable).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; anything but loopback needs --token.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workspace", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Where uploads, saved rules and batch matches go (created when missing).")
+@click.option("--allow-writes", "allow_writes", is_flag=True,
+              help="Allow uploads, saving rules and batch matches (into --workspace); off by default.")
+@click.option("--token", default=None, envvar="POLICYKG_TOKEN", metavar="SECRET",
+              help="Require Authorization: Bearer SECRET on every request (default $POLICYKG_TOKEN); "
+                   "needed to bind a non-loopback --host.")
+@click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
+              help="embedded: no server; neo4j: eligibility by the named query on a loaded graph.")
+@neo4j_options
+def serve(corpus_manifest, corpus_sources, rules_files, host, port, workspace, allow_writes, token, backend, uri,
+          username, password, password_file, database):
+    """Serve the policy calculator, explore and the document workbench in a browser, and the HTTP API.
+
+    Pages: / (the calculator, in Chinese), /explore, /workbench, /docs (the API, from
+    /openapi.json). Binds to 127.0.0.1 by default; writes need --workspace and --allow-writes.
+
+    \b
+    Example:
+      policykg serve
+      policykg serve --port 8080 --workspace ws --allow-writes
+      POLICYKG_TOKEN=s3cret policykg serve --host 0.0.0.0
+    """
+    from policykg.server.app import ServeConfig, check_config, run
+
+    cfg = ServeConfig(host=host, port=port, corpus=corpus_manifest, sources=tuple(corpus_sources),
+                      rules=tuple(rules_files), workspace=workspace, allow_writes=allow_writes, token=token,
+                      backend=backend, neo4j={"uri": uri, "username": username, "password": password,
+                                              "password_file": password_file, "database": database})
+    check_config(cfg)  # refuse an unsafe start before loading anything
+    click.echo(f"policykg serve: http://{host}:{port}/ (API docs at /docs; Ctrl+C stops)", err=True)
+    run(cfg)
+
+
 @cli.group("rules")
 def rules_group():
     """Rules files for any policy document: draft them from the text, check them against it.

@@ -326,7 +326,13 @@ def evaluate_profile(graph_or_none, profile: Profile | str | Any, as_of: date | 
     passes the named `eligibility` Cypher query); the totals are computed here either way.
     For many profiles, build one `Engine` and call `evaluate` on it.
     """
-    engine = Engine(rules, graph_or_none)
+    return evaluate_with(Engine(rules, graph_or_none), profile, as_of, evaluate=evaluate)
+
+
+def evaluate_with(engine: Engine, profile: Profile | str | Any, as_of: date | None = None,
+                  evaluate: Callable[[Engine, Profile, date | None], Evaluation] | None = None) -> Evaluation:
+    """`evaluate_profile` on an `Engine` built once (the server answers many profiles with one):
+    the same evaluation and the same totals as `policykg eligible`."""
     prof = engine.as_profile(profile)
     evaluation = engine.evaluate(prof, as_of) if evaluate is None else evaluate(engine, prof, as_of)
     evaluation.together = claimable_totals(engine, prof, evaluation)
@@ -334,4 +340,4 @@ def evaluate_profile(graph_or_none, profile: Profile | str | Any, as_of: date | 
 
 
 __all__ = ["Check", "CompiledIncentive", "DISTRICT_DISCRETION", "Engine", "Evaluation", "Result", "STATUSES",
-           "evaluate_profile", "num"]
+           "evaluate_profile", "evaluate_with", "num"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from policykg.engine.eligibility import (DISTRICT_DISCRETION, NOT_ENTERPRISE, STATUSES, TOLERANCE, Engine, Evaluation,
-                                         Result, evaluate_profile, num)
+                                         Result, evaluate_profile, evaluate_with, num)
 from policykg.engine.profile import Profile
 from policykg.errors import DataError
 
@@ -112,10 +112,15 @@ def evaluate_in_neo4j(store, engine: Engine, profile: Profile, as_of: date | Non
     return Evaluation(profile.name, day, results)
 
 
-def evaluate_profile_in_neo4j(store, profile, as_of: date | None = None) -> Evaluation:
-    """`evaluate_profile` answered by the ``eligibility`` query of the graph loaded in `store`."""
-    return evaluate_profile(None, profile, as_of,
-                            evaluate=lambda engine, prof, day: evaluate_in_neo4j(store, engine, prof, day))
+def evaluate_profile_in_neo4j(store, profile, as_of: date | None = None, engine: Engine | None = None) -> Evaluation:
+    """`evaluate_profile` answered by the ``eligibility`` query of the graph loaded in `store`
+    (`engine`: one built once for many profiles, as the server does; default the bundled rules)."""
+    def ask(eng, prof, day):
+        return evaluate_in_neo4j(store, eng, prof, day)
+
+    if engine is not None:
+        return evaluate_with(engine, profile, as_of, evaluate=ask)
+    return evaluate_profile(None, profile, as_of, evaluate=ask)
 
 
 __all__ = ["evaluate_in_neo4j", "evaluate_profile_in_neo4j", "query_params"]

@@ -127,3 +127,91 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Say which Neo4j the @neo4j tests ran against (or that none did)."""
     line = config.stash.get(NEO4J_VERSION_KEY, None)
     terminalreporter.write_line(line or "neo4j: no @neo4j test connected to a server")
+
+
+# --- policykg serve: a real server on a free port -----------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Served:
+    """A `policykg serve` process on a free loopback port; `url(path)` addresses it."""
+
+    def __init__(self, *args: str, workspace=None):
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.workspace = workspace
+        cmd = [sys.executable, "-m", "policykg", "serve", "--port", str(self.port), *args]
+        if workspace is not None:
+            cmd += ["--workspace", str(workspace)]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120  # a loaded CI machine; bench/bench_serve.py times the start
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"policykg serve exited: {self.proc.stdout.read().decode(errors='replace')}")
+            try:
+                token = args[args.index("--token") + 1] if "--token" in args else None
+                ask = urllib.request.Request(self.url("/healthz"),
+                                             headers={"Authorization": f"Bearer {token}"} if token else {})
+                with urllib.request.urlopen(ask, timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("policykg serve did not answer /healthz within 120 s")
+            time.sleep(0.2)
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except Exception:
+                self.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The bundled corpus served read-only (no --allow-writes)."""
+    s = Served()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def writable_server(tmp_path_factory):
+    """A server that writes into its own workspace (--allow-writes)."""
+    s = Served("--allow-writes", workspace=tmp_path_factory.mktemp("workspace"))
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def serve_process():
+    """Start another `policykg serve` with its own options: serve_process("--token", "x")."""
+    started = []
+
+    def start(*args: str, workspace=None) -> Served:
+        s = Served(*args, workspace=workspace)
+        started.append(s)
+        return s
+
+    yield start
+    for s in started:
+        s.stop()

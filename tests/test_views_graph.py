@@ -222,9 +222,10 @@ def test_page_is_self_contained_utf8_and_escaped():
     parser = Refs()
     parser.feed(page)
     assert parser.refs == ["data:,"]  # the empty favicon: nothing else is fetched
-    assert parser.scripts == 3  # the JSON data, vis-network, the view's code
+    # the JSON data, vis-network, the answer cards (answer.js, shared with the calculator), the view's code
+    assert parser.scripts == 4
     assert XSS_SCRIPT not in page and XSS_IMG not in page
-    assert page.count("</script>") == 3
+    assert page.count("</script>") == 4
     # No stylesheet fetches either (vis-network's CSS only has data: images), no Bootstrap/CDN.
     assert not re.search(r"url\(\s*(?!['\"]?data:)", page) and "@import" not in page
     assert not re.search(r"bootstrap|jsdelivr|cdnjs|unpkg", page, re.IGNORECASE)

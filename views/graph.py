@@ -755,9 +755,10 @@ def render_html(view: dict) -> str:
     template = TEMPLATE.read_text(encoding="utf-8")
     vis_js = _asset("vis-network.min.js")
     app_js = (TEMPLATE.parent / "view.js").read_text(encoding="utf-8")
-    # Only these two scripts may run: anything else (say, markup smuggled in through data)
+    answer_js = (TEMPLATE.parent / "answer.js").read_text(encoding="utf-8")
+    # Only these three scripts may run: anything else (say, markup smuggled in through data)
     # is refused by the browser even if it ever reached the DOM.
-    csp = ("default-src 'none'; script-src " + _sha256(vis_js) + " " + _sha256(app_js) +
+    csp = ("default-src 'none'; script-src " + _sha256(vis_js) + " " + _sha256(answer_js) + " " + _sha256(app_js) +
            "; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; "
            "base-uri 'none'; form-action 'none'")
     parts = {
@@ -766,6 +767,7 @@ def render_html(view: dict) -> str:
         "VIS_CSS": _asset("vis-network.css"),
         "APP_CSS": (TEMPLATE.parent / "view.css").read_text(encoding="utf-8"),
         "VIS_JS": vis_js,
+        "ANSWER_JS": answer_js,
         "APP_JS": app_js,
         "DATA": script_json(view),
     }
@@ -798,6 +800,17 @@ ANSWER_GROUPS = ("eligible", "needs_selection", "missing_data", "not_eligible", 
 OPEN_GROUPS = ("eligible", "needs_selection")
 #: The awards drawn beside the cards: those the firm can claim (now, or if selected).
 CLAIMABLE = ("eligible", "needs_selection")
+#: A card whose award ends within this many days of the answer's date says so (apply soon).
+ENDS_SOON_DAYS = 90
+
+
+def _ends_in(day: date, until: Any) -> tuple[int | None, str | None]:
+    """(days left, last day) when the award's validity ends within ENDS_SOON_DAYS of `day`."""
+    if not until:
+        return None, None
+    end = until if isinstance(until, date) else date.fromisoformat(str(until))
+    left = (end - day).days
+    return (left, end.isoformat()) if 0 <= left <= ENDS_SOON_DAYS else (None, None)
 
 
 def answer_data(graph: nx.MultiDiGraph, result: dict, plan: dict | None = None,
@@ -822,6 +835,9 @@ def answer_data(graph: nx.MultiDiGraph, result: dict, plan: dict | None = None,
                 # an end date counted, not written (有效期三年 from the start): the card says so, with the rule
                 "policy_until_rule": pol.get("validity_rule") if pol.get("validity_derived") else None,
                 "best": None}
+        # The award's own end of validity, else its policy's (cards of expired awards say so already).
+        left, end = _ends_in(day, r.get("effective_until") or pol.get("effective_until"))
+        card.update(ends_in_days=left, ends_on=end)
         if key in best:
             card.update(best="chosen", paid_wan=best[key]["paid_wan"], best_reason=best[key]["reason"],
                         reduced=key in reduced)
