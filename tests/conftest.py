@@ -215,3 +215,42 @@ def serve_process():
     yield start
     for s in started:
         s.stop()
+
+
+# --- browsers: a double-click on a vis-network node ---------------------------------------------
+
+
+@pytest.fixture
+def double_click_node():
+    """Double-click a node of a vis-network graph with the real mouse until `done(timeout_ms)` holds.
+
+    On a loaded CI machine a synthetic double-click can miss: the two clicks reach hammer.js
+    further apart than its double-tap interval, or the node drifts before the click lands (CI
+    failed this way once in 120 s of waiting). So each try first stops the layout, checks with
+    `getNodeAt` that the point hits the node, then double-clicks and waits a bounded time; a try
+    the page did not take is repeated, at most `attempts` times, and then the test fails.
+    """
+
+    def run(page, network: str, node: str, done, attempts: int = 5, wait_ms: int = 15000):
+        import json
+
+        nid = json.dumps(node)
+        locate = (
+            f"(() => {{ const n = {network}; n.stopSimulation();"
+            f" const pos = n.getPositions([{nid}])[{nid}]; if (!pos) return null;"
+            f" const d = n.canvasToDOM(pos); const c = n.body.container.getBoundingClientRect();"
+            f" return {{x: d.x + c.left, y: d.y + c.top, hit: n.getNodeAt(d) === {nid}}}; }})()"
+        )
+        for _ in range(attempts):
+            page.wait_for_timeout(300)  # let the last frame of the layout settle
+            at = page.evaluate(locate)
+            assert at is not None, f"{node} is not drawn"
+            if not at["hit"]:
+                page.evaluate(f"{network}.focus({nid}, {{scale: 1.2}})")
+                continue
+            page.mouse.dblclick(at["x"], at["y"])
+            if done(wait_ms):
+                return
+        raise AssertionError(f"a double-click on {node} did not take after {attempts} tries")
+
+    return run

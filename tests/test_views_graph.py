@@ -740,7 +740,7 @@ def test_browser_whole_view_opens_on_what_is_in_force(open_view, full_graph):
 
 
 @pytest.mark.browser
-def test_browser_double_click_expands_a_node(open_view, full_graph):
+def test_browser_double_click_expands_a_node(open_view, full_graph, double_click_node):
     data = build_view(full_graph, AS_OF)
     view = open_view(render_html(data), "expand")
     info = {n["id"]: n for n in data["nodes"]}
@@ -749,13 +749,16 @@ def test_browser_double_click_expands_a_node(open_view, full_graph):
     around = {v for _, v in full_graph.out_edges(inc)} | {u for u, _ in full_graph.in_edges(inc)}
     hidden_before = set(view.js("window.policykgView.nodes.get({filter: n => n.hidden}).map(n => n.id)"))
     assert around & hidden_before, "some neighbours (its criteria) start hidden"
-    pos = view.js(f"window.policykgView.network.canvasToDOM(window.policykgView.network.getPositions([{json.dumps(inc)}])[{json.dumps(inc)}])")
-    box = view.page.locator("#network canvas").bounding_box()
-    view.js(f"window.policykgView.network.focus({json.dumps(inc)}, {{scale: 1.2}})")
-    view.page.wait_for_timeout(200)
-    pos = view.js(f"window.policykgView.network.canvasToDOM(window.policykgView.network.getPositions([{json.dumps(inc)}])[{json.dumps(inc)}])")
-    view.page.mouse.dblclick(box["x"] + pos["x"], box["y"] + pos["y"])
-    view.page.wait_for_timeout(200)
+
+    def expanded(ms):
+        for _ in range(max(1, ms // 250)):
+            shown = set(view.js("window.policykgView.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+            if view.js("window.policykgView.selected") == inc and around <= shown:
+                return True
+            view.page.wait_for_timeout(250)
+        return False
+
+    double_click_node(view.page, "window.policykgView.network", inc, expanded)
     assert view.js("window.policykgView.selected") == inc
     shown = set(view.js("window.policykgView.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
     assert around <= shown

@@ -179,7 +179,7 @@ def test_calculator_fits_390_px(browser, server):
     p.close()
 
 
-def test_explore_starts_from_a_search_and_grows_by_double_click(browser, server, graph):
+def test_explore_starts_from_a_search_and_grows_by_double_click(browser, server, graph, double_click_node):
     p = Page(browser, server.base, "/explore")
     assert p.js("window.policykgExplore.nodes") == 0  # never the whole graph at the start
     p.page.fill("#q", "市经信局")
@@ -193,13 +193,17 @@ def test_explore_starts_from_a_search_and_grows_by_double_click(browser, server,
     assert "市经信局" in side
     # Double-click a neighbour (a provision): its own neighbours join the picture.
     target = p.js("window.policykgExplore.network.body.data.nodes.getIds().find(id => id.startsWith('provision:'))")
-    p.js("window.policykgExplore.network.stopSimulation()")
-    p.page.wait_for_timeout(300)
-    xy = p.js(f"(() => {{ const n = window.policykgExplore.network; const pos = n.getPositions(['{target}'])['{target}'];"
-              f" const d = n.canvasToDOM(pos); const r = document.getElementById('network').getBoundingClientRect();"
-              f" return [d.x + r.left, d.y + r.top]; }})()")
-    p.page.mouse.dblclick(xy[0], xy[1])
-    p.page.wait_for_selector("body[data-loads='2']", state="attached", timeout=WAIT)
+
+    def loaded_twice(ms):
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            p.page.wait_for_selector("body[data-loads='2']", state="attached", timeout=ms)
+            return True
+        except PlaywrightTimeout:
+            return False
+
+    double_click_node(p.page, "window.policykgExplore.network", target, loaded_twice)
     assert p.js("window.policykgExplore.selected") == target
     assert p.js("window.policykgExplore.nodes") > first
     side = p.page.inner_text("#side")
