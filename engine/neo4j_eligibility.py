@@ -5,14 +5,16 @@ Incentive/Tier/Criterion/Qualification/Rule nodes; the profile goes in as a list
 parameter map (`query_params`: `Engine.profile_params` — canonical units, derived metrics
 filled, prior awards resolved to incentive ids — plus an id). The batch match
 (`engine.neo4j_match`) runs the same query on batches of many. Tests check that it agrees
-with the embedded engine on every scenario and on generated profiles. Explanations here are
-shorter than the embedded engine's: they name the failed checks and the missing fields; the
-arithmetic text is the embedded engine's trace for the same award where Cypher reached the same
-status and amount (else Cypher's amount, marked as such).
+with the embedded engine on every scenario and on generated profiles. Where Cypher reached the
+same status and amount as the embedded evaluator for an award, the result shows that
+evaluator's explanation, trace, missing fields and notes, so both backends give the same JSON;
+where they differ, Cypher's answer stands with a short explanation of its own (the failed checks,
+the missing fields) and the disagreement is a warning and a note on the result.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from policykg.engine.eligibility import (DISTRICT_DISCRETION, NOT_ENTERPRISE, STATUSES, TOLERANCE, Engine, Evaluation,
@@ -85,31 +87,59 @@ def evaluate_in_neo4j(store, engine: Engine, profile: Profile, as_of: date | Non
             "load the graph first with `policykg load --replace`"
         )
     check_complete({row["incentive"] for row in rows}, engine, store.config.where)
-    # The arithmetic column: the embedded engine's trace for the same award, shown only where Cypher
-    # reached the same status and amount (the @neo4j tests hold the two equal); else Cypher's amount
-    # alone, said to be Cypher's -- never an empty column, never another computation's steps.
-    embedded = {(r.incentive, r.project): r for r in engine.evaluate(profile, day).results}
-    results = []
+    # Cypher decides status and amount. Where the embedded evaluator reached the same decision for
+    # the same award, its explanation, trace, missing fields and notes are shown (the @neo4j tests hold
+    # the two equal, so both backends then give the same JSON). Where they differ, Cypher's answer
+    # stands with its own short explanation and the disagreement is said, never hidden.
+    twin_eval = engine.evaluate(profile, day)
+    embedded = {(r.incentive, r.project): r for r in twin_eval.results}
+    results, warnings = [], list(twin_eval.warnings)  # the profile's own warnings (dates, industries)
     for row in rows:
-        inc = engine.by_id[row["incentive"]].rule if row["incentive"] in engine.by_id else None
-        twin = embedded.get((row["incentive"], row["project"]))
-        arithmetic = None
-        if row["amount_wan"] is not None:
-            same = (twin is not None and twin.status == row["status"] and twin.amount_wan is not None
-                    and abs(twin.amount_wan - row["amount_wan"]) <= TOLERANCE)
-            arithmetic = twin.arithmetic if same and twin.arithmetic else f"{num(row['amount_wan'])} (computed in Cypher)"
-        results.append(Result(
-            incentive=row["incentive"], name=inc.name if inc else "", seq=row["seq"], policy=row["policy"],
-            policy_title=row["policy_title"], status=row["status"], amount_wan=row["amount_wan"],
-            amount_is_ceiling=bool(row["amount_is_ceiling"]), arithmetic=arithmetic,
-            explanation=_explain(row, engine), project=row["project"], reasons=list(row["failed"]),
-            missing=[_field(m, engine) for m in row["missing"]], quote=inc.quote if inc else "",
-            kind=inc.kind if inc else "", basis=inc.basis if inc else "", payer=inc.payer if inc else "",
-            recipient=inc.recipient if inc else "", frequency=inc.frequency if inc else "",
-            selection=row["selection"], agencies=list(row["agencies"]), cooperating=list(row["cooperating"]),
-            effective_from=row["effective_from"], effective_until=row["effective_until"],
-        ))
-    return Evaluation(profile.name, day, results)
+        result, disagreement = from_row(row, embedded.get((row["incentive"], row["project"])), engine)
+        results.append(result)
+        if disagreement:
+            warnings.append(disagreement)
+    return Evaluation(profile.name, day, results, warnings=warnings)
+
+
+def same_decision(row: dict, twin: Result | None) -> bool:
+    """Whether Cypher's `row` and the embedded evaluator's `twin` decided the same: status, amount
+    (within the engine's tolerance) and whether the amount is a ceiling."""
+    if twin is None or twin.status != row["status"] or bool(twin.amount_is_ceiling) != bool(row["amount_is_ceiling"]):
+        return False
+    if twin.amount_wan is None or row["amount_wan"] is None:
+        return twin.amount_wan is None and row["amount_wan"] is None
+    return abs(twin.amount_wan - row["amount_wan"]) <= TOLERANCE
+
+
+def from_row(row: dict, twin: Result | None, engine: Engine) -> tuple[Result, str | None]:
+    """One result from a row of the ``eligibility`` query, and the disagreement with the embedded
+    evaluator's `twin` for the same award (None when they agree)."""
+    if same_decision(row, twin):
+        return replace(twin, status=row["status"], amount_wan=row["amount_wan"],
+                       agencies=list(row["agencies"]), cooperating=list(row["cooperating"])), None
+    inc = engine.by_id[row["incentive"]].rule if row["incentive"] in engine.by_id else None
+    arithmetic = None if row["amount_wan"] is None else f"{num(row['amount_wan'])} (computed in Cypher)"
+    where = row["incentive"] + (f" (project {row['project']})" if row["project"] else "")
+    said = "no result" if twin is None else (
+        f"{twin.status}" + ("" if twin.amount_wan is None else f", {num(twin.amount_wan)}万元"))
+    disagreement = (f"{where}: Neo4j's query says {row['status']}"
+                    + ("" if row["amount_wan"] is None else f", {num(row['amount_wan'])}万元")
+                    + f"; the embedded evaluator says {said}. Cypher's answer is shown; report this as a bug")
+    missing = list(dict.fromkeys(_field(m, engine) for m in row["missing"]))
+    result = Result(
+        incentive=row["incentive"], name=inc.name if inc else "", seq=row["seq"], policy=row["policy"],
+        policy_title=row["policy_title"], status=row["status"], amount_wan=row["amount_wan"],
+        amount_is_ceiling=bool(row["amount_is_ceiling"]), arithmetic=arithmetic,
+        explanation=_explain(row, engine), project=row["project"], reasons=list(row["failed"]),
+        missing=missing, quote=inc.quote if inc else "",
+        kind=inc.kind if inc else "", basis=inc.basis if inc else "", payer=inc.payer if inc else "",
+        recipient=inc.recipient if inc else "", frequency=inc.frequency if inc else "",
+        selection=row["selection"], agencies=list(row["agencies"]), cooperating=list(row["cooperating"]),
+        effective_from=row["effective_from"], effective_until=row["effective_until"],
+        notes=[disagreement],
+    )
+    return result, disagreement
 
 
 def evaluate_profile_in_neo4j(store, profile, as_of: date | None = None, engine: Engine | None = None) -> Evaluation:

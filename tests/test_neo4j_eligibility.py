@@ -91,6 +91,40 @@ def test_the_cli_neo4j_backend(engine, store, invoke, neo4j_config, monkeypatch)
     assert table.exit_code == 0 and "min(" in table.output, table.output
 
 
+@pytest.mark.parametrize("name", ["software-firm", "ic-design-firm", "ecommerce-firm", "ai-firm"])
+def test_both_backends_give_the_same_json(store, invoke, neo4j_config, monkeypatch, name):
+    # Not only statuses and amounts: the explanation, trace, missing fields, notes and warnings too
+    # (the calculator asks its next question from `missing`, whichever backend answers).
+    monkeypatch.setenv("NEO4J_URI", neo4j_config.uri)
+    monkeypatch.setenv("NEO4J_USERNAME", neo4j_config.username)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_config.password or "")
+    example = str(PACKAGE_DIR / "docs" / "examples" / f"{name}.yaml")
+    embedded = invoke("eligible", example, "--format", "json")
+    cypher = invoke("eligible", example, "--backend", "neo4j", "--format", "json")
+    assert embedded.exit_code == 0 and cypher.exit_code == 0, cypher.output
+    assert cypher.output == embedded.output
+
+
+def test_a_disagreement_is_said_and_cypher_answer_stands(engine):
+    from dataclasses import replace
+
+    from policykg.engine.neo4j_eligibility import from_row
+
+    profile = engine.load_profile(PACKAGE_DIR / "docs" / "examples" / "ic-design-firm.yaml")
+    twin = next(r for r in engine.evaluate(profile, profile.as_of).results if r.amount_wan)
+    row = {"incentive": twin.incentive, "project": twin.project, "seq": twin.seq, "policy": twin.policy,
+           "policy_title": twin.policy_title, "status": twin.status, "amount_wan": twin.amount_wan + 10,
+           "amount_is_ceiling": twin.amount_is_ceiling, "failed": [], "missing": ["revenue", "revenue"],
+           "selection": None, "agencies": twin.agencies, "cooperating": twin.cooperating,
+           "effective_from": twin.effective_from, "effective_until": twin.effective_until, "tier": None}
+    result, said = from_row(row, twin, engine)
+    assert result.amount_wan == twin.amount_wan + 10 and result.arithmetic.endswith("(computed in Cypher)")
+    assert said and twin.incentive in said and "embedded evaluator says" in said and said in result.notes
+    assert len(result.missing) == 1  # one field asked once
+    same, none = from_row(dict(row, amount_wan=twin.amount_wan), twin, engine)
+    assert none is None and same == replace(twin)
+
+
 def _params(engine, profile, pid):
     params = engine.profile_params(profile)
     params["id"] = pid
