@@ -18,7 +18,7 @@ and how this module avoids them:
 * `from_nx` writes `size` into the caller's graph and passes every node attribute
   (our `labels`/`props`) to vis as options -> nodes are added one by one instead.
 * `add_node(label="")` silently labels the node with its id -> labels are never empty.
-* `add_edge` checks its endpoints with a list scan (quadratic) -> `_Network.get_nodes`.
+* `add_edge` checks its endpoints with a list scan (quadratic) -> `_network`'s get_nodes.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-from pyvis.network import Network
 
 from policykg.engine.eligibility import Engine, evaluate_profile
 from policykg.engine.overlaps import plan_for_profile
@@ -394,11 +393,19 @@ def _amount_of(label: str, props: dict) -> float | None:
     return None
 
 
-class _Network(Network):
-    """pyvis Network whose endpoint check in add_edge is a dict lookup, not a list scan."""
+def _network(**kwargs):
+    """A pyvis Network whose endpoint check in add_edge is a dict lookup, not a list scan.
 
-    def get_nodes(self):
-        return self.node_map
+    pyvis is imported here, not at the top: it imports IPython (about 0.2 s), and `policykg serve`
+    and the commands that draw no graph should not wait for it (serve's ready-time target is 2 s).
+    """
+    from pyvis.network import Network
+
+    class _Network(Network):
+        def get_nodes(self):
+            return self.node_map
+
+    return _Network(**kwargs)
 
 
 def build_view(
@@ -459,7 +466,7 @@ def build_view(
             return ANSWER_FONT_SIZE
         return round(FONT_SIZES.get(label, DETAIL_FONT_SIZE) * font_scale)
 
-    net = _Network(directed=True)
+    net = _network(directed=True)
     infos: list[dict] = []
     label_counts: Counter[str] = Counter()
     grey_count = 0
