@@ -1,7 +1,19 @@
-"""Drafting quality: `rules draft` on the bundled compilation against the 92 hand-written incentives.
+"""Drafting quality, per award: `rules draft` against hand gold (issue #18, "Measure").
 
-    .venv/bin/python bench/bench_draft.py              # the table (and per-provision misses with -v)
-    .venv/bin/python bench/bench_draft.py -v           # also every miss and every extra, by provision
+    .venv/bin/python bench/bench_draft.py              # per-award scores: the compilation and the four 南沙 documents
+    .venv/bin/python bench/bench_draft.py -v           # also each award's problems (developed-on documents only)
+    .venv/bin/python bench/bench_draft.py --fields     # also the compilation's field-by-field table
+
+Per award (bench/draft_score.py says how): **numbers right**, **usable as drafted** (numbers, structure,
+metrics, recipient and conditions right, one incentive, no review line), **silent wrong** (no review line
+and wrong), and the share of review questions whose answer the sentence plainly states. Gold sets: the
+compilation's 92 hand-written incentives (data/incentives.yaml, against drafting the bundled compilation)
+and bench/gold/nansha-2017/*.yaml (141 awards) for the four documents of ../shared/corpus/nansha-2017/
+(read there, never copied). Documents the drafter was developed against are reported apart from the
+held-out ones (DEVELOPED below); -v prints per-award problems for developed-on documents only, so the
+held-out ones stay unread while tuning.
+
+The field table (--fields) compares the compilation field by field:
 
 The compilation is drafted from its text alone (`policykg.rules.draft`), then compared with
 data/incentives.yaml field by field:
@@ -33,6 +45,9 @@ HERE = Path(__file__).resolve().parent
 from policykg.loaders.compilation import load_compilation  # noqa: E402
 from policykg.loaders.yamlio import load_yaml  # noqa: E402
 from policykg.rules.draft import ProvisionText, draft_provision, numbers_outside_quotes  # noqa: E402
+
+sys.path.insert(0, str(HERE))
+from draft_score import rules_as_gold, score_document  # noqa: E402
 
 TO_WAN = {"万元": 1, "亿元": 10000, "元": 0.0001}
 HAND = HERE.parent / "data" / "incentives.yaml"
@@ -172,10 +187,13 @@ def draft_compilation(path=None) -> tuple[list[dict], dict[int, str]]:
     return draft, texts
 
 
-# ../shared from the main clone; a worktree sits one level deeper (wt/issue-N), hence the second place.
+
+# ../shared from the main clone; a worktree sits one level deeper, hence the second place.
 NANSHA_PLACES = [HERE.parent.parent / "shared" / "corpus" / "nansha-2017",
                  HERE.parent.parent.parent / "shared" / "corpus" / "nansha-2017"]
-HAND_CHECK = HERE / "nansha_hand_check.yaml"
+GOLD = HERE / "gold" / "nansha-2017"
+#: The documents the drafter was developed against; the other two are held out (never read per award while tuning).
+DEVELOPED = ("nansha-commerce-2017", "nansha-finance-2017")
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
 
 
@@ -186,77 +204,114 @@ def _cn_int(s: str) -> int:
     return _CN[s]
 
 
-def read_articles(path: Path) -> list:
-    """A standalone policy's 第X条 articles as provisions (seq = X), read by the project's loader."""
-    import re
-
-    from policykg.rules.documents import ProvisionText, read_document
-
-    out = []
-    for p in read_document(path).provisions:
-        m = re.fullmatch(r"第([一二三四五六七八九十]+)条", p.label)
-        out.append(ProvisionText(_cn_int(m.group(1)) if m else p.seq, p.label, p.text, p.references))
+def labels_of(doc: dict) -> dict[str, str]:
+    """metric key -> label: data/metrics.yaml's and the draft's own `metrics:` block."""
+    m = load_yaml(HERE.parent / "data" / "metrics.yaml")
+    out = {}
+    for section, prefix in (("metrics", ""), ("project_metrics", "project.")):
+        for k, v in (m.get(section) or {}).items():
+            out[prefix + str(k)] = str(v["label"])
+    for k, v in (doc.get("metrics") or {}).items():
+        out[str(k)] = str(v.get("label", k))
     return out
 
 
-def nansha(verbose: bool, folder: str | None) -> None:
-    hand = load_yaml(HAND_CHECK)
+def draft_nansha(path: Path):
+    """The draft of one 南沙 document, its articles' texts (第N条 -> N) and each draft's article."""
+    import re
+
+    from policykg.rules.documents import read_document
+    from policykg.rules.draft import draft_documents
+
+    doc = read_document(path)
+    art = {}
+    for p in doc.provisions:
+        m = re.fullmatch(r"第([一二三四五六七八九十]+)条", p.label or "")
+        art[p.seq] = _cn_int(m.group(1)) if m else 1000 + p.seq
+    drafted = draft_documents([doc])
+    texts: dict[int, str] = {}
+    for p in doc.provisions:
+        texts[art[p.seq]] = texts.get(art[p.seq], "") + p.text
+    article_of = {d["id"]: art[int(d["id"].split(".")[0])] for d in drafted["incentives"]}
+    return drafted, texts, article_of
+
+
+def line(name: str, n: Counter) -> str:
+    a = n["awards"] or 1
+    q = n["questions"]
+    plain = f"{n['plain'] / q:.0%}" if q else "–"
+    return (f"| {name} | {n['awards']} | {n['drafted']} | {n['numbers_right'] / a:.0%} | {n['usable'] / a:.0%} | "
+            f"{n['silent_wrong']} | {n['extra']} ({n['extra_silent']} unflagged) | {n['not_drafted']} | "
+            f"{q} | {plain} |")
+
+
+HEADER_ROW = ("| documents | awards | drafted | numbers right | usable as drafted | silent wrong | "
+              "extra drafts | not drafted | review questions | plainly answered |\n|---|---|---|---|---|---|---|---|---|---|")
+
+
+def nansha(verbose: bool, folder: str | None) -> dict[str, Counter]:
     where = Path(folder) if folder else next((p for p in NANSHA_PLACES if p.is_dir()), NANSHA_PLACES[0])
-    print("\nTwo 南沙 2017 documents against the hand check in bench/nansha_hand_check.yaml:\n")
-    print("| document | role | hand check | drafted | found | precision | recall |")
-    print("|---|---|---|---|---|---|---|")
-    for name, articles in hand.items():
-        provs = read_articles(where / name)
-        draft = [inc for p in provs for inc in draft_provision(p)]
-        outside = sum(len(numbers_outside_quotes(d)) for d in draft)
-        df = Counter()
-        for d in draft:
-            df += value_facts(d, d["provision"])
-        df = _dedupe(df)
-        for role in ("amount", "cap", "rate", "threshold"):
-            H = Counter()
-            for art, roles in articles.items():
-                for v in roles.get(role) or []:
-                    key = (int(art), role, *(v if isinstance(v, list) else [v]))
-                    key = tuple(round(float(x), 6) if isinstance(x, (int, float)) and not isinstance(x, bool) else x
-                                for x in key)
-                    H[(int(art),) + key[1:]] = 1
-            D = Counter({k: 1 for k in df if k[1] == role and k[0] in {int(a) for a in articles}})
-            D_all = Counter({k: 1 for k in df if k[1] == role})
-            m = sum((H & D).values())
-            prec = m / sum(D_all.values()) if D_all else 0.0
-            rec = m / sum(H.values()) if H else 0.0
-            print(f"| {name} | {role} | {sum(H.values())} | {sum(D_all.values())} | {m} | {prec:.0%} | {rec:.0%} |")
-            if verbose:
-                for k in sorted(H - D, key=str):
-                    print(f"MISSED {name} {k}")
-                for k in sorted(D_all - H, key=str):
-                    print(f"EXTRA  {name} {k}")
-        print(f"| {name} | numbers absent from their quote | | | {outside} | | |")
+    per: dict[str, Counter] = {}
+    for gpath in sorted(GOLD.glob("*.yaml")):
+        gold = load_yaml(gpath)
+        stem = gpath.stem
+        drafted, texts, article_of = draft_nansha(where / gold["document"])
+        res = score_document(gold["awards"], drafted["incentives"], texts, article_of, labels_of(drafted))
+        per[stem] = res["counts"]
+        if verbose and stem in DEVELOPED:
+            for r in res["rows"]:
+                if not r["usable"]:
+                    print(f"{stem} {r['id']} {r['drafts']} {'SILENT ' if r['silent'] else ''}{'; '.join(r['problems'])}")
+            for e in res["extras"]:
+                print(f"{stem} EXTRA {e}")
+            for gid, fld, plain, q in res["questions"]:
+                if plain:
+                    print(f"{stem} PLAIN {gid} [{fld}] {q}")
+    return per
+
+
+def compilation_scores(verbose: bool) -> Counter:
+    draft, texts = draft_compilation()
+    hand = load_yaml(HAND)["incentives"]
+    gold = [rules_as_gold(h) for h in hand]
+    labels = labels_of({})
+    res = score_document(gold, draft, texts, {d["id"]: d["provision"] for d in draft}, labels)
+    if verbose:
+        for r in res["rows"]:
+            if not r["usable"]:
+                print(f"compilation {r['id']} {r['drafts']} {'SILENT ' if r['silent'] else ''}{'; '.join(r['problems'])}")
+    return res["counts"]
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-v", "--verbose", action="store_true", help="list every miss and extra")
-    ap.add_argument("--nansha", action="store_true",
-                    help="also two 南沙 documents (../shared/corpus/nansha-2017/) against bench/nansha_hand_check.yaml")
+    ap.add_argument("-v", "--verbose", action="store_true", help="each award's problems (developed-on documents)")
+    ap.add_argument("--fields", action="store_true", help="also the compilation's field-by-field table")
     ap.add_argument("--corpus", metavar="DIR", default=None, help="where the 南沙 documents are (default: ../shared/...)")
+    ap.add_argument("--no-nansha", action="store_true", help="the compilation only")
     args = ap.parse_args(argv)
-    draft, texts = draft_compilation()
-    hand = load_yaml(HAND)["incentives"]
-    rows = compare(hand, draft, texts)
-    print("Drafting the bundled compilation from its text, against data/incentives.yaml:\n")
-    print(table(rows))
-    if args.verbose:
-        for fld, r in rows.items():
-            if fld.startswith("_"):
-                continue
-            for m in r["missed"]:
-                print(f"MISSED {fld}: {m}")
-            for e in r["extra"]:
-                print(f"EXTRA  {fld}: {e}")
-    if args.nansha:
-        nansha(args.verbose, args.corpus)
+    comp = compilation_scores(args.verbose)
+    print("Per award, against hand gold:\n")
+    print(HEADER_ROW)
+    print(line("compilation (data/incentives.yaml, 92)", comp))
+    if not args.no_nansha:
+        per = nansha(args.verbose, args.corpus)
+        for stem, n in per.items():
+            print(line(stem + (" (developed on)" if stem in DEVELOPED else " (held out)"), n))
+        for name, group in (("developed on: " + " + ".join(s.replace("nansha-", "").replace("-2017", "") for s in DEVELOPED),
+                             [n for s, n in per.items() if s in DEVELOPED]),
+                            ("held out: " + " + ".join(s.replace("nansha-", "").replace("-2017", "") for s in per
+                                                       if s not in DEVELOPED),
+                             [n for s, n in per.items() if s not in DEVELOPED])):
+            total = Counter()
+            for n in group:
+                total += n
+            print(line(name, total))
+    if args.fields:
+        draft, texts = draft_compilation()
+        rows = compare(load_yaml(HAND)["incentives"], draft, texts)
+        print("\nThe compilation field by field:\n")
+        print(table(rows))
     return 0
 
 
