@@ -264,7 +264,7 @@ class RegisterReader:
 
         try:
             self._pf = pq.ParquetFile(self.path)
-        except (pa.ArrowInvalid, OSError) as exc:
+        except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
             raise RegisterError(f"{self.source}: not a readable parquet file ({_first_line(exc)})") from None
         self.total_rows = self._pf.metadata.num_rows
         return list(self._pf.schema_arrow.names)
