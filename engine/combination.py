@@ -140,10 +140,22 @@ class Constraint:
 
 
 
-def text_constraints(engine, items: Sequence[Item], by_inc: dict[str, list[int]], prior: dict, day: date
-                     ) -> list[Constraint]:
+def cap_amount(lim, metrics: dict | None) -> float:
+    """A cap's amount for one enterprise: amount_wan, or P% of a metric (不超过其经济贡献的P%), the smaller;
+    infinite when neither is known (the awards of an unknown share cap are missing_data anyway)."""
+    cap = float(lim.amount_wan) if lim.amount_wan is not None else float("inf")
+    if lim.share_percent is not None:
+        base = (metrics or {}).get(lim.share_of)
+        if isinstance(base, (int, float)) and not isinstance(base, bool) and base == base:
+            cap = min(cap, round(lim.share_percent / 100 * float(base), 4))
+    return cap
+
+
+def text_constraints(engine, items: Sequence[Item], by_inc: dict[str, list[int]], prior: dict, day: date,
+                     metrics: dict | None = None) -> list[Constraint]:
     """The text's own limits among one enterprise's candidate `items`: exclusive groups
-    (每个企业当年只享受一项, 两类之一) and caps they share (年度/总额上限), less prior awards."""
+    (每个企业当年只享受一项, 两类之一) and caps they share (年度/总额上限), less prior awards.
+    `metrics`: the enterprise's (canonical, derived filled), for caps that are a share of one."""
     rules = engine.rules
     constraints: list[Constraint] = []
     seen_rules: set[str] = set()
@@ -164,7 +176,10 @@ def text_constraints(engine, items: Sequence[Item], by_inc: dict[str, list[int]]
                 seen_rules.add(ruid)
                 annual = lim.kind == "annual_total_cap"
                 used = sum(a.amount_wan for s in scope for a in prior.get(s, []) if not annual or a.year == day.year)
-                room = max(0.0, lim.amount_wan - used)
+                capv = cap_amount(lim, metrics)
+                if capv == float("inf"):
+                    continue
+                room = max(0.0, capv - used)
                 reason = _limit_reason(lim, [rules.by_id[s] for s in scope], rules)
                 if used:
                     reason += f" ({num(used)}万元 already received, {num(room)}万元 left)"
@@ -178,6 +193,8 @@ def _candidate_items(evaluation) -> tuple[list[Item], dict[str, list[int]]]:
     for r in evaluation.results:
         if r.status not in ("eligible", "needs_selection"):
             continue
+        if getattr(r, "paid_to", None) is not None:
+            continue  # persons' or an intermediary's money: never in the firm's totals
         key = f"{r.incentive} @ {r.project}" if r.project else r.incentive
         items.append(Item(key, r.incentive, r.project, r.name, r.seq, r.policy, r.status, r.amount_wan,
                           r.status == "needs_selection" or r.amount_is_ceiling, r.payer))
@@ -201,7 +218,7 @@ def claimable_totals(engine, profile, evaluation) -> dict:
     items, by_inc = _candidate_items(evaluation)
     day = evaluation.as_of
     prior = {iid: [a for a in aws if a.year <= day.year] for iid, aws in engine.resolve_awards(profile).items()}
-    constraints = text_constraints(engine, items, by_inc, prior, day)
+    constraints = text_constraints(engine, items, by_inc, prior, day, engine.profile_params(profile)["metrics"])
     caps = [(frozenset(c.items), float(c.amount_wan)) for c in constraints if c.effect == "cap"]
     exclusions = [c.items for c in constraints if c.effect == "exclusive"]
     amounts = [max(0.0, it.amount_wan or 0.0) for it in items]

@@ -76,6 +76,14 @@ class Result:
     notes: list[str] = field(default_factory=list)
     #: The evaluation's trace of this row: each step as plain data (engine.evaluate.Trace.checks).
     trace: list[dict] = field(default_factory=list)
+    #: Not the firm's money: "person" or "intermediary" (recipient), else None. Never in the firm's totals.
+    paid_to: str | None = None
+    #: "person" when the amount is for each person (每人) and the rules give no count: in no total.
+    amount_per: str | None = None
+
+    @property
+    def firms_money(self) -> bool:
+        return self.paid_to is None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -108,7 +116,7 @@ class Evaluation:
         if self.together is not None:
             return self.together["eligible_wan"]
         return round(sum(r.amount_wan for r in self.by_status("eligible")
-                         if r.amount_wan is not None and not r.amount_is_ceiling), 4)
+                         if r.amount_wan is not None and not r.amount_is_ceiling and r.firms_money), 4)
 
     @property
     def total_eligible_up_to_wan(self) -> float:
@@ -116,14 +124,28 @@ class Evaluation:
         if self.together is not None:
             return self.together.get("eligible_up_to_wan", 0.0)
         return round(sum(r.amount_wan for r in self.by_status("eligible")
-                         if r.amount_wan is not None and r.amount_is_ceiling), 4)
+                         if r.amount_wan is not None and r.amount_is_ceiling and r.firms_money), 4)
 
     @property
     def total_needs_selection_wan(self) -> float:
         """What the `needs_selection` awards could add, up to (summed when `together` is unset)."""
         if self.together is not None:
             return self.together["up_to_more_wan"]
-        return round(sum(r.amount_wan for r in self.by_status("needs_selection") if r.amount_wan is not None), 4)
+        return round(sum(r.amount_wan for r in self.by_status("needs_selection")
+                         if r.amount_wan is not None and r.firms_money), 4)
+
+    @property
+    def paid_to_others_wan(self) -> float:
+        """What eligible awards pay for certain to persons or an intermediary: apart from the firm's totals."""
+        return round(sum(r.amount_wan for r in self.by_status("eligible") if r.amount_wan is not None
+                         and not r.firms_money and not r.amount_is_ceiling and r.amount_per is None), 4)
+
+    @property
+    def paid_to_others_up_to_wan(self) -> float:
+        """What awards to persons or an intermediary could add, at most (ceilings, needs_selection)."""
+        return round(sum(r.amount_wan for r in self.results if r.amount_wan is not None and not r.firms_money
+                         and r.amount_per is None and (r.status == "needs_selection" or (
+                             r.status == "eligible" and r.amount_is_ceiling))), 4)
 
     def ending_soon(self, days: int = ENDING_SOON_DAYS) -> list[dict]:
         """The policies of the claimable awards (eligible, needs_selection) whose validity ends within
@@ -149,6 +171,8 @@ class Evaluation:
                 "eligible_wan": self.total_eligible_wan,
                 "eligible_up_to_wan": self.total_eligible_up_to_wan,
                 "needs_selection_up_to_wan": self.total_needs_selection_wan,
+                "paid_to_others_wan": self.paid_to_others_wan,
+                "paid_to_others_up_to_wan": self.paid_to_others_up_to_wan,
                 **({"eligible_each_alone_wan": self.together["each_alone_eligible_wan"]} if self.together else {}),
                 "counts": {s: len(self.by_status(s)) for s in STATUSES},
             },
@@ -273,6 +297,8 @@ class Engine:
             agencies=list(c.agencies), cooperating=list(c.cooperating),
             effective_from=c.effective_from, effective_until=c.effective_until, notes=list(t.notes),
             trace=t.checks,
+            paid_to=inc.recipient if inc.paid_to_others else None,
+            amount_per="person" if inc.per_person and inc.persons_metric is None else None,
         )
 
     def profile_params(self, profile: Profile) -> dict:

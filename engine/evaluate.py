@@ -42,7 +42,7 @@ import numpy as np
 from policykg.engine.population import EPOCH, LEVEL_CODES, NO_DATE, Population, day_number
 from policykg.errors import DataError
 from policykg.graph.model import nodes_with_label, policy_uid, provision_uid
-from policykg.rules.incentives import Incentive, Rules, Tier
+from policykg.rules.incentives import OTHER_RECIPIENTS, Criterion, Incentive, Rules, Tier
 from policykg.rules.validity import validity_status
 from policykg.rules.words import LEVEL_TEXT, OP_TEXT, TOLERANCE, num
 
@@ -432,7 +432,10 @@ class _Fixed(_Step):
 
     def say(self, rd, t):
         t.ceiling = bool(self.inc.ceiling)
-        t.steps.append(num(self.inc.amount_wan))
+        if self.inc.amount_min_wan is not None:  # a-b万元: up to b
+            t.steps.append(f"{num(self.inc.amount_min_wan)}–{num(self.inc.amount_wan)} (up to {num(self.inc.amount_wan)})")
+        else:
+            t.steps.append(num(self.inc.amount_wan))
         t.checks.append({"step": "amount", "state": "info", "basis": "fixed", "amount_wan": float(self.inc.amount_wan),
                          "ceiling": bool(self.inc.ceiling)})
 
@@ -444,6 +447,13 @@ class _NoAmount(_Step):
     def say(self, rd, t):
         t.notes.append(self.text)
         t.checks.append({"step": "amount", "state": "info", "text": self.text})
+
+
+def _rate_text(x) -> str:
+    """A rate as the text writes it: 1‰ (rate_permille) or 10%."""
+    if getattr(x, "rate_permille", None) is not None:
+        return f"{num(x.rate_permille)}‰"
+    return f"{num(x.rate_percent)}%"
 
 
 class _Rate(_Step):
@@ -466,7 +476,7 @@ class _Rate(_Step):
             t.checks.append({**row, "state": "missing"})
             return
         if s == self.NO_BASE:
-            t.reasons.append(f"{label} {num(b)} gives no base for the {num(inc.rate_percent)}% award")
+            t.reasons.append(f"{label} {num(b)} gives no base for the {_rate_text(inc)} award")
             t.checks.append({**row, "state": "failed"})
             return
         ex = inc.rate_base_excess_over
@@ -484,7 +494,7 @@ class _Rate(_Step):
             row["base"] = part
         t.ceiling = t.ceiling or bool(inc.rate_ceiling)
         raw = float(self.raw[r])
-        text = f"{num(inc.rate_percent)}% × {base_text}"
+        text = f"{_rate_text(inc)} × {base_text}"
         cap = inc.cap_wan
         if cap is not None:
             out = min(raw, cap)
@@ -512,7 +522,12 @@ class _Tiered(_Step):
         parts = []
         if tr.min is not None:
             m = rd.ev.rules.metrics[inc.tier_metric]
-            parts.append(f"{m.label} {OP_TEXT[inc.tier_op]} {rd.show(m.key, tr.min, tr.unit_as_written)}")
+            parts.append(f"{m.label} {OP_TEXT[tr.min_op or inc.tier_op]} {rd.show(m.key, tr.min, tr.unit_as_written)}")
+        if tr.max is not None:
+            m = rd.ev.rules.metrics[inc.tier_metric]
+            parts.append(f"{m.label} {OP_TEXT[tr.max_op]} {rd.show(m.key, tr.max, tr.unit_as_written)}")
+        for crit in tr.criteria:
+            parts.append(crit.quote)
         if tr.qualification is not None:
             parts.append(f"{LEVEL_TEXT.get(tr.level, '') if tr.level else ''}{tr.qualification}")
         return " and ".join(parts) or tr.label
@@ -524,7 +539,7 @@ class _Tiered(_Step):
         if b != b:
             return None, ""
         label = rd.ev.rules.metrics[self.inc.rate_base].label
-        return tr.rate_percent / 100 * b, f"{num(tr.rate_percent)}% × {label} {num(b)}"
+        return tr.rate_percent / 100 * b, f"{_rate_text(tr)} × {label} {num(b)}"
 
     def say(self, rd, t):
         inc, r = self.inc, rd.r
@@ -619,8 +634,9 @@ class _Cap(_Step):
 
     USED_UP, BINDS, LEFT, NONE = range(4)
 
-    def __init__(self, lim, year, state, used, had, before):
+    def __init__(self, lim, year, state, used, had, before, cap):
         self.lim, self.year, self.state, self.used, self.had, self.before = lim, year, state, used, had, before
+        self.cap = cap
 
     def say(self, rd, t):
         lim, r = self.lim, rd.r
@@ -628,16 +644,17 @@ class _Cap(_Step):
         if s == self.NONE:
             return
         used = float(self.used[r])
-        remaining = max(0.0, lim.amount_wan - used)
+        capv = float(self.cap[r])
+        remaining = max(0.0, capv - used)
         span = f"in {self.year}" if lim.kind == "annual_total_cap" else "so far"
-        row = {"step": lim.kind, "cap_wan": lim.amount_wan, "used_wan": used, "quote": lim.quote}
+        row = {"step": lim.kind, "cap_wan": capv, "used_wan": used, "quote": lim.quote}
         if s == self.USED_UP:
-            t.reasons.append(f"the cap of {num(lim.amount_wan)}万元 ({lim.quote}) is used up: "
+            t.reasons.append(f"the cap of {num(capv)}万元 ({lim.quote}) is used up: "
                              f"{num(used)}万元 received {span}")
             t.checks.append({**row, "state": "failed"})
         elif s == self.BINDS:
             amount = float(self.before[r])
-            shown = (f"{num(lim.amount_wan)} − {num(used)} received {span} = {num(remaining)}" if self.had[r]
+            shown = (f"{num(capv)} − {num(used)} received {span} = {num(remaining)}" if self.had[r]
                      else num(remaining))
             t.steps.append(f"min({num(amount)}, {shown}) = {num(remaining)}")
             t.notes.append(f"the cap binds: {lim.quote}")
@@ -984,6 +1001,9 @@ def _evaluate(st: _State, c: CompiledIncentive, valid: str, complete: bool = Tru
         missing |= undated
         reason |= ~held & ~undated
         steps.append(_Clause(clause, states, earlies, since_text, c.policy))
+    # alternatives (…的，或…的): any one in full
+    if inc.alternatives:
+        _alternatives(rows, ev.rules, inc, reason, missing, steps)
     # criteria
     for chk in c.checks:
         v = rows.value(chk.metric)
@@ -1005,14 +1025,20 @@ def _evaluate(st: _State, c: CompiledIncentive, valid: str, complete: bool = Tru
         amount, tier = _tiers(rows, inc, reason, missing, steps)
     elif inc.basis in ("rate", "matching"):
         amount = _rate(rows, inc, reason, missing, steps)
+    elif inc.basis == "per_unit":
+        amount = _per_unit(rows, inc, reason, missing, steps)
     elif inc.basis == "defers_to":
         steps.append(_NoAmount(f"paid under {inc.defers_to.target} ({inc.defers_to.quote})"))
     elif inc.basis == "non_monetary":
         steps.append(_NoAmount(f"not money: {inc.note}"))
     else:
         steps.append(_NoAmount("amount not stated in this text" + (f" ({inc.note})" if inc.note else "")))
+    if inc.per_person:
+        amount = _persons(rows, inc, amount, missing, steps)
+    if inc.paid_to_others:
+        steps.append(_PaidTo(inc))
     if inc.first_time or inc.limits or inc.max_years or inc.frequency == "once":
-        amount = _limits(st, rows, c, amount, tier, reason, steps)
+        amount = _limits(st, rows, c, amount, tier, reason, steps, missing)
     status = np.where(reason, NOT_ELIGIBLE, np.where(missing, MISSING_DATA,
                       NEEDS_SELECTION if c.selection else ELIGIBLE)).astype(np.int8)
     block.status, block.amount = status, amount
@@ -1026,12 +1052,17 @@ def _tiers(rows: _Rows, inc: Incentive, reason, missing, steps):
     T = len(inc.tiers)
     reached = np.zeros((T, R), dtype=np.int8)  # 0 no, 1 yes, 2 unknown (metric missing)
     amounts = np.full((T, R), np.nan)
+    gone = np.isnan(v)
     for k, tr in enumerate(inc.tiers):
         r = np.ones(R, dtype=np.int8)
         if tr.min is not None:
-            gone = np.isnan(v)
-            ok = _CMP[inc.tier_op](np.round(v, 6), round(tr.min, 6))
+            ok = _CMP[tr.min_op or inc.tier_op](np.round(v, 6), round(tr.min, 6))
             r = np.where(gone, 2, np.where(ok, 1, 0)).astype(np.int8)
+        if tr.max is not None:  # X（含）至Y: below Y
+            ok = _CMP[tr.max_op](np.round(v, 6), round(tr.max, 6))
+            r = _and3(r, np.where(gone, 2, np.where(ok, 1, 0)).astype(np.int8))
+        for crit in tr.criteria:  # the level's own condition (仅限…)
+            r = _and3(r, _criterion_state(rows, crit)[0])
         if tr.qualification is not None:
             state, _ = rows.held(tr.qualification, tr.level)
             r = np.where(state == 0, r, 0).astype(np.int8)
@@ -1083,6 +1114,217 @@ def _rate(rows: _Rows, inc: Incentive, reason, missing, steps):
     return amount
 
 
+def _and3(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Three-valued and over 0 no, 1 yes, 2 unknown: no wins, then unknown."""
+    return np.where((a == 0) | (b == 0), 0, np.where((a == 2) | (b == 2), 2, 1)).astype(np.int8)
+
+
+def _criterion_state(rows: "_Rows", crit: Criterion) -> tuple[np.ndarray, np.ndarray]:
+    """(state 0/1/2 per row, the values) of one criterion (canonical value and unit)."""
+    v = rows.value(crit.metric)
+    if isinstance(crit.value, bool):
+        passed = v == float(crit.value)
+    else:
+        passed = _CMP[crit.op](np.round(v, 6) + 0.0, round(float(crit.value), 6) + 0.0)
+    return np.where(np.isnan(v), 2, np.where(passed, 1, 0)).astype(np.int8), v
+
+
+def _alternatives(rows: "_Rows", rules: Rules, inc: Incentive, reason, missing, steps) -> None:
+    """…的，或…的: met when one alternative is met in full; missing when none is and one lacks data."""
+    R = rows.R
+    per_alt = []
+    for alt in inc.alternatives:
+        state = np.ones(R, dtype=np.int8)
+        parts = []
+        for crit in alt.criteria:
+            cs, v = _criterion_state(rows, crit)
+            state = _and3(state, cs)
+            parts.append(("criterion", crit, cs, v))
+        for q in alt.qualifications:
+            held, _ = rows.held(q.name, q.level)
+            qs = np.where(held == 0, 1, 0).astype(np.int8)
+            state = _and3(state, qs)
+            parts.append(("qualification", q, qs, None))
+        per_alt.append((state, parts))
+    S = np.vstack([a for a, _ in per_alt])
+    met = (S == 1).any(axis=0)
+    unknown = ~met & (S == 2).any(axis=0)
+    missing |= unknown
+    reason |= ~met & ~unknown
+    steps.append(_Alternatives(inc, per_alt, rules))
+
+
+class _Alternatives(_Step):
+    def __init__(self, inc, per_alt, rules):
+        self.inc, self.per_alt, self.rules = inc, per_alt, rules
+
+    def _text(self, rd, kind, item, state, v):
+        if kind == "qualification":
+            return f"holds {_req_name(item)}" if state == 1 else f"needs {_req_name(item)}"
+        m = self.rules.metrics[item.metric]
+        unit = item.unit_as_written or item.unit
+        need = (f"{OP_TEXT[item.op]} {rd.show(item.metric, item.value, unit)}" if not isinstance(item.value, bool)
+                else num(item.value))
+        shown = "not given" if v != v else (rd.show(item.metric, rd.value(item.metric, v), unit)
+                                            if not isinstance(item.value, bool) else num(bool(v)))
+        return f"{m.label} {shown}, needs {need}" if state != 1 else f"{m.label} {shown} {need}"
+
+    def say(self, rd, t):
+        r = rd.r
+        labels = [a.label for a in self.inc.alternatives]
+        states = [int(st[r]) for st, _ in self.per_alt]
+        row = {"step": "alternatives", "labels": labels, "states": [{0: "failed", 1: "met", 2: "missing"}[x]
+                                                                    for x in states]}
+        if 1 in states:
+            k = states.index(1)
+            t.met.append(f"alternative {labels[k]}")
+            t.checks.append({**row, "state": "met", "met": labels[k]})
+            return
+        if 2 in states:
+            for (st, parts), s_ in zip(self.per_alt, states):
+                if s_ != 2:
+                    continue
+                for kind, item, cs, v in parts:
+                    if int(cs[r]) == 2 and kind == "criterion":
+                        name = rd.field_name(item.metric)
+                        if name not in t.missing:
+                            t.missing.append(name)
+            t.checks.append({**row, "state": "missing"})
+            return
+        why = []
+        for alt, (st, parts) in zip(self.inc.alternatives, self.per_alt):
+            failed = [self._text(rd, kind, item, int(cs[r]), float(v[r]) if v is not None else None)
+                      for kind, item, cs, v in parts if int(cs[r]) == 0]
+            why.append(f"{alt.label}: {'; '.join(failed)}")
+        t.reasons.append("meets none of the alternatives (" + " | ".join(why) + ")")
+        t.checks.append({**row, "state": "failed"})
+
+
+def _per_unit(rows: "_Rows", inc: Incentive, reason, missing, steps):
+    """元/平方米/月 × quantity (at most max_quantity) × months, capped by cap_wan."""
+    pu = inc.per_unit
+    q = rows.value(pu.metric)
+    used = np.minimum(q, pu.max_quantity) if pu.max_quantity is not None else q
+    raw = np.round(pu.amount_wan * used * pu.months, 6)
+    amount = np.minimum(raw, inc.cap_wan) if inc.cap_wan is not None else raw
+    gone = np.isnan(q)
+    none = ~gone & (q <= 0)
+    missing |= gone
+    reason |= none
+    amount = np.where(gone | none, np.nan, np.round(amount, 4))
+    steps.append(_PerUnitStep(inc, q, used, raw))
+    return amount
+
+
+class _PerUnitStep(_Step):
+    def __init__(self, inc, q, used, raw):
+        self.inc, self.q, self.used, self.raw = inc, q, used, raw
+
+    def say(self, rd, t):
+        inc, pu, r = self.inc, self.inc.per_unit, rd.r
+        m = rd.ev.rules.metrics[pu.metric]
+        q = float(self.q[r])
+        row = {"step": "amount", "basis": "per_unit", "per_unit_wan": pu.amount_wan, "metric": pu.metric,
+               "quantity": None if q != q else q, "months": pu.months}
+        if q != q:
+            t.missing.append(rd.field_name(pu.metric))
+            t.checks.append({**row, "state": "missing"})
+            return
+        if q <= 0:
+            t.reasons.append(f"{m.label} {rd.show(pu.metric, q)} gives no quantity for the per-unit award")
+            t.checks.append({**row, "state": "failed"})
+            return
+        used, raw = float(self.used[r]), float(self.raw[r])
+        per = f"{num(pu.amount_as_written)}{pu.unit_as_written}/{next(iter(rd.ev.rules.units[m.dimension]), '')}"
+        if pu.period:
+            per += "/月" if pu.period == "month" else "/年"
+        qty = rd.show(pu.metric, q)
+        if pu.max_quantity is not None and used < q - _EPS:
+            qty = f"min({qty}, {rd.show(pu.metric, pu.max_quantity, pu.quantity_unit)})"
+        text = f"{per} × {m.label} {qty}" + (" × 12 months" if pu.period == "month" else "")
+        t.ceiling = t.ceiling or bool(inc.ceiling)
+        cap = inc.cap_wan
+        bound = cap is not None and raw > cap + _EPS
+        if cap is not None:
+            t.steps.append(f"min({text} = {num(raw)}, {num(cap)}) = {num(min(raw, cap))}")
+            if bound:
+                t.notes.append(f"the cap of {num(cap)}万元 binds")
+        else:
+            t.steps.append(f"{text} = {num(raw)}")
+        t.checks.append({**row, "state": "info", "quantity_used": used, "raw_wan": raw, "cap_wan": cap,
+                         "cap_binds": bool(bound)})
+
+
+def _persons(rows: "_Rows", inc: Incentive, amount, missing, steps):
+    """每人: the amount is for each person; × the count of persons when the rules name its metric."""
+    if inc.persons_metric is None:
+        steps.append(_Persons(inc, None))
+        return amount
+    n = rows.value(inc.persons_metric)
+    missing |= np.isnan(n) & ~np.isnan(amount)
+    steps.append(_Persons(inc, n))
+    return np.where(np.isnan(n), amount, np.round(amount * n, 4))
+
+
+class _Persons(_Step):
+    def __init__(self, inc, n):
+        self.inc, self.n = inc, n
+
+    def say(self, rd, t):
+        inc = self.inc
+        if self.n is None:
+            t.notes.append("per person (每人): the amount is for each person")
+            t.checks.append({"step": "per_person", "state": "info", "persons": None})
+            return
+        n = float(self.n[rd.r])
+        if n != n:
+            t.missing.append(rd.field_name(inc.persons_metric))
+            t.checks.append({"step": "per_person", "state": "missing", "persons": None})
+            return
+        m = rd.ev.rules.metrics[inc.persons_metric]
+        t.steps.append(f"× {m.label} {num(n)} persons")
+        t.checks.append({"step": "per_person", "state": "info", "persons": n})
+
+
+class _PaidTo(_Step):
+    """Paid to persons or an intermediary: shown as such, never as the firm's money."""
+
+    def __init__(self, inc):
+        self.inc = inc
+
+    def say(self, rd, t):
+        who = OTHER_RECIPIENTS[self.inc.recipient]
+        t.notes.append(f"paid to {who}, not to the firm: not in the firm's total")
+        t.checks.append({"step": "paid_to", "state": "info", "recipient": self.inc.recipient})
+
+
+class _ShareCap(_Step):
+    """A cap that is a share of another figure: which figure, and whether the profile gives it."""
+
+    def __init__(self, lim, base, gone):
+        self.lim, self.base, self.gone = lim, base, gone
+
+    def say(self, rd, t):
+        lim, r = self.lim, rd.r
+        b = float(self.base[r])
+        row = {"step": "share_cap", "share_percent": lim.share_percent, "share_of": lim.share_of,
+               "base": None if b != b else b, "amount_wan": lim.amount_wan, "quote": lim.quote}
+        if self.gone[r]:
+            t.missing.append(rd.field_name(lim.share_of))
+            t.checks.append({**row, "state": "missing"})
+            return
+        if b != b:
+            return
+        label = rd.ev.rules.metrics[lim.share_of].label
+        share = round(lim.share_percent / 100 * b, 4)
+        cap = share if lim.amount_wan is None else min(share, float(lim.amount_wan))
+        text = f"{num(lim.share_percent)}% × {label} {num(b)} = {num(share)}"
+        if lim.amount_wan is not None:
+            text = f"min({num(lim.amount_wan)}, {text}) = {num(cap)}"
+        t.notes.append(f"cap {text}万元 ({lim.quote})")
+        t.checks.append({**row, "state": "info", "cap_wan": cap})
+
+
 def _first(rows_of_pairs: np.ndarray, values: np.ndarray, R: int, default=-1) -> np.ndarray:
     """Per row, `values` of its first pair (pairs in order), `default` where it has none."""
     out = np.full(R, default, dtype=values.dtype if len(values) else np.int64)
@@ -1092,7 +1334,7 @@ def _first(rows_of_pairs: np.ndarray, values: np.ndarray, R: int, default=-1) ->
     return out
 
 
-def _limits(st: _State, rows: _Rows, c: CompiledIncentive, amount, tier, reason, steps):
+def _limits(st: _State, rows: _Rows, c: CompiledIncentive, amount, tier, reason, steps, missing=None):
     """Earlier awards and the text's limits (module docstring, step 6)."""
     inc, pop, R, year = c.rule, st.pop, rows.R, st.year
     aw = st.aw
@@ -1199,14 +1441,24 @@ def _limits(st: _State, rows: _Rows, c: CompiledIncentive, amount, tier, reason,
                 rr, ra = rr[same], ra[same]
             count = np.bincount(rr, minlength=R)
             used = np.bincount(rr, weights=pop.award_amount[ra], minlength=R)
-            remaining = np.maximum(0.0, lim.amount_wan - used)
+            cap = np.full(R, float(lim.amount_wan) if lim.amount_wan is not None else np.inf)
+            share_base = None
+            if lim.share_percent is not None:
+                # 不超过其经济贡献的P%: the cap is a share of another figure (the smaller, with amount_wan)
+                share_base = rows.value(lim.share_of)
+                gone = np.isnan(share_base)
+                if missing is not None:
+                    missing |= gone & ~np.isnan(amount)
+                cap = np.where(gone, cap, np.minimum(cap, np.round(lim.share_percent / 100 * share_base, 4)))
+                steps.append(_ShareCap(lim, share_base, gone & ~np.isnan(amount)))
+            remaining = np.maximum(0.0, cap - used)
             had = count > 0
-            used_up = had & (remaining <= _EPS)
+            used_up = (had | (cap <= _EPS)) & (remaining <= _EPS)
             binds = ~used_up & ~np.isnan(amount) & (amount > remaining + _EPS)
             left = ~used_up & ~binds & had
             reason |= used_up
             state = np.where(used_up, _Cap.USED_UP, np.where(binds, _Cap.BINDS, np.where(left, _Cap.LEFT, _Cap.NONE)))
-            steps.append(_Cap(lim, year, state.astype(np.int8), used, had, amount.copy()))
+            steps.append(_Cap(lim, year, state.astype(np.int8), used, had, amount.copy(), cap))
             amount = np.where(binds, remaining, amount)
         elif lim.kind == "per_item_cap":
             binds = ~np.isnan(amount) & (amount > lim.amount_wan + _EPS)

@@ -179,7 +179,7 @@ def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path 
     # Prior awards used against the caps (the engine caps each item alone; together they share it).
     prior = {iid: [a for a in aws if a.year <= day.year] for iid, aws in engine.resolve_awards(prof).items()}
 
-    constraints = text_constraints(engine, items, by_inc, prior, day)
+    constraints = text_constraints(engine, items, by_inc, prior, day, engine.profile_params(prof)["metrics"])
 
     # Collisions: corpus overlaps between two candidates (projects: the same spend only).
     pairs: list[tuple[int, int, Overlap]] = []

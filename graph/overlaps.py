@@ -321,7 +321,10 @@ def _sides(graph, rules: Rules) -> dict[str, Side]:
 
 def _limit_reason(lim, members: Sequence[Incentive], rules: Rules) -> str:
     """The limit in words, for the incentives it ties together (one: the incentive's own limit)."""
-    amount = f"{num(lim.amount_wan)}万元"
+    amount = f"{num(lim.amount_wan)}万元" if lim.amount_wan is not None else ""
+    if getattr(lim, "share_percent", None) is not None:
+        share = f"{num(lim.share_percent)}% of {rules.metrics[lim.share_of].label}"
+        amount = f"{amount} and {share}" if amount else share
     a = members[0]
     if len(members) > 1:
         names = [f"{m.id} {m.name}" for m in members]

@@ -101,6 +101,7 @@ def _add_one(b: GraphBuilder, inc: Incentive, rules: Rules, puid: str) -> None:
     b.rel(puid, uid, "OFFERS")
     for n, t in enumerate(inc.tiers, 1):
         props = asdict(t)
+        props["criteria"] = [c.quote for c in t.criteria]  # a level's own condition, as its quotes (no maps)
         props["name"] = props.pop("label")  # `label` is the node's label in GraphBuilder.node
         tuid = b.node(f"tier:{inc.id}:{n}", "Tier", incentive_id=inc.id, order=n, **props)
         b.rel(uid, tuid, "HAS_TIER", order=n)

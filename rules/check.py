@@ -24,6 +24,7 @@ from typing import Any
 from policykg.errors import DataError
 from policykg.loaders.yamlio import load_yaml
 from policykg.rules.documents import ProvisionText, attach, file_sha256, match_documents, read_document
+from policykg.rules.constructs import construct_numbers_outside_quotes
 from policykg.rules.schema import check_shape
 from policykg.rules.draft import DATA_DIR, draft_provision, numbers_outside_quotes
 from policykg.rules.files import (METRICS_PATH, QUALIFICATIONS_PATH, _Ctx, _load_metrics, _load_qualifications,
@@ -82,7 +83,7 @@ def check_incentive(inc: dict, prov: ProvisionText, metrics: dict[str, str], uni
     for name, q in _field_quotes(inc):
         if q not in prov.text:
             problems.append(f"{where}: incentive {iid}: {name} is not in {prov.label}'s text: {q[:40]!r}")
-    problems += [f"{where}: {p}" for p in numbers_outside_quotes(inc)]
+    problems += [f"{where}: {p}" for p in numbers_outside_quotes(inc) + construct_numbers_outside_quotes(inc)]
 
     def metric(key: Any, at: str, unit: Any = None, has_unit: bool = False) -> None:
         if key is None:
@@ -99,8 +100,9 @@ def check_incentive(inc: dict, prov: ProvisionText, metrics: dict[str, str], uni
 
     for i, c in enumerate(inc.get("criteria") or []):
         if isinstance(c, dict) and c.get("stated", True) is not False:
-            metric(c.get("metric"), f"criteria[{i}].metric", c.get("unit"), has_unit=True)
-    if inc.get("basis") in ("rate", "matching") or any("rate_percent" in t for t in inc.get("tiers") or []):
+            metric(c.get("metric"), f"criteria[{i}].metric", c.get("unit"), has_unit=c.get("op") != "positive")
+    if inc.get("basis") in ("rate", "matching") or any("rate_percent" in t or "rate_permille" in t
+                                                       for t in inc.get("tiers") or [] if isinstance(t, dict)):
         metric(inc.get("rate_base"), "rate_base")
     if any("min" in t for t in inc.get("tiers") or []):
         metric(inc.get("tier_metric"), "tier_metric")

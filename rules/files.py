@@ -28,17 +28,20 @@ from pathlib import Path
 from typing import Any
 
 from policykg.rules.incentives import (  # the strict incentive parser
-    INCENTIVES_PATH, METRICS_PATH, QUALIFICATIONS_PATH, Metric, Rules, _Ctx, _IncentiveParser, _list,
+    INCENTIVES_PATH, LEVELS, METRICS_PATH, QUALIFICATIONS_PATH, Metric, QualificationDef, Rules, _Ctx,
+    _IncentiveParser, _list,
     _load_metrics, _load_qualifications, _read, _str, max_amount_wan,
 )
 from policykg.errors import DataError
 from policykg.loaders.source import BUNDLED_SOURCE
 from policykg.rules.documents import DocumentText, attach, documents_beside, match_documents, read_document
+from policykg.rules.constructs import construct_numbers_outside_quotes
 from policykg.rules.draft import numbers_outside_quotes
 from policykg.rules.schema import check_shape
 
 DRAFT_KEYS = {"quotes", "document", "review"}
 METRIC_KEYS = {"label", "dimension", "description", "unit"}
+QUALIFICATION_KEYS = {"label", "levels", "aliases", "description"}
 
 
 def _extra_units(doc: dict, ctx: _Ctx, units: dict) -> dict[str, dict[str, float]]:
@@ -80,6 +83,23 @@ def _extra_metrics(doc: dict, ctx: _Ctx, metrics: dict[str, Metric], units: dict
     return out
 
 
+def _extra_qualifications(doc: dict, ctx: _Ctx, quals: dict) -> dict:
+    """Titles a rules file adds (首次被评为X where X is not in data/qualifications.yaml)."""
+    out = dict(quals)
+    for name, q in (doc.get("qualifications") or {}).items():
+        c = ctx.at("qualifications").at(str(name))
+        c.keys(q, QUALIFICATION_KEYS, {"label"})
+        if str(name) in quals:
+            raise c.fail(f"{name!r} is already a qualification of data/qualifications.yaml; use it")
+        levels = _list(q.get("levels"), c.at("levels"))
+        for i, lv in enumerate(levels):
+            _str(lv, c.at("levels").at(i), choices=LEVELS)
+        out[str(name)] = QualificationDef(str(name), _str(q["label"], c.at("label")), tuple(levels),
+                                          tuple(_list(q.get("aliases"), c.at("aliases"))),
+                                          q.get("description") or "")
+    return out
+
+
 def load_rules_file(path: str | Path, sources=None, metrics_path=None, qualifications_path=None, *,
                     corpus: list[DocumentText] | None = None) -> Rules:
     """Read a rules file strictly against its documents; every incentive attached by its quote.
@@ -94,7 +114,7 @@ def load_rules_file(path: str | Path, sources=None, metrics_path=None, qualifica
     where = ctx.where()
     # shapes first: every key's type, before any other walk of the file (rules.schema)
     doc = ctx.keys(check_shape(_read(p), ctx.file), {"version", "documents", "compilation", "units", "metrics",
-                                                     "incentives"}, {"version", "incentives"})
+                                                     "qualifications", "incentives"}, {"version", "incentives"})
     if doc["version"] != 1:
         raise ctx.at("version").fail(f"{doc['version']!r} is not a supported version; use 1")
     if "documents" in doc:
@@ -128,6 +148,7 @@ def build_rules(doc: dict, ctx: _Ctx, docs: list[DocumentText], vocab, quals, *,
         start += len(d.provisions)
     units = _extra_units(doc, ctx, units)
     all_metrics = _extra_metrics(doc, ctx, metrics, units)
+    quals = _extra_qualifications(doc, ctx, quals)
     policies = sum(d.policies for d in corpus)
     parser = _IncentiveParser(all_metrics, units, kinds, quals, policies, start)
     incentives = []
@@ -148,7 +169,7 @@ def build_rules(doc: dict, ctx: _Ctx, docs: list[DocumentText], vocab, quals, *,
         if raw.get("provision") is not None and raw["provision"] != prov.seq:
             raise c.at("provision").fail(f"incentive {iid}: its quote is in provision {prov.seq} ({prov.label}), "
                                          f"not {raw['provision']}; delete provision: (the quote decides) or fix it")
-        problems = numbers_outside_quotes(raw)
+        problems = numbers_outside_quotes(raw) + construct_numbers_outside_quotes(raw)
         if problems:
             raise c.fail(problems[0])
         for name, q in (raw.get("quotes") or {}).items():

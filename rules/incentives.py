@@ -19,7 +19,7 @@ from typing import Any
 from policykg.errors import DataError
 from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml_text, read_text_file
 from policykg.rules.documents import attach, documents_beside
-from policykg.rules.schema import check_shape
+from policykg.rules.schema import check_shape, unknown_key
 
 from policykg.paths import DATA_DIR, PACKAGE_DIR, data_path, display_path
 
@@ -33,13 +33,19 @@ KINDS = {"奖励", "补助", "资助", "配套", "券", "支持", "保障", "措
 PAYERS = {"city", "district", "unstated"}
 RECIPIENTS = {
     "enterprise", "project", "product", "platform", "app", "licence", "park",
-    "district_government", "institution", "public",
+    "district_government", "institution", "public", "person", "intermediary",
 }
+#: Recipients that are not the firm although the firm's profile decides the award (人才 of the firm,
+#: the 引荐方 that brought it): their money is shown apart, never in the firm's totals.
+OTHER_RECIPIENTS = {"person": "persons (人才/员工)", "intermediary": "an intermediary (引荐方/中介/平台)"}
 #: Recipients evaluated one project at a time (the profile lists its projects).
 PROJECT_RECIPIENTS = {"project", "product", "platform", "app", "licence"}
-BASES = {"fixed", "tiers", "rate", "matching", "unspecified", "defers_to", "non_monetary"}
+BASES = {"fixed", "tiers", "rate", "matching", "per_unit", "unspecified", "defers_to", "non_monetary"}
 FREQUENCIES = {"once", "yearly", "per_award"}
 OPS = {">=", ">", "<=", "<", "=="}
+#: A criterion's op that needs no value: 正增长 (> 0 in the metric's canonical unit).
+POSITIVE = "positive"
+PER_UNIT_PERIODS = {"month": 12, "year": 1}  # 每月: 12 a year (yearly awards); 每年: 1
 LEVELS = {"national", "provincial", "municipal"}
 SELECTION_METHODS = {"择优", "评选", "评定", "认定", "遴选", "排名", "征集"}
 LIMIT_KINDS = {
@@ -49,11 +55,13 @@ LIMIT_KINDS = {
 LIMIT_PER = {"enterprise", "project", "product", "participant", "provider", "licence", "year"}
 #: Fields each basis requires and allows (beyond the common ones).
 BASIS_FIELDS = {
-    "fixed": ({"amount_wan"}, {"amount_wan", "ceiling"}),
+    "fixed": ({"amount_wan"}, {"amount_wan", "ceiling", "amount_min_wan"}),
     "tiers": ({"tiers"}, {"tiers", "tier_metric", "tier_op", "rate_base", "cap_wan", "ceiling"}),
-    "rate": ({"rate_percent", "rate_base"},
-             {"rate_percent", "rate_ceiling", "rate_base", "rate_base_excess_over_percent_of", "cap_wan"}),
-    "matching": ({"rate_percent", "rate_base"}, {"rate_percent", "rate_ceiling", "rate_base", "cap_wan"}),
+    "rate": ({"rate_base"},
+             {"rate_percent", "rate_permille", "rate_ceiling", "rate_base", "rate_base_excess_over_percent_of",
+              "cap_wan"}),
+    "matching": ({"rate_base"}, {"rate_percent", "rate_permille", "rate_ceiling", "rate_base", "cap_wan"}),
+    "per_unit": ({"per_unit"}, {"per_unit", "ceiling", "cap_wan"}),
     "unspecified": ({"note"}, {"note"}),
     "defers_to": ({"defers_to"}, {"defers_to", "note"}),
     "non_monetary": ({"note"}, {"note"}),
@@ -63,9 +71,15 @@ COMMON_KEYS = {
     "id", "provision", "name", "quote", "kind", "payer", "recipient", "basis", "frequency",
     "max_years", "first_time", "selection", "industries", "criteria", "qualifications",
     "qualifications_mode", "limits", "defers_to", "note", "project_kind", "effective_from",
-    "effective_until",
+    "effective_until", "per_person", "persons_metric", "alternatives",
 }
 ID_RE = re.compile(r"^(\d+)\.(\d+)$")
+TIER_KEYS = {"label", "min", "unit", "qualification", "level", "amount_wan", "rate_percent", "quota", "max",
+             "max_op", "min_op", "criteria", "amount_min_wan", "rate_permille"}
+LIMIT_KEYS = {"kind", "quote", "years", "group", "amount_wan", "per", "share_percent", "share_of"}
+PER_UNIT_KEYS = {"amount", "unit", "metric", "period", "max_quantity", "quantity_unit"}
+ALTERNATIVE_KEYS = {"label", "quote", "criteria", "qualifications"}
+
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -136,6 +150,14 @@ class Tier:
     amount_wan: float | None = None
     rate_percent: float | None = None
     quota: int | None = None  # 每年认定不超过N家 for this level
+    #: X（含）至Y: the level is for values below `max` (`max_op` "<", or "<=" for Y（含）以下).
+    max: float | None = None
+    max_as_written: float | None = None
+    max_op: str = "<"
+    min_op: str | None = None  # overrides the incentive's tier_op for this level
+    criteria: tuple["Criterion", ...] = ()  # an extra condition of this level only (仅限…)
+    amount_min_wan: float | None = None  # a-b万元: the a (the level pays up to amount_wan)
+    rate_permille: float | None = None  # as written when the text says ‰ (rate_percent = ‰ / 10)
 
 
 @dataclass(frozen=True)
@@ -166,6 +188,37 @@ class Limit:
     group: str | None = None
     amount_wan: float | None = None
     per: str | None = None
+    #: A cap that is a share of another figure: 不超过其经济贡献的P% (with amount_wan: the smaller).
+    share_percent: float | None = None
+    share_of: str | None = None
+
+
+@dataclass(frozen=True)
+class PerUnit:
+    """元/平方米/月 × a quantity metric (× 12 a year for 每月), the quantity capped by max_quantity."""
+
+    amount_wan: float  # per unit of the metric (per period), in 万元
+    amount_as_written: float
+    unit_as_written: str
+    metric: str
+    period: str | None = None  # month | year | None (once per unit)
+    max_quantity: float | None = None  # canonical unit of the metric
+    max_quantity_as_written: float | None = None
+    quantity_unit: str | None = None
+
+    @property
+    def months(self) -> int:
+        return PER_UNIT_PERIODS.get(self.period or "", 1)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One way to qualify (…的，或…的): all its criteria and qualifications."""
+
+    label: str
+    quote: str
+    criteria: tuple["Criterion", ...] = ()
+    qualifications: tuple["QualificationReq", ...] = ()
 
 
 @dataclass(frozen=True)
@@ -225,6 +278,17 @@ class Incentive:
     effective_from: date | None = None
     effective_until: date | None = None
     max_amount_wan: float | None = None
+    amount_min_wan: float | None = None  # a-b万元: the a (amount_wan is b, ceiling true)
+    rate_permille: float | None = None  # as written when the text says ‰ (rate_percent = ‰ / 10)
+    per_unit: PerUnit | None = None
+    per_person: bool = False  # 每人: the amount is for each person (recipient person)
+    persons_metric: str | None = None  # how many such persons: the amount × this count
+    alternatives: tuple[Alternative, ...] = ()
+
+    @property
+    def paid_to_others(self) -> bool:
+        """Paid to persons or an intermediary: never the firm's money (docs/rules.md)."""
+        return self.recipient in OTHER_RECIPIENTS
 
     @property
     def per_project(self) -> bool:
@@ -286,9 +350,9 @@ def max_amount_wan(inc: Incentive) -> float | None:
             amounts = [t.amount_wan for t in inc.tiers if t.amount_wan is not None]
             bounds = ([max(amounts)] if amounts else []) + ([inc.cap_wan] if inc.cap_wan is not None else [])
             value = min(bounds) if bounds else None
-    elif inc.basis in ("rate", "matching"):
+    elif inc.basis in ("rate", "matching", "per_unit"):
         value = inc.cap_wan
-    if value is None and inc.basis in ("fixed", "tiers", "rate", "matching"):
+    if value is None and inc.basis in ("fixed", "tiers", "rate", "matching", "per_unit"):
         caps = [lim.amount_wan for lim in inc.limits
                 if lim.kind in ("annual_total_cap", "total_cap") and lim.amount_wan is not None]
         value = min(caps) if caps else None
@@ -485,9 +549,17 @@ class _IncentiveParser:
             if extra:
                 raise ctx.at(extra[0]).fail("a criterion with stated: false has no threshold to give")
             return Criterion(quote=quote, stated=False)
+        if c.get("op") == POSITIVE:
+            # 正增长: > 0 in the metric's canonical unit; the text states no number
+            ctx.keys(c, {"metric", "op", "quote"}, {"metric", "op"})
+            m = self.metric(c["metric"], ctx.at("metric"), pk)
+            if m.dimension in ("flag",) or not self.units.get(m.dimension):
+                raise ctx.at("op").fail(f"'positive' (正增长) is for a numeric metric; {m.key!r} is {m.dimension}")
+            unit = next(iter(self.units[m.dimension]))
+            return Criterion(quote, True, m.key, ">", 0, unit, 0, unit)
         ctx.keys(c, set(c), {"metric", "op", "value"})
         m = self.metric(c["metric"], ctx.at("metric"), pk)
-        op = _str(c["op"], ctx.at("op"), choices=OPS)
+        op = _str(c["op"], ctx.at("op"), choices=OPS | {POSITIVE})
         if m.dimension == "flag":
             if op != "==" or not isinstance(c["value"], bool) or "unit" in c:
                 raise ctx.fail(f"{m.key!r} is a yes/no metric: write op '==', value true/false, no unit")
@@ -497,18 +569,36 @@ class _IncentiveParser:
         value, unit = self.canonical(c["value"], c["unit"], m, ctx)
         return Criterion(quote, True, m.key, op, value, unit, c["value"], c["unit"])
 
-    def tier(self, t: dict, ctx: _Ctx, tier_metric: Metric | None) -> Tier:
-        ctx.keys(t, {"label", "min", "unit", "qualification", "level", "amount_wan", "rate_percent", "quota"},
-                 {"label"})
-        if "min" not in t and "qualification" not in t:
-            raise ctx.fail("a tier needs min (with unit) or qualification")
-        if "amount_wan" in t and "rate_percent" in t:
-            raise ctx.fail("give amount_wan or rate_percent, not both")
-        minimum = unit = None
+    def tier(self, t: dict, ctx: _Ctx, tier_metric: Metric | None, pk: str | None = None) -> Tier:
+        ctx.keys(t, TIER_KEYS, {"label"})
+        if "min" not in t and "max" not in t and "qualification" not in t:
+            raise ctx.fail("a tier needs min or max (with unit) or qualification")
+        if len({"amount_wan", "rate_percent", "rate_permille"} & set(t)) > 1:
+            raise ctx.fail("give one of amount_wan, rate_percent, rate_permille")
+        minimum = unit = maximum = None
+        for key in ("min", "max"):
+            if key in t and tier_metric is None:
+                raise ctx.at(key).fail(f"tiers with {key} need tier_metric on the incentive")
         if "min" in t:
-            if tier_metric is None:
-                raise ctx.at("min").fail("tiers with min need tier_metric on the incentive")
             minimum, unit = self.canonical(t["min"], t.get("unit"), tier_metric, ctx)
+        if "max" in t:
+            maximum, unit = self.canonical(t["max"], t.get("unit"), tier_metric, _Ctx(ctx.file, ctx.path))
+            if minimum is not None and maximum <= minimum:
+                raise ctx.at("max").fail(f"max {t['max']} is not above min {t['min']}: X（含）至Y is X ≤ v < Y")
+        max_op = _str(t.get("max_op", "<"), ctx.at("max_op"), choices={"<", "<="})
+        if "max_op" in t and "max" not in t:
+            raise ctx.at("max_op").fail("max_op is for a level with max")
+        min_op = _str(t.get("min_op"), ctx.at("min_op"), choices={">=", ">"}, optional=True)
+        if min_op is not None and "min" not in t:
+            raise ctx.at("min_op").fail("min_op is for a level with min")
+        permille = _num(t.get("rate_permille"), ctx.at("rate_permille"), optional=True)
+        if permille is not None and permille > 1000:
+            raise ctx.at("rate_permille").fail("a rate in ‰ is at most 1000")
+        amin = _num(t.get("amount_min_wan"), ctx.at("amount_min_wan"), optional=True)
+        if amin is not None and (t.get("amount_wan") is None or amin >= t["amount_wan"]):
+            raise ctx.at("amount_min_wan").fail("a range a-b万元 needs amount_wan (b) above amount_min_wan (a)")
+        extra = tuple(self.criterion(c, ctx.at("criteria").at(i), pk)
+                      for i, c in enumerate(_list(t.get("criteria"), ctx.at("criteria"))))
         qual, level = (self.qualification(t["qualification"], t.get("level"), ctx, "qualification")
                        if "qualification" in t else (None, None))
         if "level" in t and "qualification" not in t:
@@ -516,9 +606,12 @@ class _IncentiveParser:
         rate = _num(t.get("rate_percent"), ctx.at("rate_percent"), optional=True)
         if rate is not None and rate > 100:
             raise ctx.at("rate_percent").fail("a percentage is at most 100")
+        if permille is not None:
+            rate = permille / 10
         return Tier(_str(t["label"], ctx.at("label")), minimum, unit, t.get("min"), t.get("unit"), qual, level,
                     _num(t.get("amount_wan"), ctx.at("amount_wan"), optional=True), rate,
-                    _int(t.get("quota"), ctx.at("quota"), optional=True))
+                    _int(t.get("quota"), ctx.at("quota"), optional=True),
+                    maximum, t.get("max"), max_op, min_op, extra, amin, permille)
 
     def qualification(self, name: Any, level: Any, ctx: _Ctx, key: str = "name") -> tuple[str, str | None]:
         name = _str(name, ctx.at(key))
@@ -532,19 +625,76 @@ class _IncentiveParser:
         return name, level
 
     def limit(self, lim: dict, ctx: _Ctx) -> Limit:
-        ctx.keys(lim, {"kind", "quote", "years", "group", "amount_wan", "per"}, {"kind", "quote"})
+        ctx.keys(lim, LIMIT_KEYS, {"kind", "quote"})
         kind = _str(lim["kind"], ctx.at("kind"), choices=LIMIT_KINDS)
+        shared = "share_percent" in lim or "share_of" in lim
+        if shared and kind not in ("annual_total_cap", "total_cap"):
+            raise ctx.at("share_percent" if "share_percent" in lim else "share_of").fail(
+                "a cap that is a share of another figure is a total_cap or annual_total_cap")
         need = {"no_repeat_years": {"years"}, "one_per_year": {"group"}, "alternative": {"group"},
-                "annual_total_cap": {"amount_wan"}, "total_cap": {"amount_wan"},
+                "annual_total_cap": {"share_percent", "share_of"} if shared else {"amount_wan"},
+                "total_cap": {"share_percent", "share_of"} if shared else {"amount_wan"},
                 "per_item_cap": {"amount_wan", "per"}, "budget": {"amount_wan", "per"}}.get(kind, set())
         ctx.keys(lim, set(lim), need)
+        share = _num(lim.get("share_percent"), ctx.at("share_percent"), optional=True)
+        if share is not None and share > 1000:
+            raise ctx.at("share_percent").fail("expected a percentage (不超过其经济贡献的P%)")
+        share_of = None
+        if lim.get("share_of") is not None:
+            m = self.metric(lim["share_of"], ctx.at("share_of"), None)
+            if m.dimension != "money":
+                raise ctx.at("share_of").fail(f"{m.key!r} is not money; a cap is a share of an amount")
+            share_of = m.key
         return Limit(kind, _str(lim["quote"], ctx.at("quote")),
                      _int(lim.get("years"), ctx.at("years"), optional=True),
                      _str(lim.get("group"), ctx.at("group"), optional=True),
                      _num(lim.get("amount_wan"), ctx.at("amount_wan"), optional=True),
-                     _str(lim.get("per"), ctx.at("per"), choices=LIMIT_PER, optional=True))
+                     _str(lim.get("per"), ctx.at("per"), choices=LIMIT_PER, optional=True),
+                     share, share_of)
+
+    def per_unit(self, d: Any, ctx: _Ctx, pk: str | None, frequency: str) -> PerUnit:
+        u = ctx.keys(d, PER_UNIT_KEYS, {"amount", "unit", "metric"})
+        money = self.units["money"]
+        if u["unit"] not in money:
+            raise ctx.at("unit").fail(f"{u['unit']!r} is not a money unit; use {', '.join(money)}")
+        amount = _num(u["amount"], ctx.at("amount"))
+        m = self.metric(u["metric"], ctx.at("metric"), pk)
+        if m.dimension in ("money", "percent", "flag"):
+            raise ctx.at("metric").fail(f"{m.key!r} is {m.dimension}; a per-unit amount is per unit of a quantity "
+                                        "(area 平方米, count 个 …)")
+        period = _str(u.get("period"), ctx.at("period"), choices=set(PER_UNIT_PERIODS), optional=True)
+        if period == "month" and frequency != "yearly":
+            raise ctx.at("period").fail("每月 amounts are paid by the year: set frequency: yearly (12 months a year)")
+        mq = mq_unit = None
+        if "max_quantity" in u or "quantity_unit" in u:
+            ctx.keys(u, set(u), {"max_quantity", "quantity_unit"})
+            mq, _ = self.canonical(u["max_quantity"], u["quantity_unit"], m, _Ctx(ctx.file, ctx.path))
+            if mq <= 0:
+                raise ctx.at("max_quantity").fail("expected a positive quantity")
+            mq_unit = u["quantity_unit"]
+        wan = amount * money[u["unit"]]
+        return PerUnit(round(wan, 10), amount, u["unit"], m.key, period, mq, u.get("max_quantity"), mq_unit)
+
+    def alternative(self, a: Any, ctx: _Ctx, pk: str | None) -> Alternative:
+        a = ctx.keys(a, ALTERNATIVE_KEYS, {"quote"})
+        if not a.get("criteria") and not a.get("qualifications"):
+            raise ctx.fail("an alternative needs criteria or qualifications (what qualifies this way)")
+        quals = []
+        for i, q in enumerate(_list(a.get("qualifications"), ctx.at("qualifications"))):
+            c = ctx.at("qualifications").at(i)
+            c.keys(q, {"name", "level", "quote"}, {"name", "quote"})
+            name, level = self.qualification(q["name"], q.get("level"), c)
+            quals.append(QualificationReq(name, level, _str(q["quote"], c.at("quote"))))
+        return Alternative(_str(a.get("label") or a["quote"], ctx.at("label")), _str(a["quote"], ctx.at("quote")),
+                           tuple(self.criterion(c, ctx.at("criteria").at(i), pk)
+                                 for i, c in enumerate(_list(a.get("criteria"), ctx.at("criteria")))),
+                           tuple(quals))
 
     def incentive(self, d: Any, ctx: _Ctx) -> Incentive:
+        if isinstance(d, dict) and isinstance(d.get("id"), str):
+            unknown = sorted(set(map(str, d)) - (COMMON_KEYS | BASIS_ONLY))
+            if unknown:
+                raise ctx.at(f"{unknown[0]}").fail(unknown_key(unknown[0], d["id"]))
         ctx.keys(d, COMMON_KEYS | BASIS_ONLY,
                  {"id", "provision", "name", "quote", "kind", "payer", "recipient", "basis", "frequency"})
         iid = d["id"]
@@ -581,7 +731,7 @@ class _IncentiveParser:
         tier_metric = None
         if d.get("tier_metric") is not None:
             tier_metric = self.metric(d["tier_metric"], ctx.at("tier_metric"), pk)
-        tiers = tuple(self.tier(t, ctx.at("tiers").at(i), tier_metric)
+        tiers = tuple(self.tier(t, ctx.at("tiers").at(i), tier_metric, pk)
                       for i, t in enumerate(_list(d.get("tiers"), ctx.at("tiers"))))
         if basis == "tiers" and not tiers:
             raise ctx.at("tiers").fail("give at least one tier")
@@ -595,6 +745,40 @@ class _IncentiveParser:
         rate = _num(d.get("rate_percent"), ctx.at("rate_percent"), optional=True)
         if rate is not None and rate > 100:
             raise ctx.at("rate_percent").fail("a percentage is at most 100")
+        permille = _num(d.get("rate_permille"), ctx.at("rate_permille"), optional=True)
+        if basis in ("rate", "matching"):
+            if (rate is None) == (permille is None):
+                raise (ctx.at("rate_permille").fail("give rate_percent or rate_permille, not both")
+                       if rate is not None else ctx.fail(f"missing required key 'rate_percent' (or rate_permille "
+                                                         f"for ‰) for basis {basis}"))
+            if permille is not None:
+                if permille > 1000:
+                    raise ctx.at("rate_permille").fail("a rate in ‰ is at most 1000")
+                rate = permille / 10
+        per_unit = (self.per_unit(d["per_unit"], ctx.at("per_unit"), pk, frequency)
+                    if basis == "per_unit" else None)
+        amount_min = _num(d.get("amount_min_wan"), ctx.at("amount_min_wan"), optional=True)
+        if amount_min is not None:
+            if d.get("amount_wan") is None or amount_min >= d["amount_wan"]:
+                raise ctx.at("amount_min_wan").fail("a range a-b万元 needs amount_wan (b) above amount_min_wan (a)")
+            if not d.get("ceiling"):
+                raise ctx.at("ceiling").fail("a range a-b万元 pays up to b: set ceiling: true")
+        per_person = _bool(d.get("per_person"), ctx.at("per_person"))
+        if per_person and recipient != "person":
+            raise ctx.at("per_person").fail("每人 amounts are paid to persons: set recipient: person")
+        persons_metric = None
+        if d.get("persons_metric") is not None:
+            if not per_person:
+                raise ctx.at("persons_metric").fail("persons_metric counts the persons of a per_person award; "
+                                                    "set per_person: true")
+            pm = self.metric(d["persons_metric"], ctx.at("persons_metric"), pk)
+            if pm.dimension != "count":
+                raise ctx.at("persons_metric").fail(f"{pm.key!r} is {pm.dimension}; expected a count metric")
+            persons_metric = pm.key
+        alternatives = tuple(self.alternative(a, ctx.at("alternatives").at(i), pk)
+                             for i, a in enumerate(_list(d.get("alternatives"), ctx.at("alternatives"))))
+        if "alternatives" in d and len(alternatives) < 2:
+            raise ctx.at("alternatives").fail("give at least two alternatives (…的，或…的)")
         excess = None
         if d.get("rate_base_excess_over_percent_of") is not None:
             c = ctx.at("rate_base_excess_over_percent_of")
@@ -659,12 +843,15 @@ class _IncentiveParser:
             defers_to=defers, project_kind=pk,
             effective_from=_date(d.get("effective_from"), ctx.at("effective_from")),
             effective_until=_date(d.get("effective_until"), ctx.at("effective_until")),
+            amount_min_wan=amount_min, rate_permille=permille, per_unit=per_unit, per_person=per_person,
+            persons_metric=persons_metric, alternatives=alternatives,
         )
         if inc.qualifications_mode == "any" and not any(q.group is None for q in inc.qualifications):
             raise ctx.at("qualifications_mode").fail(
                 "applies to qualifications without a group, and every one has a group; leave it out")
         if (inc.recipient == "enterprise" and inc.basis != "defers_to" and inc.selection is None
-                and not (inc.criteria or inc.qualifications or inc.industries or inc.rate_base or inc.tiers)):
+                and not (inc.criteria or inc.qualifications or inc.industries or inc.rate_base or inc.tiers
+                         or inc.alternatives or inc.per_unit)):
             # An award with no condition at all would be "eligible" for every enterprise.
             raise ctx.fail(
                 "states no condition (criteria, qualifications, industries, a rate base or a selection); "

@@ -32,9 +32,16 @@ from policykg.limits import NUMBER
 _CRITERION = ("map", {"metric": "str", "op": "str", "value": "num|bool", "unit": "str", "quote": "str",
                       "stated": "bool"})
 _TIER = ("map", {"label": "str", "min": "num", "unit": "str", "qualification": "str", "level": "str",
-                 "amount_wan": "num", "rate_percent": "num", "quota": "int", "quote": "str"})
+                 "amount_wan": "num", "rate_percent": "num", "quota": "int", "quote": "str",
+                 "max": "num", "max_op": "str", "min_op": "str", "criteria": ("list", _CRITERION),
+                 "amount_min_wan": "num", "rate_permille": "num"})
 _QUALIFICATION = ("map", {"name": "str", "level": "str", "quote": "str", "group": "str"})
-_LIMIT = ("map", {"kind": "str", "quote": "str", "years": "int", "group": "str", "amount_wan": "num", "per": "str"})
+_LIMIT = ("map", {"kind": "str", "quote": "str", "years": "int", "group": "str", "amount_wan": "num", "per": "str",
+                  "share_percent": "num", "share_of": "str"})
+_PER_UNIT = ("map", {"amount": "num", "unit": "str", "metric": "str", "period": "str", "max_quantity": "num",
+                     "quantity_unit": "str"})
+_ALTERNATIVE = ("map", {"label": "str", "quote": "str", "criteria": ("list", _CRITERION),
+                        "qualifications": ("list", ("map", {"name": "str", "level": "str", "quote": "str"}))})
 
 INCENTIVE: dict[str, Any] = {
     "id": "str", "provision": "int", "name": "str", "quote": "str", "kind": "str", "payer": "str",
@@ -51,7 +58,8 @@ INCENTIVE: dict[str, Any] = {
     "amount_wan": "num", "ceiling": "bool", "tiers": ("list", _TIER), "tier_metric": "str", "tier_op": "str",
     "rate_percent": "num", "rate_ceiling": "bool", "rate_base": "str",
     "rate_base_excess_over_percent_of": ("map", {"percent": "num", "metric": "str"}),
-    "cap_wan": "num",
+    "cap_wan": "num", "amount_min_wan": "num", "rate_permille": "num", "per_unit": _PER_UNIT,
+    "per_person": "bool", "persons_metric": "str", "alternatives": ("list", _ALTERNATIVE),
     # drafting keys (rules draft writes them; checked, then set aside)
     "quotes": ("table", "str"), "document": "int", "review": "str",
 }
@@ -62,6 +70,8 @@ SCHEMA: Any = ("map", {
     "compilation": ("map", {"title": "str", "policies": "int", "provisions": "int", "quote": "str"}),
     "units": ("table", ("table", "num")),
     "metrics": ("table", ("map", {"label": "str", "dimension": "str", "description": "str", "unit": "str"})),
+    "qualifications": ("table", ("map", {"label": "str", "levels": ("list", "str"), "aliases": ("list", "str"),
+                                         "description": "str"})),
     "incentives": ("list", ("map", INCENTIVE)),
 })
 
@@ -125,6 +135,12 @@ def _magnitude(value: int | float, where: str) -> None:
         raise DataError(f"{where}: {_got(value)} is too large; {NUMBER.hint()}")
 
 
+def unknown_key(key: str, iid: Any) -> str:
+    """The one error for a construct this engine does not know (issue 18: name the incentive and the key)."""
+    return (f"incentive {iid}: unknown key {key!r}: not a construct this engine knows; the rules format is "
+            "docs/rules.md")
+
+
 def _join(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
@@ -138,9 +154,9 @@ def check_shape(doc: Any, file: str, schema: Any = SCHEMA) -> dict:
     if not isinstance(doc, dict):
         raise DataError(f"{file}: expected a mapping (version:, documents:, incentives:), got {_got(doc)}; "
                         "see docs/rules.md")
-    stack: list[tuple[Any, Any, str]] = [(schema, doc, "")]
+    stack: list[tuple[Any, Any, str, Any]] = [(schema, doc, "", None)]  # (type, value, path, incentive id)
     while stack:
-        spec, value, path = stack.pop()
+        spec, value, path, incentive_id = stack.pop()
         where = f"{file}: {path}" if path else file
         if value is None and path and not path.endswith("]"):
             continue  # a null value: the strict parser knows whether the key may be null
@@ -154,14 +170,14 @@ def check_shape(doc: Any, file: str, schema: Any = SCHEMA) -> dict:
             if not isinstance(value, list):
                 raise DataError(f"{where}: expected a list, got {_got(value)}")
             for i in range(len(value) - 1, -1, -1):
-                stack.append((inner, value[i], _join(path, i)))
+                stack.append((inner, value[i], _join(path, i), incentive_id))
         elif form == "table":
             if not isinstance(value, dict):
                 raise DataError(f"{where}: expected a mapping, got {_got(value)}")
             for key, item in value.items():
                 if not isinstance(key, (str, int)) or isinstance(key, bool):
                     raise DataError(f"{where}: the key {key!r} is not a name; write keys as text")
-                stack.append((inner, item, _join(path, str(key))))
+                stack.append((inner, item, _join(path, str(key)), incentive_id))
         elif form == "map":
             if not isinstance(value, dict):
                 what = "an incentive" if inner is INCENTIVE else "a mapping"
@@ -172,9 +188,14 @@ def check_shape(doc: Any, file: str, schema: Any = SCHEMA) -> dict:
             if inner is INCENTIVE and "id" in value and not isinstance(value["id"], str):
                 raise DataError(f"{where}: id: expected a non-empty text, got {_got(value['id'])}; write the id quoted, "
                                 "e.g. \"1.1\" (unquoted 1.10 reads as 1.1)")
+            iid = incentive_id if inner is not INCENTIVE else (value.get("id") or "(no id)")
             for key in reversed(list(value)):
                 if not isinstance(key, str):
                     raise DataError(f"{where}: the key {key!r} is not a name; write keys as text")
                 if key in inner:
-                    stack.append((inner[key], value[key], _join(label, key)))
+                    stack.append((inner[key], value[key], _join(label, key), iid))
+                elif iid is not None:
+                    # inside an incentive: a key this engine has no construct for is one error naming both
+                    raise DataError(f"{file}: {_join(label, key)}: {unknown_key(key, iid)}; allowed here: "
+                                    f"{', '.join(sorted(inner))}")
     return doc

@@ -1,0 +1,53 @@
+"""The numbers of the issue-18 constructs must be in their quotes, like every other number of a rule.
+
+`rules.draft.numbers_outside_quotes` checks the older keys (amount_wan, cap_wan, rate_percent, tiers'
+min and amounts, criteria and limits); this checks the keys the constructs added (docs/rules.md):
+``rate_permille``, ``amount_min_wan``, ``per_unit.amount``/``max_quantity``, a level's ``max``,
+``amount_min_wan``, ``rate_permille`` and its own ``criteria``, an alternative's criteria, and a
+limit's ``share_percent``. Both run before the strict parser.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policykg.rules.draft import numbers_in
+
+
+def construct_numbers_outside_quotes(inc: dict) -> list[str]:
+    """Every number of a construct key that its quote (``quotes[field]``, else the incentive's) does not state."""
+    problems: list[str] = []
+    quotes = inc.get("quotes") or {}
+    own = inc.get("quote") or ""
+
+    def check(value: Any, quote: str, where: str) -> None:
+        if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+            return
+        if round(float(value), 6) not in numbers_in(quote):
+            problems.append(f"{inc.get('id')}: {where} = {value} is not in its quote {quote!r}")
+
+    for key in ("rate_permille", "amount_min_wan"):
+        check(inc.get(key), quotes.get(key, own), key)
+    pu = inc.get("per_unit")
+    if isinstance(pu, dict):
+        for key in ("amount", "max_quantity"):
+            check(pu.get(key), quotes.get("per_unit", own), f"per_unit.{key}")
+    for i, t in enumerate(inc.get("tiers") or []):
+        if not isinstance(t, dict):
+            continue
+        tq = t.get("quote") or quotes.get("tiers", own)
+        for key in ("max", "amount_min_wan", "rate_permille"):
+            check(t.get(key), tq, f"tiers[{i}].{key}")
+        for j, c in enumerate(t.get("criteria") or []):
+            if isinstance(c, dict):
+                check(c.get("value"), c.get("quote", ""), f"tiers[{i}].criteria[{j}].value")
+    for i, a in enumerate(inc.get("alternatives") or []):
+        if not isinstance(a, dict):
+            continue
+        for j, c in enumerate(a.get("criteria") or []):
+            if isinstance(c, dict):
+                check(c.get("value"), c.get("quote", ""), f"alternatives[{i}].criteria[{j}].value")
+    for i, lim in enumerate(inc.get("limits") or []):
+        if isinstance(lim, dict):
+            check(lim.get("share_percent"), lim.get("quote", ""), f"limits[{i}].share_percent")
+    return problems
