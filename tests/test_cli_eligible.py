@@ -15,7 +15,9 @@ def test_json_shape(invoke):
     doc = json.loads(result.output)
     assert doc["as_of"] == "2025-06-30" and doc["profile"] == "杭州云栈软件有限公司"
     assert set(doc["totals"]) == {"eligible_wan", "eligible_up_to_wan", "needs_selection_up_to_wan",
-                                  "eligible_each_alone_wan", "counts"}
+                                  "eligible_each_alone_wan", "counts", "paid_to_others_wan", "paid_to_others_up_to_wan"}
+    # issue 18: money paid to persons or an intermediary is reported apart; this firm has none
+    assert doc["totals"]["paid_to_others_wan"] == 0 and doc["totals"]["paid_to_others_up_to_wan"] == 0
     row = next(r for r in doc["results"] if r["incentive"] == "1.1")
     for key in ("seq", "policy", "status", "amount_wan", "explanation", "arithmetic", "amount_is_ceiling",
                 "quote", "agencies", "cooperating", "next_tier", "missing", "reasons", "policy_title"):
