@@ -421,6 +421,15 @@ class OutputTarget:
         fd, self.fd = self.fd, None
         return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
+    def open_binary(self):
+        """A binary file object for writers that take one (pyarrow's Parquet and CSV writers): as
+        `open_text`, the temp file's own descriptor, never reopened by name (a name swapped for a
+        symlink between mkstemp and the open would be followed)."""
+        if self.direct:
+            return open(self.name, "ab")
+        fd, self.fd = self.fd, None
+        return os.fdopen(fd, "wb")
+
     def _close_fd(self) -> None:
         if self.fd is not None:
             try:

@@ -228,16 +228,21 @@ class _Output:
             raise InputError(f"-o {path}: write the matches to a .csv or .parquet file")
         self.format = "csv" if suffix == ".csv" else "parquet"
         self.target = OutputTarget(path, inputs)
+        self.file = None
         try:
+            # The writers get the temp file's own descriptor, never its name (issue 21 item 2).
+            self.file = self.target.open_binary()
             if self.format == "parquet":
                 import pyarrow.parquet as pq
 
-                self.writer = pq.ParquetWriter(self.target.name, OUTPUT_SCHEMA)
+                self.writer = pq.ParquetWriter(self.file, OUTPUT_SCHEMA)
             else:
                 import pyarrow.csv as pacsv
 
-                self.writer = pacsv.CSVWriter(self.target.name, OUTPUT_SCHEMA)
+                self.writer = pacsv.CSVWriter(self.file, OUTPUT_SCHEMA)
         except OSError as exc:
+            if self.file is not None:
+                self.file.close()
             self.target.abort()
             raise OutputError(f"{path}: cannot write there ({exc}); choose another -o path") from None
 
@@ -250,16 +255,18 @@ class _Output:
     def commit(self) -> None:
         try:
             self.writer.close()
+            self.file.close()
         except OSError as exc:
             self.abort()
             raise OutputError(f"{self.path}: cannot write there ({exc}); choose another -o path") from None
         self.target.commit()
 
     def abort(self) -> None:
-        try:
-            self.writer.close()
-        except Exception:  # noqa: BLE001 - already failing; the temp file goes anyway
-            pass
+        for closing in (self.writer, self.file):
+            try:
+                closing.close()
+            except Exception:  # noqa: BLE001 - already failing; the temp file goes anyway
+                pass
         self.target.abort()
 
 
