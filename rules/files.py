@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from policykg.rules.incentives import (  # the strict incentive parser
-    INCENTIVES_PATH, LEVELS, METRICS_PATH, QUALIFICATIONS_PATH, Metric, QualificationDef, Rules, _Ctx,
-    _IncentiveParser, _list,
+    INCENTIVES_PATH, METRICS_PATH, QUALIFICATIONS_PATH, Metric, Rules, _Ctx,
+    _IncentiveParser, _list, qualification_def,
     _load_metrics, _load_qualifications, _read, _str, max_amount_wan,
 )
 from policykg.errors import DataError
@@ -91,12 +91,7 @@ def _extra_qualifications(doc: dict, ctx: _Ctx, quals: dict) -> dict:
         c.keys(q, QUALIFICATION_KEYS, {"label"})
         if str(name) in quals:
             raise c.fail(f"{name!r} is already a qualification of data/qualifications.yaml; use it")
-        levels = _list(q.get("levels"), c.at("levels"))
-        for i, lv in enumerate(levels):
-            _str(lv, c.at("levels").at(i), choices=LEVELS)
-        out[str(name)] = QualificationDef(str(name), _str(q["label"], c.at("label")), tuple(levels),
-                                          tuple(_list(q.get("aliases"), c.at("aliases"))),
-                                          q.get("description") or "")
+        out[str(name)] = qualification_def(str(name), q, c)
     return out
 
 

@@ -504,19 +504,31 @@ def _load_qualifications(path: Path) -> dict[str, QualificationDef]:
     for name, q in (doc["qualifications"] or {}).items():
         c = ctx.at("qualifications").at(str(name))
         c.keys(q, {"label", "levels", "aliases", "description"}, {"label", "levels"})
-        levels = _list(q["levels"], c.at("levels"))
-        for i, lv in enumerate(levels):
-            _str(lv, c.at("levels").at(i), choices=LEVELS)
-        out[str(name)] = QualificationDef(str(name), _str(q["label"], c.at("label")), tuple(levels),
-                                          tuple(_list(q.get("aliases"), c.at("aliases"))),
-                                          q.get("description") or "")
+        out[str(name)] = qualification_def(str(name), q, c)
     return out
+
+
+def qualification_def(name: str, q: dict, c) -> QualificationDef:
+    """One title of a qualifications block (data/qualifications.yaml or a rules file's own), its
+    keys already checked at `c`."""
+    levels = _list(q.get("levels"), c.at("levels"))
+    for i, lv in enumerate(levels):
+        _str(lv, c.at("levels").at(i), choices=LEVELS)
+    return QualificationDef(name, _str(q["label"], c.at("label")), tuple(levels),
+                            tuple(_list(q.get("aliases"), c.at("aliases"))), q.get("description") or "")
 
 
 class _IncentiveParser:
     def __init__(self, metrics, units, kinds, quals, policy_count: int, provision_count: int):
         self.metrics, self.units, self.kinds, self.quals = metrics, units, kinds, quals
         self.policy_count, self.provision_count = policy_count, provision_count
+
+    def money_metric(self, v: Any, ctx: _Ctx, project_kind: str | None, why: str) -> Metric:
+        """`metric`, which must be an amount of money (`why` says what needs money)."""
+        m = self.metric(v, ctx, project_kind)
+        if m.dimension != "money":
+            raise ctx.fail(f"{m.key!r} is not money; {why}")
+        return m
 
     def metric(self, v: Any, ctx: _Ctx, project_kind: str | None) -> Metric:
         key = _str(v, ctx)
@@ -641,10 +653,7 @@ class _IncentiveParser:
             raise ctx.at("share_percent").fail("expected a percentage (不超过其经济贡献的P%)")
         share_of = None
         if lim.get("share_of") is not None:
-            m = self.metric(lim["share_of"], ctx.at("share_of"), None)
-            if m.dimension != "money":
-                raise ctx.at("share_of").fail(f"{m.key!r} is not money; a cap is a share of an amount")
-            share_of = m.key
+            share_of = self.money_metric(lim["share_of"], ctx.at("share_of"), None, "a cap is a share of an amount").key
         return Limit(kind, _str(lim["quote"], ctx.at("quote")),
                      _int(lim.get("years"), ctx.at("years"), optional=True),
                      _str(lim.get("group"), ctx.at("group"), optional=True),
@@ -737,9 +746,7 @@ class _IncentiveParser:
             raise ctx.at("tiers").fail("give at least one tier")
         rate_base = None
         if d.get("rate_base") is not None:
-            rate_base = self.metric(d["rate_base"], ctx.at("rate_base"), pk)
-            if rate_base.dimension != "money":
-                raise ctx.at("rate_base").fail(f"{rate_base.key!r} is not money; a rate applies to an amount")
+            rate_base = self.money_metric(d["rate_base"], ctx.at("rate_base"), pk, "a rate applies to an amount")
         if any(t.rate_percent is not None for t in tiers) and rate_base is None:
             raise ctx.fail("tiers with rate_percent need rate_base")
         rate = _num(d.get("rate_percent"), ctx.at("rate_percent"), optional=True)
