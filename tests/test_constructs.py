@@ -1,0 +1,130 @@
+"""rules/constructs.py and the evaluator's issue-18 constructs, end to end through `eligible`.
+
+A short policy of our own: a band (1亿元（含）至5亿元) below an open top level, a ‰ rate on
+正增长, and an award paid to persons. The hand-written rules use the new keys; three firms sit
+in the band, above it, and without growth.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+DOC = """\
+示范区促进产业发展扶持办法
+第一条 为促进产业发展，制定本办法。
+第二条 对年营业收入1亿元（含）至5亿元的企业，给予100万元奖励；5亿元（含）以上的，给予300万元奖励。
+第三条 对营业收入正增长的企业，按其营业收入的1‰给予奖励。
+第四条 对营业收入正增长的企业引进的高层次人才，给予每人10万元奖励。
+"""
+
+INCENTIVES = yaml.safe_load("""\
+- id: '2.1'
+  provision: 2
+  name: 营收规模奖
+  quote: 对年营业收入1亿元（含）至5亿元的企业，给予100万元奖励；5亿元（含）以上的，给予300万元奖励
+  recipient: enterprise
+  basis: tiers
+  tier_metric: revenue
+  tiers:
+  - label: 一档
+    min: 1
+    max: 5
+    unit: 亿元
+    amount_wan: 100
+  - label: 二档
+    min: 5
+    unit: 亿元
+    amount_wan: 300
+  kind: 奖励
+  payer: unstated
+  frequency: per_award
+- id: '3.1'
+  provision: 3
+  name: 增长奖
+  quote: 对营业收入正增长的企业，按其营业收入的1‰给予奖励
+  recipient: enterprise
+  basis: rate
+  rate_permille: 1
+  rate_base: revenue
+  criteria:
+  - metric: revenue_growth
+    op: positive
+    quote: 营业收入正增长
+  kind: 奖励
+  payer: unstated
+  frequency: per_award
+- id: '4.1'
+  provision: 4
+  name: 人才奖
+  quote: 对营业收入正增长的企业引进的高层次人才，给予每人10万元奖励
+  recipient: person
+  per_person: true
+  basis: fixed
+  amount_wan: 10
+  criteria:
+  - metric: revenue_growth
+    op: positive
+    quote: 营业收入正增长
+  kind: 奖励
+  payer: unstated
+  frequency: per_award
+""")
+
+
+@pytest.fixture()
+def corpus(tmp_path, invoke):
+    doc = tmp_path / "doc.txt"
+    doc.write_text(DOC, encoding="utf-8")
+    draft = tmp_path / "draft.yaml"
+    assert invoke("rules", "draft", str(doc), "-o", str(draft)).exit_code == 0
+    header = yaml.safe_load(draft.read_text(encoding="utf-8"))  # the document's title and sha256
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(yaml.safe_dump({"version": 1, "documents": header["documents"], "incentives": INCENTIVES},
+                                    allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return doc, rules
+
+
+def answer(invoke, tmp_path, corpus, revenue: str, growth: str) -> dict:
+    doc, rules = corpus
+    firm = tmp_path / "firm.yaml"
+    firm.write_text(f"as_of: 2026-06-30\nname: 示范\nmetrics:\n  revenue: {revenue}\n  revenue_growth: {growth}\n",
+                    encoding="utf-8")
+    r = invoke("eligible", str(firm), "--source", str(doc), "--rules", str(rules), "--format", "json")
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)
+
+
+def test_the_rules_check_clean(invoke, corpus):
+    doc, rules = corpus
+    r = invoke("rules", "check", str(rules), "--source", str(doc))
+    assert r.exit_code == 0 and "0 error(s), 0 review item(s)" in r.output, r.output
+
+
+@pytest.mark.parametrize("revenue, growth, band, permille, eligible_wan", [
+    ("3亿元", "5%", 100, 30, 130),     # in the band 1 ≤ v < 5; 1‰ × 3亿元 = 30万元
+    ("5亿元", "5%", 300, 50, 350),     # 5亿元（含）: the open top level, not the band
+    ("6亿元", "5%", 300, 60, 360),
+    ("3亿元", "0%", 100, None, 100),   # no 正增长: neither growth award
+])
+def test_band_permille_and_positive_growth(invoke, tmp_path, corpus, revenue, growth, band, permille, eligible_wan):
+    d = answer(invoke, tmp_path, corpus, revenue, growth)
+    got = {r["incentive"]: r for r in d["results"]}
+    assert got["2.1"]["amount_wan"] == band
+    assert got["3.1"]["amount_wan"] == permille
+    assert got["3.1"]["status"] == ("eligible" if permille else "not_eligible")
+    # the persons' award is shown as theirs and never counted as the firm's money
+    assert got["4.1"]["paid_to"] == "person"
+    assert d["totals"]["eligible_wan"] == eligible_wan
+
+
+def test_an_unknown_key_names_the_incentive_and_the_key(invoke, tmp_path, corpus):
+    doc, rules = corpus
+    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    data["incentives"][0]["tiers"][0]["maxx"] = 5
+    rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = invoke("rules", "check", str(rules), "--source", str(doc))
+    assert r.exit_code == 4
+    assert "2.1" in r.output and "maxx" in r.output and "Traceback" not in r.output
