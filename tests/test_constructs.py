@@ -1,8 +1,8 @@
 """rules/constructs.py and the evaluator's issue-18 constructs, end to end through `eligible`.
 
 A short policy of our own: a band (1亿元（含）至5亿元) below an open top level, a ‰ rate on
-正增长, and an award paid to persons. The hand-written rules use the new keys; three firms sit
-in the band, above it, and without growth.
+正增长, an award paid to persons, and a rent subsidy per 平方米 per month with an area limit. The
+hand-written rules use the new keys; the firms sit in the band, above it, and without growth.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ DOC = """\
 第二条 对年营业收入1亿元（含）至5亿元的企业，给予100万元奖励；5亿元（含）以上的，给予300万元奖励。
 第三条 对营业收入正增长的企业，按其营业收入的1‰给予奖励。
 第四条 对营业收入正增长的企业引进的高层次人才，给予每人10万元奖励。
+第五条 对租用办公用房的企业，按每月每平方米最高50元给予租金补贴，补贴面积不超过500平方米，每年最高不超过300万元。
 """
 
 INCENTIVES = yaml.safe_load("""\
@@ -71,7 +72,22 @@ INCENTIVES = yaml.safe_load("""\
   kind: 奖励
   payer: unstated
   frequency: per_award
+- id: '5.1'
+  provision: 5
+  name: 租金补贴
+  quote: 对租用办公用房的企业，按每月每平方米最高50元给予租金补贴，补贴面积不超过500平方米，每年最高不超过300万元
+  kind: 补助
+  payer: unstated
+  recipient: enterprise
+  basis: per_unit
+  per_unit: {amount: 50, unit: 元, metric: office_area, period: month, max_quantity: 500, quantity_unit: 平方米}
+  ceiling: true
+  cap_wan: 300
+  frequency: yearly
 """)
+
+
+METRICS = {"office_area": {"label": "租用办公用房面积", "dimension": "area", "unit": "平方米"}}
 
 
 @pytest.fixture()
@@ -82,15 +98,16 @@ def corpus(tmp_path, invoke):
     assert invoke("rules", "draft", str(doc), "-o", str(draft)).exit_code == 0
     header = yaml.safe_load(draft.read_text(encoding="utf-8"))  # the document's title and sha256
     rules = tmp_path / "rules.yaml"
-    rules.write_text(yaml.safe_dump({"version": 1, "documents": header["documents"], "incentives": INCENTIVES},
+    rules.write_text(yaml.safe_dump({"version": 1, "documents": header["documents"], "metrics": METRICS,
+                                     "incentives": INCENTIVES},
                                     allow_unicode=True, sort_keys=False), encoding="utf-8")
     return doc, rules
 
 
-def answer(invoke, tmp_path, corpus, revenue: str, growth: str) -> dict:
+def answer(invoke, tmp_path, corpus, revenue: str, growth: str, more: str = "") -> dict:
     doc, rules = corpus
     firm = tmp_path / "firm.yaml"
-    firm.write_text(f"as_of: 2026-06-30\nname: 示范\nmetrics:\n  revenue: {revenue}\n  revenue_growth: {growth}\n",
+    firm.write_text(f"as_of: 2026-06-30\nname: 示范\nmetrics:\n  revenue: {revenue}\n  revenue_growth: {growth}\n{more}",
                     encoding="utf-8")
     r = invoke("eligible", str(firm), "--source", str(doc), "--rules", str(rules), "--format", "json")
     assert r.exit_code == 0, r.output
@@ -128,3 +145,19 @@ def test_an_unknown_key_names_the_incentive_and_the_key(invoke, tmp_path, corpus
     r = invoke("rules", "check", str(rules), "--source", str(doc))
     assert r.exit_code == 4
     assert "2.1" in r.output and "maxx" in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("area, amount", [
+    ("800平方米", 30),   # the area is capped at 500平方米: 50元 × 500 × 12 months = 30万元
+    ("300平方米", 18),   # 50元 × 300 × 12 = 18万元
+])
+def test_a_per_unit_amount_per_month_with_its_area_limit(invoke, tmp_path, corpus, area, amount):
+    d = answer(invoke, tmp_path, corpus, "3亿元", "5%", f"  office_area: {area}\n")
+    rent = next(r for r in d["results"] if r["incentive"] == "5.1")
+    assert (rent["status"], rent["amount_wan"], rent["amount_is_ceiling"]) == ("eligible", amount, True)  # 最高50元
+
+
+def test_a_per_unit_amount_asks_for_its_area(invoke, tmp_path, corpus):
+    d = answer(invoke, tmp_path, corpus, "3亿元", "5%")
+    rent = next(r for r in d["results"] if r["incentive"] == "5.1")
+    assert rent["status"] == "missing_data" and any("office_area" in m for m in rent["missing"])
