@@ -50,7 +50,7 @@ INCENTIVES = yaml.safe_load("""\
   basis: rate
   rate_permille: 1
   rate_base: revenue
-  criteria:
+  criteria: &growth  # 营业收入正增长, shared by 3.1 and 4.1
   - metric: revenue_growth
     op: positive
     quote: 营业收入正增长
@@ -65,10 +65,7 @@ INCENTIVES = yaml.safe_load("""\
   per_person: true
   basis: fixed
   amount_wan: 10
-  criteria:
-  - metric: revenue_growth
-    op: positive
-    quote: 营业收入正增长
+  criteria: *growth
   kind: 奖励
   payer: unstated
   frequency: per_award

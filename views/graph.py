@@ -24,6 +24,7 @@ and how this module avoids them:
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import json
@@ -399,13 +400,18 @@ def _network(**kwargs):
     pyvis is imported here, not at the top: it imports IPython (about 0.2 s), and `policykg serve`
     and the commands that draw no graph should not wait for it (serve's ready-time target is 2 s).
     """
+    return _network_class()(**kwargs)
+
+
+@functools.cache
+def _network_class():
     from pyvis.network import Network
 
     class _Network(Network):
         def get_nodes(self):
             return self.node_map
 
-    return _Network(**kwargs)
+    return _Network
 
 
 def build_view(
