@@ -36,9 +36,30 @@ _PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}|\$\{[^{}]*\}|<%.*?%>|\{\$[^{}]*\}|\$!
 _SPACES = str.maketrans({"\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u200b": "", "\ufeff": "",
                          "\u200c": "", "\u200d": ""})
 _LABEL_RE = re.compile(r"^\s*(?P<label>" + "|".join(META_LABELS) + r")\s*(?:[:：]\s*(?P<value>.*?))?\s*$")
+
+
+def _spaced(label: str) -> str:
+    """A label as pages align it: 索 引 号, 有&nbsp;效&nbsp;性 (spaces between its characters)."""
+    return r"[ \t\u3000]*".join(map(re.escape, label))
+
+
+_LABELS_SPACED = "|".join(_spaced(x) for x in sorted(META_LABELS, key=len, reverse=True))
 #: label：value pairs, several on one line (索引号：… 发布机构：… 成文日期：…).
-_PAIR_RE = re.compile(r"(?P<label>" + "|".join(sorted(META_LABELS, key=len, reverse=True)) + r")\s*[:：]\s*"
-                      r"(?P<value>.*?)\s*(?=(?:" + "|".join(META_LABELS) + r")\s*[:：]|$)")
+_PAIR_RE = re.compile(r"(?P<label>" + _LABELS_SPACED + r")\s*[:：]\s*"
+                      r"(?P<value>.*?)\s*(?=(?:" + _LABELS_SPACED + r")\s*[:：]|(?:浏览次数|浏览量|点击数|点击量|访问量|阅读数|阅读量|字号|作者|责任编辑|编辑|打印|分享到)[ \t\u3000]*[:：]|$)")
+#: A label and its value with no colon between (<li><label>实施时间</label><span>2025年7月1日</span></li>).
+_BARE_RE = re.compile(r"^\s*(?P<label>" + _LABELS_SPACED + r")[ \t\u3000]*(?P<value>[^:：\s][^:：]{0,59})$")
+_DATE_LABELS = ("发布日期", "成文日期", "实施时间", "失效时间", "施行日期", "生效日期", "废止日期")
+
+
+def _label(text: str) -> str | None:
+    """The metadata label `text` is (spaces and a closing colon dropped, traditional read), or None."""
+    from policykg.loaders.repair import normalise
+
+    label = re.sub(r"[ \t\u3000]", "", normalise(text)).rstrip(":：")
+    return label if label in META_LABELS else None
+
+
 _META_NAMES = {"articletitle": "title", "contentsource": "来源", "pubdate": "发布日期", "firstpublishedtime": "发布日期"}
 
 
@@ -77,12 +98,12 @@ def read_html(p: Path, raw: bytes, decoded: str) -> tuple[str, dict]:
     if not scores:
         raise SourceError(f"{p}: the web page has no policy body (no paragraphs of Chinese text); save the page "
                           "with its article text, or copy the text into a .txt file")
-    body = max(scores.values(), key=lambda t: t[0])[1]
+    body = _whole_body(max(scores.values(), key=lambda t: t[0])[1], scores)
     lines = _block_lines(body)
     if _cjk("".join(lines)) < 50:
         raise SourceError(f"{p}: the web page has no policy body (its largest text block is "
                           f"{_cjk(''.join(lines))} Chinese characters); save the page with its article text")
-    for label, value in _page_metadata(soup):
+    for label, value in _page_metadata(soup, set(lines)):
         meta.setdefault(META_ALIASES.get(label, label), value)
     title = _title(soup, body, page_title)
     if title:
@@ -92,24 +113,48 @@ def read_html(p: Path, raw: bytes, decoded: str) -> tuple[str, dict]:
     return "\n".join(lines), meta
 
 
+def _whole_body(best, scores: dict) -> object:
+    """The container of the whole text, not its largest part: Word exports a document with section breaks
+    as sibling ``<div class=WordSection1>``, ``WordSection2`` …, and a CMS may wrap each chapter in its own
+    ``<div>``. Climb from the element with the most prose while its parent's other children carry prose
+    paragraphs too (at least a fifth as much again), so no part of the document is silently dropped; a
+    sidebar of short links never scores (each scored paragraph has 10+ Chinese characters)."""
+    own = {k: n for k, (n, _) in scores.items()}
+
+    def prose_under(node) -> int:
+        total = own.get(id(node), 0)
+        for d in node.find_all(True):
+            total += own.get(id(d), 0)
+        return total
+
+    node, have = best, prose_under(best)
+    while node.parent is not None and node.parent.name not in ("body", "html", "[document]"):
+        up = prose_under(node.parent)
+        if up < have * 1.2:
+            break
+        node, have = node.parent, up
+    return node
+
+
 def _hidden(tag) -> bool:
     """An element the reader never sees (display:none, hidden): a template's spare copy, a popup."""
     style = (tag.get("style") or "").replace(" ", "").lower()
     return tag.has_attr("hidden") or "display:none" in style or "visibility:hidden" in style
 
 
-def _page_metadata(soup) -> list[tuple[str, str]]:
+def _page_metadata(soup, body_lines: set[str] | frozenset = frozenset()) -> list[tuple[str, str]]:
     """(label, value) the page states about the document: 索引号, 发布机构, 成文日期, 发布日期, 实施时间, 失效时间,
-    有效性 ... in a table (label cell, value cell), in ``label：value`` lines (several on one line), or a label
-    and its value in two strings; Word-export spans are joined first, traditional labels read (發佈日期)."""
-    from policykg.loaders.repair import normalise
+    有效性 ... in a table (label cell, value cell), in ``label：value`` lines (several on one line), a label
+    and its value in two strings, or (outside the policy's body) a label and its value with no colon between;
+    Word-export spans are joined first, spaced labels (索 引 号) and traditional ones (發佈日期) read."""
+    from policykg.loaders.validity import DATE_RE
 
     out: list[tuple[str, str]] = []
     for row in soup.find_all("tr"):
         cells = [_clean(c.get_text("", strip=True)) for c in row.find_all(["td", "th"], recursive=False)]
         for i, cell in enumerate(cells):
-            label = normalise(cell).rstrip(":：").strip()
-            if label in META_LABELS and i + 1 < len(cells) and cells[i + 1]:
+            label = _label(cell)
+            if label and i + 1 < len(cells) and cells[i + 1]:
                 out.append((label, cells[i + 1]))
             else:
                 out += _pairs(cell)
@@ -117,9 +162,18 @@ def _page_metadata(soup) -> list[tuple[str, str]]:
     for i, line in enumerate(lines):
         pairs = _pairs(line)
         out += pairs
-        label = normalise(line).rstrip(":：").strip()
-        if not pairs and label in META_LABELS and i + 1 < len(lines):
+        label = _label(line)
+        if not pairs and label and i + 1 < len(lines):
             out.append((label, lines[i + 1]))
+        elif not pairs and not label and line not in body_lines:
+            from policykg.loaders.repair import normalise
+
+            m = _BARE_RE.match(normalise(line))
+            if m:
+                bare = _label(m.group("label"))
+                value = line[m.start("value"):].strip()
+                if bare and (bare not in _DATE_LABELS or DATE_RE.search(normalise(value))):
+                    out.append((bare, value))
     return [(label, value) for label, value in out if value and len(value) <= 200]
 
 
@@ -127,7 +181,7 @@ def _pairs(line: str) -> list[tuple[str, str]]:
     from policykg.loaders.repair import normalise
 
     norm = normalise(line)  # one character for one: values are cut from the line as written
-    return [(m.group("label"), line[m.start("value"):m.end("value")].strip())
+    return [(re.sub(r"[ \t\u3000]", "", m.group("label")), line[m.start("value"):m.end("value")].strip())
             for m in _PAIR_RE.finditer(norm) if m.group("value").strip()]
 
 

@@ -110,3 +110,49 @@ def test_unnumbered_measures_each_closed_by_its_responsible_units(tmp_path):
     assert [v.title for v in doc.provisions] == ["支持企业开拓市场", "支持企业上规"]
     p = doc.policies[0]
     assert (p.effective_from, p.effective_until) == (date(2024, 4, 1), date(2026, 3, 31))
+
+
+# --- second round (issue 23): a Word export as an app publishes it, an official page's metadata list ------
+
+from pathlib import Path  # noqa: E402
+
+DOCS = Path(__file__).parent / "data" / "documents"
+
+
+def test_a_word_export_split_into_sections_is_read_whole():
+    # WordSection1 holds 一、…三、, WordSection2 四、…六、: the body is the container of both, never the larger half
+    src = read_source(DOCS / "app-fragment-items.html")
+    assert "1. 支持总部落户" in src.text and "20.本意见自2025年5月1日起执行，暂定三年。" in src.text
+    assert "支持总部落户" in src.text and "“上云用数赋智”" in src.text  # spans joined, entities decoded
+    for dropped in ("分享到微信", "脚本写出的条款", "分享本文到微博", "mso-style", "Font Definitions"):
+        assert dropped not in src.text, dropped
+
+
+def test_metadata_labels_spaced_for_alignment_are_read():
+    meta = read_source(DOCS / "app-fragment-items.html").metadata
+    assert meta["索引号"] == "11330100MB0000000X/2025-00042" and meta["有效性"] == "有效"
+    assert meta["文号"] == "某政发〔2025〕6号" and meta["发布机构"] == "某县人民政府办公室"
+    assert (meta["成文日期"], meta["发布日期"], meta["实施时间"], meta["失效时间"]) == (
+        "2025-04-02", "2025-04-07", "2025-05-01", "2028-04-30")
+
+
+def test_a_metadata_list_of_labels_and_values_without_colons_is_read():
+    meta = read_source(DOCS / "official-page-bracketed.html").metadata
+    assert (meta["实施时间"], meta["失效时间"]) == ("2025年07月01日", "2027年06月30日")
+    assert meta["索引号"] == "MB2D12345/2025-00118" and meta["成文日期"] == "2025年06月16日"
+    assert meta["来源"] == "区发展和改革局"  # not the hit counter beside it
+
+
+def test_a_saved_pages_in_force_dates_give_the_validity_the_text_does_not_state(tmp_path):
+    html = (DOCS / "official-page-bracketed.html").read_text(encoding="utf-8").replace(
+        "本措施自2025年7月1日起施行，有效期两年。", "本措施由区发展和改革局负责组织实施。")
+    p = load_document(_page(tmp_path, html)).policies[0]
+    assert (p.effective_from, p.effective_until) == (date(2025, 7, 1), date(2027, 6, 30))
+    assert p.until_basis == "page_metadata" and not p.validity_derived
+
+
+def test_a_body_line_that_starts_like_a_label_is_not_metadata(tmp_path):
+    html = (DOCS / "official-page-bracketed.html").read_text(encoding="utf-8").replace(
+        "<li><label>实施时间</label><span>2025年07月01日</span></li>", "").replace(
+        "本措施自2025年7月1日起施行，有效期两年。", "实施时间2025年9月1日以后新设立的企业适用本措施。")
+    assert "实施时间" not in read_source(_page(tmp_path, html)).metadata
