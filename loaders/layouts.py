@@ -248,6 +248,17 @@ def _date_line(text: str, lo: int, hi: int, last: bool = False) -> date | None:
     return None
 
 
+def _cut_signature(text: str, last: "_Leaf", hi: int) -> None:
+    """The signature closing a document (某市人民政府办公室 / 二〇二五年二月十日) is not the last provision's text."""
+    lines = [ln for ln in _lines(text, last.unit.end, min(last.stop, hi))]
+    if len(lines) < 2 or not _DATE_LINE.fullmatch(lines[-1][2]):
+        return
+    cut = lines[-1][0]
+    if len(lines) >= 3 and len(lines[-2][2]) <= 30 and not re.search(r"[。；;，,：:]", lines[-2][2]):
+        cut = lines[-2][0]
+    last.stop = cut
+
+
 def _find_title(text: str, lo: int, hi: int) -> tuple[Span | None, str | None]:
     """The policy title (the first title-like line, two when a title wraps) and a 文号 line under it."""
     title: Span | None = None
@@ -323,6 +334,7 @@ def _parse_standalone(source: SourceText, layout: str, lo: int, hi: int, *, issu
             raise SourceError(f"{where}: --layout articles: no 第X条 articles (第一条, 第二条 … at line starts) found")
         raise SourceError(f"{where}: --layout measures: no numbered measures (一、, (一) or 1. at line starts) found")
     first_head = min([lf.unit.start for lf in outline.leaves] + [sec.unit.start for sec in outline.sections])
+    _cut_signature(text, outline.leaves[-1], hi)
     title_span, number = _find_title(text, lo, first_head)
     title = title_hint or (title_span.quote if title_span else None) or meta.get("title")
     titled_by_file = not title
@@ -384,7 +396,8 @@ def _parse_standalone(source: SourceText, layout: str, lo: int, hi: int, *, issu
             continue
         path = [section_no[p.start] for p in lf.path if p.start in section_no]
         written = h.written if h.kind == "article" else (
-            "".join(p.written for p in lf.path if p.kind in ("top", "sub", "num", "pnum")) + h.written)
+            "".join(p.written for p in lf.path if p.kind in ("top", "sub", "num", "pnum"))
+            + (h.written or (f"¶{h.number}" if lf.path else "")))
         chapter = chapter_of.get(path[0]) if path else None
         head = _Head("item", h.start, h.end, h.number, h.written)
         prov = _provision(len(provisions) + 1, text, repaired, b_s, b_e, head, written, item_title, chapter, policy,

@@ -35,8 +35,10 @@ ARTICLE_RE = re.compile(_LS + rf"(?P<head>第{_SP}(?P<n>{_NUMSP}){_SP}条)")
 CHAPTER_RE = re.compile(_LS + rf"(?P<head>第{_SP}(?P<n>{_NUMSP}){_SP}(?P<unit>[章编]|部分|节))[ \t\u3000]*(?P<rest>[^\n]*)$")
 TOP_RE = re.compile(_LS + rf"(?P<head>(?P<n>{_CNSP}){_SP}[、.．])[ \t\u3000]*(?P<rest>[^\n]*)$")
 SUB_RE = re.compile(_LS + rf"(?P<head>[(（]{_SP}(?P<n>{_CNSP}){_SP}[)）])[ \t\u3000]*(?P<rest>[^\n]*)$")
-NUM_RE = re.compile(_LS + r"(?P<head>(?P<n>[0-9０-９]{1,3})[ \t\u3000]*[.．、](?![0-9０-９]))[ \t\u3000]*(?P<rest>[^\n]*)$")
-PNUM_RE = re.compile(_LS + r"(?P<head>[(（](?P<n>[0-9０-９]{1,3})[)）])[ \t\u3000]*(?P<rest>[^\n]*)$")
+#: 1. / 12、 / 1 3. (a Word export's digits in separate runs, joined with a space).
+_ADSP = r"[0-9０-９](?:[ \t\u3000]?[0-9０-９]){0,2}"
+NUM_RE = re.compile(_LS + rf"(?P<head>(?P<n>{_ADSP})[ \t\u3000]*[.．、](?![0-9０-９]))[ \t\u3000]*(?P<rest>[^\n]*)$")
+PNUM_RE = re.compile(_LS + rf"(?P<head>[(（][ \t\u3000]*(?P<n>{_ADSP})[ \t\u3000]*[)）])[ \t\u3000]*(?P<rest>[^\n]*)$")
 
 #: How a reader names each kind of unit (the eval's "provisions by level").
 MARKERS = {"para": "¶", "article": "第N条", "chapter": "第N章", "section": "第N节", "top": "一、", "sub": "(一)", "num": "1.",
@@ -192,7 +194,9 @@ def measure_tree(text: str, lo: int, hi: int, warnings: list[str] | None = None)
         else:
             ok = u.number == 1 or (key in last_of and u.number == last_of[key] + 1 and parent is not None)
         if not ok:
-            if warnings is not None and u.kind in ("chapter", "section", "top", "sub"):
+            # a 1. list restarting inside a measure's text is ordinary; a heading (一、, (一)) or an item
+            # number that jumps (14. after 12.) cannot be placed and is said, quoting it
+            if warnings is not None and (u.kind in ("chapter", "section", "top", "sub") or u.number > 1):
                 prev = siblings[-1].written if siblings else (parent.written if parent else "the start")
                 warnings.append(f"{u.written} (offset {u.start}, {text[u.start:u.line_end][:40]!r}) does not follow "
                                 f"{prev}; read as part of the text before it (check the numbering in the source)")
@@ -206,6 +210,7 @@ def measure_tree(text: str, lo: int, hi: int, warnings: list[str] | None = None)
     if not roots or (len(roots) < 2 and not roots[0].children):
         roots = _paragraph_measures(text, lo, hi) or roots
     _set_stops(roots, hi)
+    _paragraphs_under_headings(text, roots)
     for r in roots:
         _decide(text, r)
     return roots
@@ -224,6 +229,30 @@ def _paragraph_measures(text: str, lo: int, hi: int) -> list[Unit]:
             out.append(Unit("para", m.start("line"), m.start("line"), len(out) + 1, "", line[:20],
                             m.end("line")))
     return out if len(out) >= 2 else []
+
+
+def _paragraphs_under_headings(text: str, nodes: list[Unit]) -> None:
+    """An official page's unnumbered measures under numbered headings (一、壮大市场主体 / 鼓励…。【责任单位：…】
+    / 支持…。【责任单位：…】): a heading with no numbered unit under it, holding two or more paragraphs each
+    closed by its own agency clause, holds those paragraphs as its units. A paragraph runs from the line after
+    the one before it (a measure may take several lines) to its agency clause; lines after the last one
+    (本措施自…起施行) stay the heading's own text."""
+    for u in nodes:
+        if u.children:
+            _paragraphs_under_headings(text, u.children)
+            continue
+        if u.kind not in ("chapter", "section", "top", "sub"):
+            continue
+        lines = [(m.start("line"), m.end("line"), m.group("line")) for m in _PARA_RE.finditer(text, u.line_end, u.stop)]
+        marks = [i for i, (_, _, line) in enumerate(lines) if _AGENCY_HEAD.search(line) and len(line) > 15]
+        if len(marks) < 2:
+            continue
+        first = 0
+        for n, i in enumerate(marks, 1):
+            s, e = lines[first][0], lines[i][1]
+            para = Unit("para", s, s, n, "", lines[first][2][:20], e, parent=u, stop=e)
+            u.children.append(para)
+            first = i + 1
 
 
 def _set_stops(nodes: list[Unit], stop: int) -> None:
@@ -262,6 +291,16 @@ def _children_are_awards(text: str, u: Unit) -> bool:
             and all(_MONEY.search(text[c.end:c.stop]) and _AWARD.search(text[c.end:c.stop]) for c in u.children))
 
 
+def _is_sentence_unit(text: str, c: Unit) -> bool:
+    """A unit that says something whole (ends its own sentence with 。, or names its own 责任单位) — not one
+    condition of a list (引进国家级人才的； / 首次突破10亿元的，给予100万元奖励；)."""
+    body = text[c.end:c.stop].strip(" \t\n\r\u3000")
+    if _AGENCY_HEAD.search(body):
+        return True
+    body = re.sub(r"[(（【\[][^()（）【】\[\]]{1,80}[)）】\]]\s*$", "", body).rstrip()  # a closing bracket note
+    return len(body) >= 12 and body.endswith("。") and not body.endswith("的。")
+
+
 def _decide(text: str, u: Unit) -> None:
     """Mark `u` a section (its children are counted) or a leaf (its children are its text)."""
     if not u.children:
@@ -274,6 +313,10 @@ def _decide(text: str, u: Unit) -> None:
         or _heading_like(own)
         or (all(_has_agencies(text, c) for c in u.children) and not _has_agencies(text, u, own_only=True))
         or _children_are_awards(text, u)
+        # numbering carried on from the previous heading (1.–20. through 一、…六、): the document's own measures
+        or (u.children[0].number > 1 and u.children[0].kind == "num")
+        # its words do not open a list (no closing ：) and each unit under it is a whole sentence
+        or (not own.endswith(("：", ":")) and all(_is_sentence_unit(text, c) for c in u.children))
     )
     if u.is_section:
         for c in u.children:

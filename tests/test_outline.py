@@ -185,3 +185,85 @@ def test_sub_items_that_each_pay_an_award_under_a_topic_are_measures_but_levels_
     doc = _doc(text)
     assert [v.number_as_written for v in doc.provisions] == ["一、（一）1.", "一、（一）2.", "一、（二）"]
     assert "奖励100万元" in doc.provisions[2].text
+
+
+# --- second round (issue 23): the layouts of the held-out documents, in fixtures of our own -----------
+
+from pathlib import Path  # noqa: E402
+
+from policykg.loaders.layouts import load_document  # noqa: E402
+
+DOCS = Path(__file__).parent / "data" / "documents"
+
+
+def test_twenty_six_spaced_articles_inside_five_chapters_are_twenty_six_provisions():
+    doc = load_document(DOCS / "chapters-articles-26.txt")
+    assert [v.article for v in doc.provisions] == list(range(1, 27))
+    assert doc.provisions[25].number_as_written == "第26条" and doc.provisions[25].heading.quote == "第 2 6 条"
+    assert [s.title for s in doc.sections] == ["总体要求", "培育壮大市场主体", "推动技术创新和改造", "强化要素保障",
+                                               "保障措施"]
+    assert [v.section for v in doc.provisions].count(3) == 6
+    # a wrapped article keeps its second line; spaced amounts are read
+    assert "500亿元" in doc.provisions[0].text.replace("\n", "")
+    assert [(a.value, a.quote) for a in doc.provisions[3].amounts if a.unit == "万元"][0] == (200, "2 0 0 万元")
+
+
+def test_items_numbered_through_chapters_whose_headings_have_an_intro_are_the_provisions():
+    text = """某区关于加快现代物流业发展的若干意见
+
+一、培育物流市场主体。支持物流企业做大做强，引育一批龙头企业。
+1.对新引进的物流企业总部，给予最高200万元落户奖励。（责任单位：区商务局）
+2.对首次评为国家5A级物流企业的，给予100万元奖励。
+二、完善物流基础设施。加快建设多式联运枢纽，补齐冷链物流短板。
+3.支持冷链设施建设。对新建冷库项目，按设备投资额的10%给予补助，最高300万元。
+4.统筹布局城乡配送网点，优先保障物流用地。
+5.对新开通国际货运航线的企业，每条航线给予50万元奖励。（责任单位：区交通运输局）
+三、附则
+6.本意见自2025年1月1日起执行，暂定三年。
+"""
+    doc = _doc(text)
+    assert [v.number_as_written for v in doc.provisions] == ["一、1.", "一、2.", "二、3.", "二、4.", "二、5.", "三、6."]
+    assert [s.title for s in doc.sections] == ["培育物流市场主体", "完善物流基础设施", "附则"]
+    # the heading's intro stays on its Section
+    assert "加快建设多式联运枢纽" in doc.sections[1].intro.quote
+
+
+def test_twenty_items_through_six_chapters_of_a_word_export_are_twenty_provisions():
+    doc = load_document(DOCS / "app-fragment-items.html")
+    assert [v.number_as_written for v in doc.provisions][-8:] == [
+        "五、13.", "五、14.", "五、15.", "五、16.", "六、17.", "六、18.", "六、19.", "六、20."]
+    assert len(doc.provisions) == 20 and len(doc.sections) == 6
+    assert doc.provisions[12].heading.quote == "1 3."  # the export's digits in two runs
+
+
+def test_measures_with_sub_items_count_the_leaves():
+    doc = load_document(DOCS / "nested-measures-18.txt")
+    written = [v.number_as_written for v in doc.provisions]
+    assert len(written) == 18
+    assert written[:5] == ["一、（一）", "一、（二）", "一、（三）1.", "一、（三）2.", "一、（三）3."]
+    assert "二、（二）3." in written and "三、（二）2." in written and "二、（二）" not in written
+    # (二)'s 1.–3. are the levels of its one award, in its text
+    assert "3.首次突破100亿元的" in doc.provisions[1].text
+
+
+def test_an_item_number_that_jumps_is_said_quoting_it():
+    text = """某区若干意见
+一、支持企业
+1.对企业给予10万元奖励。
+2.对企业给予20万元奖励。
+4.对企业给予40万元奖励。
+二、附则
+3.本意见自2024年1月1日起施行，有效期三年。
+"""
+    doc = _doc(text)
+    (w,) = [w for w in doc.warnings if "does not follow" in w]
+    assert "4." in w and "对企业给予40万元奖励" in w
+
+
+def test_unnumbered_measures_under_numbered_headings_each_closed_by_their_units():
+    doc = load_document(DOCS / "official-page-bracketed.html")
+    assert [v.number_as_written for v in doc.provisions] == [
+        "一、¶1", "一、¶2", "一、¶3", "二、¶1", "二、¶2", "二、¶3", "三、¶1", "三、¶2"]
+    assert [s.title for s in doc.sections] == ["壮大服务业市场主体", "提升服务业发展能级", "强化服务保障"]
+    assert doc.provisions[1].title == "支持总部经济发展"
+    assert not any("本措施自2025年7月1日起施行" in v.text for v in doc.provisions)
