@@ -329,6 +329,23 @@ def test_the_signature_date_closing_the_text_is_the_document_date():
     assert "closing the text" in p.validity_rule
 
 
+def test_the_signature_closing_the_text_is_not_the_last_provisions_text():
+    text = DATED.replace("（2024年1月5日）\n", "") + "\n某县人民政府办公室\n二〇二四年六月三十日\n"
+    doc = _doc(text)
+    assert doc.provisions[-1].text == "本政策自发布之日起施行，暂定三年有效期。"
+    assert doc.policies[0].effective_from == date(2024, 6, 30)
+
+
+@pytest.mark.parametrize("wording, until", [
+    ("本政策自2024年3月1日起施行，有效期限为3年。", date(2027, 2, 28)),
+    ("本政策自2024年3月1日起施行，暂行两年。", date(2026, 2, 28)),
+    ("本政策自2024年3月1日起施行，试行期限为一年。", date(2025, 2, 28)),
+])
+def test_other_wordings_of_a_period_are_counted(wording, until):
+    p = _doc(DATED.replace("本政策自发布之日起施行，暂定三年有效期。", wording)).policies[0]
+    assert (p.effective_from, p.effective_until) == (date(2024, 3, 1), until) and p.validity_derived
+
+
 def test_provisional_years_with_no_date_anywhere_stay_unknown():
     p = _doc(DATED.replace("（2024年1月5日）\n", "")).policies[0]
     assert p.effective_until is None and not p.validity_known and not p.validity_derived
