@@ -82,7 +82,7 @@ _FOLD = str.maketrans("（）：", "():")
 #: All (or the concerned) districts and counties named together: one entry, never split at its 、
 #: (各区、县级市; 各区、县(市)政府; 有关区、县（市）人民政府; 各县(市、区); 各镇(街道)).
 COMPOUND = re.compile(
-    r"(?:各|有关|相关)(?:乡镇|区|县|市|镇|乡)(?:[(（][^()（）]{1,6}[)）])?"
+    r"(?:各|有关|相关)(?:乡镇|街道|区|县|市|镇|乡)(?:[(（][^()（）]{1,6}[)）])?"
     r"(?:[、,，](?:县级市|县[(（]市[)）]|县[(（]市、区[)）]|县|区|乡镇|镇|街道)(?:[(（][^()（）]{1,6}[)）])?)*"
     r"(?:人民政府|政府|管委会|办事处)?")
 
@@ -148,7 +148,7 @@ class AgencyClause:
 
 _OPEN = "(（[【〔"
 _CLOSE = ")）]】〕"
-_HEAD_RE = re.compile(r"(?:责任单位|牵头单位|责任部门|牵头部门|负责单位|负责部门)\s*[:：]?")
+_HEAD_RE = re.compile(r"(?<![各有相])(?:责任单位|牵头单位|责任部门|牵头部门|负责单位|负责部门)\s*[:：]?")
 _COOP_RE = re.compile(r"(?:配合单位|配合部门|协办单位)\s*[:：]?")
 NOTE_LEAD = re.compile(r"(?:列|排)(?:在)?(?:第一位|首位|第一)的?(?:单位|部门)?为牵头(?:单位|部门)?|第一个?(?:单位|部门)?为牵头(?:单位|部门)")
 NOTE_SAME = re.compile(r"下同")
@@ -159,14 +159,23 @@ NOTE_SCOPE = re.compile(
 )
 #: What an agency's name ends with (a bare parenthesised list is read as agencies only if every item does).
 AGENCY_SHAPE = re.compile(
-    r"(?:局|委|委员会|办|办公室|府|政府|厅|部|院|行|支行|分行|会|中心|管委会|集团|公司|所|署|处|站|队|单位|部门|小组)$"
+    r"(?:局|委|委员会|办|办公室|府|政府|厅|部|院|行|支行|分行|会|中心|管委会|集团|公司|所|署|处|站|队|单位|部门|小组"
+    r"|工商联|妇联|侨联|残联|科协|文联|社联)$"
 )
+#: How prose begins (a slogan, a task): 坚持…、优化…、严格落实…、为…打造… never name an organisation,
+#: whatever they end with (为企业打造一站式服务中心 ends like an agency).
+PROSE_START = re.compile(
+    r"^(?:坚持|优化|严格|落实|为|打造|加强|推进|推动|强化|完善|建立|健全|深化|促进|提升|加快|加大|鼓励|支持|实施|开展|做好|"
+    r"确保|围绕|聚焦|全面|积极|进一步|着力|大力|持续|不断|切实|努力|构建|培育|引导|提高|实行|按照|根据|通过|依托|以|对|在|将|把|给予)")
 
 
 def reads_as_agency(m: "AgencyMention") -> bool:
     """A name the table knows, or one shaped like an organisation (…局, …委, …政府, 各区、县级市): never prose."""
-    return m.known or bool(AGENCY_SHAPE.search(m.name)) or bool(COMPOUND.fullmatch(m.as_written)) and len(
-        m.as_written) <= 20
+    if m.known:
+        return True
+    if PROSE_START.match(m.as_written) or len(m.as_written) > 30:
+        return False
+    return bool(AGENCY_SHAPE.search(m.name)) or bool(COMPOUND.fullmatch(m.as_written)) and len(m.as_written) <= 20
 
 
 def _notes(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], bool, bool, tuple[int, int] | None]:
@@ -323,4 +332,15 @@ def interpreting_agencies(text: str, start: int, end: int) -> tuple[list[AgencyM
         pass
     if m is None:
         return [], None
-    return _tokens(text, m.start("who"), m.end("who"), "interprets", 1), (m.start(), m.end())
+    # 由A会同B负责解释 / 由A、B负责解释: each one an agency (会同, 联合 join two names, never one)
+    who_s, who_e = m.start("who"), m.end("who")
+    pieces, pos = [], who_s
+    for j in re.finditer(r"会同|联合", text[who_s:who_e]):
+        pieces.append((pos, who_s + j.start()))
+        pos = who_s + j.end()
+    pieces.append((pos, who_e))
+    out: list[AgencyMention] = []
+    for a, b in pieces:
+        if b > a:
+            out += _tokens(text, a, b, "interprets", len(out) + 1)
+    return out, (m.start(), m.end())
