@@ -2,7 +2,8 @@
 
 Parsed with a real HTML parser (BeautifulSoup over lxml), never with regexes over tags.
 The body is the element holding most of the page's Chinese prose in its paragraphs (the
-article container of any CMS); its block elements become lines. Menus, headers and
+article container of any CMS), widened to the container of all its parts (a Word export's
+WordSection1, WordSection2 …); its block elements become lines. Menus, headers and
 footers are dropped. The metadata is what the page says around the body in ``label：value``
 form (来源, 发布日期, 文号 / 发文字号, 发布机构, 成文日期, 实施时间, 失效时间, 有效性 ...), also in
 table cells and ``<meta>`` tags. The page's title (``<h1>``–``<h3>`` before the body, else
@@ -98,8 +99,9 @@ def read_html(p: Path, raw: bytes, decoded: str) -> tuple[str, dict]:
     if not scores:
         raise SourceError(f"{p}: the web page has no policy body (no paragraphs of Chinese text); save the page "
                           "with its article text, or copy the text into a .txt file")
-    body = _whole_body(max(scores.values(), key=lambda t: t[0])[1], scores)
-    lines = _block_lines(body)
+    parts = _whole_body(max(scores.values(), key=lambda t: t[0])[1], scores)
+    body = parts[0]
+    lines = [line for part in parts for line in _block_lines(part)]
     if _cjk("".join(lines)) < 50:
         raise SourceError(f"{p}: the web page has no policy body (its largest text block is "
                           f"{_cjk(''.join(lines))} Chinese characters); save the page with its article text")
@@ -113,7 +115,7 @@ def read_html(p: Path, raw: bytes, decoded: str) -> tuple[str, dict]:
     return "\n".join(lines), meta
 
 
-def _whole_body(best, scores: dict) -> object:
+def _whole_body(best, scores: dict) -> list:
     """The container of the whole text, not its largest part: Word exports a document with section breaks
     as sibling ``<div class=WordSection1>``, ``WordSection2`` …, and a CMS may wrap each chapter in its own
     ``<div>``. Climb from the element with the most prose while its parent's other children carry prose
@@ -128,12 +130,29 @@ def _whole_body(best, scores: dict) -> object:
         return total
 
     node, have = best, prose_under(best)
-    while node.parent is not None and node.parent.name not in ("body", "html", "[document]"):
+    # at most 20 levels up (each look is one pass over the subtree): a page nesting 5,000 <div>s stays linear
+    for _ in range(20):
+        if node.parent is None or node.parent.name in ("body", "html", "[document]"):
+            break
         up = prose_under(node.parent)
         if up < have * 1.2:
             break
         node, have = node.parent, up
-    return node
+    parent = node.parent
+    if parent is not None and parent.name in ("body", "[document]"):
+        # a fragment whose parts stand side by side at its top, no wrapper around them (WordSection1,
+        # WordSection2 …): the parts are its siblings of the same kind (tag, and class but for its digits)
+        # that carry prose, in document order; a metadata table, a menu or a footer is not one of them
+        kind = (node.name, _class_stem(node))
+        parts = [c for c in parent.find_all(True, recursive=False)
+                 if c is node or ((c.name, _class_stem(c)) == kind and prose_under(c) > 0)]
+        if len(parts) > 1:
+            return parts
+    return [node]
+
+
+def _class_stem(tag) -> str:
+    return re.sub(r"\d+", "", " ".join(tag.get("class") or []))
 
 
 def _hidden(tag) -> bool:

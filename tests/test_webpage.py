@@ -128,6 +128,16 @@ def test_a_word_export_split_into_sections_is_read_whole():
         assert dropped not in src.text, dropped
 
 
+def test_a_fragment_whose_sections_stand_at_its_top_is_read_whole(tmp_path):
+    html = (DOCS / "app-fragment-items.html").read_text(encoding="utf-8")
+    html = html.replace('<div class="view TRS_UEDITOR trs_paper_default trs_word">', "").replace(
+        "</div>\n</div>\n<template", "</div>\n<template")
+    assert "trs_word" not in html
+    doc = load_document(_page(tmp_path, html))
+    assert len(doc.provisions) == 20 and doc.provisions[-1].text == "本意见自2025年5月1日起执行，暂定三年。"
+    assert doc.policies[0].title == "某县关于支持数字经济高质量发展的若干意见"
+
+
 def test_metadata_labels_spaced_for_alignment_are_read():
     meta = read_source(DOCS / "app-fragment-items.html").metadata
     assert meta["索引号"] == "11330100MB0000000X/2025-00042" and meta["有效性"] == "有效"
