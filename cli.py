@@ -587,8 +587,9 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
                    "Spark writes parquet parts there.")
 @click.option("--workers", "workers", default="auto", show_default=True, metavar="N|auto",
               type=click.Choice(["auto", "0", "1", "2", "3", "4", "6", "8"]),
-              help="Processes that parse and evaluate chunks beside the reading (auto: one per core, at most 2, "
-                   "for a register of several chunks; 0: threads only). Rows and order are the same.")
+              help="Processes that parse and evaluate chunks beside the reading (auto: 2 on 3 or more cores for a "
+                   "register of several chunks, threads only on 2 cores, where they were measured faster; 0: "
+                   "threads only). Rows and order are the same.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of a CSV register.")
 @click.option("--chunk-rows", "chunk_rows", type=click.IntRange(1_000), default=None,
               help="Rows per parquet chunk (memory vs speed); default 131072.")

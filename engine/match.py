@@ -384,15 +384,22 @@ def _worker_match(batch: pa.RecordBatch, layout, offset: int, projects, day: dat
     return done
 
 
+#: Cores below which ``--workers auto`` keeps to threads: on 2 cores the threads already keep both busy
+#: (parquet decoding, numpy and arrow kernels release the GIL: ~1.75 cores of CPU per second of wall time at
+#: 10^6), and worker processes only add pickling and a second copy of each chunk: 10^6 enterprises took
+#: 15.9-19.3 s with 2 workers against 8.0-9.9 s with threads, three interleaved runs (README, matching table).
+WORKER_MIN_CORES = 3
+
+
 def default_workers(reader: RegisterReader, chunk_rows: int, csv_block_bytes: int) -> int:
-    """Worker processes for a register: one per core (at most 2) when it has several chunks, else none
-    (a process costs about a second to start, more than a small register takes)."""
-    cores = min(2, os.cpu_count() or 1)
-    if cores < 2:
+    """Worker processes for a register: none on fewer than `WORKER_MIN_CORES` cores or for a register
+    of one or two chunks (a process costs about a second to start); else 2, beside this process's
+    reading and writing."""
+    if (os.cpu_count() or 1) < WORKER_MIN_CORES:
         return 0
     if reader.format == "parquet":
-        return cores if (reader.total_rows or 0) > 2 * chunk_rows else 0
-    return cores if reader.size > 2 * csv_block_bytes else 0
+        return 2 if (reader.total_rows or 0) > 2 * chunk_rows else 0
+    return 2 if reader.size > 2 * csv_block_bytes else 0
 
 
 def _in_workers(reader: RegisterReader, matcher: Matcher, streamed: "ProjectStream | None", ids: UniqueIds,
