@@ -598,7 +598,9 @@ class Cells:
         if col is None:
             return None
         flat, parent = self._entries(col)
-        parts = pc.extract_regex(flat, _QUAL)
+        # the regex once per distinct entry (a register repeats the same name@level:date: ~5 entries each)
+        distinct = pc.dictionary_encode(flat)
+        parts = pc.extract_regex(distinct.dictionary, _QUAL).take(distinct.indices)
         vocab = self.vocabulary.qualifications
         names_all = sorted({v[0] for v in vocab.values()})
         self.qual_index = {name: k for k, name in enumerate(names_all)}
