@@ -82,6 +82,38 @@ def test_a_repeated_id_across_chunks_is_found(matcher, tmp_path):
     match_table(pa.table({"id": ids, "name": table.column("name")}), DAY, matcher=matcher)
 
 
+
+def _thue_morse(bits: int) -> tuple[str, str]:
+    """Two different texts of 2**bits letters whose polynomial hashes mod 2**64 are equal (bits >= 11)."""
+    s = "a"
+    for _ in range(bits):
+        s += s.translate(str.maketrans("ab", "ba"))
+    return s, s.translate(str.maketrans("ab", "ba"))
+
+
+def test_ids_whose_hashes_collide_are_not_a_repeat(matcher, tmp_path):
+    """UniqueIds keeps hashes, not the ids: two different ids of one hash are checked on their text."""
+    from policykg.engine.register import UniqueIds, id_hashes
+
+    one, other = _thue_morse(11)
+    assert one != other and id_hashes(pa.array([one]))[0] == id_hashes(pa.array([other]))[0]  # they do collide
+    names = ["甲", "乙", "丙", "丁"]
+    src = tmp_path / "r.parquet"
+    pq.write_table(pa.table({"id": ["E1", one, "E3", other], "name": names}), src, row_group_size=2)
+    summary = match_register(src, tmp_path / "m.parquet", DAY, matcher=matcher, chunk_rows=2)  # one per chunk
+    assert summary.enterprises == 4
+    seen = UniqueIds()
+
+    class Part:
+        def __init__(self, ids, offset):
+            self.ids, self.offset = pa.array(ids), offset
+
+    seen.add(Part(["E1", one], 0))
+    assert one in seen and "E1" in seen and other not in seen and "E3" not in seen
+    pq.write_table(pa.table({"id": ["E1", one, "E3", one], "name": names}), src, row_group_size=2)
+    with pytest.raises(RegisterError, match=r"row 4, id a"):  # and a true repeat of it is one
+        match_register(src, tmp_path / "m.parquet", DAY, matcher=matcher, chunk_rows=2)
+
 # --- cells of another type in a parquet register ------------------------------------------------------
 
 @pytest.mark.parametrize("column, values, message", [
