@@ -592,7 +592,7 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
                    "threads only). Rows and order are the same.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of a CSV register.")
 @click.option("--chunk-rows", "chunk_rows", type=click.IntRange(1_000), default=None,
-              help="Rows per parquet chunk (memory vs speed); default 131072.")
+              help="Rows per parquet chunk (memory vs speed); default 65536.")
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
 @corpus_options

@@ -63,8 +63,10 @@ LEVEL_WORDS = {
 }
 FLAG_WORDS = {"true": True, "1": True, "yes": True, "y": True, "是": True,
               "false": False, "0": False, "no": False, "n": False, "否": False}
-#: Rows per chunk for parquet; CSV blocks of about CSV_BLOCK_BYTES.
-CHUNK_ROWS = 131_072
+#: Rows per chunk for parquet; CSV blocks of about CSV_BLOCK_BYTES. A chunk with its projects and what is
+#: parsed ahead and written behind it is most of a match's memory: at 10^6 enterprises the peak was ~1.2 GB with
+#: 131,072 rows, ~0.8 GB with 65,536, ~0.63 GB with 32,768, for no measurable difference in CPU time (3 runs each).
+CHUNK_ROWS = 65_536
 CSV_BLOCK_BYTES = 16 << 20
 
 _HEADER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[\s*([^\]]*?)\s*\])?\s*$")

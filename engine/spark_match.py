@@ -44,7 +44,7 @@ from policykg.errors import InputError, PolicyKGError, RegisterError
 #: Columns the job adds (and drops before writing): where each row came from, its group, its order.
 FILE, ROW, BUCKET = "__policykg_file", "__policykg_row", "__policykg_bucket"
 INCENTIVE_ORDER, PROJECT_ROW = "__policykg_incentive", "__policykg_project_row"
-#: Enterprises per bucket by default (a chunk of the single-machine match holds 131,072).
+#: Enterprises per bucket by default (a chunk of the single-machine match holds 65,536).
 BUCKET_ROWS = 100_000
 
 _SPARK_TYPES = {pa.string(): "string", pa.int32(): "int", pa.int64(): "bigint", pa.float64(): "double",
