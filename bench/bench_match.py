@@ -94,7 +94,8 @@ def all_in_force_day() -> date:
     raise SystemExit("no day has every incentive in force; pass --as-of")
 
 
-def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, loop: int) -> dict:
+def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, loop: int,
+           workers: str = "auto") -> dict:
     day = date.fromisoformat(as_of)
     if kind == "floor":
         import pyarrow.parquet as pq
@@ -103,7 +104,7 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
 
         rows = pq.read_table(os.path.join(out_dir, "matches.parquet"))  # the output, before the clock
         base_mb = _rss_mb()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         n = 0
         for path in (register, projects):
             for batch in pq.ParquetFile(path).iter_batches(batch_size=CHUNK_ROWS):
@@ -111,9 +112,9 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
         with pq.ParquetWriter(os.path.join(out_dir, "floor.parquet"), rows.schema) as writer:
             for batch in rows.to_batches(max_chunksize=CHUNK_ROWS):
                 writer.write_batch(batch)
-        seconds = time.perf_counter() - t
-        return {"kind": kind, "rows_read": n, "rows": rows.num_rows, "seconds": seconds, "base_mb": base_mb,
-                "peak_mb": _rss_mb()}
+        seconds, cpu = time.perf_counter() - t, time.process_time() - c
+        return {"kind": kind, "rows_read": n, "rows": rows.num_rows, "seconds": seconds, "cpu": cpu, "base_mb": base_mb,
+                "peak_mb": _rss_mb(), "load": os.getloadavg()[0]}
     if kind == "duckdb":
         import pyarrow.parquet as pq
 
@@ -123,7 +124,7 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
         pq.write_table(table, os.path.join(out_dir, "duckdb.parquet"))
         seconds, cpu = time.perf_counter() - t, time.process_time() - c
         return {"kind": kind, "rows": table.num_rows, "seconds": seconds, "cpu": cpu, "base_mb": base_mb,
-                "peak_mb": _rss_mb()}
+                "peak_mb": _rss_mb(), "load": os.getloadavg()[0]}
     t0 = time.perf_counter()
     from policykg.engine.match import Matcher, match_register
 
@@ -131,13 +132,13 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
     setup = time.perf_counter() - t0
     base_mb = _rss_mb()
     if kind == "match":
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         s = match_register(register, os.path.join(out_dir, "matches.parquet"), day, matcher=matcher,
-                           projects=projects, workers="auto")  # as `policykg match` runs it
-        seconds = time.perf_counter() - t
+                           projects=projects, workers=workers if workers == "auto" else int(workers))  # as `policykg match`
+        seconds, cpu = time.perf_counter() - t, time.process_time() - c
         return {"kind": kind, "enterprises": s.enterprises, "rows": s.rows, "project_rows": s.project_rows,
-                "incentives": s.incentives_matched, "seconds": seconds, "setup": setup, "base_mb": base_mb,
-                "peak_mb": _rss_mb(), "eligible_wan": s.eligible_wan}
+                "incentives": s.incentives_matched, "seconds": seconds, "cpu": cpu, "setup": setup,
+                "base_mb": base_mb, "peak_mb": _rss_mb(), "eligible_wan": s.eligible_wan, "load": os.getloadavg()[0]}
     if kind == "only":
         import pyarrow.parquet as pq
 
@@ -149,7 +150,8 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
         same = (pq.read_table(theirs).to_pylist() == pq.read_table(os.path.join(out_dir, "only.parquet")).to_pylist()
                 if os.path.exists(theirs) else None)
         return {"kind": kind, "rows": s.rows, "incentives": s.incentives_matched, "seconds": seconds, "cpu": cpu,
-                "setup": setup, "base_mb": base_mb, "peak_mb": _rss_mb(), "same_rows_as_duckdb": same}
+                "setup": setup, "base_mb": base_mb, "peak_mb": _rss_mb(), "same_rows_as_duckdb": same,
+                "load": os.getloadavg()[0]}
     if kind == "spark":
         from policykg.engine.spark_match import match_on_spark, spark_session
 
@@ -164,10 +166,11 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
         import pyarrow.parquet as pq
 
         mine = os.path.join(out_dir, "matches.parquet")
-        same = (pq.read_table(mine).to_pylist() == pq.read_table(os.path.join(out_dir, "spark.parquet")).to_pylist()
+        # Table.equals: the same schema and values (4x10^6 rows as Python objects would take GBs)
+        same = (pq.read_table(mine).equals(pq.read_table(os.path.join(out_dir, "spark.parquet")))
                 if os.path.exists(mine) else None)
         return {"kind": kind, "rows": s.rows, "seconds": seconds, "session_seconds": started, "setup": setup,
-                "base_mb": base_mb, "peak_mb": _rss_mb(), "same_rows_as_match": same}
+                "base_mb": base_mb, "peak_mb": _rss_mb(), "same_rows_as_match": same, "load": os.getloadavg()[0]}
     if kind == "loop":
         import pyarrow.parquet as pq
 
@@ -214,9 +217,10 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
     raise SystemExit(f"unknown worker {kind}")
 
 
-def run_worker(kind: str, register: Path, projects: Path, as_of: str, out_dir: Path, loop: int) -> dict:
+def run_worker(kind: str, register: Path, projects: Path, as_of: str, out_dir: Path, loop: int,
+               workers: str = "auto") -> dict:
     cmd = [sys.executable, __file__, "--worker", kind, str(register), str(projects), "--as-of", as_of,
-           "--out-dir", str(out_dir), "--loop", str(loop)]
+           "--out-dir", str(out_dir), "--loop", str(loop), "--workers", workers]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         return {"kind": kind, "error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
@@ -243,12 +247,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kinds", default="match,floor,duckdb,only,loop",
                     type=lambda text: set(text.split(",")),
                     help="what to run, of match,floor,duckdb,only,loop,spark (spark: match on local[2], once)")
+    ap.add_argument("--workers", default="auto", help="match's workers: auto (as the command), 0 (threads) or N "
+                    "processes; 'auto,0,2' runs match once for each, interleaved (match's own row is the first)")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--out-dir", default=None, help=argparse.SUPPRESS)
     ap.add_argument("files", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(args.worker, *args.files, args.as_of, args.out_dir, args.loop)))
+        print(json.dumps(worker(args.worker, *args.files, args.as_of, args.out_dir, args.loop, args.workers)))
         return 0
 
     sys.path.insert(0, str(HERE))
@@ -274,9 +280,15 @@ def main(argv: list[str] | None = None) -> int:
         # the median of each is compared, every run listed
         kinds = [k for k in ("match", "floor", "duckdb", "only") if k in args.kinds]
         runs: dict[str, list] = {k: [] for k in ("match", "floor", "duckdb", "only")}
+        settings = args.workers.split(",")
+        other_workers: dict[str, list] = {w: [] for w in settings[1:]}
         for _ in range(args.runs):
             for kind in kinds:
-                runs[kind].append(run_worker(kind, register_path, projects_path, as_of, tmp, args.loop))
+                if kind == "match":
+                    for w in settings[1:]:  # before the first setting's run, which leaves matches.parquet
+                        other_workers[w].append(run_worker(kind, register_path, projects_path, as_of, tmp, args.loop, w))
+                        print(f"match --workers {w}: {other_workers[w][-1]}", file=sys.stderr)
+                runs[kind].append(run_worker(kind, register_path, projects_path, as_of, tmp, args.loop, settings[0]))
                 print(f"{kind}: {runs[kind][-1]}", file=sys.stderr)
         match, floor, duck, only = (_median(runs[k]) if runs[k] else {"error": "not run"}
                                     for k in ("match", "floor", "duckdb", "only"))
@@ -301,19 +313,33 @@ def main(argv: list[str] | None = None) -> int:
     else:
         rows_spark = None
     rate = match["enterprises"] / match["seconds"]
-    rows = [{"measure": f"match {match['enterprises']:,} enterprises + {sizes['projects']:,} projects",
+    rows = [{"measure": f"match {match['enterprises']:,} enterprises + {sizes['projects']:,} projects"
+                        f" (--workers {settings[0]})",
              "seconds": round(match["seconds"], 2), "peak MB": round(match["peak_mb"]),
              "rows written": match["rows"], "note": f"median of runs {match['runs_seconds']} s; "
                                                     f"{match['incentives']} incentives in force; "
-                                                    f"{match['project_rows']:,} rows for a project"}]
+                                                    f"{match['project_rows']:,} rows for a project; CPU "
+                                                    f"{match['cpu']:.1f} s; load average {match['load']:.1f}"}]
+    for w, wruns in other_workers.items():
+        other = _median(wruns)
+        if "seconds" in other:
+            rows.append({"measure": f"match --workers {w}", "seconds": round(other["seconds"], 2),
+                         "peak MB": round(other["peak_mb"]), "rows written": other["rows"],
+                         "note": f"median of runs {other['runs_seconds']} s; {other['seconds'] / match['seconds']:.2f}× "
+                                 f"--workers {settings[0]} (peak MB: this process only, not its workers')"})
+        else:
+            rows.append({"measure": f"match --workers {w}", "seconds": None, "peak MB": None, "rows written": None,
+                         "note": other.get("error", "failed")})
     checks = [f"{match['enterprises']:,} enterprises: {match['seconds']:.2f} s (< 5 s: {'yes' if match['seconds'] < 5 else 'NO'}), "
               f"peak {match['peak_mb']:.0f} MB (< 2048: {'yes' if match['peak_mb'] < 2048 else 'NO'})"]
     if "seconds" in floor:
         ratio = match["seconds"] / floor["seconds"]
         rows.append({"measure": "I/O floor: pyarrow reads both files, writes the same rows", "seconds":
                      round(floor["seconds"], 2), "peak MB": round(floor["peak_mb"]), "rows written": floor["rows"],
-                     "note": f"match / floor = {ratio:.2f}"})
-        checks.append(f"within 2× of the I/O floor: {ratio:.2f}× ({'yes' if ratio <= 2 else 'NO'})")
+                     "note": f"match / floor = {ratio:.2f} (CPU {match['cpu']:.1f} s / {floor['cpu']:.1f} s = "
+                             f"{match['cpu'] / floor['cpu']:.2f})"})
+        checks.append(f"within 2× of the I/O floor: {ratio:.2f}× ({'yes' if ratio <= 2 else 'NO'}); CPU time "
+                      f"{match['cpu'] / floor['cpu']:.2f}×")
     if "seconds" in duck and "seconds" in only:
         ratio = only["seconds"] / duck["seconds"]
         rows.append({"measure": f"DuckDB baseline (bench/duckdb_match.sql), {len(SUBSET)} incentives",
@@ -359,7 +385,8 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"as_of": as_of, "seed": args.seed, "cores": os.cpu_count(), "sizes": sizes,
-                                   "match": match, "floor": floor, "duckdb": duck, "only": only, "spark": spark, "loop": loop, "neo4j": neo, "checks": checks},
+                                   "match": match, "match_other_workers": {w: _median(r) for w, r in other_workers.items()},
+                                   "floor": floor, "duckdb": duck, "only": only, "spark": spark, "loop": loop, "neo4j": neo, "checks": checks},
                                   ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 
