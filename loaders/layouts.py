@@ -402,6 +402,14 @@ def _parse_standalone(source: SourceText, layout: str, lo: int, hi: int, *, issu
         head = _Head("item", h.start, h.end, h.number, h.written)
         prov = _provision(len(provisions) + 1, text, repaired, b_s, b_e, head, written, item_title, chapter, policy,
                           notes, warnings)
+        shared = next((p.shared for p in reversed(lf.path) if p.shared), None)
+        if shared and not prov.agencies:
+            # the section's closing clause names the agencies of each of its units
+            from dataclasses import replace as _replace
+
+            clause = parse_agencies(text, shared[0], shared[1])
+            prov.agencies = [_replace(m, position=i + 1) for i, m in enumerate(clause.mentions)]
+            prov.agency_clause = Span(shared[0], shared[1], text[shared[0]:shared[1]])
         prov.section = path[-1] if path else None
         prov.level = len(path) + 1
         prov.marker = h.kind

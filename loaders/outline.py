@@ -73,6 +73,9 @@ class Unit:
     parent: "Unit | None" = None
     stop: int = 0  # where the unit's text ends (the next unit that is not inside it)
     is_section: bool = False
+    #: A section's agency clause standing on its own line after its last unit ((责任单位：A、B) closing 1.–3.):
+    #: the agencies of each unit under it that names none itself.
+    shared: tuple[int, int] | None = None
 
     @property
     def rank(self) -> int:
@@ -156,7 +159,32 @@ def article_sections(text: str, lo: int, hi: int, articles: list[Unit]) -> list[
             kept.append(u)
             attached.add(u.start)
     kept.reverse()
-    return kept
+    return sorted(kept + _chapter_run(text, lo, hi, articles, {u.start for u in kept}), key=lambda u: u.start)
+
+
+def _chapter_run(text: str, lo: int, hi: int, articles: list[Unit], taken: set[int]) -> list[Unit]:
+    """一、 (or (一)) chapters above articles whose heading carries a sentence of its own (一、总体要求。坚持…) or
+    has an intro paragraph under it: the heading after which the next numbered line is an article, numbered on
+    from the previous such chapter with articles between them. A 一、二、 list inside an article (有下列情形之一
+    的：一、…；二、…。) has no article between its items, so it is never taken for chapters."""
+    starts = {u.start for u in articles}
+    cands = [u for u in _marker_units(text, lo, hi, ("top", "sub")) if u.start not in starts]
+    marks = sorted([(u.start, "art", u) for u in articles] + [(u.start, "head", u) for u in cands])
+    out: list[Unit] = []
+    last: dict[str, Unit] = {}
+    for i, (pos, what, u) in enumerate(marks):
+        if what != "head":
+            continue
+        nxt = marks[i + 1] if i + 1 < len(marks) else None
+        if nxt is None or nxt[1] != "art":
+            continue
+        prev = last.get(u.kind)
+        between = prev is not None and any(prev.start < a.start < u.start for a in articles)
+        if (u.number == 1 and prev is None) or (prev is not None and u.number == prev.number + 1 and between):
+            last[u.kind] = u
+            if u.start not in taken:
+                out.append(u)
+    return out
 
 
 def _title_line(rest: str) -> bool:
@@ -291,6 +319,9 @@ def _children_are_awards(text: str, u: Unit) -> bool:
             and all(_MONEY.search(text[c.end:c.stop]) and _AWARD.search(text[c.end:c.stop]) for c in u.children))
 
 
+_CONDITIONS = re.compile(r"条件|情形|标准|要求|材料|程序|流程|资格|范围")
+
+
 def _is_sentence_unit(text: str, c: Unit) -> bool:
     """A unit that says something whole (ends its own sentence with 。, or names its own 责任单位) — not one
     condition of a list (引进国家级人才的； / 首次突破10亿元的，给予100万元奖励；)."""
@@ -315,14 +346,34 @@ def _decide(text: str, u: Unit) -> None:
         or _children_are_awards(text, u)
         # numbering carried on from the previous heading (1.–20. through 一、…六、): the document's own measures
         or (u.children[0].number > 1 and u.children[0].kind == "num")
-        # its words do not open a list (no closing ：) and each unit under it is a whole sentence
-        or (not own.endswith(("：", ":")) and all(_is_sentence_unit(text, c) for c in u.children))
+        # each unit under it is a whole sentence, and its words either open no list (no closing ：) or open
+        # one they pay nothing of themselves and that is no list of conditions (具体措施如下：)
+        or (all(_is_sentence_unit(text, c) for c in u.children)
+            and (not own.endswith(("：", ":"))
+                 or not (_AWARD.search(own) or _MONEY.search(own) or _CONDITIONS.search(own))))
     )
     if u.is_section:
+        _shared_clause(text, u)
         for c in u.children:
             _decide(text, c)
     else:
         u.children = []
+
+
+_CLAUSE_LINE = re.compile(r"[(（【\[]\s*(?:责任单位|牵头单位|责任部门|牵头部门|负责单位)\s*[:：][^\n]*[)）】\]][。.]?")
+
+
+def _shared_clause(text: str, u: Unit) -> None:
+    """An agency clause on a line of its own closing a section's last unit, when no other unit under it names
+    its own: the section's (for every unit under it), not the last unit's alone."""
+    last = u.children[-1]
+    lines = [m for m in _PARA_RE.finditer(text, last.line_end, last.stop)]
+    if not lines or not _CLAUSE_LINE.fullmatch(lines[-1].group("line").strip()):
+        return
+    if any(_has_agencies(text, c) for c in u.children[:-1]):
+        return
+    u.shared = (lines[-1].start("line"), lines[-1].end("line"))
+    last.stop = lines[-1].start("line")
 
 
 def leaves(roots: list[Unit]) -> list[tuple[Unit, list[Unit]]]:

@@ -168,7 +168,8 @@ def repair(source: str) -> RepairedText:
 
 
 def normalise(text: str) -> str:
-    """Full-width digits to ASCII and traditional characters to simplified, one character for one.
+    """Full-width digits to ASCII, traditional characters to simplified and no-break (and other typographic)
+    spaces to spaces, one character for one.
 
     Both keep every offset (the offset map above stays true), so a fact read from the
     normalised text (萬元 → 万元, ５％ → 5%) still quotes the source as written. OpenCC (a
@@ -177,13 +178,17 @@ def normalise(text: str) -> str:
     """
     from policykg.loaders.numerals import fold_width
 
-    text = fold_width(text)
+    text = fold_width(text).translate(_SPACES)
     if text.isascii():
         return text
     converted = _t2s(text)
     if len(converted) == len(text):
         return converted
     return "".join(c if len(c := _t2s(ch)) == 1 else ch for ch in text)
+
+
+#: Spaces a browser or an app leaves in copied text (no-break, en/em, thin, figure): a space, one for one.
+_SPACES = str.maketrans({"\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2007": " ", "\u2009": " ", "\u202f": " "})
 
 
 @lru_cache(maxsize=1)

@@ -267,3 +267,33 @@ def test_unnumbered_measures_under_numbered_headings_each_closed_by_their_units(
     assert [s.title for s in doc.sections] == ["壮大服务业市场主体", "提升服务业发展能级", "强化服务保障"]
     assert doc.provisions[1].title == "支持总部经济发展"
     assert not any("本措施自2025年7月1日起施行" in v.text for v in doc.provisions)
+
+
+def test_chapters_with_a_sentence_or_an_intro_above_articles_and_a_list_inside_an_article():
+    doc = load_document(DOCS / "articles-chapter-intros.txt")
+    assert [v.article for v in doc.provisions] == list(range(1, 11))
+    assert [s.title for s in doc.sections] == ["总体要求", "培育文旅市场主体", "支持文旅项目建设", "附则"]
+    assert "坚持以文塑旅" in doc.sections[0].intro.quote and "制定以下条款" in doc.sections[1].intro.quote
+    assert [v.section for v in doc.provisions] == [1, 1, 2, 2, 2, 3, 3, 3, 4, 4]
+    # 第5条's 一、二、 (有下列情形之一的) stay its text, never chapters
+    assert "二、被列入严重失信主体名单的。" in doc.provisions[4].text
+    assert not [w for w in doc.warnings if "does not follow" in w]
+
+
+def test_no_break_spaces_around_article_numbers_are_read():
+    nb = "\u00a0"
+    text = f"某区扶持办法\n{nb}{nb}第{nb}1{nb}条 对企业给予10万元奖励。\n{nb}{nb}第{nb}2{nb}条 本办法自2024年1月1日起施行，有效期三年。\n"
+    doc = _doc(text)
+    assert doc.layout == "articles" and [v.article for v in doc.provisions] == [1, 2]
+    assert doc.provisions[0].heading.quote == f"第{nb}1{nb}条"  # quoted as written
+
+
+def test_measures_opened_by_a_colon_that_pays_nothing_are_the_leaves_and_share_the_closing_clause():
+    doc = load_document(DOCS / "measures-topics-colon.txt")
+    written = [v.number_as_written for v in doc.provisions]
+    assert written[:4] == ["一、（一）1.", "一、（一）2.", "一、（一）3.", "一、（二）"]
+    # the (责任单位：…) line closing 1.–3. is their section's: each of the three gets it, none keeps it as text
+    assert [[a.name for a in v.agencies] for v in doc.provisions[:3]] == [["区科技局", "区财政局"]] * 3
+    assert "责任单位" not in doc.provisions[2].text
+    # a list of conditions (应当符合以下条件：) is one provision's text
+    assert "2.上年度研发费用不低于100万元；" in doc.provisions[3].text

@@ -49,3 +49,11 @@ def test_bundled_corpus_repairs(compilation):
         "lo", "lo", "lO", "IO", "20212025", "(2021)", "(2022)",
     ])
     assert "O万元" not in compilation.repaired.text and "o万元" not in compilation.repaired.text
+
+
+def test_normalise_makes_typographic_spaces_spaces_one_for_one():
+    from policykg.loaders.repair import normalise
+
+    written = "第\u00a01\u2003条\u2002給予\u202f５萬元"
+    norm = normalise(written)
+    assert norm == "第 1 条 给予 5万元" and len(norm) == len(written)
