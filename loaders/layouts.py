@@ -245,7 +245,16 @@ def _date_line(text: str, lo: int, hi: int, last: bool = False) -> date | None:
         m = _DATE_LINE.fullmatch(line)
         if m:
             return parse_date(m.group("date"), text)
+    if not last:
+        # an app's line under the title: 发布时间：2025-06-03　来源：某县人民政府办公室 (a date beside its label)
+        for s, e, line in lines[:8]:
+            m = _LABELLED_DATE.search(line)
+            if m and len(line) <= 80 and "。" not in line:
+                return parse_date(m.group("date"), text)
     return None
+
+
+_LABELLED_DATE = re.compile(r"(?:发布|印发|成文|发文|公布)(?:日期|时间)\s*[:：]?\s*(?P<date>" + DATE_RE.pattern + ")")
 
 
 def _cut_signature(text: str, last: "_Leaf", hi: int) -> None:

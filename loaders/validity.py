@@ -33,6 +33,11 @@ DATE_RE = re.compile(
 _YEARS_RE = re.compile(
     rf"(?P<word>有效期(?:限)?\s*(?:为|是)?\s*(?:暂定|试行)?\s*(?:为)?|暂定|暂行|试行\s*(?:期|期限)?\s*(?:为)?)"
     rf"\s*(?P<n>{_N})\s*(?:个)?\s*(?P<unit>年|个月|月)")
+#: Y1—Y2, Y1至Y2, Y1~Y2 after 有效期/执行期/实施期 (or in its parentheses): the period, both ends written.
+_ANY_DATE = re.sub(r"\(\?P<\w+>", "(?:", DATE_RE.pattern)
+_RANGE_RE = re.compile(
+    rf"(?:有效期|执行期|实施期|施行期|期限)(?:限)?\s*(?:为|是|自|[:：])?\s*[(（]?\s*(?P<a>{_ANY_DATE})\s*(?:起)?\s*"
+    rf"(?:[—–－~～至到]|--|-)+\s*(?P<b>{_ANY_DATE})")
 _ISSUE_RE = re.compile(r"(?:印发|发布|公布|颁布|下发|签发)之日")
 _START_AFTER = re.compile(r"^\s*(?:起|开始)?\s*(?:正式)?\s*(?:施行|实施|执行|生效|起施行|起实施|起执行|起生效)")
 _UNTIL_BEFORE = re.compile(r"(?:有效期\s*(?:至|到|截至|截止(?:到|至)?)|(?:施行|实施|执行)\s*(?:至|到)|截至|截止(?:到|至)?|至|到)\s*$")
@@ -114,6 +119,11 @@ def parse_validity(text: str, where: str, issued: date | None = None, issued_fro
     which 自印发之日起/自发布之日起 count from; `issued_from` says which it is (for the derived rule)."""
     v = Validity(text=text.strip())
     years: tuple[int, str] | None = None
+    r = _RANGE_RE.search(text)
+    if r:  # 有效期为2025年1月1日—2027年12月31日: both ends written
+        first, second = DATE_RE.match(text, r.start("a")), DATE_RE.match(text, r.start("b"))
+        v.effective_from, v.start_basis = _date(first, where), "stated"
+        v.effective_until, v.until_basis = _date(second, where), "stated"
     for m in DATE_RE.finditer(text):
         day = _date(m, where)
         before, after = text[: m.start()], text[m.end():]

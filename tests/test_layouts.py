@@ -346,6 +346,20 @@ def test_other_wordings_of_a_period_are_counted(wording, until):
     assert (p.effective_from, p.effective_until) == (date(2024, 3, 1), until) and p.validity_derived
 
 
+def test_a_labelled_date_under_the_title_is_the_document_date():
+    text = DATED.replace("（2024年1月5日）", "发布时间：2024-01-05　来源：某县人民政府办公室")
+    p = _doc(text).policies[0]
+    assert (p.effective_from, p.effective_until) == (date(2024, 1, 5), date(2027, 1, 4))
+    assert "the date under the title" in p.validity_rule
+
+
+@pytest.mark.parametrize("wording", ["本政策有效期为2024年3月1日—2027年2月28日。", "本政策有效期：2024-03-01至2027-02-28。",
+                                     "本政策执行期为2024年3月1日~2027年2月28日。"])
+def test_a_period_with_both_ends_written_is_stated_not_derived(wording):
+    p = _doc(DATED.replace("本政策自发布之日起施行，暂定三年有效期。", wording)).policies[0]
+    assert (p.effective_from, p.effective_until) == (date(2024, 3, 1), date(2027, 2, 28)) and not p.validity_derived
+
+
 def test_provisional_years_with_no_date_anywhere_stay_unknown():
     p = _doc(DATED.replace("（2024年1月5日）\n", "")).policies[0]
     assert p.effective_until is None and not p.validity_known and not p.validity_derived
