@@ -14,17 +14,30 @@ import click
 
 from policykg import __version__
 from policykg.errors import InputError, PolicyKGError, redact
+from policykg.i18n import M, Msg, current, render as say, tr
 from policykg.output import FORMATS, render, to_json, write_output
 
 
 class PolicyKGGroup(click.Group):
     """Turns PolicyKGError into `policykg: error: ...` and its exit code, no traceback;
-    usage errors become one line too (exit 2)."""
+    usage errors become one line too (exit 2). Its commands' --help speak the reader's language."""
+
+    command_class = None  # set below: PolicyKGCommand
+    group_class = type
+
+    def get_help(self, ctx):
+        _localize(self)
+        return _localized_help(super().get_help(ctx))
+
+    def get_usage(self, ctx):
+        return _localized_help(super().get_usage(ctx))
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         import sys
+
+        if not standalone_mode:
+            args = _take_lang(list(sys.argv[1:] if args is None else args))
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
 
         import logging
 
@@ -38,13 +51,15 @@ class PolicyKGGroup(click.Group):
         logging.getLogger().addHandler(logging.NullHandler())
         logging.captureWarnings(True)
         try:
+            args = _take_lang(list(sys.argv[1:] if args is None else args))
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:
             click.echo(exc.ctx.get_help())
             sys.exit(0)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "policykg"
-            click.echo(f"{where}: error: {exc.format_message()} (see {where} --help)", err=True)
+            click.echo(say(M("{where}: error: {message} (see {where} --help)", where=where,
+                             message=exc.format_message())), err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             exc.show()
@@ -61,8 +76,72 @@ class PolicyKGGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PolicyKGError as exc:
-            click.echo(f"policykg: error: {redact(str(exc))}", err=True)
+            click.echo(say(M("policykg: error: {message}", message=redact(str(exc)))), err=True)
             ctx.exit(exc.exit_code)
+
+
+#: click's own words in --help (click has no Chinese catalog): translated in the rendered help.
+CLICK_WORDS = ("Usage:", "Options:", "Commands:", "Show this message and exit.", "Show the version and exit.",
+               "[default: ", "[required]", "[x>=", "Example:", "Examples:", "[OPTIONS]", "COMMAND [ARGS]...")
+
+
+def _take_lang(args: list[str]) -> list[str]:
+    """--lang zh|en anywhere on the line: the language of everything printed (else the locale)."""
+    from policykg.i18n import use
+
+    out, lang, it = [], None, iter(args)
+    for a in it:
+        if a == "--":
+            out.append(a)
+            out.extend(it)
+            break
+        if a == "--lang":
+            lang = next(it, None)
+            if lang not in ("zh", "en"):
+                raise click.UsageError(f"--lang {lang!r}: choose zh or en")
+        elif a.startswith("--lang="):
+            lang = a.split("=", 1)[1]
+            if lang not in ("zh", "en"):
+                raise click.UsageError(f"--lang {lang!r}: choose zh or en")
+        else:
+            out.append(a)
+    use(lang)
+    return out
+
+
+def _localized_help(text: str) -> str:
+    for word in CLICK_WORDS:
+        text = text.replace(word, tr(word))
+    return text
+
+
+class PolicyKGCommand(click.Command):
+    """A command whose --help is in the reader's language (texts from the catalog)."""
+
+    def get_help(self, ctx):
+        _localize(self)
+        return _localized_help(super().get_help(ctx))
+
+    def get_usage(self, ctx):
+        return _localized_help(super().get_usage(ctx))
+
+
+def _localize(cmd) -> None:
+    """The command's and its options' help texts from the catalog, in the reader's language
+    (each command keeps its English source text, so switching back works)."""
+    src = cmd.__dict__.setdefault("_policykg_source", {"help": cmd.help, "short_help": cmd.short_help,
+                                                       "params": [getattr(p, "help", None) for p in cmd.params]})
+    cmd.help = tr(src["help"]) if src["help"] else src["help"]
+    cmd.short_help = tr(src["short_help"]) if src["short_help"] else src["short_help"]
+    for p, h in zip(cmd.params, src["params"]):
+        if h:
+            p.help = tr(h)
+    if isinstance(cmd, click.Group):
+        for sub in cmd.commands.values():
+            _localize(sub)
+
+
+PolicyKGGroup.command_class = PolicyKGCommand
 
 
 def parse_date(value: str | None, option: str) -> date | None:
@@ -156,11 +235,15 @@ def emit(text: str, output: str | None, inputs=(), what: str = "") -> None:
 
 def wrote(path: str, what: str = "") -> None:
     """Every command that writes a file says so (stderr: stdout stays the answer)."""
-    click.echo(f"wrote {path}" + (f" ({what})" if what else ""), err=True)
+    click.echo(say(M("wrote {path} ({what})", path=path, what=what) if what else M("wrote {path}", path=path)),
+               err=True)
 
 
 @click.group(cls=PolicyKGGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="policykg")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, expose_value=False, metavar="zh|en",
+              help="Language of what is printed (tables, statuses, reasons, help); default: the locale "
+                   "(LANG=zh_CN.UTF-8 is Chinese), else English. JSON and CSV keep English keys.")
 def cli():
     """A knowledge graph of government incentive policies: policies, provisions,
     agencies, industries and awards, with their source sentences.
@@ -197,25 +280,28 @@ def build(source, as_of, fmt):
     if fmt == "json":
         emit(to_json(summary), None)
         return
+    from policykg.loaders.zh import zh
+
     click.echo(f"{summary['title']}  ({summary['source']})")
-    click.echo(
-        f"as of {summary['as_of']}: {len(summary['policies_in_force'])} of "
-        f"{summary['counts']['labels'].get('Policy', 0)} policies in force "
-        f"({', '.join(map(str, summary['policies_in_force'])) or 'none'}), "
-        f"{summary['provisions_in_force']} of {summary['counts']['labels'].get('Provision', 0)} provisions"
-    )
+    labels = summary["counts"]["labels"]
+    click.echo(say(M("as of {day}: {n} of {total} policies in force ({which}), {p} of {ptotal} provisions",
+                     day=summary["as_of"], n=len(summary["policies_in_force"]), total=labels.get("Policy", 0),
+                     which=Msg.join(", ", map(str, summary["policies_in_force"])) if summary["policies_in_force"]
+                     else M("none"), p=summary["provisions_in_force"], ptotal=labels.get("Provision", 0))))
     if summary.get("documents", 1) > 1:
-        click.echo(f"{summary['documents']} documents in one graph (`policykg documents` lists them)")
+        click.echo(say(M("{n} documents in one graph (`policykg documents` lists them)", n=summary["documents"])))
     if summary.get("policies_unknown"):
-        click.echo(f"validity unknown (never counted in force): policies "
-                   f"{', '.join(map(str, summary['policies_unknown']))}")
-    click.echo(f"OCR repairs applied: {summary['ocr_repairs']}")
-    rows = [{"label": k, "count": v} for k, v in summary["counts"]["labels"].items()]
-    click.echo(render(rows, "table", title="Nodes by label"), nl=False)
-    rows = [{"type": k, "count": v} for k, v in summary["counts"]["relationships"].items()]
-    click.echo(render(rows, "table", title="Relationships by type"), nl=False)
+        click.echo(say(M("validity unknown (never counted in force): policies {which}",
+                         which=Msg.join(", ", map(str, summary["policies_unknown"])))))
+    click.echo(say(M("OCR repairs applied: {n}", n=summary["ocr_repairs"])))
+    people = current() == "zh"
+    rows = [{"label": zh("labels", k) if people else k, "count": v} for k, v in labels.items()]
+    click.echo(render(rows, "table", title=tr("Nodes by label")), nl=False)
+    rows = [{"type": zh("relations", k) if people else k, "count": v}
+            for k, v in summary["counts"]["relationships"].items()]
+    click.echo(render(rows, "table", title=tr("Relationships by type")), nl=False)
     for w in summary["warnings"]:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(say(M("warning: {text}", text=w)), err=True)
 
 
 @cli.command()
@@ -260,15 +346,17 @@ def policies(source, as_of, fmt):
     cols = ["number", "title", "effective_from", "effective_until", "status", "provisions"]
     if any(r["derived"] for r in rows):  # an end date counted, not written: the rule it was counted by
         cols.append("validity_rule")
-    click.echo(render(rows, fmt, cols if fmt != "json" else None, title=f"Policies as of {as_of}", styles=styles), nl=False)
+    click.echo(render(rows, fmt, cols if fmt != "json" else None, title=say(M("Policies as of {day}", day=as_of)),
+                      styles=styles), nl=False)
     _say_unknown([r for r in rows if r["status"] == "unknown"])
 
 
 def _say_unknown(rows) -> None:
     """A policy whose validity is unknown is never reported in force: say which, and why (stderr)."""
     for r in rows:
-        click.echo(f"warning: policy {r['number']} ({r['title']}): validity unknown, not counted as in force: "
-                   f"{r.get('warning') or 'no end of validity stated'}", err=True)
+        click.echo(say(M("warning: policy {number} ({title}): validity unknown, not counted as in force: {why}",
+                         number=r["number"], title=r["title"],
+                         why=r.get("warning") or M("no end of validity stated"))), err=True)
 
 
 @cli.command()
@@ -302,7 +390,7 @@ def provisions(source, as_of, policy, agency, industry, in_force_on, fmt):
     cols = ["seq", "title", "policy", "industry", "agencies", "effective_until", "status"]
     if any(r.get("section") or r.get("number") for r in rows):  # a standalone policy's place in its outline
         cols[1:1] = ["number", "section"]
-    title = f"Provisions (status as of {day or as_of})"
+    title = say(M("Provisions (status as of {day})", day=day or as_of))
     click.echo(render(rows, fmt, cols if fmt in ("table", "markdown") else None, title=title, styles=styles), nl=False)
 
 
@@ -333,10 +421,11 @@ def documents(source, as_of, fmt):
     cols = ["file", "layout", "title", "number", "policies", "provisions", "by_level", "sections", "agencies_known",
             "agencies_unknown",
             "amounts", "validity", "warnings"]
-    click.echo(render(flat, fmt, cols if fmt != "csv" else None, title=f"Documents (validity as of {as_of})"), nl=False)
+    click.echo(render(flat, fmt, cols if fmt != "csv" else None,
+                      title=say(M("Documents (validity as of {day})", day=as_of))), nl=False)
     for r in rows:
         for w in r["warnings"]:
-            click.echo(f"warning: {r['file']}: {w}", err=True)
+            click.echo(say(M("warning: {file}: {text}", file=r["file"], text=w)), err=True)
 
 
 # --- Neo4j: load, named queries, ad-hoc Cypher ------------------------------------------

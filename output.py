@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any, Iterable, Iterator, Sequence
 
 from policykg.errors import InputError, OutputError
+from policykg.i18n import Msg, current, tr
 from policykg.loaders.zh import load_zh
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -63,18 +64,41 @@ def csv_safe_table(table, raw: bool | None = None):
     return table
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, lang: str = "en") -> str:
+    """A cell as text: English for CSV (the machine interface), the reader's language for people."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return tr("yes" if value else "no", lang)
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, (list, tuple)):
-        return "; ".join(_cell(v) for v in value)
+        return ("；" if lang == "zh" else "; ").join(_cell(v, lang) for v in value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Msg):
+        return value.render(lang)
     return str(value)
+
+
+def _people(columns, lang: str):
+    """Header and cell functions for a table people read in `lang` (zh: the names of data/zh.yaml)."""
+    if lang != "zh":
+        return (lambda c: c), (lambda c, v: _cell(v, lang))
+    zh = load_zh()
+
+    def head(c: str) -> str:
+        return zh["columns"].get(c) or zh["properties"].get(c) or tr(c, lang)
+
+    def cell(c: str, value: Any) -> str:
+        if c in STATUS_COLUMNS and isinstance(value, str) and not isinstance(value, Msg):
+            return zh["statuses"].get(value, value)
+        return _cell(value, lang)
+    return head, cell
+
+
+#: Columns whose values are statuses (data/zh.yaml names them for people).
+STATUS_COLUMNS = {"status", "policy_status", "validity"}
 
 
 def _json_default(value: Any) -> Any:
@@ -116,13 +140,7 @@ def to_markdown(rows: Sequence[dict], columns: Sequence[str] | None = None) -> s
         return text.replace("|", "\\|").replace("\n", " ")
 
     # Markdown is read by people: Chinese names first (data/zh.yaml); JSON and CSV keep English.
-    zh = load_zh()
-
-    def head(c: str) -> str:
-        return zh["columns"].get(c) or zh["properties"].get(c) or c
-
-    def cell(c: str, value: Any) -> str:
-        return zh["statuses"].get(value, value) if c == "status" and isinstance(value, str) else _cell(value)
+    head, cell = _people(columns, "zh")
 
     lines = ["| " + " | ".join(head(c) for c in columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
@@ -148,7 +166,7 @@ def terminal_width(default: int = 200) -> int:
 
 
 def to_table(rows: Sequence[dict], columns: Sequence[str] | None = None, title: str | None = None,
-             styles: dict[int, str] | None = None) -> str:
+             styles: dict[int, str] | None = None, lang: str | None = None) -> str:
     """A terminal table whose widths count Chinese characters as two columns.
 
     `styles` maps a row index to a rich style (e.g. 'dim' for expired rows).
@@ -157,18 +175,20 @@ def to_table(rows: Sequence[dict], columns: Sequence[str] | None = None, title: 
     from rich.table import Table
 
     columns = list(columns or (rows[0].keys() if rows else []))
+    head, cell = _people(columns, lang or current())
     table = Table(title=title, show_lines=False, header_style="bold")
     for c in columns:
-        table.add_column(c, overflow="fold")
+        table.add_column(head(c), overflow="fold")
     for i, row in enumerate(rows):
-        table.add_row(*[_cell(row.get(c)) for c in columns], style=(styles or {}).get(i))
+        table.add_row(*[cell(c, row.get(c)) for c in columns], style=(styles or {}).get(i))
     console = Console(width=terminal_width(), record=True, file=io.StringIO(), force_terminal=False, color_system=None)
     console.print(table)
     return console.export_text()
 
 
 def render(rows: Sequence[dict], fmt: str, columns: Iterable[str] | None = None, title: str | None = None,
-           styles: dict[int, str] | None = None) -> str:
+           styles: dict[int, str] | None = None, lang: str | None = None) -> str:
+    """Rows as json, csv (English: the machine interface), markdown (Chinese) or a table (in `lang`)."""
     columns = list(columns) if columns is not None else None
     if fmt == "json":
         if columns:
@@ -178,7 +198,7 @@ def render(rows: Sequence[dict], fmt: str, columns: Iterable[str] | None = None,
         return to_csv(rows, columns)
     if fmt == "markdown":
         return (f"## {title}\n\n" if title else "") + to_markdown(rows, columns)
-    return to_table(rows, columns, title, styles)
+    return to_table(rows, columns, title, styles, lang)
 
 
 def file_mode(target: str) -> int:

@@ -19,6 +19,7 @@ from itertools import combinations
 from typing import Any, Iterable, Sequence
 
 from policykg.errors import DataError
+from policykg.i18n import M
 from policykg.graph.overlaps import _limit_reason, id_key
 from policykg.rules.words import TOLERANCE, num
 
@@ -182,7 +183,8 @@ def text_constraints(engine, items: Sequence[Item], by_inc: dict[str, list[int]]
                 room = max(0.0, capv - used)
                 reason = _limit_reason(lim, [rules.by_id[s] for s in scope], rules)
                 if used:
-                    reason += f" ({num(used)}万元 already received, {num(room)}万元 left)"
+                    reason = M("{rule} ({used}万元 already received, {room}万元 left)", rule=reason, used=num(used),
+                               room=num(room))
                 constraints.append(Constraint("cap", members, ruid, reason, lim.quote, room))
     return constraints
 

@@ -40,6 +40,7 @@ from policykg.engine.evaluate import (DISTRICT_DISCRETION, NOT_ENTERPRISE, STATU
 from policykg.engine.population import Population, from_profile
 from policykg.engine.profile import PriorAward, Profile, Vocabulary, load_profile, parse_profile
 from policykg.errors import DataError
+from policykg.i18n import M, Msg, plain, render
 from policykg.graph.load import load_graph
 from policykg.rules.incentives import Rules, load_rules
 from policykg.rules.words import TOLERANCE, num
@@ -85,8 +86,16 @@ class Result:
     def firms_money(self) -> bool:
         return self.paid_to is None
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def to_dict(self, lang: str | None = None) -> dict:
+        """Plain data with stable English keys and values; `message` is the explanation in `lang`
+        (the reader's language, `policykg.i18n.current()`), `said` the other sentences in it."""
+        out = plain(asdict(self))
+        out["message"] = render(self.explanation, lang)
+        out["said"] = {key: (render(v, lang) if isinstance(v, str) else [render(x, lang) for x in v])
+                       for key, v in (("reasons", self.reasons), ("missing", self.missing), ("notes", self.notes),
+                                      ("arithmetic", self.arithmetic), ("next_tier", self.next_tier),
+                                      ("selection", self.selection)) if v}
+        return out
 
 
 #: "Ends soon": a claimable award's policy ending within this many days of the answer's date.
@@ -162,7 +171,7 @@ class Evaluation:
                     entry["awards"].append(r.incentive)
         return sorted(out.values(), key=lambda e: (e["days_left"], e["policy"]))
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str | None = None) -> dict:
         return {
             "profile": self.profile,
             "as_of": self.as_of.isoformat(),
@@ -176,8 +185,9 @@ class Evaluation:
                 **({"eligible_each_alone_wan": self.together["each_alone_eligible_wan"]} if self.together else {}),
                 "counts": {s: len(self.by_status(s)) for s in STATUSES},
             },
-            "warnings": list(self.warnings),
-            "results": [r.to_dict() for r in self.results],
+            "warnings": plain(list(self.warnings)),
+            "said": {"warnings": [render(w, lang) for w in self.warnings]},
+            "results": [r.to_dict(lang) for r in self.results],
         }
 
 
@@ -249,12 +259,13 @@ class Engine:
         """
         day = as_of or profile.as_of or date.today()
         pop = self.population(profile)
-        warnings = [f"{profile.source}: industries: {name!r} is not an industry section of the compilation "
-                    f"(known: {', '.join(sorted(self.industries))})"
+        warnings = [M("{source}: industries: {name!r} is not an industry section of the compilation (known: {known})",
+                      source=profile.source, name=name, known=Msg.join(", ", sorted(self.industries)))
                     for name in profile.industries if name not in self.industries]
         for q in profile.qualifications:
             if q.date and q.date > day:
-                warnings.append(f"{profile.source}: qualification {q.name} dated {q.date} is after {day}; not counted")
+                warnings.append(M("{source}: qualification {name} dated {date} is after {day}; not counted",
+                                  source=profile.source, name=q.name, date=q.date, day=day))
         results: list[Result] = []
         for block in self.evaluator.blocks(pop, day):
             results.extend(self.result(block, r) for r in range(block.rows))
@@ -269,26 +280,28 @@ class Engine:
         else:
             parts = []
             if status == "not_eligible":
-                parts.append("; ".join(t.reasons))
+                parts.append(Msg.join("; ", t.reasons))
             elif status == "missing_data":
-                parts.append("add " + "; ".join(t.missing_fields()))
+                parts.append(M("add {fields}", fields=Msg.join("; ", t.missing_fields())))
             else:
                 if t.met:
-                    parts.append("meets: " + ", ".join(t.met))
+                    parts.append(M("meets: {met}", met=Msg.join(", ", t.met)))
                 if status == "needs_selection":
                     parts.append(t.selection if t.selection.startswith(DISTRICT_DISCRETION)
-                                 else f"a candidate only ({t.selection})")
+                                 else M("a candidate only ({why})", why=t.selection))
             if status in ("eligible", "needs_selection") and t.steps:
-                parts.append("amount: " + "; ".join(t.steps) + "万元" + (" (up to)" if t.ceiling else ""))
+                steps = Msg.join("; ", t.steps)
+                parts.append(M("amount: {steps}万元 (up to)", steps=steps) if t.ceiling
+                             else M("amount: {steps}万元", steps=steps))
             parts.extend(t.notes)
-            explanation = ". ".join(p for p in parts if p)
+            explanation = Msg.join(". ", [p for p in parts if p])
         shown = t.amount_wan if status in ("eligible", "needs_selection") else None
         return Result(
             incentive=inc.id, name=inc.name, seq=inc.provision, policy=c.policy, policy_title=c.policy_title,
             status=status,
             amount_wan=round(shown, 4) if shown is not None else None,
             amount_is_ceiling=bool(t.ceiling) if shown is not None else False,
-            arithmetic=("; ".join(t.steps) if t.steps and shown is not None else None),
+            arithmetic=(Msg.join("; ", t.steps) if t.steps and shown is not None else None),
             explanation=explanation, project=t.project,
             reasons=list(t.reasons), missing=t.missing_fields(),
             next_tier=t.next_tier if status in ("eligible", "needs_selection") else None,

@@ -41,6 +41,7 @@ import numpy as np
 
 from policykg.engine.population import EPOCH, LEVEL_CODES, NO_DATE, Population, day_number
 from policykg.errors import DataError
+from policykg.i18n import M, Msg, N_
 from policykg.graph.model import nodes_with_label, policy_uid, provision_uid
 from policykg.rules.incentives import OTHER_RECIPIENTS, Criterion, Incentive, Rules, Tier
 from policykg.rules.validity import validity_status
@@ -51,12 +52,12 @@ ELIGIBLE, NEEDS_SELECTION, NOT_ELIGIBLE, MISSING_DATA, EXPIRED = range(5)
 _EPS = TOLERANCE
 
 #: Why an award the city text only encourages the districts to pay (payer: district) is never a claim.
-DISTRICT_DISCRETION = "at the district's discretion (the city encourages districts to pay; ask the district)"
+DISTRICT_DISCRETION = M("at the district's discretion (the city encourages districts to pay; ask the district)")
 #: Recipients that are never the enterprise itself, with the reason given.
 NOT_ENTERPRISE = {
-    "district_government": "paid to the district government (区、县(市)政府), not to the enterprise",
-    "institution": "paid to an institution or body named in the text, not to an enterprise",
-    "public": "a public measure, not an award to an enterprise",
+    "district_government": M("paid to the district government (区、县(市)政府), not to the enterprise"),
+    "institution": M("paid to an institution or body named in the text, not to an enterprise"),
+    "public": M("a public measure, not an award to an enterprise"),
 }
 
 #: Derived metrics over columns: how to compute a `computed_from` metric when it is not given
@@ -78,7 +79,32 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _req_name(q) -> str:
     """A required qualification as people read it: 国家鼓励的重点软件企业 (国家级)."""
-    return f"{q.name}" + (f" ({LEVEL_TEXT.get(q.level, q.level)})" if q.level else "")
+    if not q.level:
+        return q.name
+    return M("{name} ({level})", name=q.name, level=LEVEL_TEXT.get(q.level, q.level))
+
+
+#: The unit a per-item cap counts (limits' ``per``), as a word to read.
+PER_WORDS = {"enterprise": N_("enterprise"), "project": N_("project"), "product": N_("product"),
+             "participant": N_("participant"), "provider": N_("provider"), "licence": N_("licence"),
+             "year": N_("year")}
+
+
+def _per_word(per) -> Msg:
+    return M(PER_WORDS.get(per, per)) if per else ""
+
+
+def _min(a, b, out) -> Msg:
+    """min(a, b) = out: the arithmetic of a cap."""
+    return M("min({a}, {b}) = {out}", a=a, b=b, out=out)
+
+
+def _cap_binds(cap) -> Msg:
+    return M("the cap of {cap}万元 binds", cap=num(cap))
+
+
+def _yes(value) -> Msg:
+    return M("yes") if value else M("no")
 
 
 def _iso(day: int) -> str:
@@ -129,14 +155,15 @@ def _selection(inc: Incentive, unstated: tuple[str, ...]) -> str | None:
     the amount set by another policy replaces both; the districts' discretion goes first)."""
     sel = None
     if unstated:
-        sel = "threshold not stated in this text (set by the agency): " + "; ".join(unstated)
+        sel = M("threshold not stated in this text (set by the agency): {quotes}", quotes=Msg.join("; ", unstated))
     if inc.selection is not None:
-        what = inc.selection.method or "selection"
-        sel = f"{what}: {inc.selection.quote}" + (f"; {sel}" if sel else "")
+        what = inc.selection.method or M("selection")
+        head = M("{what}: {quote}", what=what, quote=inc.selection.quote)
+        sel = M("{a}; {b}", a=head, b=sel) if sel else head
     if inc.basis == "defers_to":
-        sel = f"conditions and amount are set by {inc.defers_to.target}, not in this text"
+        sel = M("conditions and amount are set by {target}, not in this text", target=inc.defers_to.target)
     if inc.payer == "district":
-        sel = DISTRICT_DISCRETION + (f"; {sel}" if sel else "")
+        sel = M("{a}; {b}", a=DISTRICT_DISCRETION, b=sel) if sel else DISTRICT_DISCRETION
     return sel
 
 
@@ -215,17 +242,19 @@ class Trace:
         """The fields to add, once each; a missing project is named once with all its metrics."""
         out: list[str] = []
         project_metrics: list[str] = []
-        prefix = "projects: one of kind "
         head = None
         for m in self.missing:
-            if m.startswith(prefix):
-                head, _, metric = m.partition(" with ")
-                if metric:
-                    project_metrics.append(metric)
+            if isinstance(m, Msg) and m.params.get("project_kind"):
+                head = M("projects: one of kind {project_kind} ({kind_label})", project_kind=m.params["project_kind"],
+                         kind_label=m.params["kind_label"])
+                if "field" in m.params:
+                    project_metrics.append(M("metrics.{field} ({label})", field=m.params["field"],
+                                             label=m.params["label"]))
             elif m not in out:
                 out.append(m)
         if head is not None:
-            out.append(f"{head} with {', '.join(dict.fromkeys(project_metrics))}" if project_metrics else head)
+            out.append(M("{head} with {metrics}", head=head,
+                         metrics=Msg.join(", ", dict.fromkeys(project_metrics))) if project_metrics else head)
         return out
 
 
@@ -243,21 +272,23 @@ class _Reader:
         if m.scope == "project":
             kind = self.ev.rules.project_kinds[self.b.c.rule.project_kind]
             if self.proj < 0:
-                return f"projects: one of kind {kind.key} ({kind.label}) with metrics.{m.field} ({m.label})"
-            return f"{self.project_where()}.metrics.{m.field} ({m.label})"
-        text = f"metrics.{key} ({m.label})"
+                return M("projects: one of kind {project_kind} ({kind_label}) with metrics.{field} ({label})",
+                         project_kind=kind.key, kind_label=kind.label, field=m.field, label=m.label)
+            return M("{where}.metrics.{field} ({label})", where=self.project_where(), field=m.field, label=m.label)
         if m.computed_from:
-            text += " or " + " and ".join(f"metrics.{k}" for k in m.computed_from)
-        return text
+            return M("metrics.{key} ({label}) or {inputs}", key=key, label=m.label,
+                     inputs=Msg.join(" and ", [M("metrics.{key}", key=k, label=self.ev.rules.metrics[k].label
+                                                if k in self.ev.rules.metrics else k) for k in m.computed_from]))
+        return M("metrics.{key} ({label})", key=key, label=m.label)
 
     def project_where(self) -> str:
         w = self.pop.project_where
-        return w[self.proj] if w else f"project {self.pop.project_name(self.proj)!r}"
+        return w[self.proj] if w else M("project {name!r}", name=self.pop.project_name(self.proj))
 
     def show(self, key: str, value, unit: str | None = None) -> str:
         """A canonical value in `unit` (or the metric's canonical unit), e.g. 1.6亿元."""
         if isinstance(value, bool):
-            return "yes" if value else "no"
+            return _yes(value)
         m = self.ev.rules.metrics[key]
         table = self.ev.rules.units.get(m.dimension, {})
         unit = unit if unit in table else next(iter(table), "")
@@ -275,11 +306,12 @@ class _Reader:
 
     def award_where(self, a: int) -> str:
         w = self.pop.award_where
-        return w[a] if w else f"awards: {self.ev.ids[int(self.pop.award_incentive[a])]}@{int(self.pop.award_year[a])}"
+        return w[a] if w else M("awards: {incentive}@{year}", incentive=self.ev.ids[int(self.pop.award_incentive[a])],
+                                year=int(self.pop.award_year[a]))
 
     def qual_where(self, e: int) -> str:
         w = self.pop.qual_where
-        return w[e] if w else f"qualifications: {self.pop.qual_names[int(self.pop.qual_code[e])]}"
+        return w[e] if w else M("qualifications: {name}", name=self.pop.qual_names[int(self.pop.qual_code[e])])
 
 
 # --------------------------------------------------------------------------- steps
@@ -325,16 +357,19 @@ class _Industry(_Step):
         wanted = self.wanted
         if s == 0:
             both = sorted(set(wanted) & set(have))
-            t.met.append(f"industry {'/'.join(both)}")
+            t.met.append(M("industry {names}", names=Msg.join("/", both)))
             state = "met"
         elif s == 1:
-            t.missing.append(f"industries (this award is for {', '.join(wanted)})")
+            t.missing.append(M("industries (this award is for {wanted})", wanted=Msg.join(", ", wanted)))
             state = "missing"
         else:
             unknown = [h for h in have if h not in rd.ev.industries]
-            extra = (f"; {', '.join(repr(u) for u in unknown)} is not an industry section of the compilation"
-                     if unknown else "")
-            t.reasons.append(f"for {', '.join(wanted)} only; the profile's industries are {', '.join(have)}{extra}")
+            text = M("for {wanted} only; the profile's industries are {have}", wanted=Msg.join(", ", wanted),
+                     have=Msg.join(", ", have))
+            if unknown:
+                text = M("{a}; {unknown} is not an industry section of the compilation", a=text,
+                         unknown=Msg.join(", ", [repr(u) for u in unknown]))
+            t.reasons.append(text)
             state = "failed"
         t.checks.append({"step": "industry", "state": state, "wanted": list(wanted), "value": have})
 
@@ -353,33 +388,36 @@ class _Clause(_Step):
         names = [_req_name(q) for q in self.clause]
         if self.HELD in states:
             q = self.clause[states.index(self.HELD)]
-            t.met.append(f"holds {_req_name(q)}")
+            t.met.append(M("holds {name}", name=_req_name(q)))
             t.checks.append({"step": "qualification", "state": "met", "wanted": names, "value": _req_name(q)})
             return
         undated = [k for k, s in enumerate(states) if s == self.UNDATED]
         if undated:
             for k in undated:
                 q = self.clause[k]
-                t.missing.append("; ".join(
-                    f"{rd.qual_where(e)}.date (when {q.name} was obtained: 首次 pays a first selection made on or "
-                    f"after {self.since})" for e in self._entries(rd, q, undated_only=True)))
+                t.missing.append(Msg.join("; ", [
+                    M("{where}.date (when {name} was obtained: 首次 pays a first selection made on or after {since})",
+                      where=rd.qual_where(e), name=q.name, since=self.since)
+                    for e in self._entries(rd, q, undated_only=True)]))
             t.checks.append({"step": "qualification", "state": "missing", "wanted": names,
-                             "value": "held, date not given"})
+                             "value": M("held, date not given")})
             return
         early = [self._before(k, r) for k, s in enumerate(states) if s == self.BEFORE]
         if len(self.clause) == 1:
             q = self.clause[0]
-            t.reasons.append(early[0] if early else f"needs {_req_name(q)} ({q.quote}); the profile does not list it")
+            t.reasons.append(early[0] if early else M("needs {name} ({quote}); the profile does not list it",
+                                                      name=_req_name(q), quote=q.quote))
         else:
-            t.reasons.append(f"needs one of {', '.join(names)}; "
-                             + ("; ".join(early) if early else "the profile lists none"))
+            t.reasons.append(M("needs one of {names}; {why}", names=Msg.join(", ", names),
+                               why=Msg.join("; ", early) if early else M("the profile lists none")))
         t.checks.append({"step": "qualification", "state": "failed", "wanted": names,
-                         "value": "obtained before the policy" if early else None})
+                         "value": M("obtained before the policy") if early else None})
 
     def _before(self, k: int, r: int) -> str:
         q = self.clause[k]
-        return (f"{_req_name(q)} obtained on {_iso(self.early[k][r])}, before policy {self.policy} "
-                f"came into force on {self.since}; 首次 awards pay a first selection made while the policy is in force")
+        return M("{name} obtained on {day}, before policy {policy} came into force on {since}; 首次 awards pay a "
+                 "first selection made while the policy is in force", name=_req_name(q), day=_iso(self.early[k][r]),
+                 policy=self.policy, since=self.since)
 
     def _entries(self, rd, q, undated_only=False) -> list[int]:
         pop = rd.pop
@@ -413,16 +451,18 @@ class _Criterion(_Step):
         ok = bool(self.passed[rd.r])
         if isinstance(chk.value, bool) or isinstance(v, bool):
             if ok:
-                t.met.append(f"{chk.label}: {num(v)}")
+                t.met.append(M("{label}: {value}", label=chk.label, value=_yes(v)))
             else:
-                t.reasons.append(f"{chk.label}: {num(v)}, needs {num(chk.value)} ({chk.quote})")
+                t.reasons.append(M("{label}: {value}, needs {need} ({quote})", label=chk.label, value=_yes(v),
+                                   need=_yes(chk.value), quote=chk.quote))
         else:
             shown = rd.show(chk.metric, v, chk.unit)
-            need = f"{OP_TEXT[chk.op]} {rd.show(chk.metric, chk.value, chk.unit)}"
+            need = M("{op} {value}", op=OP_TEXT[chk.op], value=rd.show(chk.metric, chk.value, chk.unit))
             if ok:
-                t.met.append(f"{chk.label} {shown} {need}")
+                t.met.append(M("{label} {shown} {need}", label=chk.label, shown=shown, need=need))
             else:
-                t.reasons.append(f"{chk.label} {shown}, needs {need} ({chk.quote})")
+                t.reasons.append(M("{label} {shown}, needs {need} ({quote})", label=chk.label, shown=shown, need=need,
+                                   quote=chk.quote))
         t.checks.append({**row, "state": "met" if ok else "failed"})
 
 
@@ -433,7 +473,8 @@ class _Fixed(_Step):
     def say(self, rd, t):
         t.ceiling = bool(self.inc.ceiling)
         if self.inc.amount_min_wan is not None:  # a-b万元: up to b
-            t.steps.append(f"{num(self.inc.amount_min_wan)}–{num(self.inc.amount_wan)} (up to {num(self.inc.amount_wan)})")
+            t.steps.append(M("{low}–{high} (up to {high})", low=num(self.inc.amount_min_wan),
+                             high=num(self.inc.amount_wan)))
         else:
             t.steps.append(num(self.inc.amount_wan))
         t.checks.append({"step": "amount", "state": "info", "basis": "fixed", "amount_wan": float(self.inc.amount_wan),
@@ -476,7 +517,8 @@ class _Rate(_Step):
             t.checks.append({**row, "state": "missing"})
             return
         if s == self.NO_BASE:
-            t.reasons.append(f"{label} {num(b)} gives no base for the {_rate_text(inc)} award")
+            t.reasons.append(M("{label} {value} gives no base for the {rate} award", label=label, value=num(b),
+                               rate=_rate_text(inc)))
             t.checks.append({**row, "state": "failed"})
             return
         ex = inc.rate_base_excess_over
@@ -485,12 +527,12 @@ class _Rate(_Step):
             t.checks.append({**row, "state": "missing"})
             return
         if ex is None:
-            base_text = f"{label} {num(b)}"
+            base_text = f"{label} {num(b)}"  # a name and a number: the same in every language
         else:
             other = float(self.other[r])
             part = max(0.0, b - ex.percent / 100 * other)
             olabel = ev.rules.metrics[ex.metric].label
-            base_text = f"({label} {num(b)} − {num(ex.percent)}% × {olabel} {num(other)} = {num(part)})"
+            base_text = f"({label} {num(b)} − {num(ex.percent)}% × {olabel} {num(other)} = {num(part)})"  # arithmetic
             row["base"] = part
         t.ceiling = t.ceiling or bool(inc.rate_ceiling)
         raw = float(self.raw[r])
@@ -498,10 +540,10 @@ class _Rate(_Step):
         cap = inc.cap_wan
         if cap is not None:
             out = min(raw, cap)
-            t.steps.append(f"min({text}, {num(cap)}) = {num(out)}")
+            t.steps.append(_min(text, num(cap), num(out)))
             bound = raw > cap + _EPS
             if bound:
-                t.notes.append(f"the cap of {num(cap)}万元 binds")
+                t.notes.append(_cap_binds(cap))
             t.checks.append({**row, "state": "info", "raw_wan": raw, "cap_wan": cap, "cap_binds": bound})
             return
         t.steps.append(f"{text} = {num(raw)}")
@@ -530,7 +572,7 @@ class _Tiered(_Step):
             parts.append(crit.quote)
         if tr.qualification is not None:
             parts.append(f"{LEVEL_TEXT.get(tr.level, '') if tr.level else ''}{tr.qualification}")
-        return " and ".join(parts) or tr.label
+        return Msg.join(" and ", parts) if parts else tr.label
 
     def tier_amount(self, rd, tr: Tier) -> tuple[float | None, str]:
         if tr.amount_wan is not None:
@@ -558,10 +600,12 @@ class _Tiered(_Step):
                 pass  # an earlier step (a missing qualification) already says why
             elif v is not None and lowest.min is not None:
                 m = rd.ev.rules.metrics[inc.tier_metric]
-                t.reasons.append(f"{m.label} {rd.show(m.key, v, lowest.unit_as_written)}, needs "
-                                 f"{self.tier_text(rd, lowest)} (lowest level: {lowest.label})")
+                t.reasons.append(M("{label} {shown}, needs {need} (lowest level: {level})", label=m.label,
+                                   shown=rd.show(m.key, v, lowest.unit_as_written), need=self.tier_text(rd, lowest),
+                                   level=lowest.label))
             else:
-                t.reasons.append("reaches no level: needs " + " or ".join(self.tier_text(rd, tr) for tr in inc.tiers))
+                t.reasons.append(M("reaches no level: needs {levels}",
+                                   levels=Msg.join(" or ", [self.tier_text(rd, tr) for tr in inc.tiers])))
             t.checks.append({**row, "state": "failed"})
             return
         if s == self.MISSING_BASE:
@@ -572,22 +616,23 @@ class _Tiered(_Step):
         tier = inc.tiers[k]
         amount, text = self.tier_amount(rd, tier)
         t.tier = tier.label
-        t.met.append(f"level {tier.label}")
+        t.met.append(M("level {level}", level=tier.label))
         t.ceiling = bool(inc.ceiling)
         ups = [(self.tier_amount(rd, tr)[0], tr) for j, tr in enumerate(inc.tiers) if int(self.reached[j][r]) != 1]
         ups = [(a, tr) for a, tr in ups if a is not None and a > amount + _EPS]
         if ups:
             nxt_amount, nxt = min(ups, key=lambda u: u[0])
             if nxt.rate_percent is not None:
-                t.next_tier = (f"{self.tier_text(rd, nxt)} would raise the rate to {num(nxt.rate_percent)}% "
-                               f"(level {nxt.label})")
+                t.next_tier = M("{need} would raise the rate to {rate}% (level {level})",
+                                need=self.tier_text(rd, nxt), rate=num(nxt.rate_percent), level=nxt.label)
             else:
-                t.next_tier = (f"{self.tier_text(rd, nxt)} would move you to {num(nxt_amount)}万元 "
-                               f"(+{num(nxt_amount - amount)}万元; level {nxt.label})")
+                t.next_tier = M("{need} would move you to {amount}万元 (+{more}万元; level {level})",
+                                need=self.tier_text(rd, nxt), amount=num(nxt_amount), more=num(nxt_amount - amount),
+                                level=nxt.label)
         bound = inc.cap_wan is not None and amount > inc.cap_wan + _EPS
         if bound:
-            t.steps.append(f"min({text}, {num(inc.cap_wan)}) = {num(inc.cap_wan)}")
-            t.notes.append(f"the cap of {num(inc.cap_wan)}万元 binds")
+            t.steps.append(_min(text, num(inc.cap_wan), num(inc.cap_wan)))
+            t.notes.append(_cap_binds(inc.cap_wan))
         else:
             t.steps.append(f"{tier.label}: {text}" + ("" if text == num(amount) else f" = {num(amount)}"))
         if tier.rate_percent is not None:
@@ -622,9 +667,11 @@ class _TierDifference(_Step):
         amount, received = float(self.before[r]), float(self.received[r])
         years = ", ".join(str(y) for y in self.years_of(r))
         new = max(0.0, amount - received)
-        t.steps.append(f"{num(amount)} − {num(received)} already received ({years}) = {num(new)}")
+        t.steps.append(M("{amount} − {received} already received ({years}) = {left}", amount=num(amount),
+                         received=num(received), years=years, left=num(new)))
         if new <= _EPS:
-            t.reasons.append(f"already received {num(received)}万元 ({years}); the difference is 0 (进档差额)")
+            t.reasons.append(M("already received {received}万元 ({years}); the difference is 0 (进档差额)",
+                               received=num(received), years=years))
         t.checks.append({"step": "tier_difference", "state": "failed" if new <= _EPS else "info",
                          "amount_wan": amount, "received_wan": received, "left_wan": new})
 
@@ -646,21 +693,21 @@ class _Cap(_Step):
         used = float(self.used[r])
         capv = float(self.cap[r])
         remaining = max(0.0, capv - used)
-        span = f"in {self.year}" if lim.kind == "annual_total_cap" else "so far"
+        span = M("in {year}", year=self.year) if lim.kind == "annual_total_cap" else M("so far")
         row = {"step": lim.kind, "cap_wan": capv, "used_wan": used, "quote": lim.quote}
         if s == self.USED_UP:
-            t.reasons.append(f"the cap of {num(capv)}万元 ({lim.quote}) is used up: "
-                             f"{num(used)}万元 received {span}")
+            t.reasons.append(M("the cap of {cap}万元 ({quote}) is used up: {used}万元 received {span}", cap=num(capv),
+                               quote=lim.quote, used=num(used), span=span))
             t.checks.append({**row, "state": "failed"})
         elif s == self.BINDS:
             amount = float(self.before[r])
-            shown = (f"{num(capv)} − {num(used)} received {span} = {num(remaining)}" if self.had[r]
-                     else num(remaining))
-            t.steps.append(f"min({num(amount)}, {shown}) = {num(remaining)}")
-            t.notes.append(f"the cap binds: {lim.quote}")
+            shown = (M("{cap} − {used} received {span} = {left}", cap=num(capv), used=num(used), span=span,
+                       left=num(remaining)) if self.had[r] else num(remaining))
+            t.steps.append(M("min({amount}, {shown}) = {left}", amount=num(amount), shown=shown, left=num(remaining)))
+            t.notes.append(M("the cap binds: {quote}", quote=lim.quote))
             t.checks.append({**row, "state": "info", "cap_binds": True})
         else:
-            t.notes.append(f"{num(remaining)}万元 left under the cap ({lim.quote})")
+            t.notes.append(M("{left}万元 left under the cap ({quote})", left=num(remaining), quote=lim.quote))
             t.checks.append({**row, "state": "info", "cap_binds": False})
 
 
@@ -672,9 +719,9 @@ class _PerItemCap(_Step):
         if not self.binds[rd.r]:
             return
         lim = self.lim
-        t.steps.append(f"min({num(float(self.before[rd.r]))}, {num(lim.amount_wan)} per {lim.per}) = "
-                       f"{num(lim.amount_wan)}")
-        t.notes.append(f"the per-{lim.per} cap binds: {lim.quote}")
+        t.steps.append(M("min({amount}, {cap} per {per}) = {cap}", amount=num(float(self.before[rd.r])),
+                         cap=num(lim.amount_wan), per=_per_word(lim.per)))
+        t.notes.append(M("the per-{per} cap binds: {quote}", per=_per_word(lim.per), quote=lim.quote))
         t.checks.append({"step": "per_item_cap", "state": "info", "cap_wan": lim.amount_wan, "cap_binds": True})
 
 
@@ -965,10 +1012,11 @@ def _evaluate(st: _State, c: CompiledIncentive, valid: str, complete: bool = Tru
     R = rows.R
     block = Block(ev, pop, c, st.day, rows.ent, rows.proj, np.full(R, EXPIRED, dtype=np.int8), np.full(R, np.nan))
     if valid != "in_force":
-        where = f"policy {c.policy} 《{c.policy_title}》"
-        block.expired = (f"{where} was in force until {c.effective_until} (as of {st.day.isoformat()})"
+        block.expired = (M("policy {policy} 《{title}》 was in force until {until} (as of {day})", policy=c.policy,
+                           title=c.policy_title, until=c.effective_until, day=st.day.isoformat())
                          if valid == "expired" else
-                         f"{where} is in force only from {c.effective_from} (as of {st.day.isoformat()})")
+                         M("policy {policy} 《{title}》 is in force only from {since} (as of {day})", policy=c.policy,
+                           title=c.policy_title, since=c.effective_from, day=st.day.isoformat()))
         return block
     reason = np.zeros(R, dtype=bool)
     missing = np.zeros(R, dtype=bool)
@@ -981,7 +1029,8 @@ def _evaluate(st: _State, c: CompiledIncentive, valid: str, complete: bool = Tru
         kind = ev.rules.project_kinds[inc.project_kind]
         none = rows.proj < 0
         missing |= none
-        steps.append(_NoProject(none, f"projects: one of kind {kind.key} ({kind.label})"))
+        steps.append(_NoProject(none, M("projects: one of kind {project_kind} ({kind_label})", project_kind=kind.key,
+                                        kind_label=kind.label)))
     # industry
     if inc.industries:
         hit = st.in_industries(inc.industries)[rows.ent]
@@ -1028,11 +1077,13 @@ def _evaluate(st: _State, c: CompiledIncentive, valid: str, complete: bool = Tru
     elif inc.basis == "per_unit":
         amount = _per_unit(rows, inc, reason, missing, steps)
     elif inc.basis == "defers_to":
-        steps.append(_NoAmount(f"paid under {inc.defers_to.target} ({inc.defers_to.quote})"))
+        steps.append(_NoAmount(M("paid under {target} ({quote})", target=inc.defers_to.target,
+                                 quote=inc.defers_to.quote)))
     elif inc.basis == "non_monetary":
-        steps.append(_NoAmount(f"not money: {inc.note}"))
+        steps.append(_NoAmount(M("not money: {note}", note=inc.note)))
     else:
-        steps.append(_NoAmount("amount not stated in this text" + (f" ({inc.note})" if inc.note else "")))
+        steps.append(_NoAmount(M("amount not stated in this text ({note})", note=inc.note) if inc.note
+                               else M("amount not stated in this text")))
     if inc.per_person:
         amount = _persons(rows, inc, amount, missing, steps)
     if inc.paid_to_others:
@@ -1160,14 +1211,16 @@ class _Alternatives(_Step):
 
     def _text(self, rd, kind, item, state, v):
         if kind == "qualification":
-            return f"holds {_req_name(item)}" if state == 1 else f"needs {_req_name(item)}"
+            return M("holds {name}", name=_req_name(item)) if state == 1 else M("needs {name}", name=_req_name(item))
         m = self.rules.metrics[item.metric]
         unit = item.unit_as_written or item.unit
-        need = (f"{OP_TEXT[item.op]} {rd.show(item.metric, item.value, unit)}" if not isinstance(item.value, bool)
-                else num(item.value))
-        shown = "not given" if v != v else (rd.show(item.metric, rd.value(item.metric, v), unit)
-                                            if not isinstance(item.value, bool) else num(bool(v)))
-        return f"{m.label} {shown}, needs {need}" if state != 1 else f"{m.label} {shown} {need}"
+        need = (M("{op} {value}", op=OP_TEXT[item.op], value=rd.show(item.metric, item.value, unit))
+                if not isinstance(item.value, bool) else _yes(item.value))
+        shown = M("not given") if v != v else (rd.show(item.metric, rd.value(item.metric, v), unit)
+                                               if not isinstance(item.value, bool) else _yes(bool(v)))
+        if state != 1:
+            return M("{label} {shown}, needs {need}", label=m.label, shown=shown, need=need)
+        return M("{label} {shown} {need}", label=m.label, shown=shown, need=need)
 
     def say(self, rd, t):
         r = rd.r
@@ -1177,7 +1230,7 @@ class _Alternatives(_Step):
                                                                     for x in states]}
         if 1 in states:
             k = states.index(1)
-            t.met.append(f"alternative {labels[k]}")
+            t.met.append(M("alternative {label}", label=labels[k]))
             t.checks.append({**row, "state": "met", "met": labels[k]})
             return
         if 2 in states:
@@ -1195,8 +1248,8 @@ class _Alternatives(_Step):
         for alt, (st, parts) in zip(self.inc.alternatives, self.per_alt):
             failed = [self._text(rd, kind, item, int(cs[r]), float(v[r]) if v is not None else None)
                       for kind, item, cs, v in parts if int(cs[r]) == 0]
-            why.append(f"{alt.label}: {'; '.join(failed)}")
-        t.reasons.append("meets none of the alternatives (" + " | ".join(why) + ")")
+            why.append(M("{label}: {failed}", label=alt.label, failed=Msg.join("; ", failed)))
+        t.reasons.append(M("meets none of the alternatives ({why})", why=Msg.join(" | ", why)))
         t.checks.append({**row, "state": "failed"})
 
 
@@ -1231,7 +1284,8 @@ class _PerUnitStep(_Step):
             t.checks.append({**row, "state": "missing"})
             return
         if q <= 0:
-            t.reasons.append(f"{m.label} {rd.show(pu.metric, q)} gives no quantity for the per-unit award")
+            t.reasons.append(M("{label} {shown} gives no quantity for the per-unit award", label=m.label,
+                               shown=rd.show(pu.metric, q)))
             t.checks.append({**row, "state": "failed"})
             return
         used, raw = float(self.used[r]), float(self.raw[r])
@@ -1240,17 +1294,18 @@ class _PerUnitStep(_Step):
             per += "/月" if pu.period == "month" else "/年"
         qty = rd.show(pu.metric, q)
         if pu.max_quantity is not None and used < q - _EPS:
-            qty = f"min({qty}, {rd.show(pu.metric, pu.max_quantity, pu.quantity_unit)})"
-        text = f"{per} × {m.label} {qty}" + (" × 12 months" if pu.period == "month" else "")
+            qty = M("min({a}, {b})", a=qty, b=rd.show(pu.metric, pu.max_quantity, pu.quantity_unit))
+        text = (M("{per} × {label} {qty} × 12 months", per=per, label=m.label, qty=qty) if pu.period == "month"
+                else M("{per} × {label} {qty}", per=per, label=m.label, qty=qty))
         t.ceiling = t.ceiling or bool(inc.ceiling)
         cap = inc.cap_wan
         bound = cap is not None and raw > cap + _EPS
         if cap is not None:
-            t.steps.append(f"min({text} = {num(raw)}, {num(cap)}) = {num(min(raw, cap))}")
+            t.steps.append(_min(M("{a} = {b}", a=text, b=num(raw)), num(cap), num(min(raw, cap))))
             if bound:
-                t.notes.append(f"the cap of {num(cap)}万元 binds")
+                t.notes.append(_cap_binds(cap))
         else:
-            t.steps.append(f"{text} = {num(raw)}")
+            t.steps.append(M("{a} = {b}", a=text, b=num(raw)))
         t.checks.append({**row, "state": "info", "quantity_used": used, "raw_wan": raw, "cap_wan": cap,
                          "cap_binds": bool(bound)})
 
@@ -1273,7 +1328,7 @@ class _Persons(_Step):
     def say(self, rd, t):
         inc = self.inc
         if self.n is None:
-            t.notes.append("per person (每人): the amount is for each person")
+            t.notes.append(M("per person (每人): the amount is for each person"))
             t.checks.append({"step": "per_person", "state": "info", "persons": None})
             return
         n = float(self.n[rd.r])
@@ -1282,7 +1337,7 @@ class _Persons(_Step):
             t.checks.append({"step": "per_person", "state": "missing", "persons": None})
             return
         m = rd.ev.rules.metrics[inc.persons_metric]
-        t.steps.append(f"× {m.label} {num(n)} persons")
+        t.steps.append(M("× {label} {n} persons", label=m.label, n=num(n)))
         t.checks.append({"step": "per_person", "state": "info", "persons": n})
 
 
@@ -1294,7 +1349,7 @@ class _PaidTo(_Step):
 
     def say(self, rd, t):
         who = OTHER_RECIPIENTS[self.inc.recipient]
-        t.notes.append(f"paid to {who}, not to the firm: not in the firm's total")
+        t.notes.append(M("paid to {who}, not to the firm: not in the firm's total", who=M(who)))
         t.checks.append({"step": "paid_to", "state": "info", "recipient": self.inc.recipient})
 
 
@@ -1318,10 +1373,10 @@ class _ShareCap(_Step):
         label = rd.ev.rules.metrics[lim.share_of].label
         share = round(lim.share_percent / 100 * b, 4)
         cap = share if lim.amount_wan is None else min(share, float(lim.amount_wan))
-        text = f"{num(lim.share_percent)}% × {label} {num(b)} = {num(share)}"
+        text = f"{num(lim.share_percent)}% × {label} {num(b)} = {num(share)}"  # arithmetic
         if lim.amount_wan is not None:
-            text = f"min({num(lim.amount_wan)}, {text}) = {num(cap)}"
-        t.notes.append(f"cap {text}万元 ({lim.quote})")
+            text = _min(num(lim.amount_wan), text, num(cap))
+        t.notes.append(M("cap {text}万元 ({quote})", text=text, quote=lim.quote))
         t.checks.append({**row, "state": "info", "cap_wan": cap})
 
 
@@ -1368,18 +1423,18 @@ def _limits(st: _State, rows: _Rows, c: CompiledIncentive, amount, tier, reason,
             fh = np.where(blocked_level, first_higher, -1)
             fp = np.where(blocked_plain, first_any, -1)
             reason |= blocked_level | blocked_plain
-            steps.append(_Earlier(fh, lambda rd, a: (
-                f"already received {num(pop.award_amount[a])}万元 in {int(pop.award_year[a])} at this level or "
-                f"higher; 首次 pays each level once ({rd.award_where(a)})"), "first_time"))
-            steps.append(_Earlier(fp, lambda rd, a: (
-                f"already received in {int(pop.award_year[a])} ({num(pop.award_amount[a])}万元, {rd.award_where(a)}); "
-                "paid the first time only (首次)"), "first_time"))
+            steps.append(_Earlier(fh, lambda rd, a: M(
+                "already received {amount}万元 in {year} at this level or higher; 首次 pays each level once ({where})",
+                amount=num(pop.award_amount[a]), year=int(pop.award_year[a]), where=rd.award_where(a)), "first_time"))
+            steps.append(_Earlier(fp, lambda rd, a: M(
+                "already received in {year} ({amount}万元, {where}); paid the first time only (首次)",
+                year=int(pop.award_year[a]), amount=num(pop.award_amount[a]), where=rd.award_where(a)), "first_time"))
         else:
             fp = _first(own_r, own_a, R)
             reason |= fp >= 0
-            steps.append(_Earlier(fp, lambda rd, a: (
-                f"already received in {int(pop.award_year[a])} ({num(pop.award_amount[a])}万元, {rd.award_where(a)}); "
-                "paid the first time only (首次)"), "first_time"))
+            steps.append(_Earlier(fp, lambda rd, a: M(
+                "already received in {year} ({amount}万元, {where}); paid the first time only (首次)",
+                year=int(pop.award_year[a]), amount=num(pop.award_amount[a]), where=rd.award_where(a)), "first_time"))
     # 一次性 is paid once (shared/glossary.md), unless the text says when it repeats: 首次 (each level),
     # 进档差额 (the difference), N年内不重复 (after the window). For an item (licence, app) only an award
     # naming that item: one naming none may be for another item.
@@ -1388,9 +1443,9 @@ def _limits(st: _State, rows: _Rows, c: CompiledIncentive, amount, tier, reason,
         named = (rows.proj[own_r] < 0) | (pop.award_project[own_a] == rows.proj[own_r])
         fo = _first(own_r[named], own_a[named], R)
         reason |= fo >= 0
-        steps.append(_Earlier(fo, lambda rd, a: (
-            f"already received in {int(pop.award_year[a])} ({num(pop.award_amount[a])}万元, {rd.award_where(a)}); "
-            "一次性: paid once"), "once"))
+        steps.append(_Earlier(fo, lambda rd, a: M(
+            "already received in {year} ({amount}万元, {where}); 一次性: paid once",
+            year=int(pop.award_year[a]), amount=num(pop.award_amount[a]), where=rd.award_where(a)), "once"))
     if inc.limit("tier_difference"):
         apply = (own_count > 0) & has_amount & ~reason
         received = np.bincount(own_r, weights=pop.award_amount[own_a], minlength=R)
@@ -1413,11 +1468,11 @@ def _limits(st: _State, rows: _Rows, c: CompiledIncentive, amount, tier, reason,
             reason |= blocked
             any_r, _ = pairs(scope)
             earlier = (np.bincount(any_r, minlength=R) > 0) & ~blocked
-            steps.append(_Mask(blocked, lambda r, last=last, lim=lim: (
-                f"received in {last[r]}; {lim.quote}: not again before {last[r] + lim.years}"),
-                "reasons", "no_repeat_years", "failed"))
-            steps.append(_Mask(earlier, lambda r, lim=lim: f"last award outside the {lim.years}-year window",
-                               "met", "no_repeat_years", "met"))
+            steps.append(_Mask(blocked, lambda r, last=last, lim=lim: M(
+                "received in {year}; {quote}: not again before {next}", year=int(last[r]), quote=lim.quote,
+                next=int(last[r] + lim.years)), "reasons", "no_repeat_years", "failed"))
+            steps.append(_Mask(earlier, lambda r, lim=lim: M("last award outside the {years}-year window",
+                                                             years=lim.years), "met", "no_repeat_years", "met"))
         elif lim.kind == "one_per_year":
             rr, ra = pairs(scope, lim.per)
             same = pop.award_year[ra] == year
@@ -1427,13 +1482,13 @@ def _limits(st: _State, rows: _Rows, c: CompiledIncentive, amount, tier, reason,
             order = np.lexsort((ra, key))
             first = _first(rr[order], ra[order], R)
             reason |= first >= 0
-            steps.append(_Earlier(first, lambda rd, a, lim=lim: (
-                f"already received {ids[int(pop.award_incentive[a])]} in {year} ({rd.award_where(a)}); {lim.quote}"),
-                "one_per_year"))
+            steps.append(_Earlier(first, lambda rd, a, lim=lim: M(
+                "already received {incentive} in {year} ({where}); {quote}", incentive=ids[int(pop.award_incentive[a])],
+                year=year, where=rd.award_where(a), quote=lim.quote), "one_per_year"))
             others = [i for i in scope_ids if i != c.id]
             if others:
-                steps.append(_Static("notes", f"one per year among {', '.join(scope_ids)} ({lim.quote})",
-                                     "one_per_year"))
+                steps.append(_Static("notes", M("one per year among {ids} ({quote})", ids=Msg.join(", ", scope_ids),
+                                                quote=lim.quote), "one_per_year"))
         elif lim.kind in ("annual_total_cap", "total_cap"):
             rr, ra = pairs(scope, lim.per)
             if lim.kind == "annual_total_cap":
@@ -1465,10 +1520,11 @@ def _limits(st: _State, rows: _Rows, c: CompiledIncentive, amount, tier, reason,
             steps.append(_PerItemCap(lim, binds, amount.copy()))
             amount = np.where(binds, float(lim.amount_wan), amount)
         elif lim.kind == "budget":
-            steps.append(_Static("notes", f"from a shared budget: {lim.quote}", "budget"))
+            steps.append(_Static("notes", M("from a shared budget: {quote}", quote=lim.quote), "budget"))
         elif lim.kind == "alternative":
-            steps.append(_Static("notes", f"an alternative to {', '.join(i for i in scope_ids if i != c.id)}: "
-                                          f"{lim.quote}", "alternative"))
+            steps.append(_Static("notes", M("an alternative to {ids}: {quote}",
+                                            ids=Msg.join(", ", [i for i in scope_ids if i != c.id]), quote=lim.quote),
+                                 "alternative"))
     if inc.max_years and inc.frequency == "yearly":
         before = pop.award_year[own_a] < year
         r_, y_ = own_r[before], pop.award_year[own_a[before]]
@@ -1482,8 +1538,8 @@ def _limits(st: _State, rows: _Rows, c: CompiledIncentive, amount, tier, reason,
 
         def text(r, own_r=own_r, own_a=own_a):
             ys = sorted({int(pop.award_year[a]) for a in own_a[own_r == r] if pop.award_year[a] < year})
-            return (f"already paid for {len(ys)} years ({', '.join(map(str, ys))}); "
-                    f"at most {inc.max_years} years")
+            return M("already paid for {n} years ({years}); at most {most} years", n=len(ys),
+                     years=Msg.join(", ", map(str, ys)), most=inc.max_years)
         steps.append(_Mask(blocked, text, "reasons", "max_years", "failed"))
     return amount
 

@@ -26,6 +26,7 @@ from policykg.engine.combination import (Constraint, Item, Solution, _candidate_
                                          check_laminar, claimable_totals, payable, text_constraints)
 from policykg.engine.eligibility import Engine
 from policykg.graph.catalogue import check_policy
+from policykg.i18n import M, Msg, localized, plain
 from policykg.graph.load import load_graph
 from policykg.graph.overlaps import (ENTERPRISE_LIMITS, EXCLUSIVE_KINDS, JURISDICTION_PATH, KINDS, OVERLAPS_PATH,
                                      CostBase, JurisdictionRule, Overlap, OverlapConfig, Side, add_overlaps,
@@ -126,7 +127,13 @@ class ProfilePlan:
     def up_to_wan(self) -> float:
         return round(self.total_wan - self.certain_wan, 4)
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str | None = None) -> dict:
+        """Plain data, English (the machine interface); with `lang`, the sentences in that language
+        (the answer page's data)."""
+        out = self._dict()
+        return localized(out, lang) if lang else plain(out)
+
+    def _dict(self) -> dict:
         def item(d: Decision) -> dict:
             i = d.item
             return {"key": i.key, "incentive": i.incentive, "project": i.project, "name": i.name, "seq": i.seq,
@@ -207,7 +214,8 @@ def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path 
             used = sum(a.amount_wan for iid, aws in prior.items() for a in aws
                        if a.year == day.year and jr.covers_payer(rules.by_id[iid].payer))
             room = max(0.0, jr.amount_wan - used)
-            reason = jr.description + (f" ({num(used)}万元 already received this year)" if used else "")
+            reason = (M("{rule} ({used}万元 already received this year)", rule=jr.description, used=num(used)) if used
+                      else jr.description)
             if members:
                 constraints.append(Constraint("cap", members, f"jurisdiction:{jr.id}", reason, jr.source, room,
                                               from_text=False))
@@ -228,10 +236,11 @@ def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path 
     for x, y, o in pairs:
         if (frozenset((items[x].key, items[y].key)), o.kind) in bound:
             continue
-        note = {"same_qualification": "check with the agencies whether both are paid for one honour",
-                "same_cost_base": "a double-claim risk: declare each spend once",
-                "defers_to": "paid under the other policy, not on top of it"}[o.kind]
-        collisions.append(Collision(o.kind, items[x].key, items[y].key, f"{o.reason}; {note}", o.rule, False))
+        note = {"same_qualification": M("check with the agencies whether both are paid for one honour"),
+                "same_cost_base": M("a double-claim risk: declare each spend once"),
+                "defers_to": M("paid under the other policy, not on top of it")}[o.kind]
+        collisions.append(Collision(o.kind, items[x].key, items[y].key, M("{a}; {b}", a=o.reason, b=note), o.rule,
+                                    False))
 
     caps = [(frozenset(c.items), float(c.amount_wan)) for c in constraints if c.effect == "cap"]
     cap_names = [c.rule for c in constraints if c.effect == "cap"]
@@ -249,7 +258,7 @@ def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path 
                     for c in constraints if c.effect == "exclusive" and n in c.items]
             lost = [(c, js) for c, js in lost if js]
             c, js = lost[0] if lost else (None, [])
-            decisions.append(Decision(it, False, 0.0, c.reason if c else "not in the best combination",
+            decisions.append(Decision(it, False, 0.0, c.reason if c else M("not in the best combination"),
                                       tuple(items[j].key for j in js)))
             continue
         paid = sol.paid.get(n, 0.0)
@@ -259,18 +268,19 @@ def plan_for_profile(profile, as_of: date | None = None, rules_file: str | Path 
             c = min(binding, key=lambda c: c.amount_wan) if binding else None
             if c is not None:
                 others = tuple(items[j].key for j in c.items if j != n and sol.paid.get(j, 0) > TOLERANCE)
-                reason = (f"cap used up: {c.reason}" if paid <= TOLERANCE else
-                          f"reduced from {num(it.amount_wan)} to {num(paid)}万元 by the cap: {c.reason}")
+                reason = (M("cap used up: {reason}", reason=c.reason) if paid <= TOLERANCE else
+                          M("reduced from {amount} to {paid}万元 by the cap: {reason}", amount=num(it.amount_wan),
+                            paid=num(paid), reason=c.reason))
                 lost_to = others
         decisions.append(Decision(it, True, paid, reason, lost_to))
 
     warnings = list(evaluation.warnings)
     negative = [it.key for it in items if it.amount_wan is not None and it.amount_wan < 0]
     if negative:
-        warnings.append(f"a negative amount from the engine counted as 0: {', '.join(negative)}")
+        warnings.append(M("a negative amount from the engine counted as 0: {keys}", keys=Msg.join(", ", negative)))
     unstated = [it.key for it in items if it.amount_wan is None]
     if unstated:
-        warnings.append(f"amount not stated in the text (counted as 0): {', '.join(unstated)}")
+        warnings.append(M("amount not stated in the text (counted as 0): {keys}", keys=Msg.join(", ", unstated)))
     for o in corpus:
         if o.kind == "validity" and o.applies_on(day) and o.a.incentive in by_inc:
             warnings.append(o.reason)

@@ -1,20 +1,23 @@
 """Drawing an `Evaluation` for people: a table grouped by status, JSON, or Markdown.
 
-Computing stays in `policykg.engine.eligibility`; this only arranges its results.
+Computing stays in `policykg.engine.eligibility`; this only arranges its results. Every
+sentence is a message (`policykg.i18n`): the table speaks the reader's language, the
+Markdown report Chinese, JSON stable English keys with each result's `message` added.
 """
 
 from __future__ import annotations
 
 from policykg.engine.eligibility import ENDING_SOON_DAYS, STATUSES, Evaluation, Result, num
+from policykg.i18n import M, Msg, N_, current, tr
 from policykg.output import render, to_json
 
 #: How each status group is headed in the table and Markdown forms.
 HEADINGS = {
-    "eligible": "Eligible: can be claimed",
-    "needs_selection": "Needs selection: criteria met, the award is competitive or set by the agency (up to)",
-    "missing_data": "Missing data: add these fields to the profile",
-    "not_eligible": "Not eligible",
-    "expired": "Expired: the policy is not in force on this date",
+    "eligible": N_("Eligible: can be claimed"),
+    "needs_selection": N_("Needs selection: criteria met, the award is competitive or set by the agency (up to)"),
+    "missing_data": N_("Missing data: add these fields to the profile"),
+    "not_eligible": N_("Not eligible"),
+    "expired": N_("Expired: the policy is not in force on this date"),
 }
 
 COLUMNS = {
@@ -25,44 +28,18 @@ COLUMNS = {
     "expired": ["incentive", "seq", "policy", "name", "until"],
 }
 
-
-#: The same headings for the Markdown report, Chinese first (statuses from data/zh.yaml).
-HEADINGS_ZH = {
-    "eligible": "可申报：现在可以申请",
-    "needs_selection": "需评审：条件已满足，须经评选或由部门认定（最高额）",
-    "missing_data": "缺资料：在企业画像中补充这些字段",
-    "not_eligible": "不符合",
-    "expired": "已失效：政策在该日期不在有效期内",
+#: A status as a count reads: "3 eligible" / "可申报 3 项".
+COUNT = {
+    "eligible": N_("{n} eligible"), "needs_selection": N_("{n} needs_selection"), "not_eligible": N_("{n} not_eligible"),
+    "missing_data": N_("{n} missing_data"), "expired": N_("{n} expired"),
 }
-
-
-def summary_lines_zh(ev: Evaluation) -> list[str]:
-    """`summary_lines` for people reading Chinese (the Markdown report)."""
-    from policykg.loaders.zh import zh
-
-    counts = "，".join(f"{zh('statuses', s)} {len(ev.by_status(s))} 项" for s in STATUSES)
-    lines = [f"{ev.profile}，状态日期 {ev.as_of.isoformat()}：{counts}",
-             f"现在可申报：{num(ev.total_eligible_wan)}万元"
-             + (f"；另有“最高”额度的可申报奖励，最多 {num(ev.total_eligible_up_to_wan)}万元（不计入确定金额）"
-                if ev.total_eligible_up_to_wan else "")
-             + f"；如获评审通过，最多可再得 {num(ev.total_needs_selection_wan)}万元"]
-    if ev.together and ev.together["each_alone_eligible_wan"] > ev.together["eligible_wan"] + 1e-9:
-        lines.append(f"（各项单独合计 {num(ev.together['each_alone_eligible_wan'])}万元；原文的共同上限与每年只享受一项"
-                     "使同时可得为上述数额：`policykg overlaps --profile` 给出组合）")
-    for e in ev.ending_soon():
-        lines.append(f"{ENDING_SOON_DAYS} 天内到期：政策 {e['policy']}（{e['title']}）有效期至 {e['until']}（还剩 "
-                     f"{e['days_left']} 天；奖励 {'、'.join(e['awards'])}），请在此前申报")
-    expired = sorted({(r.policy, r.effective_until) for r in ev.by_status("expired")})
-    if expired:
-        lines.append("已失效的政策：" + "，".join(f"{p}（至 {u}）" for p, u in expired))
-    lines += [f"警告：{w}" for w in ev.warnings]
-    return lines
 
 
 def _row(r: Result) -> dict:
     amount = None
     if r.amount_wan is not None:
-        amount = ("up to " if r.amount_is_ceiling or r.status == "needs_selection" else "") + f"{num(r.amount_wan)}万元"
+        amount = (M("up to {amount}万元", amount=num(r.amount_wan)) if r.amount_is_ceiling or r.status == "needs_selection"
+                  else f"{num(r.amount_wan)}万元")
     return {
         "incentive": r.incentive, "seq": r.seq, "policy": r.policy, "name": r.name, "project": r.project,
         "amount": amount, "arithmetic": r.arithmetic, "agencies": r.agencies, "next_tier": r.next_tier,
@@ -70,55 +47,63 @@ def _row(r: Result) -> dict:
     }
 
 
-def summary_lines(ev: Evaluation) -> list[str]:
-    counts = ", ".join(f"{len(ev.by_status(s))} {s}" for s in STATUSES)
+def summary_lines(ev: Evaluation) -> list[Msg]:
+    """The totals and what to watch, one message per line."""
+    counts = Msg.join(", ", [M(COUNT[s], n=len(ev.by_status(s))) for s in STATUSES])
     expired = sorted({(r.policy, r.effective_until) for r in ev.by_status("expired")})
+    claim = M("Claimable now: {wan}万元 (eligible)", wan=num(ev.total_eligible_wan))
+    if ev.total_eligible_up_to_wan:
+        claim = M("{a}; up to {wan}万元 more from eligible awards stated as a ceiling (最高), not counted as certain",
+                  a=claim, wan=num(ev.total_eligible_up_to_wan))
     lines = [
-        f"{ev.profile}, as of {ev.as_of.isoformat()}: {counts}",
-        f"Claimable now: {num(ev.total_eligible_wan)}万元 (eligible); "
-        + (f"up to {num(ev.total_eligible_up_to_wan)}万元 more from eligible awards stated as a ceiling (最高), "
-           "not counted as certain; " if ev.total_eligible_up_to_wan else "")
-        + f"up to {num(ev.total_needs_selection_wan)}万元 more if selected (needs_selection)",
+        M("{profile}, as of {day}: {counts}", profile=ev.profile, day=ev.as_of.isoformat(), counts=counts),
+        M("{a}; up to {wan}万元 more if selected (needs_selection)", a=claim, wan=num(ev.total_needs_selection_wan)),
     ]
     if ev.together and ev.together["each_alone_eligible_wan"] > ev.together["eligible_wan"] + 1e-9:
-        lines.append(
-            f"(the eligible awards add up to {num(ev.together['each_alone_eligible_wan'])}万元 each alone; "
-            "the text's shared caps and one-per-year rules allow the total above together: "
-            "`policykg overlaps --profile` shows which to choose)"
-        )
+        lines.append(M("(the eligible awards add up to {wan}万元 each alone; the text's shared caps and one-per-year "
+                       "rules allow the total above together: `policykg overlaps --profile` shows which to choose)",
+                       wan=num(ev.together["each_alone_eligible_wan"])))
     for e in ev.ending_soon():
-        lines.append(f"Ends within {ENDING_SOON_DAYS} days: policy {e['policy']} ({e['title']}) on {e['until']} "
-                     f"({e['days_left']} days left; awards {', '.join(e['awards'])}): apply before then")
+        lines.append(M("Ends within {days} days: policy {policy} ({title}) on {until} ({left} days left; awards "
+                       "{awards}): apply before then", days=ENDING_SOON_DAYS, policy=e["policy"], title=e["title"],
+                       until=e["until"], left=e["days_left"], awards=Msg.join(", ", e["awards"])))
     if expired:
-        lines.append("Expired policies: " + ", ".join(f"{p} (until {u})" for p, u in expired))
-    lines += [f"warning: {w}" for w in ev.warnings]
+        lines.append(M("Expired policies: {policies}",
+                       policies=Msg.join(", ", [M("{policy} (until {until})", policy=p, until=u) for p, u in expired])))
+    lines += [M("warning: {text}", text=w) for w in ev.warnings]
     return lines
 
 
-def render_evaluation(ev: Evaluation, fmt: str = "table") -> str:
-    """`table` (grouped by status, totals first), `markdown` (the same), or `json` (`Evaluation.to_dict`)."""
+def render_evaluation(ev: Evaluation, fmt: str = "table", lang: str | None = None) -> str:
+    """`table` (grouped by status, totals first), `markdown` (the same), or `json` (`Evaluation.to_dict`).
+
+    The table is in `lang` (default: the reader's language); Markdown is a report for people, in Chinese.
+    """
     if fmt == "json":
-        return to_json(ev.to_dict()) + "\n"
+        return to_json(ev.to_dict(lang)) + "\n"
+    lang = "zh" if fmt == "markdown" else (lang or current())
+    lines = [line.render(lang) for line in summary_lines(ev)]
     parts = []
     if fmt == "markdown":
-        parts.append(f"# {ev.profile} 可获奖励\n\n" + "\n".join(f"- {line}" for line in summary_lines_zh(ev)) + "\n")
+        heading = tr("awards available", "zh")
+        parts.append(f"# {ev.profile} {heading}\n\n" + "\n".join(f"- {x}" for x in lines) + "\n")
     else:
-        parts.append("\n".join(summary_lines(ev)) + "\n")
+        parts.append("\n".join(lines) + "\n")
     for status in STATUSES:
         rows = [_row(r) for r in ev.by_status(status)]
         if not rows:
             continue
         cols = [c for c in COLUMNS[status] if c != "project" or any(r["project"] for r in rows)]
-        title = f"{(HEADINGS_ZH if fmt == 'markdown' else HEADINGS)[status]} ({len(rows)})"
+        title = f"{tr(HEADINGS[status], lang)} ({len(rows)})"
         styles = {i: "dim" for i in range(len(rows))} if status == "expired" else None
-        parts.append(render(rows, fmt, cols, title=title, styles=styles))
+        parts.append(render(rows, fmt, cols, title=title, styles=styles, lang=lang))
     return "\n".join(parts)
 
 
-def render_evaluations(evaluations: list[Evaluation], fmt: str = "table") -> str:
+def render_evaluations(evaluations: list[Evaluation], fmt: str = "table", lang: str | None = None) -> str:
     """One profile's answer as `render_evaluation`; several one after the other (JSON: a list)."""
     if len(evaluations) == 1:
-        return render_evaluation(evaluations[0], fmt)
+        return render_evaluation(evaluations[0], fmt, lang)
     if fmt == "json":
-        return to_json([ev.to_dict() for ev in evaluations]) + "\n"
-    return "\n".join(render_evaluation(ev, fmt) for ev in evaluations)
+        return to_json([ev.to_dict(lang) for ev in evaluations]) + "\n"
+    return "\n".join(render_evaluation(ev, fmt, lang) for ev in evaluations)

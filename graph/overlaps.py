@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from policykg.errors import DataError, InputError
+from policykg.i18n import M, Msg, N_
 from policykg.graph.model import nodes_with_label, policy_uid, provision_uid
 from policykg.graph.rules_graph import incentive_uid
 from policykg.limits import check_number
@@ -131,7 +132,7 @@ def load_overlap_config(path: str | Path | None = None, rules: Rules | None = No
         for field_name in ("label", "reason"):
             if not isinstance(cb[field_name], str) or not cb[field_name].strip():
                 raise DataError(f"{where}.{field_name}: expected a non-empty text")
-        bases.append(CostBase(str(key), cb["label"], cb["reason"], metrics, kinds))
+        bases.append(CostBase(str(key), cb["label"], M(cb["reason"]), metrics, kinds))
     config = OverlapConfig(name, tuple(bases))
     for inc in rules.incentives:
         hits = [cb.name for cb in bases if cb.covers(inc)]
@@ -207,7 +208,7 @@ def load_jurisdiction(path: str | Path | None = None, enable: Iterable[str] = ()
         source = r.get("source")
         if source is not None and not isinstance(source, str):
             raise DataError(f"{where}.source: expected a text")
-        out.append(JurisdictionRule(rid, r["enabled"], r["description"].strip(), effect, kinds, payer, amount, source))
+        out.append(JurisdictionRule(rid, r["enabled"], M(r["description"].strip()), effect, kinds, payer, amount, source))
     known = {x.id for x in out}
     wanted = list(enable)
     for rid in wanted:
@@ -323,31 +324,55 @@ def _limit_reason(lim, members: Sequence[Incentive], rules: Rules) -> str:
     """The limit in words, for the incentives it ties together (one: the incentive's own limit)."""
     amount = f"{num(lim.amount_wan)}万元" if lim.amount_wan is not None else ""
     if getattr(lim, "share_percent", None) is not None:
-        share = f"{num(lim.share_percent)}% of {rules.metrics[lim.share_of].label}"
-        amount = f"{amount} and {share}" if amount else share
+        share = M("{percent}% of {label}", percent=num(lim.share_percent), label=rules.metrics[lim.share_of].label)
+        amount = M("{a} and {b}", a=amount, b=share) if amount else share
     a = members[0]
+    per = _per(lim.per) if lim.per else M("recipient")
     if len(members) > 1:
         names = [f"{m.id} {m.name}" for m in members]
-        pair = ", ".join(names[:-1]) + f" and {names[-1]}"
-        return {
-            "one_per_year": f"one per enterprise per year: {pair} are not both paid in the same year",
-            "alternative": f"alternatives: {pair} are the same award reached by different conditions; one is paid",
-            "annual_total_cap": f"a shared yearly cap: {pair} together pay at most {amount} per {lim.per or 'recipient'} a year",
-            "total_cap": f"a shared total cap: {pair} together pay at most {amount} per {lim.per or 'recipient'}",
-            "no_repeat_years": f"no repeat within {lim.years} years across {pair}",
-        }.get(lim.kind, f"{lim.kind} shared by {pair}")
-    unit = rules.project_kinds[a.project_kind].label if a.project_kind else a.recipient
-    return {
-        "tier_difference": f"a tier-up pays the difference: {a.id} {a.name} at a higher level pays that level "
-                           "minus what it already paid",
-        "no_repeat_years": f"no repeat within {lim.years} years: {a.id} {a.name} is not paid again for the same "
-                           f"{unit} within {lim.years} years",
-        "per_item_cap": f"a per-{lim.per} cap: what {a.id} {a.name} pays for one {lim.per} is at most {amount}",
-        "annual_total_cap": f"a yearly cap: {a.id} {a.name} pays at most {amount} per {lim.per or 'recipient'} a year "
-                            f"in total, however many {unit} qualify",
-        "total_cap": f"a total cap over the years: {a.id} {a.name} pays at most {amount} per "
-                     f"{lim.per or unit} in total",
-    }.get(lim.kind, f"{lim.kind} on {a.id}")
+        pair = M("{some} and {last}", some=Msg.join(", ", names[:-1]), last=names[-1])
+        if lim.kind == "one_per_year":
+            return M("one per enterprise per year: {pair} are not both paid in the same year", pair=pair)
+        if lim.kind == "alternative":
+            return M("alternatives: {pair} are the same award reached by different conditions; one is paid", pair=pair)
+        if lim.kind == "annual_total_cap":
+            return M("a shared yearly cap: {pair} together pay at most {amount} per {per} a year", pair=pair,
+                     amount=amount, per=per)
+        if lim.kind == "total_cap":
+            return M("a shared total cap: {pair} together pay at most {amount} per {per}", pair=pair, amount=amount,
+                     per=per)
+        if lim.kind == "no_repeat_years":
+            return M("no repeat within {years} years across {pair}", years=lim.years, pair=pair)
+        return M("{kind} shared by {pair}", kind=lim.kind, pair=pair)
+    unit = rules.project_kinds[a.project_kind].label if a.project_kind else _per(a.recipient)
+    award = f"{a.id} {a.name}"
+    if lim.kind == "tier_difference":
+        return M("a tier-up pays the difference: {award} at a higher level pays that level minus what it already paid",
+                 award=award)
+    if lim.kind == "no_repeat_years":
+        return M("no repeat within {years} years: {award} is not paid again for the same {unit} within {years} years",
+                 years=lim.years, award=award, unit=unit)
+    if lim.kind == "per_item_cap":
+        return M("a per-{per} cap: what {award} pays for one {per} is at most {amount}", per=per, award=award,
+                 amount=amount)
+    if lim.kind == "annual_total_cap":
+        return M("a yearly cap: {award} pays at most {amount} per {per} a year in total, however many {unit} qualify",
+                 award=award, amount=amount, per=per, unit=unit)
+    if lim.kind == "total_cap":
+        return M("a total cap over the years: {award} pays at most {amount} per {per} in total", award=award,
+                 amount=amount, per=_per(lim.per) if lim.per else unit)
+    return M("{kind} on {id}", kind=lim.kind, id=a.id)
+
+
+#: Who or what a limit counts per (limits' ``per``, an incentive's recipient), as a word to read.
+PER_WORDS = {"enterprise": N_("enterprise"), "project": N_("project"), "product": N_("product"),
+             "participant": N_("participant"), "provider": N_("provider"), "licence": N_("licence"),
+             "year": N_("year"), "platform": N_("platform"), "app": N_("app"), "person": N_("person"),
+             "intermediary": N_("intermediary"), "recipient": N_("recipient")}
+
+
+def _per(word):
+    return M(PER_WORDS[word]) if word in PER_WORDS else word
 
 
 def detect_overlaps(graph, rules: Rules | None = None, config: OverlapConfig | None = None) -> list[Overlap]:
@@ -391,8 +416,9 @@ def detect_overlaps(graph, rules: Rules | None = None, config: OverlapConfig | N
             qdef = rules.qualifications[name]
             la = "/".join(_LEVEL_TEXT[q.level] for q in a.qualifications if q.name == name)
             lb = "/".join(_LEVEL_TEXT[q.level] for q in b.qualifications if q.name == name)
-            reason = (f"the same honour {qdef.label} is rewarded twice: by {x} {a.name} (provision {a.provision}, "
-                      f"{la}) and by {y} {b.name} (provision {b.provision}, {lb})")
+            reason = M("the same honour {label} is rewarded twice: by {x} {xname} (provision {xp}, {la}) and by {y} "
+                       "{yname} (provision {yp}, {lb})", label=qdef.label, x=x, xname=a.name, xp=a.provision, la=la,
+                       y=y, yname=b.name, yp=b.provision, lb=lb)
             add("same_qualification", f"qualification:{name}", reason, x, y)
 
     # same_cost_base: a share of the same kind of spend, in different provisions.
@@ -405,10 +431,10 @@ def detect_overlaps(graph, rules: Rules | None = None, config: OverlapConfig | N
         def share(inc: Incentive) -> str:
             rates = [t.rate_percent for t in inc.tiers if t.rate_percent is not None]
             rate = f"{num(inc.rate_percent)}%" if inc.rate_percent is not None else (
-                f"{num(min(rates))}–{num(max(rates))}%" if rates else "a share")
-            return f"{inc.id} pays {rate} of {rules.metrics[inc.rate_base].label}"
+                f"{num(min(rates))}–{num(max(rates))}%" if rates else M("a share"))
+            return M("{id} pays {rate} of {label}", id=inc.id, rate=rate, label=rules.metrics[inc.rate_base].label)
 
-        reason = f"{cb.label}: {cb.reason} ({share(a)}; {share(b)})"
+        reason = M("{label}: {reason} ({a}; {b})", label=cb.label, reason=cb.reason, a=share(a), b=share(b))
         add("same_cost_base", f"cost_base:{cb.name}", reason, x, y)
 
     # defers_to and validity: 按…政策执行.
@@ -430,23 +456,25 @@ def detect_overlaps(graph, rules: Rules | None = None, config: OverlapConfig | N
         pol = policies[d.policy]
         own = sides[iid]
         for t in targets:
-            reason = (f"{iid} {inc.name} pays under policy {d.policy} 《{pol['title']}》, whose award in this "
-                      f"compilation is {t} {incs[t].name}: the same money, not a second award")
+            reason = M("{iid} {name} pays under policy {policy} 《{title}》, whose award in this compilation is "
+                       "{t} {tname}: the same money, not a second award", iid=iid, name=inc.name, policy=d.policy,
+                       title=pol["title"], t=t, tname=incs[t].name)
             add("defers_to", f"policy:{d.policy}", reason, iid, t, rule_quote=d.quote)
             until = pol.get("effective_until")
             if until and (own.effective_until is None or own.effective_until > until):
                 start = (date.fromisoformat(until) + timedelta(days=1)).isoformat()
-                reason = (f"{iid} {inc.name} (policy {own.policy}, in force until {own.effective_until or 'open'}) "
-                          f"pays under policy {d.policy}, which expired after {until}: from {start} it points at "
-                          f"{t} {incs[t].name}, an award no longer in force")
+                reason = M("{iid} {name} (policy {own}, in force until {own_until}) pays under policy {policy}, which "
+                           "expired after {until}: from {start} it points at {t} {tname}, an award no longer in force",
+                           iid=iid, name=inc.name, own=own.policy, own_until=own.effective_until or M("open"),
+                           policy=d.policy, until=until, start=start, t=t, tname=incs[t].name)
                 add("validity", f"policy:{d.policy}", reason, iid, t, rule_quote=pol.get("validity_text"),
                     window_from=start, window_until=own.effective_until)
     for doc, ids in by_document.items():
         for x, y in combinations(ids, 2):
             if incs[x].provision == incs[y].provision:
                 continue
-            reason = (f"{x} {incs[x].name} and {y} {incs[y].name} both pay under {doc}: one programme, "
-                      "reached from two provisions")
+            reason = M("{x} {xname} and {y} {yname} both pay under {doc}: one programme, reached from two provisions",
+                       x=x, xname=incs[x].name, y=y, yname=incs[y].name, doc=doc)
             add("defers_to", f"document:{doc}", reason, x, y,
                 rule_quote=f"{incs[x].defers_to.quote} / {incs[y].defers_to.quote}")
     return sort_overlaps(out)

@@ -17,6 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from policykg.errors import DataError
+from policykg.i18n import M, N_
+
+
+def _text(value):
+    """Free text the rules' authors wrote (a note, a description): a message, read in the reader's
+    language from the catalog (scripts/i18n.py extracts these from the bundled data)."""
+    return M(value) if isinstance(value, str) else value
 from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml_text, read_text_file
 from policykg.rules.documents import attach, documents_beside
 from policykg.rules.schema import check_shape, unknown_key
@@ -37,7 +44,7 @@ RECIPIENTS = {
 }
 #: Recipients that are not the firm although the firm's profile decides the award (人才 of the firm,
 #: the 引荐方 that brought it): their money is shown apart, never in the firm's totals.
-OTHER_RECIPIENTS = {"person": "persons (人才/员工)", "intermediary": "an intermediary (引荐方/中介/平台)"}
+OTHER_RECIPIENTS = {"person": N_("persons (人才/员工)"), "intermediary": N_("an intermediary (引荐方/中介/平台)")}
 #: Recipients evaluated one project at a time (the profile lists its projects).
 PROJECT_RECIPIENTS = {"project", "product", "platform", "app", "licence"}
 BASES = {"fixed", "tiers", "rate", "matching", "per_unit", "unspecified", "defers_to", "non_monetary"}
@@ -477,7 +484,7 @@ def _load_metrics(path: Path):
                 raise c.at("dimension").fail(f"{dim!r} has no unit table; known: {', '.join(units)}")
             full = f"project.{key}" if scope == "project" else str(key)
             metrics[full] = Metric(full, _str(m["label"], c.at("label")), dim,
-                                   _str(m["description"], c.at("description")), scope,
+                                   _text(_str(m["description"], c.at("description"))), scope,
                                    tuple(_list(m.get("computed_from"), c.at("computed_from"))))
     for key, m in metrics.items():
         for i, src in enumerate(m.computed_from):
@@ -493,7 +500,7 @@ def _load_metrics(path: Path):
                 raise c.at("metrics").at(i).fail(f"unknown project metric {f!r}; add it under project_metrics")
             fields.append(f"project.{f}")
         kinds[str(key)] = ProjectKind(str(key), _str(k["label"], c.at("label")),
-                                      _str(k["description"], c.at("description")), tuple(fields))
+                                      _text(_str(k["description"], c.at("description"))), tuple(fields))
     return metrics, units, kinds
 
 
@@ -835,7 +842,7 @@ class _IncentiveParser:
             rate_percent=rate, rate_ceiling=_bool(d.get("rate_ceiling"), ctx.at("rate_ceiling")),
             rate_base=rate_base.key if rate_base else None, rate_base_excess_over=excess,
             cap_wan=_num(d.get("cap_wan"), ctx.at("cap_wan"), optional=True),
-            note=_str(d.get("note"), ctx.at("note"), optional=True),
+            note=_text(_str(d.get("note"), ctx.at("note"), optional=True)),
             max_years=max_years, first_time=_bool(d.get("first_time"), ctx.at("first_time")),
             selection=selection,
             industries=tuple(_str(x, ctx.at("industries").at(i))

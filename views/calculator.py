@@ -26,7 +26,7 @@ from policykg.limits import check_json_depth
 from policykg.loaders.yamlio import DatesAsTextLoader, load_yaml_text
 from policykg.loaders.zh import load_zh
 from policykg.output import to_json
-from policykg.views.graph import AWARD_COLORS, answer_data
+from policykg.views.graph import AWARD_COLORS, PAGE_LANG, answer_data
 from policykg.views.strings import LEVELS_ZH, year_label
 
 #: The fields the form opens with: enough for a first answer (the issue: 行业 + 上年营业收入).
@@ -79,10 +79,10 @@ def calculate(engine: Engine, graph: nx.MultiDiGraph | None, profile: Any, as_of
     prof = engine.as_profile(profile)
     ev = evaluation if evaluation is not None else evaluate_with(engine, prof, as_of)
     # The public shapes, exactly as `eligible --format json` and `overlaps --profile --format json` print them.
-    result = json.loads(to_json(ev.to_dict()))
+    result = json.loads(to_json(ev.to_dict(PAGE_LANG)))
     plan = None
     if graph is not None:
-        plan = json.loads(to_json(plan_for_profile(prof, ev.as_of, engine=engine, graph=graph).to_dict()))
+        plan = json.loads(to_json(plan_for_profile(prof, ev.as_of, engine=engine, graph=graph).to_dict(PAGE_LANG)))
     answer = answer_data(graph, result, plan, industries=prof.industries) if graph is not None else None
     return {"answer": answer, "questions": next_questions(engine.rules, prof, result, QUESTIONS),
             "eligible": result}

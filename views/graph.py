@@ -808,6 +808,9 @@ def overlay_from(evaluation: Any) -> dict:
     }
 
 
+#: Pages are read in Chinese (their sentences from the zh catalog; JSON keeps English).
+PAGE_LANG = "zh"
+
 #: The answer page's groups, in order; the last three start collapsed.
 ANSWER_GROUPS = ("eligible", "needs_selection", "missing_data", "not_eligible", "expired")
 OPEN_GROUPS = ("eligible", "needs_selection")
@@ -842,7 +845,14 @@ def answer_data(graph: nx.MultiDiGraph, result: dict, plan: dict | None = None,
     for r in result["results"]:
         key = f"{r['incentive']} @ {r['project']}" if r.get("project") else r["incentive"]
         pol = graph.nodes[policy_uid(r["policy"])]["props"] if policy_uid(r["policy"]) in graph else {}
-        card = {**_clean(r), "key": key, "target": incentive_uid(r["incentive"]),
+        said = r.get("said") or {}
+        # the sentences in the page's language (Result.to_dict(lang)), the English ones otherwise
+        shown = {k: said[k] for k in ("reasons", "missing", "notes", "arithmetic", "next_tier", "selection")
+                 if k in said}
+        if r.get("message"):
+            shown["explanation"] = r["message"]
+        card = {**_clean({k: v for k, v in r.items() if k not in ("said", "message", "trace")}), **shown,
+                "key": key, "target": incentive_uid(r["incentive"]),
                 "policy_status": policy_status(pol, day) if pol else None,
                 "policy_from": pol.get("effective_from"), "policy_until": pol.get("effective_until"),
                 # an end date counted, not written (有效期三年 from the start): the card says so, with the rule
@@ -862,7 +872,7 @@ def answer_data(graph: nx.MultiDiGraph, result: dict, plan: dict | None = None,
         "as_of": result["as_of"],
         "industries": list(industries),
         "totals": result["totals"],
-        "warnings": list(result.get("warnings", [])),
+        "warnings": list((result.get("said") or {}).get("warnings") or result.get("warnings", [])),
         "best": ({k: plan["best"][k] for k in ("total_wan", "certain_wan", "up_to_wan")}
                  | {"chosen": list(best)}) if plan else None,
         "groups": [{"status": s, "open": s in OPEN_GROUPS, "cards": cards} for s, cards in groups.items()],
@@ -877,8 +887,8 @@ def profile_view(graph: nx.MultiDiGraph, profile: str, as_of: date | None = None
     prof = engine.as_profile(profile)
     evaluation = evaluate_profile(graph, prof, as_of, rules=rules)
     # The public shape, exactly as `policykg eligible --format json` prints it.
-    result = json.loads(to_json(evaluation.to_dict()))
-    plan = json.loads(to_json(plan_for_profile(prof, evaluation.as_of, engine=engine, graph=graph).to_dict()))
+    result = json.loads(to_json(evaluation.to_dict(PAGE_LANG)))
+    plan = json.loads(to_json(plan_for_profile(prof, evaluation.as_of, engine=engine, graph=graph).to_dict(PAGE_LANG)))
     answer = answer_data(graph, result, plan, industries=prof.industries)
     overlay = overlay_from(evaluation)
     overlay["awards"] = [a for a in overlay["awards"] if a["status"] in CLAIMABLE]

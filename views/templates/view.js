@@ -292,6 +292,7 @@
     view.selected = id;
   }
   view.selectNode = selectNode;
+  view.showDetails = showDetails;
   network.on("click", function (p) {
     if (p.nodes.length) {
       selectNode(p.nodes[0]);

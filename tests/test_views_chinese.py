@@ -1,0 +1,208 @@
+"""Every page the project makes, read in Chinese: no run of Latin letters outside a written allow-list.
+
+What is scanned is what a reader sees:
+- the graph views (whole graph; focused on a policy, an agency, an industry) in Debian's headless
+  Chromium: the page's own text, and the side panel of every node (`policykgView.showDetails`);
+- the answer page (`view --profile`) of every example profile in Chromium, all groups opened;
+- every scenario's answer (data/scenarios: every status and reason kind they produce), through the
+  fields the answer cards show (`answer_data`, rendered in zh);
+- the server's pages (calculator with an answer, explore, workbench, API docs' own header) on a real
+  `policykg serve`.
+
+English is allowed only where it is the data: a Latin run that the source documents themselves
+contain (5G, AI, APP ...), and the short list below (units, file formats, the product's name).
+The test fails listing each run with the text around it; its count is the issue's measure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from policykg.engine.scenarios import load_scenarios
+from policykg.graph.model import nodes_with_label
+from policykg.paths import EXAMPLES_DIR
+from policykg.views.graph import answer_data, build_view, render_html, view_html, profile_view
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AS_OF = date(2025, 6, 30)
+WAIT = 120_000
+
+#: Latin a Chinese page may show: the product's name, formats and units people know by these letters.
+ALLOWED = {"policykg", "API", "YAML", "JSON", "CSV", "PNG", "PDF", "HTML", "Neo4j", "Cypher", "OpenAPI", "URL",
+           "USD", "TOP", "Ctrl", "Esc", "Enter", "Word", "Excel", "docx", "txt", "html", "yaml", "json", "csv",
+           "pdf", "vis", "network"}
+LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_.:@/][A-Za-z0-9]+)*")
+
+
+def _document_words(graph) -> set[str]:
+    """Latin runs the source documents themselves contain: their own words, allowed as data."""
+    words: set[str] = set()
+    for _, d in graph.nodes(data=True):
+        for key in ("text", "text_repaired", "title", "name", "quote", "sentence", "full_name"):
+            v = d["props"].get(key)
+            if isinstance(v, str):
+                words.update(m.group(0) for m in LATIN.finditer(v))
+    return words
+
+
+def latin_runs(texts: dict[str, str], allowed: set[str]) -> dict[str, str]:
+    """run -> 'where: …context…' for each Latin run not allowed (one example each)."""
+    found: dict[str, str] = {}
+    for where, text in texts.items():
+        for m in LATIN.finditer(text or ""):
+            run = m.group(0)
+            parts = re.split(r"[-_.:@/]", run)
+            if run in allowed or all(p in allowed or p.isdigit() or re.fullmatch(r"[A-Za-z]\d*", p) for p in parts):
+                continue  # single letters (A股, B类, 第A档) and allowed words
+            found.setdefault(run, f"{where}: …{text[max(0, m.start() - 30):m.end() + 30]}…")
+    return found
+
+
+@pytest.fixture(scope="module")
+def allowed(graph):
+    return ALLOWED | _document_words(graph)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+        ctx = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                                   headless=True, viewport={"width": 1400, "height": 900})
+        yield ctx
+        ctx.close()
+
+
+def _open(ctx, url: str):
+    page = ctx.new_page()
+    page.goto(url)
+    page.wait_for_selector("body[data-ready='1']", state="attached", timeout=WAIT)
+    return page
+
+
+#: The page's visible text with every <details> opened (a closed one hides its text from innerText).
+OPEN_ALL = "(() => { document.querySelectorAll('details').forEach(d => d.open = true); return document.body.innerText; })()"
+#: Every node's side panel, one after the other.
+ALL_PANELS = """(() => {
+  const v = window.policykgView, out = {};
+  v.nodes.getIds().forEach(id => { v.showDetails(id); out[id] = document.getElementById('details').innerText; });
+  return out;
+})()"""
+
+
+def _graph_page_texts(ctx, html: str, tmp_path: Path, name: str) -> dict[str, str]:
+    f = tmp_path / f"{name}.html"
+    f.write_text(html, encoding="utf-8")
+    page = _open(ctx, f.as_uri())
+    try:
+        texts = {f"{name} page": page.evaluate(OPEN_ALL)}
+        for node, text in page.evaluate(ALL_PANELS).items():
+            texts[f"{name} panel of {node}"] = text
+        return texts
+    finally:
+        page.close()
+
+
+def _report(found: dict[str, str]) -> str:
+    return f"{len(found)} English strings on Chinese pages:\n" + "\n".join(f"  {k!r}  ({v})" for k, v in
+                                                                         sorted(found.items()))
+
+
+@pytest.mark.browser
+def test_graph_views_and_their_side_panels_are_chinese(chromium, graph, tmp_path, allowed):
+    texts: dict[str, str] = {}
+    texts.update(_graph_page_texts(chromium, view_html(graph, AS_OF), tmp_path, "whole"))
+    from policykg.views.graph import Focus
+
+    agency = next(p["name"] for _, p in nodes_with_label(graph, "Agency"))
+    industry = next(p["name"] for _, p in nodes_with_label(graph, "Industry"))
+    for name, focus in (("policy", Focus(policy=2)), ("agency", Focus(agency=agency)),
+                        ("industry", Focus(industry=industry))):
+        f = tmp_path / f"{name}.html"
+        f.write_text(view_html(graph, AS_OF, focus=focus), encoding="utf-8")
+        page = _open(chromium, f.as_uri())
+        texts[f"{name} focus page"] = page.evaluate(OPEN_ALL)
+        page.close()
+    found = latin_runs(texts, allowed)
+    assert not found, _report(found)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("example", sorted(EXAMPLES_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_answer_pages_are_chinese(chromium, graph, tmp_path, allowed, example):
+    html = render_html(profile_view(graph, str(example)))
+    texts = _graph_page_texts(chromium, html, tmp_path, example.stem)
+    found = latin_runs(texts, allowed)
+    assert not found, _report(found)
+
+
+def _card_texts(answer: dict) -> list[str]:
+    """What answer.js writes for each card and the page around them (views/templates/answer.js)."""
+    out = [answer["profile"], *answer["warnings"]]
+    for g in answer["groups"]:
+        for c in g["cards"]:
+            for key in ("name", "arithmetic", "explanation", "next_tier", "selection", "policy_title",
+                        "policy_until_rule", "best_reason"):
+                if c.get(key):
+                    out.append(str(c[key]))
+            for key in ("reasons", "missing", "notes", "agencies", "cooperating", "lost_to"):
+                out.extend(str(x) for x in c.get(key) or [])
+    return out
+
+
+def test_every_scenario_answer_is_chinese(engine, graph, allowed):
+    from policykg.engine.eligibility import evaluate_with
+    from policykg.engine.overlaps import plan_for_profile
+    from policykg.output import to_json
+
+    texts: dict[str, str] = {}
+    statuses: set[str] = set()
+    for s in load_scenarios():
+        prof = engine.parse_profile(s.profile_doc, s.profile_name)
+        ev = evaluate_with(engine, prof, s.as_of)
+        result = json.loads(to_json(ev.to_dict("zh")))
+        plan = json.loads(to_json(plan_for_profile(prof, ev.as_of, engine=engine, graph=graph).to_dict("zh")))
+        answer = answer_data(graph, result, plan, industries=prof.industries)
+        statuses.update(g["status"] for g in answer["groups"] if g["cards"])
+        for i, t in enumerate(_card_texts(answer)):
+            texts[f"scenario {s.name!r} #{i}"] = t
+    assert statuses == {"eligible", "needs_selection", "missing_data", "not_eligible", "expired"}
+    found = latin_runs(texts, allowed)
+    assert not found, _report(found)
+
+
+@pytest.mark.browser
+def test_server_pages_are_chinese(chromium, server, allowed):
+    texts: dict[str, str] = {}
+    for path in ("/", "/explore", "/workbench"):
+        page = _open(chromium, server.url(path))
+        if path == "/":
+            n = page.get_attribute("body", "data-answers")
+            page.set_input_files("#import", str(EXAMPLES_DIR / "software-firm.yaml"))
+            page.wait_for_selector(f"body[data-answers]:not([data-answers='{n}'])", state="attached", timeout=WAIT)
+        texts[path] = page.evaluate(OPEN_ALL)
+        page.close()
+    found = latin_runs(texts, allowed)
+    assert not found, _report(found)
+
+
+@pytest.fixture(scope="module")
+def engine():
+    from policykg.engine.eligibility import Engine
+
+    return Engine()
