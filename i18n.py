@@ -81,6 +81,30 @@ class Msg(str):
         return _fill(translate(self.msgid, lang), self.params, lang)
 
 
+class Wan(Msg):
+    """An amount in 万元: ``50万元`` in English (the machine's unit, always 万元); a Chinese reader
+    reads 1亿元 and more in 亿元 (``1.2亿元``), as amounts are written in Chinese."""
+
+    def __new__(cls, value: float):
+        self = super().__new__(cls, None, sep="", items=(f"{_num(value)}万元",))
+        self.value = float(value)
+        return self
+
+    def __reduce__(self):
+        return (Wan, (self.value,))
+
+    def render(self, lang: str | None = None) -> str:
+        lang = lang or current()
+        if lang == "zh" and abs(self.value) >= 10000:
+            return f"{_num(self.value / 10000)}亿元"
+        return str(self)
+
+
+def _num(x: float) -> str:
+    text = f"{round(float(x), 4):.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def M(msgid: str, **params) -> Msg:
     """A message: ``M("needs {name}", name=q.name)``. Its English text is ``msgid`` filled in."""
     return Msg(msgid, params)
@@ -190,4 +214,4 @@ def _catalog(lang: str) -> dict[str, str]:
     return {}
 
 
-__all__ = ["M", "Msg", "N_", "current", "detect", "render", "render_all", "tr", "translate", "use"]
+__all__ = ["M", "Msg", "N_", "Wan", "current", "detect", "render", "render_all", "tr", "translate", "use"]

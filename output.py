@@ -93,6 +93,8 @@ def _people(columns, lang: str):
     def cell(c: str, value: Any) -> str:
         if c in STATUS_COLUMNS and isinstance(value, str) and not isinstance(value, Msg):
             return zh["statuses"].get(value, value)
+        if isinstance(value, str) and not isinstance(value, Msg) and value in zh["values"].get(c, {}):
+            return zh["values"][c][value]  # the model's words for values (layout: articles -> 条文式)
         return _cell(value, lang)
     return head, cell
 

@@ -283,7 +283,9 @@ class _Reader:
 
     def project_where(self) -> str:
         w = self.pop.project_where
-        return w[self.proj] if w else M("project {name!r}", name=self.pop.project_name(self.proj))
+        name = self.pop.project_name(self.proj)
+        # where the profile lists it (projects[0]) for the machine; its name for a reader
+        return M("{project}", project=w[self.proj], name=name) if w else M("project {name!r}", name=name)
 
     def show(self, key: str, value, unit: str | None = None) -> str:
         """A canonical value in `unit` (or the metric's canonical unit), e.g. 1.6亿元."""

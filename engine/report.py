@@ -8,7 +8,7 @@ Markdown report Chinese, JSON stable English keys with each result's `message` a
 from __future__ import annotations
 
 from policykg.engine.eligibility import ENDING_SOON_DAYS, STATUSES, Evaluation, Result, num
-from policykg.i18n import M, Msg, N_, current, tr
+from policykg.i18n import M, Msg, N_, Wan, current, tr
 from policykg.output import render, to_json
 
 #: How each status group is headed in the table and Markdown forms.
@@ -38,8 +38,8 @@ COUNT = {
 def _row(r: Result) -> dict:
     amount = None
     if r.amount_wan is not None:
-        amount = (M("up to {amount}万元", amount=num(r.amount_wan)) if r.amount_is_ceiling or r.status == "needs_selection"
-                  else f"{num(r.amount_wan)}万元")
+        amount = (M("up to {amount}", amount=Wan(r.amount_wan)) if r.amount_is_ceiling or r.status == "needs_selection"
+                  else Wan(r.amount_wan))
     return {
         "incentive": r.incentive, "seq": r.seq, "policy": r.policy, "name": r.name, "project": r.project,
         "amount": amount, "arithmetic": r.arithmetic, "agencies": r.agencies, "next_tier": r.next_tier,
@@ -51,13 +51,13 @@ def summary_lines(ev: Evaluation) -> list[Msg]:
     """The totals and what to watch, one message per line."""
     counts = Msg.join(", ", [M(COUNT[s], n=len(ev.by_status(s))) for s in STATUSES])
     expired = sorted({(r.policy, r.effective_until) for r in ev.by_status("expired")})
-    claim = M("Claimable now: {wan}万元 (eligible)", wan=num(ev.total_eligible_wan))
+    claim = M("Claimable now: {wan} (eligible)", wan=Wan(ev.total_eligible_wan))
     if ev.total_eligible_up_to_wan:
-        claim = M("{a}; up to {wan}万元 more from eligible awards stated as a ceiling (最高), not counted as certain",
-                  a=claim, wan=num(ev.total_eligible_up_to_wan))
+        claim = M("{a}; up to {wan} more from eligible awards stated as a ceiling (最高), not counted as certain",
+                  a=claim, wan=Wan(ev.total_eligible_up_to_wan))
     lines = [
         M("{profile}, as of {day}: {counts}", profile=ev.profile, day=ev.as_of.isoformat(), counts=counts),
-        M("{a}; up to {wan}万元 more if selected (needs_selection)", a=claim, wan=num(ev.total_needs_selection_wan)),
+        M("{a}; up to {wan} more if selected (needs_selection)", a=claim, wan=Wan(ev.total_needs_selection_wan)),
     ]
     if ev.together and ev.together["each_alone_eligible_wan"] > ev.together["eligible_wan"] + 1e-9:
         lines.append(M("(the eligible awards add up to {wan}万元 each alone; the text's shared caps and one-per-year "

@@ -9,6 +9,7 @@ import json
 import networkx as nx
 
 from policykg.errors import OutputError
+from policykg.i18n import plain
 
 
 def to_json_dict(graph: nx.MultiDiGraph) -> dict:
@@ -29,6 +30,7 @@ def to_json(graph: nx.MultiDiGraph) -> str:
 
 
 def _flat(value):
+    value = plain(value)  # a message (a note, a validity rule) is written as its English text
     if isinstance(value, (list, tuple)):
         return json.dumps(list(value), ensure_ascii=False)
     return value

@@ -42,6 +42,7 @@ from policykg.errors import (
     PolicyKGError,
     register_secret,
 )
+from policykg.i18n import plain
 from policykg.graph.model import LABELS
 from policykg.graph.model import counts as graph_counts
 from policykg.limits import FIELD_BYTES, check_json_depth, read_bounded
@@ -336,7 +337,8 @@ def plain(value: Any) -> Any:
 
 def _props(props: dict) -> dict:
     """Neo4j has no null property: a None value is simply not stored."""
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in props.items() if v is not None}
+    # a message (a note, a validity rule) is stored as its English text: Cypher reads plain strings
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in plain(props).items() if v is not None}
 
 
 def node_rows(graph: nx.MultiDiGraph) -> dict[str, list[dict]]:

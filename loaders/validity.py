@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from policykg.errors import SourceError
+from policykg.i18n import M, N_
 from policykg.loaders.numerals import CN_NUMERAL_CHARS, fold_width, to_int
 
 _Y = rf"(?:[0-9０-９]{{4}}|[〇零一二三四五六七八九]{{4}})"
@@ -112,6 +113,13 @@ def add_months(start: date, n: int) -> date:
         return date(y + (m == 11), (m + 1) % 12 + 1, 1) - timedelta(days=1)
 
 
+#: Where the start of a counted validity came from (loaders/layouts.py passes one), and the
+#: units of a period: words of the derived rule, read in the reader's language.
+ISSUE_SOURCES = (N_("the notice's date"), N_("the page's 发布日期"), N_("the date under the title"),
+                 N_("the page's 成文日期"), N_("the date line closing the text"), N_("the page's 实施时间"))
+PERIOD_UNITS = (N_("years"), N_("months"))
+
+
 def parse_validity(text: str, where: str, issued: date | None = None, issued_from: str | None = None) -> Validity:
     """Read one validity wording (a clause, a sentence or a few sentences) into a `Validity`.
 
@@ -133,7 +141,7 @@ def parse_validity(text: str, where: str, issued: date | None = None, issued_fro
         elif _END_AFTER.match(after):
             if v.effective_until is None:
                 v.effective_until, v.until_basis = day - timedelta(days=1), "stated"
-                v.derived, v.rule = True, f"the day before {day.isoformat()} ({m.group(0)}起废止)"
+                v.derived, v.rule = True, M("the day before {day} ({quote}起废止)", day=day.isoformat(), quote=m.group(0))
         elif v.effective_from is None and (_START_AFTER.match(after) or before.rstrip().endswith(("自", "从", "于"))):
             v.effective_from, v.start_basis = day, "stated"
     if v.effective_from is None and _ISSUE_RE.search(text):
@@ -153,23 +161,24 @@ def parse_validity(text: str, where: str, issued: date | None = None, issued_fro
                                       f"past the year {date.max.year}; check the dates of this clause in the source")
                 v.effective_until = add_years(v.effective_from, n) if unit == "years" else add_months(v.effective_from, n)
                 v.until_basis = f"{n}_{unit}"
-                start = ("the stated start" if v.start_basis == "stated" else
-                         f"{issued_from or 'the issue date'} (自…之日起)")
+                start = (M("the stated start") if v.start_basis == "stated" else
+                         M("{issued} (自…之日起)", issued=M(issued_from) if issued_from else M("the issue date")))
                 v.derived = True
-                v.rule = (f"{ym.group(0).strip()}: {n} {unit} from {v.effective_from.isoformat()}, {start}, "
-                          "less a day")
+                v.rule = M("{quote}: {n} {unit} from {start_day}, {start}, less a day", quote=ym.group(0).strip(), n=n,
+                           unit=M(unit), start_day=v.effective_from.isoformat(), start=start)
     for m in _REPEAL_RE.finditer(text):
         v.repeals.append((m.group(1), m.group(2)))
     if v.effective_until is None:
         if years and v.effective_from is None:
             v.until_basis = "not_understood"
-            v.warning = (f"the validity is counted from a start the document does not state ({years[0]} "
-                         f"{years[1]} from the issue date): {v.text!r}; status unknown")
+            v.warning = M("the validity is counted from a start the document does not state ({n} {unit} from the "
+                          "issue date): {text!r}; status unknown", n=years[0], unit=M(years[1]), text=v.text)
         elif VALIDITY_WORDS.search(text) and not (v.effective_from or v.start_basis != "not_stated"):
             v.until_basis = "not_understood"
-            v.warning = f"validity wording not understood: {v.text!r}; status unknown"
+            v.warning = M("validity wording not understood: {text!r}; status unknown", text=v.text)
         else:
-            v.warning = f"no end of validity stated ({v.text!r}); status unknown, check whether it was repealed"
+            v.warning = M("no end of validity stated ({text!r}); status unknown, check whether it was repealed",
+                          text=v.text)
     return v
 
 

@@ -15,6 +15,8 @@ from policykg.loaders.yamlio import check_keys, load_yaml
 
 ZH_PATH = DATA_DIR / "zh.yaml"
 SECTIONS = ("labels", "statuses", "relations", "properties", "columns")
+#: property -> value -> Chinese: the model's own words for values (basis: tiers -> 分档金额).
+VALUES = "values"
 
 
 def load_zh(path: str | Path | None = None) -> dict[str, dict[str, str]]:
@@ -28,7 +30,7 @@ def _bundled() -> dict[str, dict[str, str]]:
 
 
 def _read(p: Path) -> dict[str, dict[str, str]]:
-    doc = check_keys(load_yaml(p), {"version", *SECTIONS}, str(p), required={"version", *SECTIONS})
+    doc = check_keys(load_yaml(p), {"version", *SECTIONS, VALUES}, str(p), required={"version", *SECTIONS})
     if doc["version"] != 1:
         raise DataError(f"{p}: version: {doc['version']!r} is not supported; write version: 1")
     out: dict[str, dict[str, str]] = {}
@@ -40,6 +42,13 @@ def _read(p: Path) -> dict[str, dict[str, str]]:
             if not isinstance(value, str) or not value.strip():
                 raise DataError(f"{p}: {section}.{key}: expected a Chinese name, got {value!r}")
         out[section] = {str(k): v for k, v in names.items()}
+    values = doc.get(VALUES) or {}
+    if not isinstance(values, dict):
+        raise DataError(f"{p}: {VALUES}: expected a mapping property -> value -> Chinese")
+    for prop, names in values.items():
+        if not isinstance(names, dict) or not all(isinstance(v, str) and v.strip() for v in names.values()):
+            raise DataError(f"{p}: {VALUES}.{prop}: expected a mapping value -> Chinese name")
+    out[VALUES] = {str(prop): {str(k): v for k, v in names.items()} for prop, names in values.items()}
     return out
 
 

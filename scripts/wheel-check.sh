@@ -17,4 +17,8 @@ example=$("$work/venv/bin/python" -c 'from policykg.paths import EXAMPLES_DIR; p
 case "$example" in "$work"/venv/*) ;; *) echo "wheel-check: the example came from $example, not the wheel" >&2; exit 1;; esac
 "$work/venv/bin/python" -m policykg eligible "$example" --format json >/dev/null
 "$work/venv/bin/python" -c 'from policykg.engine.scenarios import load_scenarios; assert load_scenarios()'
-echo "wheel-check: build, eligible and the scenarios work from an installed wheel"
+# the catalogs were compiled into the wheel: Chinese help and a Chinese answer from the installed package
+ls "$work"/venv/lib/python*/site-packages/policykg/locale/zh_CN/LC_MESSAGES/policykg.mo >/dev/null
+"$work/venv/bin/policykg" --lang zh --help | grep -q "显示此帮助并退出"
+LANG=zh_CN.UTF-8 "$work/venv/bin/policykg" eligible "$example" | grep -q "可申报"
+echo "wheel-check: build, eligible, the scenarios and the compiled zh catalog work from an installed wheel"

@@ -378,15 +378,17 @@ def create_app(cfg: ServeConfig, service: Service | None = None) -> FastAPI:
     @app.post("/api/eligible", tags=["eligibility"], summary="A profile's awards with their trace (policykg eligible)",
               openapi_extra=_json_body(PROFILE_SCHEMA, "the profile"))
     async def api_eligible(request: Request, as_of: str | None = Query(None, description="default: the profile's as_of, "
-                                                                                          "else today")):
-        """The same JSON as `policykg eligible PROFILE --format json [--as-of DATE]`."""
+                                                                                          "else today"),
+                           lang: str = Query("zh", pattern="^(zh|en)$",
+                                             description="language of each result's `message`; keys stay English")):
+        """The same JSON as `policykg eligible PROFILE --format json [--as-of DATE] --lang zh` (Chinese by default)."""
         from policykg.engine.report import render_evaluations
 
         doc = as_object(await body_json(request, "profile"), "profile")
         day = day_param(as_of, "as_of")
 
         def work():
-            return render_evaluations([svc.evaluate(svc.engine, doc, day)], "json")
+            return render_evaluations([svc.evaluate(svc.engine, doc, day)], "json", lang)
 
         return json_response(await anyio.to_thread.run_sync(work))
 

@@ -254,3 +254,61 @@ def double_click_node():
         raise AssertionError(f"a double-click on {node} did not take after {attempts} tries")
 
     return run
+
+
+# --- Chinese output: runs of Latin letters a Chinese reader should not meet ----------------------
+
+#: Latin a Chinese page or terminal may show: the product's name, formats and units people know by
+#: these letters. Everything else must be Chinese, or the data itself (latin_allowed).
+LATIN_ALLOWED = {"policykg", "API", "YAML", "JSON", "CSV", "PNG", "PDF", "HTML", "Neo4j", "Cypher", "OpenAPI", "URL",
+                 "OCR", "UTF", "GBK", "GB18030", "USD", "TOP", "Ctrl", "Esc", "Enter", "Word", "Excel", "docx", "txt",
+                 "html", "yaml", "json", "csv", "pdf", "vis", "network", "Apache", "Spark", "Bolt", "GraphML", "HTTP",
+                 "parquet", "Parquet", "DuckDB", "Markdown", "markdown", "graphml", "Authorization", "Bearer", "sha256", "localhost", "bolt"}
+LATIN = __import__("re").compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_.:@/][A-Za-z0-9]+)*")
+
+
+def latin_runs(texts: dict, allowed: set) -> dict:
+    """run -> 'where: …context…' for each Latin run not allowed (one example each)."""
+    import re
+
+    found: dict[str, str] = {}
+    for where, text in texts.items():
+        for m in LATIN.finditer(text or ""):
+            run = m.group(0)
+            parts = re.split(r"[-_.:@/]", run)
+            if run in allowed or all(p in allowed or p.isdigit() or re.fullmatch(r"[A-Za-z]\d*", p)
+                                     or re.sub(r"\d+$", "", p) in allowed for p in parts):
+                continue  # single letters (A股, B类), allowed words (TOP10 is TOP and a number)
+            if ("/" in run or text[m.start() - 1:m.start()] == "/" or re.search(r"\.[a-z]{2,7}$", run)
+                    or any(len(run) >= 5 and run in w for w in allowed if len(w) > 12)):
+                continue  # a path or file name as typed, or a long name (a file's) cut by a table column
+            if re.fullmatch(r"[A-Z][A-Z0-9_]*(-[A-Z]+)*", run) and len(run) > 1:
+                continue  # a metavar, an environment variable or a keyword as typed (DATE, NEO4J_URI, READ)
+            found.setdefault(run, f"{where}: …{text[max(0, m.start() - 30):m.end() + 30]}…")
+    return found
+
+
+@pytest.fixture(scope="session")
+def latin_scan():
+    """latin_runs(texts, allowed): the Latin runs of `texts` a Chinese reader should not meet."""
+    return latin_runs
+
+
+@pytest.fixture(scope="session")
+def latin_allowed():
+    """allowed(graph) -> LATIN_ALLOWED and the Latin the graph's documents themselves contain
+    (their own words: 5G, AI, APP, a file's name, the damaged text an OCR repair replaced)."""
+
+    def allowed(graph) -> set:
+        words = set(LATIN_ALLOWED)
+        for _, d in graph.nodes(data=True):
+            for key in ("text", "text_repaired", "title", "name", "quote", "sentence", "full_name", "file_name",
+                        "source_path"):
+                v = d["props"].get(key)
+                if isinstance(v, str):
+                    words.update(m.group(0) for m in LATIN.finditer(v))
+            for repair in d["props"].get("ocr_repairs") or ():  # "7884-7886: lo -> 10"
+                words.update(m.group(0) for m in LATIN.finditer(str(repair).split(": ", 1)[-1].split(" -> ")[0]))
+        return words
+
+    return allowed

@@ -46,9 +46,11 @@ def test_eligible_equals_the_cli(client, invoke, tmp_path):
     doc = profile_doc()
     r = client.post("/api/eligible", json=doc)
     assert r.status_code == 200, r.text
-    assert r.json() == cli_json(invoke, "eligible", str(EXAMPLE), "--format", "json")
-    r = client.post("/api/eligible", params={"as_of": "2026-06-30"}, json=doc)
-    assert r.json() == cli_json(invoke, "eligible", str(EXAMPLE), "--as-of", "2026-06-30", "--format", "json")
+    # the server speaks Chinese by default (each result's `message`); ?lang=en is the English CLI's JSON
+    assert r.json() == cli_json(invoke, "--lang", "zh", "eligible", str(EXAMPLE), "--format", "json")
+    r = client.post("/api/eligible", params={"as_of": "2026-06-30", "lang": "en"}, json=doc)
+    assert r.json() == cli_json(invoke, "--lang", "en", "eligible", str(EXAMPLE), "--as-of", "2026-06-30",
+                                "--format", "json")
     assert r.json()["as_of"] == "2026-06-30"
 
 
@@ -89,7 +91,7 @@ def test_calculate_is_the_answer_page_with_next_questions(client, invoke):
     r = client.post("/api/calculate", json=profile_doc())
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["eligible"] == cli_json(invoke, "eligible", str(EXAMPLE), "--format", "json")
+    assert body["eligible"] == cli_json(invoke, "--lang", "zh", "eligible", str(EXAMPLE), "--format", "json")
     assert body["answer"] == json.loads(json.dumps(profile_view(load_graph(), str(EXAMPLE))["answer"]))
     stakes = [q["up_to_wan"] for q in body["questions"]]
     assert stakes == sorted(stakes, reverse=True) and stakes[0] > 0
@@ -102,7 +104,8 @@ def test_profile_export_reads_back_as_the_same_answer(client, invoke, tmp_path):
         assert r.status_code == 200, r.text
         f = tmp_path / f"exported.{fmt}"
         f.write_text(r.text, encoding="utf-8")
-        assert cli_json(invoke, "eligible", str(f), "--format", "json") == client.post("/api/eligible", json=doc).json()
+        assert (cli_json(invoke, "--lang", "zh", "eligible", str(f), "--format", "json")
+                == client.post("/api/eligible", json=doc).json())
         back = client.post("/api/profile/read", content=r.text.encode("utf-8"), headers={"content-type": "text/plain"})
         assert back.status_code == 200, back.text
         assert back.json()["profile"] == doc
@@ -119,7 +122,7 @@ def test_the_neo4j_backend_answers_as_the_cli_does(neo4j_store, neo4j_config, se
     s = serve_process("--backend", "neo4j", *conn)
     api = httpx.post(s.url("/api/eligible"), json=profile_doc(), timeout=300)
     assert api.status_code == 200, api.text
-    cli = cli_json(invoke, "eligible", str(EXAMPLE), "--backend", "neo4j", *conn, "--format", "json")
+    cli = cli_json(invoke, "--lang", "zh", "eligible", str(EXAMPLE), "--backend", "neo4j", *conn, "--format", "json")
     assert api.json() == cli  # the same backend gives the same JSON (the embedded one may word traces apart)
     assert (neo4j_config.password or "x" * 8) not in httpx.get(s.url("/healthz")).text
 
@@ -263,7 +266,7 @@ def test_workbench_upload_draft_check_save_then_ask(wclient, writable_server, in
     firm = {"name": "某软件企业", "as_of": "2026-06-30", "metrics": {"revenue": "6亿元"}}
     (tmp_path / "firm.json").write_text(json.dumps(firm, ensure_ascii=False), encoding="utf-8")
     api = wclient.post("/api/calculate", params={"corpus": first["corpus"]}, json=firm).json()
-    cli = cli_json(invoke, "eligible", str(tmp_path / "firm.json"), "--source", str(ws / "uploads" / info["id"] /
+    cli = cli_json(invoke, "--lang", "zh", "eligible", str(tmp_path / "firm.json"), "--source", str(ws / "uploads" / info["id"] /
                    doc.name), "--rules", str(rules_file), "--format", "json")
     assert api["eligible"] == cli and cli["totals"]["eligible_wan"] > 0
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -36,40 +35,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 AS_OF = date(2025, 6, 30)
 WAIT = 120_000
 
-#: Latin a Chinese page may show: the product's name, formats and units people know by these letters.
-ALLOWED = {"policykg", "API", "YAML", "JSON", "CSV", "PNG", "PDF", "HTML", "Neo4j", "Cypher", "OpenAPI", "URL",
-           "USD", "TOP", "Ctrl", "Esc", "Enter", "Word", "Excel", "docx", "txt", "html", "yaml", "json", "csv",
-           "pdf", "vis", "network"}
-LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_.:@/][A-Za-z0-9]+)*")
-
-
-def _document_words(graph) -> set[str]:
-    """Latin runs the source documents themselves contain: their own words, allowed as data."""
-    words: set[str] = set()
-    for _, d in graph.nodes(data=True):
-        for key in ("text", "text_repaired", "title", "name", "quote", "sentence", "full_name"):
-            v = d["props"].get(key)
-            if isinstance(v, str):
-                words.update(m.group(0) for m in LATIN.finditer(v))
-    return words
-
-
-def latin_runs(texts: dict[str, str], allowed: set[str]) -> dict[str, str]:
-    """run -> 'where: …context…' for each Latin run not allowed (one example each)."""
-    found: dict[str, str] = {}
-    for where, text in texts.items():
-        for m in LATIN.finditer(text or ""):
-            run = m.group(0)
-            parts = re.split(r"[-_.:@/]", run)
-            if run in allowed or all(p in allowed or p.isdigit() or re.fullmatch(r"[A-Za-z]\d*", p) for p in parts):
-                continue  # single letters (A股, B类, 第A档) and allowed words
-            found.setdefault(run, f"{where}: …{text[max(0, m.start() - 30):m.end() + 30]}…")
-    return found
 
 
 @pytest.fixture(scope="module")
-def allowed(graph):
-    return ALLOWED | _document_words(graph)
+def allowed(graph, latin_allowed):
+    return latin_allowed(graph)
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +93,9 @@ def _report(found: dict[str, str]) -> str:
                                                                          sorted(found.items()))
 
 
+
 @pytest.mark.browser
-def test_graph_views_and_their_side_panels_are_chinese(chromium, graph, tmp_path, allowed):
+def test_graph_views_and_their_side_panels_are_chinese(chromium, graph, tmp_path, allowed, latin_scan):
     texts: dict[str, str] = {}
     texts.update(_graph_page_texts(chromium, view_html(graph, AS_OF), tmp_path, "whole"))
     from policykg.views.graph import Focus
@@ -138,16 +109,24 @@ def test_graph_views_and_their_side_panels_are_chinese(chromium, graph, tmp_path
         page = _open(chromium, f.as_uri())
         texts[f"{name} focus page"] = page.evaluate(OPEN_ALL)
         page.close()
-    found = latin_runs(texts, allowed)
+    found = latin_scan(texts, allowed)
     assert not found, _report(found)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("example", sorted(EXAMPLES_DIR.glob("*.yaml")), ids=lambda p: p.stem)
-def test_answer_pages_are_chinese(chromium, graph, tmp_path, allowed, example):
+def test_answer_pages_are_chinese(chromium, graph, tmp_path, allowed, example, latin_scan):
     html = render_html(profile_view(graph, str(example)))
     texts = _graph_page_texts(chromium, html, tmp_path, example.stem)
-    found = latin_runs(texts, allowed)
+    # the firm's own words (its name, a project called XL-7) are its data
+    import re
+
+    import yaml
+
+    doc = yaml.safe_load(example.read_text(encoding="utf-8"))
+    names = [doc.get("name", ""), *(p.get("name", "") for p in doc.get("projects") or [])]
+    firm = {w for n in names for w in re.findall(r"[A-Za-z][A-Za-z0-9-]*", str(n))}
+    found = latin_scan(texts, allowed | firm)
     assert not found, _report(found)
 
 
@@ -165,7 +144,7 @@ def _card_texts(answer: dict) -> list[str]:
     return out
 
 
-def test_every_scenario_answer_is_chinese(engine, graph, allowed):
+def test_every_scenario_answer_is_chinese(engine, graph, allowed, latin_scan):
     from policykg.engine.eligibility import evaluate_with
     from policykg.engine.overlaps import plan_for_profile
     from policykg.output import to_json
@@ -182,12 +161,12 @@ def test_every_scenario_answer_is_chinese(engine, graph, allowed):
         for i, t in enumerate(_card_texts(answer)):
             texts[f"scenario {s.name!r} #{i}"] = t
     assert statuses == {"eligible", "needs_selection", "missing_data", "not_eligible", "expired"}
-    found = latin_runs(texts, allowed)
+    found = latin_scan(texts, allowed)
     assert not found, _report(found)
 
 
 @pytest.mark.browser
-def test_server_pages_are_chinese(chromium, server, allowed):
+def test_server_pages_are_chinese(chromium, server, allowed, latin_scan):
     texts: dict[str, str] = {}
     for path in ("/", "/explore", "/workbench"):
         page = _open(chromium, server.url(path))
@@ -195,9 +174,16 @@ def test_server_pages_are_chinese(chromium, server, allowed):
             n = page.get_attribute("body", "data-answers")
             page.set_input_files("#import", str(EXAMPLES_DIR / "software-firm.yaml"))
             page.wait_for_selector(f"body[data-answers]:not([data-answers='{n}'])", state="attached", timeout=WAIT)
+        if path == "/explore":  # a search, its results, and one node's side panel
+            page.fill("#q", "软件")
+            page.click("#search-button")
+            page.wait_for_selector("#results li[data-id]", timeout=WAIT)
+            texts["/explore results"] = page.inner_text("#results")
+            page.click("#results li[data-id]")
+            page.wait_for_selector("body[data-loads='1']", state="attached", timeout=WAIT)
         texts[path] = page.evaluate(OPEN_ALL)
         page.close()
-    found = latin_runs(texts, allowed)
+    found = latin_scan(texts, allowed)
     assert not found, _report(found)
 
 

@@ -153,7 +153,7 @@ def test_focus_on_a_policy_keeps_its_provisions_only(graph):
     assert provisions - own == {
         t for p in own for _, t, k in graph.out_edges(p, keys=True) if k == "REFERS_TO" and t.startswith("provision:")
     }
-    assert view["meta"]["focus"] == "--policy 3"
+    assert view["meta"]["focus"] == "政策 3"  # as a reader says it, not as the CLI flag
 
 
 def test_focus_on_an_agency(graph):
@@ -275,7 +275,7 @@ def test_cli_view_writes_utf8_page(invoke, tmp_path):
     result = invoke("view", "--policy", "3", "--as-of", "2026-11-28", "-o", str(out))
     assert result.exit_code == 0, result.output
     page = out.read_bytes().decode("utf-8")
-    assert "杭州市数字经济政策精华汇编" in page and "--policy 3" in page
+    assert "杭州市数字经济政策精华汇编" in page and "政策 3" in page and "--policy 3" not in page
 
 
 def test_cli_view_help_has_an_example(invoke):
@@ -585,12 +585,14 @@ SOFTWARE_FIRM = Path(__file__).parents[1] / "docs" / "examples" / "software-firm
 
 @pytest.fixture(scope="module")
 def firm_json():
-    """What `policykg eligible software-firm.yaml --format json` prints, run in-process."""
+    """What `policykg --lang zh eligible software-firm.yaml --format json` prints, run in-process: the
+    page's sentences are each result's `said` (Chinese), beside the English of the machine interface."""
     from click.testing import CliRunner
 
     from policykg.cli import cli
 
-    result = CliRunner().invoke(cli, ["eligible", str(SOFTWARE_FIRM), "--format", "json"], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["--lang", "zh", "eligible", str(SOFTWARE_FIRM), "--format", "json"],
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -662,10 +664,11 @@ def test_browser_answer_page_equals_the_engine(open_view, full_graph, firm_json)
     first = next(r for r in firm_json["results"] if r["status"] == "eligible")
     card = page.locator(f"#answer .card[data-key='{_key(first)}']")
     text = card.inner_text()
-    for part in (first["name"], first["arithmetic"], first["agencies"][0], first["quote"][:20], first["policy_title"]):
+    for part in (first["name"], first["said"]["arithmetic"], first["agencies"][0], first["quote"][:20],
+                 first["policy_title"]):
         assert part in text
     if first.get("next_tier"):
-        assert first["next_tier"] in text
+        assert first["said"]["next_tier"] in text and first["next_tier"] not in text  # Chinese, not the English
     assert card.locator(".best").count() == 1
     view.screenshot()
     # A card opens its award in the graph; a node opens its card.
@@ -675,10 +678,10 @@ def test_browser_answer_page_equals_the_engine(open_view, full_graph, firm_json)
     # The collapsed groups open on a click, with their gap and missing fields.
     page.locator("#answer details.group[data-status='not_eligible'] summary").click()
     refused = next(r for r in firm_json["results"] if r["status"] == "not_eligible")
-    assert refused["reasons"][0] in page.locator(f"#answer .card[data-key='{_key(refused)}']").inner_text()
+    assert refused["said"]["reasons"][0] in page.locator(f"#answer .card[data-key='{_key(refused)}']").inner_text()
     page.locator("#answer details.group[data-status='missing_data'] summary").click()
     lacking = next(r for r in firm_json["results"] if r["status"] == "missing_data")
-    assert lacking["missing"][0] in page.locator(f"#answer .card[data-key='{_key(lacking)}']").inner_text()
+    assert lacking["said"]["missing"][0] in page.locator(f"#answer .card[data-key='{_key(lacking)}']").inner_text()
     view.check_clean()
 
 

@@ -46,6 +46,7 @@ from policykg.graph.catalogue import check_policy, policy_status, resolve_agency
 from policykg.graph.model import LABELS, policy_uid, provision_uid
 from policykg.graph.rules_graph import incentive_uid
 from policykg.loaders.yamlio import check_keys, load_yaml
+from policykg.i18n import Msg, render, tr
 from policykg.loaders.zh import load_zh, zh
 from policykg.output import to_json
 from policykg.paths import ASSET_DIR, TEMPLATE_DIR, data_path
@@ -212,6 +213,65 @@ def _clean(value: Any) -> Any:
     return value
 
 
+#: Pages are read in Chinese (their sentences from the zh catalog; JSON keeps English).
+PAGE_LANG = "zh"
+#: Properties a side panel leaves out: internal references and fingerprints, not for readers.
+PANEL_HIDDEN = {"uid", "group", "document", "sha256"}
+#: Properties whose value is a metric key of the rules (shown by its Chinese label).
+METRIC_PROPS = {"metric", "rate_base", "tier_metric", "excess_over_metric", "share_of", "persons_metric"}
+
+
+@functools.cache
+def _rules_names() -> tuple[dict[str, str], dict[str, str]]:
+    """(metric key -> label, project kind -> label) of the bundled rules, for side panels."""
+    from policykg.rules.incentives import load_rules
+
+    rules = load_rules()
+    return ({k: m.label for k, m in rules.metrics.items()},
+            {k: p.label for k, p in rules.project_kinds.items()})
+
+
+def panel_value(key: str, value: Any, lang: str = PAGE_LANG) -> str:
+    """A property's value as a reader of `lang` reads it (the model's words translated, metric
+    keys by their label, messages from the catalog; the document's own words as they are)."""
+    zh_names = load_zh()
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return tr("yes" if value else "no", lang)
+    if isinstance(value, (list, tuple)):
+        return "\n".join(panel_value(key, v, lang) for v in value) or "—"
+    if isinstance(value, dict):
+        return "；".join(f"{zh_names['properties'].get(k, k)}：{panel_value(k, v, lang)}" for k, v in value.items())
+    if isinstance(value, Msg):
+        return value.render(lang)
+    if isinstance(value, float):
+        return f"{value:g}"
+    if not isinstance(value, str):
+        return str(value)
+    if lang != "zh":
+        return value
+    names = zh_names["values"].get(key, {})
+    if value in names:
+        return names[value]
+    if key in METRIC_PROPS:
+        metrics, _ = _rules_names()
+        return metrics.get(value.removeprefix("project."), value)
+    if key == "project_kind":
+        return _rules_names()[1].get(value, value)
+    if key == "defers_to":
+        return re.sub(r"^policy (\d+)$", r"政策 \1", value)
+    if key == "ocr_repairs":
+        return re.sub(r"^(\d+)-(\d+): (.*) -> (.*)$", r"第 \1–\2 字：\3 → \4", value)
+    return value
+
+
+def panel_rows(props: dict, lang: str = PAGE_LANG) -> list[list[str]]:
+    """A node's or relationship's properties as the side panel shows them: [name, value] in `lang`."""
+    zh_names = load_zh()["properties"] if lang == "zh" else {}
+    return [[zh_names.get(k, k), panel_value(k, v, lang)] for k, v in props.items() if k not in PANEL_HIDDEN]
+
+
 def _associations(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
     """Node -> the provisions it belongs with (what the policy/agency/industry filters use).
 
@@ -341,14 +401,15 @@ def _answer_select(graph: nx.MultiDiGraph, targets: list[str]) -> set[str]:
 
 
 def _focus_text(focus: Focus) -> str:
+    """What the page is focused on, as a reader says it (政策 2 · 责任单位 市经信局), not as flags."""
     parts = []
     if focus.policy is not None:
-        parts.append(f"--policy {focus.policy}")
+        parts.append(f"{zh('labels', 'Policy')} {focus.policy}")
     if focus.agency:
-        parts.append(f"--agency {focus.agency}")
+        parts.append(f"{zh('labels', 'Agency')} {focus.agency}")
     if focus.industry:
-        parts.append(f"--industry {focus.industry}")
-    return " ".join(parts)
+        parts.append(f"{zh('labels', 'Industry')} {focus.industry}")
+    return " · ".join(parts)
 
 
 def _greyed(graph: nx.MultiDiGraph, as_of: date) -> tuple[dict[str, str], set[str]]:
@@ -528,6 +589,7 @@ def build_view(
             "awards": award_by_target.get(n, []),
             "p": sorted(prov_index[p] for p in assoc.get(n, ()) if p in prov_index),
             "props": _clean(props),
+            "panel": panel_rows(props),
         })
 
     edge_infos: list[dict] = []
@@ -546,7 +608,9 @@ def build_view(
         if pair_total[pair] > 1:
             opts["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": round(0.12 + 0.18 * nth, 2)}
         net.add_edge(u, v, **opts)
-        edge_infos.append({"id": f"e{i}", "type": d.get("type", k), "from": u, "to": v, "props": _clean(d.get("props", {}))})
+        edge_infos.append({"id": f"e{i}", "type": d.get("type", k), "from": u, "to": v, "props": _clean(d.get("props", {})),
+                           "panel": panel_rows({k2: v2 for k2, v2 in d.get("props", {}).items()
+                                                if not k2.startswith("source_")})})
 
     award_counts: Counter[str] = Counter()
     if enterprise is not None:
@@ -808,9 +872,6 @@ def overlay_from(evaluation: Any) -> dict:
     }
 
 
-#: Pages are read in Chinese (their sentences from the zh catalog; JSON keeps English).
-PAGE_LANG = "zh"
-
 #: The answer page's groups, in order; the last three start collapsed.
 ANSWER_GROUPS = ("eligible", "needs_selection", "missing_data", "not_eligible", "expired")
 OPEN_GROUPS = ("eligible", "needs_selection")
@@ -856,7 +917,7 @@ def answer_data(graph: nx.MultiDiGraph, result: dict, plan: dict | None = None,
                 "policy_status": policy_status(pol, day) if pol else None,
                 "policy_from": pol.get("effective_from"), "policy_until": pol.get("effective_until"),
                 # an end date counted, not written (有效期三年 from the start): the card says so, with the rule
-                "policy_until_rule": pol.get("validity_rule") if pol.get("validity_derived") else None,
+                "policy_until_rule": render(pol.get("validity_rule"), PAGE_LANG) if pol.get("validity_derived") else None,
                 "best": None}
         # The award's own end of validity, else its policy's (cards of expired awards say so already).
         left, end = _ends_in(day, r.get("effective_until") or pol.get("effective_until"))

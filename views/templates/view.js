@@ -17,7 +17,6 @@
   var LABEL_ZH = ZH.labels;
   function zhStatus(s) { return STATUS_ZH[s] || s; }
   function zhRel(t) { return ZH.relations[t] || t; }
-  function zhProp(k) { return ZH.properties[k] || k; }
   var DIM = { background: "#f1f1f1", border: "#e2e2e2" };
 
   function el(tag, text, cls) {
@@ -145,9 +144,7 @@
     if (!e) return;
     var from = info.get(e.from), to = info.get(e.to);
     var text = zhRel(e.type) + "\n" + (from ? from.name : e.from) + " → " + (to ? to.name : e.to);
-    Object.keys(e.props || {}).forEach(function (k) {
-      if (k.indexOf("source_") !== 0) text += "\n" + zhProp(k) + "：" + fmt(k === "status" ? zhStatus(e.props[k]) : e.props[k]);
-    });
+    (e.panel || []).forEach(function (row) { text += "\n" + row[0] + "：" + row[1]; });
     showTooltip(text, p.pointer);
   });
   network.on("blurNode", function () { tooltip.hidden = true; });
@@ -168,7 +165,7 @@
       return;
     }
     details.appendChild(el("h2", n.name));
-    var sub = el("div", labelText(n.label) + " · " + n.id, "sub");
+    var sub = el("div", labelText(n.label), "sub");
     details.appendChild(sub);
     if (n.status) {
       var st = el("span", STATUS_ZH[n.status] || n.status, "badge");
@@ -206,12 +203,12 @@
     });
     details.appendChild(el("h3", "属性"));
     var table = el("table");
-    Object.keys(n.props || {}).forEach(function (k) {
+    // The rows come translated from the page's builder (views/graph.py panel_rows): names and
+    // values in Chinese, the document's own words as they are, no internal ids.
+    (n.panel || []).forEach(function (row) {
       var tr = el("tr");
-      var th = el("th", zhProp(k));
-      th.title = k;
-      tr.appendChild(th);
-      tr.appendChild(el("td", fmt(n.props[k])));
+      tr.appendChild(el("th", row[0]));
+      tr.appendChild(el("td", row[1]));
       table.appendChild(tr);
     });
     details.appendChild(table);
