@@ -12,7 +12,8 @@ Modules import only from their own layer or the layers above it in this list (li
 networkx's own ``__init__``); tests/test_layers.py enforces it and that there are no cycles:
 
 1. base: ``errors``, ``paths`` (where the bundled data is), ``limits`` (input size bounds),
-   ``inputs`` (regular files only, and the files a run has read, which no output may replace);
+   ``inputs`` (regular files only, and the files a run has read, which no output may replace),
+   ``i18n`` (messages as data: msgid and fields, rendered from the gettext catalogs in ``locale/``);
 2. loaders: ``loaders.*`` (a compilation's text, its facts and agencies), and ``output``
    (formats and writes plain data, Chinese column names from ``loaders.zh``);
 3. rules: ``rules.*`` (incentives as data, "in force on a day", how numbers are written;

@@ -59,7 +59,7 @@ ENTERPRISE_LIMITS = ("tier_difference", "no_repeat_years", "one_per_year", "annu
                      "per_item_cap", "alternative")
 #: Kinds a jurisdiction's `exclusive` rule may apply to.
 EXCLUSIVE_KINDS = ("same_qualification", "same_cost_base", "defers_to")
-_LEVEL_TEXT = {"national": "国家级", "provincial": "省级", "municipal": "市级", None: "any level"}
+_LEVEL_TEXT = {"national": "国家级", "provincial": "省级", "municipal": "市级", None: M("any level")}
 
 
 def id_key(iid: str) -> tuple[int, int]:
@@ -414,8 +414,8 @@ def detect_overlaps(graph, rules: Rules | None = None, config: OverlapConfig | N
                         if qa.name == qb.name and (qa.level is None or qb.level is None or qa.level == qb.level)})
         for name in names:
             qdef = rules.qualifications[name]
-            la = "/".join(_LEVEL_TEXT[q.level] for q in a.qualifications if q.name == name)
-            lb = "/".join(_LEVEL_TEXT[q.level] for q in b.qualifications if q.name == name)
+            la = Msg.join("/", [_LEVEL_TEXT[q.level] for q in a.qualifications if q.name == name])
+            lb = Msg.join("/", [_LEVEL_TEXT[q.level] for q in b.qualifications if q.name == name])
             reason = M("the same honour {label} is rewarded twice: by {x} {xname} (provision {xp}, {la}) and by {y} "
                        "{yname} (provision {yp}, {lb})", label=qdef.label, x=x, xname=a.name, xp=a.provision, la=la,
                        y=y, yname=b.name, yp=b.provision, lb=lb)

@@ -157,7 +157,8 @@ def test_a_chinese_terminal_reads_chinese(graph, latin_allowed, latin_scan):
     texts = {}
     example = str(EXAMPLES_DIR / "software-firm.yaml")
     for args in (("build",), ("policies",), ("provisions",), ("documents",),
-                 ("eligible", example, "--as-of", "2025-06-30")):
+                 ("eligible", example, "--as-of", "2025-06-30"), ("overlaps", "--as-of", "2025-06-30"),
+                 ("overlaps", "--profile", example)):
         texts[" ".join(args)] = _run_zh(*args)
 
     def typed(text: str) -> str:

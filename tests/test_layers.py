@@ -15,6 +15,7 @@ SKIP = {"tests", "bench", "scripts", "docs", "data", ".venv", "build", "dist"}
 #: Module (or package prefix) -> layer, most specific first. Order as in policykg.__init__.
 LAYERS: list[tuple[str, int]] = [
     ("policykg", 0), ("policykg.errors", 0), ("policykg.paths", 0), ("policykg.limits", 0), ("policykg.inputs", 0),
+    ("policykg.i18n", 0),
     ("policykg.loaders", 1), ("policykg.output", 1),
     ("policykg.rules", 2),
     ("policykg.graph", 3),

@@ -453,8 +453,8 @@ def test_overlaps_markdown_is_a_report_with_counts_and_quotes(invoke, tmp_path):
     assert r.exit_code == 0, r.output
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# 重叠的奖励：")
-    assert "状态日期 2025-06-30" in text and "| same_cost_base |" in text
-    assert "## same_qualification" in text and "> **One side**" in text and "> **Other side**" in text
+    assert "状态日期 2025-06-30" in text and "| 同一支出 |" in text  # a report for people: Chinese
+    assert "## 同一荣誉" in text and "> **一方**" in text and "> **另一方**" in text
 
 
 def test_overlaps_csv_and_table_and_filters(invoke):
@@ -481,6 +481,8 @@ def test_overlaps_for_a_profile(invoke, tmp_path):
     assert r.exit_code == 10 and "no rule with that id" in r.output
     r = invoke("overlaps", "--profile", str(prof))
     assert r.exit_code == 0 and "Best admissible combination" in r.output and "Dropped" in r.output
+    r = invoke("--lang", "zh", "overlaps", "--profile", str(prof))
+    assert r.exit_code == 0 and "最优可兼得组合" in r.output and "未入选" in r.output
 
 
 def test_overlaps_for_a_profile_filter_the_collisions_by_kind_and_policy(invoke, tmp_path):
