@@ -248,12 +248,14 @@ def _date_line(text: str, lo: int, hi: int, last: bool = False) -> date | None:
     if not last:
         # an app's line under the title: 发布时间：2025-06-03　来源：某县人民政府办公室 (a date beside its label)
         for s, e, line in lines[:8]:
-            m = _LABELLED_DATE.search(line)
+            m = _LABELLED_DATE.search(line) or _PASSED_DATE.fullmatch(line)
             if m and len(line) <= 80 and "。" not in line:
                 return parse_date(m.group("date"), text)
     return None
 
 
+#: （2025年3月18日县政府第45次常务会议审议通过） under the title: the date it was adopted.
+_PASSED_DATE = re.compile(r"[(（]\s*(?P<date>" + DATE_RE.pattern + r")[^()（）。\n]{0,50}?(?:通过|印发|发布|公布)\s*[)）]")
 _LABELLED_DATE = re.compile(r"(?:发布|印发|成文|发文|公布)(?:日期|时间)\s*[:：]?\s*(?P<date>" + DATE_RE.pattern + ")")
 
 

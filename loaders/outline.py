@@ -250,37 +250,45 @@ _PARA_RE = re.compile(r"(?m)^[ \t\u3000\ufeff]*(?P<line>[^\n]+)$")
 def _paragraph_measures(text: str, lo: int, hi: int) -> list[Unit]:
     """Unnumbered measures, each a paragraph closed by its own 【责任单位：…】 (an official page's list):
     the paragraphs carrying an agency clause, when there are two or more."""
-    out: list[Unit] = []
-    for m in _PARA_RE.finditer(text, lo, hi):
-        line = m.group("line")
-        if _AGENCY_HEAD.search(line) and len(line) > 15:
-            out.append(Unit("para", m.start("line"), m.start("line"), len(out) + 1, "", line[:20],
-                            m.end("line")))
+    out = _clause_paragraphs(text, lo, hi)
     return out if len(out) >= 2 else []
+
+
+def _clause_paragraphs(text: str, lo: int, hi: int, parent: "Unit | None" = None) -> list[Unit]:
+    """Measures closed by their agency clause, at the end of a measure's line or on a line of its own
+    (【责任单位：A】 under the measure): each runs from the line after the one before it closed; the first
+    from its clause's own line, or the line above a clause standing alone. Lines after the last clause
+    (本措施自…起施行) are no measure's."""
+    lines = [(m.start("line"), m.end("line"), m.group("line")) for m in _PARA_RE.finditer(text, lo, hi)]
+    out: list[Unit] = []
+    first: int | None = None  # where the next measure starts (a line index)
+    for i, (s, e, line) in enumerate(lines):
+        if not _AGENCY_HEAD.search(line):
+            continue
+        alone = bool(_CLAUSE_LINE.fullmatch(line.strip())) or len(line) <= 15
+        start = first if first is not None else (i - 1 if alone else i)
+        if alone and not 0 <= start < i:
+            continue  # a clause with no measure above it
+        out.append(Unit("para", lines[start][0], lines[start][0], len(out) + 1, "", lines[start][2][:20], e,
+                        parent=parent, stop=e))
+        first = i + 1
+    return out
 
 
 def _paragraphs_under_headings(text: str, nodes: list[Unit]) -> None:
     """An official page's unnumbered measures under numbered headings (一、壮大市场主体 / 鼓励…。【责任单位：…】
     / 支持…。【责任单位：…】): a heading with no numbered unit under it, holding two or more paragraphs each
-    closed by its own agency clause, holds those paragraphs as its units. A paragraph runs from the line after
-    the one before it (a measure may take several lines) to its agency clause; lines after the last one
-    (本措施自…起施行) stay the heading's own text."""
+    closed by its own agency clause, holds those paragraphs as its units (`_clause_paragraphs`); lines after
+    the last one (本措施自…起施行) stay the heading's own text."""
     for u in nodes:
         if u.children:
             _paragraphs_under_headings(text, u.children)
             continue
         if u.kind not in ("chapter", "section", "top", "sub"):
             continue
-        lines = [(m.start("line"), m.end("line"), m.group("line")) for m in _PARA_RE.finditer(text, u.line_end, u.stop)]
-        marks = [i for i, (_, _, line) in enumerate(lines) if _AGENCY_HEAD.search(line) and len(line) > 15]
-        if len(marks) < 2:
-            continue
-        first = 0
-        for n, i in enumerate(marks, 1):
-            s, e = lines[first][0], lines[i][1]
-            para = Unit("para", s, s, n, "", lines[first][2][:20], e, parent=u, stop=e)
-            u.children.append(para)
-            first = i + 1
+        paras = _clause_paragraphs(text, u.line_end, u.stop, parent=u)
+        if len(paras) >= 2:
+            u.children = paras
 
 
 def _set_stops(nodes: list[Unit], stop: int) -> None:

@@ -353,6 +353,12 @@ def test_a_labelled_date_under_the_title_is_the_document_date():
     assert "the date under the title" in p.validity_rule
 
 
+def test_the_adoption_date_under_the_title_is_the_document_date():
+    text = DATED.replace("（2024年1月5日）", "（2024年1月5日县政府第12次常务会议审议通过）")
+    p = _doc(text).policies[0]
+    assert (p.effective_from, p.effective_until) == (date(2024, 1, 5), date(2027, 1, 4))
+
+
 @pytest.mark.parametrize("wording", ["本政策有效期为2024年3月1日—2027年2月28日。", "本政策有效期：2024-03-01至2027-02-28。",
                                      "本政策执行期为2024年3月1日~2027年2月28日。"])
 def test_a_period_with_both_ends_written_is_stated_not_derived(wording):

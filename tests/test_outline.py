@@ -297,3 +297,25 @@ def test_measures_opened_by_a_colon_that_pays_nothing_are_the_leaves_and_share_t
     assert "责任单位" not in doc.provisions[2].text
     # a list of conditions (应当符合以下条件：) is one provision's text
     assert "2.上年度研发费用不低于100万元；" in doc.provisions[3].text
+
+
+def test_measures_whose_clause_stands_on_its_own_line_under_headings():
+    text = """某区关于促进会展业发展的若干措施
+
+一、培育会展主体
+支持会展企业落户。对新引进的会展企业，给予最高50万元落户奖励。
+【责任单位：区商务局】
+支持品牌展会。对新举办的国际性展会，按场租费用的30%给予补助。
+【责任单位：区商务局、区财政局】
+二、优化会展服务
+提升场馆服务水平。对场馆智能化改造项目给予最高100万元补助。
+【责任单位：区发改局】
+加强会展人才培养。对引进的会展高端人才，给予每人5万元奖励。
+【责任单位：区人力社保局】
+本措施自2025年3月1日起施行，有效期两年。
+"""
+    doc = _doc(text)
+    assert [v.number_as_written for v in doc.provisions] == ["一、¶1", "一、¶2", "二、¶1", "二、¶2"]
+    assert [[a.name for a in v.agencies] for v in doc.provisions] == [
+        ["区商务局"], ["区商务局", "区财政局"], ["区发改局"], ["区人力社保局"]]
+    assert doc.provisions[1].text.startswith("支持品牌展会") and doc.provisions[1].text.endswith("】")
