@@ -429,6 +429,7 @@ def _parse_standalone(source: SourceText, layout: str, lo: int, hi: int, *, issu
     _policy_facts(text, policy, lo, hi, provisions, meta, issued, where, warnings, issued_from)
     if not provisions:
         raise not_a_policy(where)
+    _warn_merged(text, provisions, warnings)
     doc_title = title
     comp = Compilation(
         source=source, repaired=repaired, name=source.name, title=doc_title,
@@ -513,6 +514,24 @@ def _outline(text: str, layout: str, lo: int, hi: int, warnings: list[str]) -> _
             level, p = level + 1, p.parent
         sections.append(_OutSection(u, name, level, u.parent, body_start, intro))
     return _Outline(sections, out)
+
+
+_CLAUSE_HEAD = re.compile(r"(?<![各有相])(?:责任单位|牵头单位|责任部门|牵头部门|负责单位)\s*[:：]")
+
+
+def _warn_merged(text: str, provisions: list[Provision], warnings: list[str]) -> None:
+    """A provision holding two agency clauses far apart (…【责任单位：A】 … 【责任单位：B】) is most likely two
+    measures whose numbering was not placed: said, quoting its heading and both clauses (never a silent merge)."""
+    for v in provisions:
+        hits = [m.start() for m in _CLAUSE_HEAD.finditer(text, v.span.start, v.span.end)]
+        # two clauses, not one clause's heads (责任单位：A；牵头单位：B): a sentence ends between them
+        apart = [h for i, h in enumerate(hits) if i == 0 or "。" in text[hits[i - 1]:h]]
+        if len(apart) >= 2:
+            quotes = "; ".join(repr(text[h:text.find("\n", h) if "\n" in text[h:h + 60] else h + 30][:30])
+                               for h in apart[:3])
+            head = text[v.heading.start:v.heading.end] if v.heading else v.number_as_written
+            warnings.append(f"{v.number_as_written} ({head!r}, offset {v.span.start}) holds {len(apart)} agency "
+                            f"clauses ({quotes}): it may be several measures read as one; check its numbering")
 
 
 def _warn_gaps(items: list[Unit], warnings: list[str]) -> None:

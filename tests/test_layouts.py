@@ -422,3 +422,16 @@ def test_each_district_wording_is_one_entry():
         clause = parse_agencies(text, 0, len(text))
         assert [a.name for a in clause.mentions] == ["市经信局", name], written
         assert clause.mentions[1].as_written == written
+
+
+def test_a_provision_holding_two_agency_clauses_apart_is_said():
+    text = """某区若干措施
+一、支持企业
+（一）对新落户企业给予10万元奖励。【责任单位：区商务局】对新认定的高新技术企业给予20万元奖励。【责任单位：区科技局】
+（二）对企业上市给予100万元奖励。【责任单位：区金融办】
+二、附则
+（一）本措施自2024年1月1日起施行，有效期三年。
+"""
+    doc = _doc(text)
+    (w,) = [w for w in doc.warnings if "agency clauses" in w]
+    assert w.startswith("一、（一）") and "区商务局" in w and "区科技局" in w and "several measures" in w
