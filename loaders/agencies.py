@@ -118,9 +118,26 @@ def _tokens(text: str, start: int, end: int, role: str, first_position: int) -> 
                 depth += {"(": 1, "（": 1, ")": -1, "）": -1}.get(text[stop], 0)
                 stop += 1
             word = text[pos:stop]
-            out.append(AgencyMention(word, word, role, first_position + len(out), pos, stop, False))
+            # 县经信局（牵头）, 县经信局牵头, 县财政局配合, 县财政局等, …按职责分工负责: the name, its role said
+            suffix = ROLE_SUFFIX.search(word)
+            name_end, who = stop, role
+            if suffix and suffix.start() > 0:
+                name_end = pos + suffix.start()
+                if role != "interprets":
+                    who = "cooperating" if re.search(r"配合|协办|参与", suffix.group(0)) else (
+                        "lead" if "牵头" in suffix.group(0) else role)
+            name = text[pos:name_end]
+            known = canonical_agency(name)
+            out.append(AgencyMention(known or name, name, who, first_position + len(out), pos, name_end,
+                                     known is not None))
             pos = stop
     return out
+
+
+#: What follows a name in a list to say its part, never part of the name.
+ROLE_SUFFIX = re.compile(
+    r"(?:[(（](?:牵头|配合|协办|参与|负责)(?:单位|部门)?[)）]|牵头(?:负责|落实)?|配合|协办|参与|等(?:单位|部门)?"
+    r"|按职责(?:分工)?(?:负责|落实)?|分别负责|负责落实|负责)$")
 
 
 def parse_agency_clause(text: str, start: int, end: int) -> tuple[list[AgencyMention], tuple[int, int] | None]:
@@ -175,7 +192,9 @@ def reads_as_agency(m: "AgencyMention") -> bool:
         return True
     if PROSE_START.match(m.as_written) or len(m.as_written) > 30:
         return False
-    return bool(AGENCY_SHAPE.search(m.name)) or bool(COMPOUND.fullmatch(m.as_written)) and len(m.as_written) <= 20
+    # 县委组织部（人才办）: the other name in parentheses is the same office's
+    bare = re.sub(r"[(（][^()（）]{1,12}[)）]$", "", m.name)
+    return bool(AGENCY_SHAPE.search(bare)) or bool(COMPOUND.fullmatch(m.as_written)) and len(m.as_written) <= 20
 
 
 def _notes(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], bool, bool, tuple[int, int] | None]:

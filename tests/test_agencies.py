@@ -56,3 +56,17 @@ def test_an_interpretation_by_two_agencies_names_both():
     agencies, span = interpreting_agencies(text, 0, len(text))
     assert [a.name for a in agencies] == ["市发展和改革委员会", "市经信局"] and span == (0, len(text) - 1)
     assert {a.role for a in agencies} == {"interprets"}
+
+
+@pytest.mark.parametrize("clause, expected", [
+    ("县经信局（牵头）、县财政局", [("县经信局", "lead"), ("县财政局", "lead")]),
+    ("县经信局牵头，县财政局配合", [("县经信局", "lead"), ("县财政局", "cooperating")]),
+    ("县经信局、县财政局按职责分工负责", [("县经信局", "lead"), ("县财政局", "lead")]),
+    ("县经信局、县财政局等", [("县经信局", "lead"), ("县财政局", "lead")]),
+    ("县委组织部（人才办）、县人力社保局", [("县委组织部（人才办）", "lead"), ("县人力社保局", "lead")]),
+])
+def test_a_part_said_after_a_name_is_its_role_never_a_reason_to_drop_it(clause, expected):
+    text = f"对企业给予奖励。（责任单位：{clause}）"
+    c = parse_agencies(text, 0, len(text))
+    assert [(a.name, a.role) for a in c.mentions] == expected and c.rejected == []
+    assert all(text[a.start:a.end] == a.as_written for a in c.mentions)
