@@ -166,3 +166,14 @@ def test_a_body_line_that_starts_like_a_label_is_not_metadata(tmp_path):
         "<li><label>实施时间</label><span>2025年07月01日</span></li>", "").replace(
         "本措施自2025年7月1日起施行，有效期两年。", "实施时间2025年9月1日以后新设立的企业适用本措施。")
     assert "实施时间" not in read_source(_page(tmp_path, html)).metadata
+
+
+def test_other_labels_for_the_in_force_dates_are_read(tmp_path):
+    html = (DOCS / "official-page-bracketed.html").read_text(encoding="utf-8").replace(
+        "<li><label>实施时间</label><span>2025年07月01日</span></li>", "<li>生效时间：2025年07月01日</li>").replace(
+        "<li><label>失效时间</label><span>2027年06月30日</span></li>", "<li><label>废止时间</label><span>2027年06月30日</span></li>"
+    ).replace("本措施自2025年7月1日起施行，有效期两年。", "本措施由区发展和改革局负责组织实施。")
+    doc = load_document(_page(tmp_path, html))
+    assert (doc.metadata["实施时间"], doc.metadata["失效时间"]) == ("2025年07月01日", "2027年06月30日")
+    p = doc.policies[0]
+    assert (p.effective_from, p.effective_until) == (date(2025, 7, 1), date(2027, 6, 30))
