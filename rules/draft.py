@@ -176,7 +176,15 @@ def match_metric(phrase: str, vocab: Vocabulary, dimension: str | None) -> tuple
 # --------------------------------------------------------------------------- provisions
 
 
-_SENT_RE = re.compile(r"[^。;；]+[。;；]?")
+#: The verb that gives the award: the words before it are who qualifies.
+_VERB_RE = re.compile(r"(?:该年度)?(?:分阶段|合计|累计|分别|一次性|最高|每年|可|再|额外|均|连续\d+年)*"
+                      r"(?:给予|予以|享受|奖励\d|补贴\d|补助\d)")
+_Q1 = rf"{NUM}\s*(?:万(?:{_CUR})|亿(?:{_CUR})|(?:{_CUR})|万元|亿元|千元|元|%|家|个|项|名|人次|次|年|倍|万平方米|平方米|台|辆|亿|万)"
+_READ_RUN_RE = re.compile(rf"[^,，;；]*?{_Q1}(?:[、和及或至到-]{_Q1})*(?:\(含\)|（含）)?(?:及以上|以上|以下|以内)?")
+#: Words before the verb that are no condition of their own.
+_NOT_CONDITIONS = {"企业", "机构", "单位", "其", "该企业", "同比", "年度", "每年", "当年", "分别", "一次性", "以上",
+                   "以下", "相关", "符合条件的企业", "符合条件", "上述企业", "我区", "南沙", "该年度", "分阶段"}
+_SENT_RE = re.compile(r"[^。;；\n]+[。;；]?")
 AWARD_NOUNS = "奖励|补助|补贴|资助|支持|扶持|保障|配套"
 _AWARD_RE = re.compile(rf"(给予|予以|奖励|补助|补贴|资助)")
 _DEFER_RE = re.compile(r"((?:按照?|参照|依照|根据)[^,，。;；]{0,80}?(?:政策|规定|意见|办法|计划|通知|标准)[^,，。;；]{0,12}?(?:执行|给予[^,，。;；]{0,8}(?:支持|补助|奖励|扶持)|予以支持|予以扶持))")
@@ -335,9 +343,74 @@ def _topic_end(sent: str) -> int:
 # --------------------------------------------------------------------------- drafting one sentence
 
 
+#: Foreign currencies as their own dimension (never converted): code -> (dimension, unit table).
+FOREIGN_UNITS = {code.lower(): {f"万{name}": 1, f"亿{name}": 10000, name: 0.0001}
+                 for name, code in CURRENCIES.items() if name != "港币"}
+_DIM_OF_UNIT = {"%": "percent", "家": "count", "个": "count", "项": "count", "名": "persons", "人次": "person_times",
+                "台": "vehicles", "辆": "vehicles", "平方米": "area", "万平方米": "area"}
+#: Dimensions data/metrics.yaml does not have, added by a draft's `units:` when a metric uses them.
+EXTRA_DIMENSIONS = {"persons": {"名": 1, "人": 1}, "person_times": {"人次": 1}, "vehicles": {"辆": 1, "台": 1},
+                    **FOREIGN_UNITS}
+
+
+def unit_dimension(unit: str) -> str | None:
+    """The dimension a unit belongs to (money, percent, count, area, or a currency's own: usd, hkd …)."""
+    if unit in MONEY_TO_WAN:
+        return "money"
+    for name, code in CURRENCIES.items():
+        if unit.endswith(name):
+            return code.lower()
+    return _DIM_OF_UNIT.get(unit)
+
+
+_LEAD_RE = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）.、．]\s*)?(?:对于|对|凡|且|并|和|及|或|其|的|在|由|经|该|同时)+")
+_TAIL_RE = re.compile(r"(?:首次|累计|合计|分别|达到|超过|突破|高于|大于|不低于|不少于|达|在|为|的|其|超)+$")
+
+
+def metric_phrase(phrase: str) -> str:
+    """The noun phrase a metric is named from: no list number, no leading 对/且/其, no trailing 达到/超过/的."""
+    p = re.sub(r"\s+", "", phrase)
+    p = re.sub(r"[“”\"]", "", p)
+    for _ in range(3):
+        p = _LEAD_RE.sub("", p)
+        p = _TAIL_RE.sub("", p)
+    return p.strip(",，、:：;；()（）")
+
+
+def _cjk_len(s: str) -> int:
+    return sum(1 for c in s if "\u4e00" <= c <= "\u9fff")
+
+
 class _Draft:
-    def __init__(self, prov: ProvisionText, vocab: Vocabulary):
+    def __init__(self, prov: ProvisionText, vocab: Vocabulary, proposed: dict | None = None):
         self.prov, self.vocab = prov, vocab
+        #: metrics this draft proposes (not in data/metrics.yaml): key -> {label, dimension, unit?, description}
+        self.proposed = proposed if proposed is not None else {}
+
+    def metric(self, phrase: str, dimension: str | None, unit: str | None = None) -> str | None:
+        """The metric a phrase names: a known one when a label matches, else a proposed one named from the
+        noun phrase (its key is the phrase itself), or None when the phrase names nothing (the caller asks)."""
+        ph = metric_phrase(phrase)
+        if dimension in ("money", "percent", "count", "rank", "parameters", "flag", "area", None):
+            known, _ = match_metric(ph, self.vocab, dimension) if ph else (None, 0.0)
+            if known:
+                return known
+        if _cjk_len(ph) < 2 or re.search(r"\d", ph) or dimension is None:
+            return None
+        key = ph
+        if key in self.vocab.metrics:
+            return key
+        entry = self.proposed.get(key)
+        if entry is not None and entry["dimension"] != dimension:
+            key = f"{ph}（{dimension}）"
+            entry = self.proposed.get(key)
+        if entry is None:
+            entry = {"label": ph, "dimension": dimension}
+            if unit and dimension not in ("flag",):
+                entry["unit"] = unit
+            entry["description"] = f"proposed by the drafter from 「{phrase.strip()}」"
+            self.proposed[key] = entry
+        return key
 
     def sentence(self, sent: str) -> dict | None:
         s = sent[_topic_end(sent):]
@@ -359,7 +432,7 @@ class _Draft:
         limits: list[dict] = []
         self._roles(s, qs, inc, quotes, reviews, criteria, limits)
         self._frequency(s, inc, quotes)
-        if re.search(r"首次(?:达到|入选|认定|评为|获评|获得|被认定|认定的|评定)", s):
+        if re.search(r"首次(?:达到|入选|认定|评为|获评|获得|被认定|被评为|被评定|认定的|评定)", s):
             inc["first_time"] = True
             quotes["first_time"] = re.search(r"首次\S{0,2}", s).group(0)
         if inc.get("first_time") and inc.get("frequency") == "per_award":
@@ -378,16 +451,16 @@ class _Draft:
             elif not money_or_rate:
                 inc["basis"] = "non_monetary"
                 inc["note"] = "no amount: a measure or a priority, not money"
-                reviews.append("no amount stated: confirm this is non-monetary support (or remove it)")
+                reviews.append("金额：未写明金额，请确认这是非资金支持（或删除此条）")
             elif not any(k in inc for k in ("amount_wan", "tiers", "rate_percent")) and not [
                     q for q in money_or_rate if not any(str(q.raw) in c["quote"] for c in criteria)]:
                 inc["basis"] = "unspecified"
                 inc["note"] = "the award's amount is not stated in this text"
-                reviews.append("only thresholds are stated: confirm the amount is not in this text")
+                reviews.append("金额：只写了门槛，请确认金额不在本文中")
             else:
                 inc["basis"] = "unspecified"
                 inc["note"] = "amounts found but no role decided"
-                reviews.append("amounts are stated but their role (award, cap, threshold) is unclear: decide it")
+                reviews.append("金额：写有金额但其作用（奖励、上限、门槛）不明，请确定")
         kind = None
         verb = re.search(r"给予|予以", s)
         for m in _KIND_RE.finditer(s, verb.end() if verb else 0):
@@ -404,7 +477,8 @@ class _Draft:
         inc["payer"] = "district" if re.search(r"鼓励(?:所属|各|有关)?区、?县\(?市\)?", s) else "unstated"
         inc["recipient"] = "enterprise"
         if re.search(r"单个(?:项目|产品)|(?:对|评选|评定|遴选|认定)[^,，]{0,30}(?:项目|产品|平台|APP)[,，的]", s):
-            reviews.append("the award may go to a project or product: set recipient and project_kind")
+            reviews.append("对象：奖励可能给项目或产品，请设定 recipient 与 project_kind")
+        self._conditions(s, inc, criteria, quals, sel, reviews)
         if criteria:
             inc["criteria"] = criteria
         if quals:
@@ -415,16 +489,73 @@ class _Draft:
             inc["selection"] = sel
         if (inc["basis"] not in ("defers_to",) and not (criteria or quals or sel or inc.get("rate_base")
                                                         or inc.get("tier_metric") or inc.get("tiers"))):
-            reviews.append("no condition found in this sentence: add who qualifies (a criterion, title or "
-                           "selection; it may be stated in a neighbouring sentence)")
+            reviews.append("条件：本句未找到申请条件，请补上谁可申请（指标、称号或评定；可能写在相邻句中）")
         if any(str(c.get("metric") or "").startswith("project.") for c in criteria) or \
                 str(inc.get("rate_base") or "").startswith("project."):
-            reviews.append("it measures a project (project.* metric): set recipient and project_kind")
+            reviews.append("对象：指标衡量的是项目（project.*），请设定 recipient 与 project_kind")
         if quotes:
             inc["quotes"] = quotes
         if reviews:
-            inc["review"] = "; ".join(dict.fromkeys(reviews))
+            inc["review"] = "；".join(dict.fromkeys(reviews))
         return inc
+
+    # ---- conditions written as words (新注册的批发企业, 在我区注册运营的…平台, …除外)
+
+    def _conditions(self, s, inc, criteria, quals, sel, reviews) -> None:
+        """The words before the award verb that no threshold, title or selection reads become yes/no
+        criteria, each a proposed flag metric named from its phrase (the engine asks the firm)."""
+        if inc.get("basis") in ("defers_to", "non_monetary"):
+            return
+        verb = next((m for m in _VERB_RE.finditer(s) if not _in_brackets(s, m.start())), None)
+        if verb is None:
+            return
+        head = s[:verb.start()]
+        rb = re.search(r"(?:按照|按|根据|参照)[^,，]*$", head)
+        if rb:
+            head = head[:rb.start()]
+        mask = list(head)
+        for q in [c.get("quote") or "" for c in criteria] + [q.get("quote") or "" for q in quals] + \
+                ([sel.get("quote") or ""] if sel else []):
+            i = head.find(q) if q else -1
+            if i >= 0:
+                for k in range(i, i + len(q)):
+                    mask[k] = "，"
+        # a list of levels or a threshold the draft reads (年营业收入首次达到1亿元、5亿元): not a condition of words
+        have = _field_numbers(inc, set())
+        for m in _READ_RUN_RE.finditer(head):
+            qs = _quantities(m.group(0))
+            if qs and all({round(float(q.value), 6), round(float(q.wan), 6) if q.money else -1.0} & have for q in qs):
+                for k in range(m.start(), m.end()):
+                    mask[k] = "，"
+        rest = "".join(mask)
+        seen = {c.get("quote") for c in criteria}
+        for m in re.finditer(r"[^,，;；:：]+", rest):
+            frag = m.group(0)
+            for part in re.split(r"(?<=[^\d])且|并且|同时", frag):
+                self._condition_fragment(part, head, criteria, reviews, seen)
+
+    def _condition_fragment(self, part: str, head: str, criteria, reviews, seen) -> None:
+        raw = part.strip()
+        excluded = False
+        m = re.fullmatch(r"(.*?)[(（]([^()（）]*)除外[)）](.*)", raw)
+        if m:  # (已享受…补贴的国际贸易企业除外): a condition that must not hold
+            self._condition_fragment(m.group(1) + m.group(3), head, criteria, reviews, seen)
+            raw, excluded = m.group(2), True
+        text = re.sub(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）.、．])", "", raw)
+        text = re.sub(r"^(?:鼓励|支持|积极|推动|加快|引导)[^对]*$", "", text)
+        text = re.sub(r"^(?:对于|对|凡|且|并|和|及|或|其|在内|经|由|同时|可|均)+", "", text)
+        text = re.sub(r"(?:的|者|后|时)$", lambda x: x.group(0) if x.group(0) in "后时" else "", text)
+        text = re.sub(r"^的|的$", "", text).strip()
+        if _cjk_len(text) < 2 or text in _NOT_CONDITIONS or re.fullmatch(r"(?:的)?(?:企业|机构|单位|项目)(?:的)?", text):
+            return
+        if _QTY_RE.search(text):
+            return  # a quantity: read into a field, or named by `_unread_numbers`
+        quote = text if text in head else raw.strip()
+        if quote in seen or not quote:
+            return
+        seen.add(quote)
+        key = self.metric(text, "flag")
+        criteria.append({"metric": key, "op": "==", "value": not excluded, "quote": quote})
 
     # ---- amounts, rates, caps, thresholds
 
@@ -472,15 +603,14 @@ class _Draft:
                 rates.append((g, q0, ceiling))
                 continue
             # money
-            if first.foreign:
-                reviews.append(f"amount in foreign currency ({first.raw}): give the unit and how it converts")
             if re.search(r"(按|每辆|每个|每家|每台|每件|每平方米|每人)[^,，]{0,3}$", s[max(0, first.start - 6):first.start]) \
+                    or (not cap_m and re.search(r"每(?:设立|引进|新增|新建|开设)一?(?:家|个|辆|台|名|人|项|套|艘|架)",
+                                                s[_clause_start(s, first.start, ",，;；"):first.start])) \
                     or s[last.end:last.end + 1] == "/":
                 # 按300元/人次, 每辆3000元: an amount per unit
                 q0 = s[_clause_start(s, first.start, ",，;；"):_clause_end(s, last.end)]
                 amounts.append((g, q0))
-                reviews.append(f"「{first.raw}」 is paid per unit (per person, vehicle, square metre): "
-                               "the award is this amount times the count")
+                reviews.append(f"金额：「{first.raw}」按单位计（每人、每辆、每平方米），奖励为单价乘以数量")
                 continue
             if re.search(r"(安排|设立)[^,，]{0,8}$", before):
                 # 每年安排500万元资金: a programme's budget, not a threshold
@@ -520,17 +650,17 @@ class _Draft:
             metric, _ = match_metric(_strip_leading(phrase), self.vocab, "rank")
             criteria.append({"metric": metric, "op": "<=", "value": n, "unit": "位", "quote": s[start:m.end()]})
             if metric is None:
-                reviews.append(f"rank 「{s[start:m.end()]}」: choose the metric (a place in which ranking)")
+                reviews.append(f"指标：排名「{s[start:m.end()]}」请选择指标（哪一项排名）")
         for m in re.finditer(r"“?([一二三四五])星级”?及以上", s):
             criteria.append({"metric": None, "op": ">=", "value": _cn_value(m.group(1)), "unit": "星级",
                              "quote": m.group(0)})
-            reviews.append(f"rating 「{m.group(0)}」: choose the metric (which star rating)")
+            reviews.append(f"指标：星级「{m.group(0)}」请选择指标（哪一种星级）")
         for m in re.finditer(r"([^,，、]{0,12}?)(超过|达到)(千亿|百亿)", s):
             op = ">" if m.group(2) == "超过" else ">="
             metric, _ = match_metric(_strip_leading(m.group(1)), self.vocab, "parameters")
             criteria.append({"metric": metric, "op": op, "value": 1, "unit": m.group(3), "quote": m.group(0).lstrip("对")})
             if metric is None:
-                reviews.append(f"threshold 「{m.group(0)}」: choose the metric")
+                reviews.append(f"指标：门槛「{m.group(0)}」请选择指标")
 
     def _thresholds(self, s, thresholds, criteria, reviews, inc, amounts, rate_groups=()) -> None:
         for g, q0, op, phrase in thresholds:
@@ -539,16 +669,16 @@ class _Draft:
                 continue  # a list of levels: _assign pairs it with 分别 / the rate lists
             q = g[0]
             phrase = _strip_leading(re.split(r"[、]", phrase)[-1]) if phrase else ""
-            dim = "percent" if q.unit == "%" else "money" if q.money else "count"
-            metric, _score = match_metric(phrase, self.vocab, dim) if phrase else (None, 0.0)
+            dim = unit_dimension(q.unit)
+            metric = self.metric(phrase, dim, q.unit) if phrase else None
             c: dict[str, Any] = {}
             if metric:
                 c["metric"] = metric
             else:
-                reviews.append(f"threshold 「{q0}」: choose the metric (no label in metrics.yaml matches {phrase or 'it'!r})")
+                reviews.append(f"指标：门槛「{q0}」未写明衡量什么，请选择指标")
                 c["metric"] = None
             if op is None:
-                reviews.append(f"threshold 「{q0}」: the text gives no operator (以上/超过/不低于); decide it")
+                reviews.append(f"条件：门槛「{q0}」未写比较方式（以上/超过/不低于），请确定")
             c["op"] = op or ">="
             c["value"] = q.value
             c["unit"] = q.unit if not q.foreign else q.unit
@@ -569,7 +699,7 @@ class _Draft:
                 inc["tiers"] = levels or [{"label": q.raw, "rate_percent": q.value} for r in rates for q in r[0]]
                 quotes["tiers"] = s
                 if not levels:
-                    reviews.append("several rates: pair each with its level (min or qualification)")
+                    reviews.append("档次：有多个比例，请为每个比例配上档次（门槛或称号）")
             else:
                 inc["basis"] = "matching" if matching else "rate"
                 inc["rate_percent"] = g[0].value
@@ -581,12 +711,12 @@ class _Draft:
             inc["rate_base"] = metric
             quotes["rate_base"] = base_phrase or q0
             if not metric:
-                reviews.append(f"rate base 「{base_phrase or '?'}」: choose the metric it applies to (or add one to metrics.yaml)")
+                reviews.append(f"指标：比例基数「{base_phrase or q0}」请选择指标")
             excess = re.search(rf"超过({NUM})%的部分", s)
             if excess and float(excess.group(1)) != g[0].value or (excess and excess.start() < g[0].start):
                 inc["rate_base_excess_over_percent_of"] = {"percent": _num(excess.group(1)), "metric": None}
                 quotes["rate_base_excess_over_percent_of"] = excess.group(0)
-                reviews.append("the rate applies to the part above a share: name its metric")
+                reviews.append("指标：比例适用于超过某一份额的部分，请写明其指标")
             for cap, cq, scope in caps:
                 self._cap(inc, quotes, limits, cap, cq, scope, primary="cap_wan")
             return
@@ -595,7 +725,7 @@ class _Draft:
             g, q0 = amounts[0]
             levels = self._levels(s, thresholds, g)
             if levels is None:
-                reviews.append("分别 list: the levels it pairs with were not found; write them")
+                reviews.append("档次：分别列出的金额未找到对应档次，请补上")
                 levels = [{"label": q.raw, "amount_wan": q.wan} for q in g]
             inc["basis"] = "tiers"
             inc["tiers"] = levels
@@ -605,6 +735,9 @@ class _Draft:
             for cap, cq, scope in caps:
                 self._cap(inc, quotes, limits, cap, cq, scope, primary="cap_wan")
             return
+        for g, _q in amounts:
+            if g[0].foreign:
+                reviews.append(f"币种：奖励金额为外币（{g[0].raw}），请确定按何币种支付")
         # ---- fixed amounts (最高X万元: a ceiling)
         if amounts:
             g, q0 = amounts[0]
@@ -612,7 +745,7 @@ class _Draft:
             inc["amount_wan"] = g[0].wan
             quotes["amount_wan"] = q0
             if len(amounts) > 1:
-                reviews.append("several amounts in one sentence: split into one incentive each or pick one")
+                reviews.append("拆分：一句中有多个金额，请拆为各自的奖励或选其一")
             for cap, cq, scope in caps:
                 self._cap(inc, quotes, limits, cap, cq, scope, primary=None)
             return
@@ -666,7 +799,7 @@ class _Draft:
                 quotes.setdefault("ceiling", cq)
                 return
             per = ("total_cap", None)
-            inc.setdefault("_extra_reviews", []).append(f"cap 「{cq}」: per what (item, year, in total)?")
+            inc.setdefault("_extra_reviews", []).append(f"上限：上限「{cq}」按什么计（每项、每年、总计）？")
         kind, p = per
         lim: dict[str, Any] = {"kind": kind, "amount_wan": cap.wan}
         if p and kind != "total_cap":
@@ -783,11 +916,20 @@ class _Draft:
         if m:
             inc["frequency"] = "once"
             quotes["frequency"] = m.group(0)
+            if re.search(r"该年度|每年(?!评|认定|遴选|择优|安排)|年度[^,，]{0,6}一次性", s):
+                inc.setdefault("_extra_reviews", []).append(
+                    "频次：写有「一次性」也写有年度，请确定是一次还是每年可得")
         elif y or re.search(r"每年(?:给予|按|对)|每年[^,，]{0,12}给予|按年度", s):
             inc["frequency"] = "yearly"
             quotes["frequency"] = (y or re.search(r"每年|按年度", s)).group(0)
         else:
+            ev = re.search(r"上市|挂牌", s)
+            if ev and "frequency" not in inc:
+                inc["frequency"] = "once"  # a listing happens once
+                quotes["frequency"] = ev.group(0)
             inc.setdefault("frequency", "per_award")
+            if "frequency" not in quotes:
+                inc.setdefault("_extra_reviews", []).append("频次：未写明频次（一次性、每年或每次），请确定")
         if y:
             years = y.group(2)
             inc["frequency"] = "yearly"
@@ -826,9 +968,9 @@ class _Draft:
             title = m.group(1)
             if not any(title in a or a in title for q in out for a in self.vocab.qualifications.get(q["name"], ((q["name"],), ()))[0]):
                 out.append({"name": title, "quote": m.group(0)})
-                reviews.append(f"title “{title}”: add it to qualifications.yaml (or map it to a known one)")
+                reviews.append(f"条件：称号“{title}”请加入 qualifications（或对应到已知称号）")
         if len(out) > 1 and re.search(r"或|之一|任一", s):
-            reviews.append("several titles: decide whether all are required or any one (qualifications_mode)")
+            reviews.append("条件：有多个称号，请确定须全部具备还是具备其一（qualifications_mode）")
         return out
 
     def _selection(self, s: str, reviews: list[str]) -> dict | None:
@@ -858,19 +1000,23 @@ class _Draft:
                 return {"policy": ref.policy_number, "quote": quote}
         name = re.search(r"《([^》]+)》|“([^”]+)”", quote)
         if name:
-            reviews.append("the policy it defers to is named but not identified: give its 文号 or policy number")
+            reviews.append("依据：所依据的政策有名称但未确定，请给出文号或政策编号")
             return {"unnamed": name.group(1) or name.group(2), "quote": quote}
-        reviews.append("defers to another policy not named here: find which")
+        reviews.append("依据：依据的其他政策本文未写明，请查明")
         return {"unnamed": quote, "quote": quote}
 
 
 # --------------------------------------------------------------------------- provision and document
 
 
-def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None) -> list[dict]:
-    """The incentives one provision states, drafted, in document order, with ids ``<seq>.<n>``."""
+def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, proposed: dict | None = None) -> list[dict]:
+    """The incentives one provision states, drafted, in document order, with ids ``<seq>.<n>``.
+
+    `proposed` collects the metrics the draft names that data/metrics.yaml lacks (key -> entry of a
+    rules file's ``metrics:``); `draft_documents` writes them in the file's ``metrics:`` block.
+    """
     vocab = vocab or default_vocabulary()
-    d = _Draft(prov, vocab)
+    d = _Draft(prov, vocab, proposed)
     out: list[dict] = []
     text = prov.text
     doc_limits = _provision_limits(text)
@@ -881,7 +1027,7 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None) -> lis
             continue
         extra = inc.pop("_extra_reviews", [])
         if extra:
-            inc["review"] = "; ".join(filter(None, [inc.get("review"), *extra]))
+            inc["review"] = "；".join(dict.fromkeys(filter(None, [inc.get("review"), *extra])))
         out.append(inc)
     for lim in doc_limits:
         # a limit stated apart from the award sentences (补助资金均按进档差额执行) binds each of them
@@ -892,6 +1038,11 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None) -> lis
         for lim in _sentence_limits(inc["quote"]):
             if not any(x["kind"] == lim["kind"] for x in inc.get("limits") or []):
                 inc.setdefault("limits", []).append(lim)
+    for inc in out:
+        unread = _unread_numbers(inc)
+        if unread:
+            inc["review"] = "；".join(dict.fromkeys(filter(None, [
+                inc.get("review"), f"金额：「{'、'.join(unread)}」未读入任何字段，请核对其作用"])))
     result = []
     for n, inc in enumerate(out, 1):
         ordered = {"id": f"{prov.seq}.{n}", "provision": prov.seq, "name": _name(inc, prov)}
@@ -899,7 +1050,7 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None) -> lis
         problems = numbers_outside_quotes(ordered)
         if problems:
             raise DraftInvariantError("; ".join(problems))
-        result.append(_order(ordered))
+        result.append(_order(ordered, d.metric))
     return result
 
 
@@ -926,6 +1077,43 @@ def _award_parts(sent: str) -> list[str]:
         start = end + 1
     parts.append(sent[start:])
     return [p for p in parts if p.strip()]
+
+
+def _in_brackets(s: str, pos: int) -> bool:
+    depth = 0
+    for ch in s[:pos]:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+    return depth > 0
+
+
+def _field_numbers(x: Any, out: set[float]) -> set[float]:
+    if isinstance(x, dict):
+        for k, v in x.items():
+            if k not in ("quote", "quotes", "review", "note", "label", "name", "id", "provision"):
+                _field_numbers(v, out)
+    elif isinstance(x, list):
+        for v in x:
+            _field_numbers(v, out)
+    elif isinstance(x, (int, float)) and not isinstance(x, bool):
+        out.add(round(float(x), 6))
+    return out
+
+
+def _unread_numbers(inc: dict) -> list[str]:
+    """Numbers its sentence states that no field of the drafted incentive holds: a sign the sentence says
+    more than the draft does (a condition, a cap, a level), so the draft must not pass unreviewed."""
+    have = _field_numbers(inc, set())
+    out = []
+    for q in _quantities(inc.get("quote") or ""):
+        vals = {round(float(q.value), 6)}
+        if q.money:
+            vals.add(round(float(q.wan), 6))
+        if not vals & have:
+            out.append(q.raw)
+    return out
 
 
 def _provision_limits(text: str) -> list[dict]:
@@ -971,7 +1159,7 @@ _ORDER = [
 ]
 
 
-def _order(inc: dict) -> dict:
+def _order(inc: dict, name_metric=None) -> dict:
     out = {k: inc[k] for k in _ORDER if k in inc}
     out.update({k: v for k, v in inc.items() if k not in out})
     for lim in out.get("limits") or []:
@@ -987,12 +1175,13 @@ def _order(inc: dict) -> dict:
             phrase = _strip_leading(re.split(r"[,，]", head)[-1]) if head else ""
             phrase = re.sub(r"(首次)?(达到|超过|在|达)$", "", phrase)
             phrase = re.sub(r"首次", "", phrase)
-            metric, _ = match_metric(phrase, default_vocabulary(), "money" if first.get("unit") in MONEY_TO_WAN else None)
+            metric = name_metric(phrase, unit_dimension(first.get("unit") or ""), first.get("unit")) \
+                if name_metric else match_metric(phrase, default_vocabulary(), "money" if first.get("unit") in MONEY_TO_WAN else None)[0]
             out = {**out, "tier_metric": metric}
             out = {k: out[k] for k in _ORDER if k in out} | {k: v for k, v in out.items() if k not in _ORDER}
             if metric is None:
-                out["review"] = "; ".join(filter(None, [out.get("review"),
-                                                        f"tiers: choose the metric the levels measure ({phrase or '?'})"]))
+                out["review"] = "；".join(filter(None, [out.get("review"),
+                                                        f"指标：各档衡量的指标未能命名（「{crit[:40]}」），请选择"]))
     return out
 
 
@@ -1008,18 +1197,27 @@ def draft_documents(docs: list[DocumentText], vocab: Vocabulary | None = None) -
     """
     vocab = vocab or default_vocabulary()
     incentives: list[dict] = []
+    proposed: dict[str, dict] = {}
     many = len(docs) > 1
     offset = 0
     for k, doc in enumerate(docs, 1):
         for prov in doc.provisions:
-            for inc in draft_provision(prov, vocab):
+            for inc in draft_provision(prov, vocab, proposed):
                 if many:
                     n = inc["id"].split(".", 1)[1]
                     inc = {"id": f"{offset + prov.seq}.{n}", "document": k,
                            **{x: v for x, v in inc.items() if x != "id"}}
                 incentives.append(inc)
         offset += len(doc.provisions)
-    return {"version": 1, "documents": [d.header() for d in docs], "incentives": incentives}
+    out: dict[str, Any] = {"version": 1, "documents": [d.header() for d in docs]}
+    dims = {m["dimension"] for m in proposed.values()}
+    units = {dim: dict(EXTRA_DIMENSIONS[dim]) for dim in sorted(dims) if dim in EXTRA_DIMENSIONS}
+    if units:
+        out["units"] = units
+    if proposed:
+        out["metrics"] = proposed
+    out["incentives"] = incentives
+    return out
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def resolved(doc: dict) -> dict:
 def test_a_resolved_draft_checks_clean_except_coverage(tmp_path, drafted):
     report = check_rules(write(tmp_path, resolved(drafted)), [BUNDLED_SOURCE])
     assert report.errors == [] and report.reviews == []
-    assert report.incentives == len(resolved(drafted)["incentives"]) > 10
+    assert report.incentives == len(resolved(drafted)["incentives"]) > 5
     # the dropped incentives' sentences are reported as not covered
     assert report.uncovered and all("states an award" in u for u in report.uncovered)
 
@@ -83,8 +83,10 @@ def test_unknown_metric_and_wrong_unit(tmp_path, drafted):
 
 
 def test_a_metric_added_by_the_rules_file_is_known(tmp_path, drafted):
-    doc = resolved(drafted)
-    inc = next(i for i in doc["incentives"] if i.get("criteria"))
+    doc = copy.deepcopy(drafted)
+    for i in doc["incentives"]:
+        i.pop("review", None)
+    inc = next(i for i in doc["incentives"] if i.get("criteria") and "unit" in i["criteria"][0])
     inc["criteria"][0]["metric"] = "my_metric"
     doc["metrics"] = {"my_metric": {"label": "我的指标", "dimension": "money"}}
     inc["criteria"][0]["unit"] = "万元" if inc["criteria"][0]["unit"] in ("万元", "亿元") else inc["criteria"][0]["unit"]

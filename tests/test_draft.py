@@ -149,14 +149,27 @@ def test_foreign_currency_goes_to_review():
     assert inc["amount_wan"] == 100
     crit = inc["criteria"][0]
     assert (crit["value"], crit["unit"], crit["op"]) == (8, "亿美元", ">=")
-    assert "foreign currency" in inc["review"] or "metric" in inc["review"]
+    # a foreign currency is its own dimension, never converted: a proposed metric in usd, no guess to review
+    assert crit["metric"] == "年进出口额" and "币种" not in inc.get("review", "")
+    proposed = {}
+    draft_provision(ProvisionText(1, "第1条", "对年进出口额达8亿美元及以上的企业,一次性奖励100万元。"), proposed=proposed)
+    assert proposed["年进出口额"]["dimension"] == "usd" and proposed["年进出口额"]["unit"] == "亿美元"
 
 
-def test_unknown_metric_is_left_for_review_not_guessed():
-    inc = one("对年度跨境结算量超过30亿元的企业,给予一次性奖励20万元。")
-    crit = inc["criteria"][0]
-    assert crit["metric"] is None and crit["op"] == ">"
-    assert "choose the metric" in inc["review"]
+def test_a_term_not_in_metrics_yaml_is_proposed_from_its_noun_phrase():
+    proposed = {}
+    incs = draft_provision(ProvisionText(1, "第1条", "对(三)年度跨境结算量超过30亿元的企业,给予一次性奖励20万元。"),
+                           proposed=proposed)
+    crit = incs[0]["criteria"][0]
+    assert crit["metric"] == "年度跨境结算量" and crit["op"] == ">"  # no list number, no leading 对
+    assert proposed["年度跨境结算量"] | {"description": ""} == {"label": "年度跨境结算量", "dimension": "money",
+                                                           "unit": "亿元", "description": ""}
+    assert "review" not in incs[0]
+
+
+def test_a_threshold_naming_nothing_is_left_for_review():
+    inc = one("对超过30亿元的,给予一次性奖励20万元。")
+    assert inc["criteria"][0]["metric"] is None and "指标：" in inc["review"]
 
 
 def test_district_encouraged_award_is_paid_by_the_district():
@@ -203,7 +216,7 @@ def test_respectively_up_to_each_level_and_a_unit_written_once():
 
 def test_amount_per_unit_is_in_yuan_and_flagged():
     inc = one("对当年培训量累计超过100人次的培训机构,按300元/人次标准予以补贴,每家机构每年扶持金额最高不超过10万元。")
-    assert inc["amount_wan"] == 0.03 and "per unit" in inc["review"]
+    assert inc["amount_wan"] == 0.03 and "按单位计" in inc["review"]
     assert inc["limits"] == [{"kind": "annual_total_cap", "amount_wan": 10, "per": "enterprise",
                               "quote": "每家机构每年扶持金额最高不超过10万元"}]
     assert inc["criteria"][0]["op"] == ">" and inc["criteria"][0]["value"] == 100
@@ -245,3 +258,33 @@ def test_rates_per_title_level_pair_with_the_thresholds():
 def test_thresholds_written_without_a_plain_number(text, op, value, unit):
     crit = one(text)["criteria"][0]
     assert (crit["op"], crit["value"], crit["unit"]) == (op, value, unit)
+
+
+# --------------------------------------------------------------------------- issue 18: conditions, metrics, guesses
+
+
+def test_words_before_the_award_are_yes_no_conditions_named_from_the_text():
+    proposed = {}
+    incs = draft_provision(ProvisionText(1, "第1条", "新注册的批发企业，年营业收入达到1亿元、3亿元的，入统当年分别给予50万元、"
+                                                  "100万元的一次性奖励。"), proposed=proposed)
+    crits = {c["quote"]: c for c in incs[0]["criteria"]}
+    assert crits["新注册的批发企业"]["op"] == "==" and crits["新注册的批发企业"]["value"] is True
+    assert proposed[crits["新注册的批发企业"]["metric"]]["dimension"] == "flag"
+    assert not any(re.search(r"\d", q) for q in crits)  # the levels are tiers, not a condition of words
+
+
+def test_an_exception_in_brackets_is_a_condition_that_must_not_hold():
+    inc = one("对年进出口额达8亿美元及以上的国际贸易企业(已享受市场采购补贴的国际贸易企业除外)，该年度一次性奖励100万元。")
+    excl = [c for c in inc["criteria"] if c["value"] is False]
+    assert [c["quote"] for c in excl] == ["已享受市场采购补贴的国际贸易企业"]
+
+
+def test_a_number_no_field_reads_sends_the_draft_to_review():
+    # the 3年 of 满3年 is read by nothing here: the draft must not pass as if it said everything
+    inc = one("对入驻满3个月的企业,一次性给予10万元奖励。")
+    assert "3个" in inc["review"] and "未读入" in inc["review"]
+
+
+def test_frequency_not_written_is_asked_not_assumed():
+    inc = one("对上年度研发投入超过1000万元的软件企业，按其研发投入的10%给予补助。")
+    assert inc["frequency"] == "per_award" and "频次：" in inc["review"]

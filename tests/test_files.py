@@ -269,7 +269,7 @@ def test_a_corpus_of_two_documents_numbers_provisions_as_the_graph_does(tmp_path
     corpus = open_corpus([str(BUNDLED_SOURCE), str(doc)], [str(INCENTIVES), str(mine)])
     assert corpus.rules.by_id["51.1"].provision == 51 and corpus.rules.by_id["3.1"].provision == 3
     firm = tmp_path / "firm.yaml"
-    firm.write_text("as_of: 2026-06-30\nname: 两地企业\nmetrics: {rd_spend: 2000万元, revenue: 6亿元}\n", encoding="utf-8")
+    firm.write_text("as_of: 2026-06-30\nname: 两地企业\nmetrics: {rd_spend: 2000万元, revenue: 6亿元, 软件企业: true}\n", encoding="utf-8")
     results = {r.incentive: r for r in evaluate_profile(corpus.graph, str(firm), None, rules=corpus.rules).results}
     assert (results["51.1"].status, results["51.1"].amount_wan) == ("eligible", 200)
     assert "1.1" in results  # the compilation's awards are answered too

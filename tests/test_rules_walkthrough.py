@@ -21,6 +21,8 @@ name: 示范软件有限公司
 metrics:
   revenue: 6亿元        # first past the 5亿元 level this year
   rd_spend: 2000万元    # 上年度研发投入
+  软件企业: true        # the draft's proposed yes/no metric (its metrics: block)
+  软件应用示范项目: true  # it leads one (the award is by selection)
 """
 
 
@@ -32,7 +34,7 @@ def test_draft_resolve_check_eligible(tmp_path):
     firm = tmp_path / "firm.yaml"
     firm.write_text(FIRM, encoding="utf-8")
 
-    # 1. draft: three awards, each value with its quote; one decision left to a person
+    # 1. draft: three awards, each value with its quote; two decisions left to a person
     r = runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)])
     assert r.exit_code == 0, r.output
     data = yaml.safe_load(rules.read_text(encoding="utf-8"))
@@ -43,18 +45,21 @@ def test_draft_resolve_check_eligible(tmp_path):
         (1, "亿元", 50), (5, "亿元", 100), (10, "亿元", 200)]
     assert (by_id["3.1"]["rate_percent"], by_id["3.1"]["rate_base"], by_id["3.1"]["cap_wan"]) == (10, "rd_spend", 300)
     assert by_id["3.1"]["criteria"] == [{"metric": "rd_spend", "op": ">", "value": 1000, "unit": "万元",
-                                          "quote": "上年度研发投入超过1000万元"}]
-    assert {k for k, i in by_id.items() if i.get("review")} == {"4.1"}
-    assert "project" in by_id["4.1"]["review"]
+                                          "quote": "上年度研发投入超过1000万元"},
+                                         {"metric": "软件企业", "op": "==", "value": True, "quote": "软件企业"}]
+    assert data["metrics"]["软件企业"]["dimension"] == "flag"  # proposed, named from the text
+    assert {k for k, i in by_id.items() if i.get("review")} == {"3.1", "4.1"}
+    assert "project" in by_id["4.1"]["review"] and "频次" in by_id["3.1"]["review"]
 
     # 2. the draft is not rules yet: check lists the open decision, eligible refuses it
     r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
     assert r.exit_code == 4 and "review: incentive 4.1" in r.output
     r = runner.invoke(cli, ["eligible", str(firm), "--source", str(doc), "--rules", str(rules)])
-    assert r.exit_code == 4 and "4.1 is still marked review" in r.output
+    assert r.exit_code == 4 and "is still marked review" in r.output
 
-    # 3. resolve: the 示范项目 award is paid to the enterprise that leads the project
+    # 3. resolve: the 示范项目 award is paid to the enterprise that leads the project; 3.1 is paid per award
     del by_id["4.1"]["review"]
+    del by_id["3.1"]["review"]
     rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
     assert r.exit_code == 0, r.output
