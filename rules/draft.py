@@ -386,6 +386,24 @@ class _Draft:
         self.prov, self.vocab = prov, vocab
         #: metrics this draft proposes (not in data/metrics.yaml): key -> {label, dimension, unit?, description}
         self.proposed = proposed if proposed is not None else {}
+        #: titles this draft proposes (not in data/qualifications.yaml), kept under the key "_titles"
+        self.titles = self.proposed.setdefault("_titles", {}) if proposed is not None else {}
+
+    def title(self, text: str, quote: str) -> str:
+        """A title's name: a known qualification when one matches, else a proposed one (the rules file's
+        own `qualifications:`), named as written; 「A、B」 is one title held by holding either."""
+        name, _level = self._title(text)
+        if name in self.vocab.qualifications:
+            return name
+        name = re.sub(r"[“”\"的]+$", "", text).strip("“”\"")
+        if name not in self.titles:
+            parts = [x for x in re.split(r"、|或", name) if x]
+            entry: dict[str, Any] = {"label": name, "levels": []}
+            if len(parts) > 1:
+                entry["aliases"] = parts
+            entry["description"] = f"proposed by the drafter from 「{quote}」"
+            self.titles[name] = entry
+        return name
 
     def metric(self, phrase: str, dimension: str | None, unit: str | None = None) -> str | None:
         """The metric a phrase names: a known one when a label matches, else a proposed one named from the
@@ -479,6 +497,7 @@ class _Draft:
         if re.search(r"单个(?:项目|产品)|(?:对|评选|评定|遴选|认定)[^,，]{0,30}(?:项目|产品|平台|APP)[,，的]", s):
             reviews.append("对象：奖励可能给项目或产品，请设定 recipient 与 project_kind")
         self._conditions(s, inc, criteria, quals, sel, reviews)
+        self._recipient(s, inc, criteria, reviews)
         if criteria:
             inc["criteria"] = criteria
         if quals:
@@ -534,6 +553,24 @@ class _Draft:
             for part in re.split(r"(?<=[^\d])且|并且|同时", frag):
                 self._condition_fragment(part, head, criteria, reviews, seen)
 
+    def _recipient(self, s: str, inc: dict, criteria: list[dict], reviews: list[str]) -> None:
+        """Persons (人才, 员工个人, 自然人) and intermediaries (引荐方, the platform paid for members it brings)
+        are paid apart from the firm; a project, park or platform named as the one paid is asked."""
+        verb = next((m for m in _VERB_RE.finditer(s) if not _in_brackets(s, m.start())), None)
+        head = s[:verb.start()] if verb else s
+        after = s[verb.end():] if verb else ""
+        if re.search(r"人才|员工|个人|自然人|合伙人|高管|团队", s):
+            inc["recipient"] = "person"
+            reviews.append("对象：奖励可能付给个人（人才、员工），已设为 person，请确认 recipient 与 per_person")
+        elif re.search(r"引荐|中介|(?:奖励|补贴|补助)(?:给)?[^,，。]{0,6}(?:平台|机构)(?:企业)?$|对[^,，]{0,12}平台按照?", s):
+            inc["recipient"] = "intermediary"
+            reviews.append("对象：奖励付给引进企业的平台或中介（intermediary），请确认")
+        elif re.match(r"(?:其|给)?[^\d,，。]{2,12}?(?:公司|企业|机构|单位|平台|园区)", after):
+            reviews.append(f"对象：奖励写明付给「{after[:14]}」，请确认 recipient")
+        elif re.search(r"园区|基地|小镇|项目|产品|平台", "".join(c.get("quote") or "" for c in criteria) + head) \
+                and not any("对象：" in r for r in reviews):
+            reviews.append("对象：条件写的是项目、产品、平台或园区，请确认奖励给企业还是项目（recipient, project_kind）")
+
     def _condition_fragment(self, part: str, head: str, criteria, reviews, seen) -> None:
         raw = part.strip()
         excluded = False
@@ -546,6 +583,9 @@ class _Draft:
         text = re.sub(r"^(?:对于|对|凡|且|并|和|及|或|其|在内|经|由|同时|可|均)+", "", text)
         text = re.sub(r"(?:的|者|后|时)$", lambda x: x.group(0) if x.group(0) in "后时" else "", text)
         text = re.sub(r"^的|的$", "", text).strip()
+        if re.search(r"符合(?:上述|以下|相关|本办法)?条件|上述|前款|以下|下列|之一|(?:入选|认定|获评|评为|获批)的", text):
+            reviews.append(f"条件：「{text}」指向别处写的条件，请补上")
+            return
         if _cjk_len(text) < 2 or text in _NOT_CONDITIONS or re.fullmatch(r"(?:的)?(?:企业|机构|单位|项目)(?:的)?", text):
             return
         if _QTY_RE.search(text):
@@ -707,7 +747,8 @@ class _Draft:
                 if ceiling:
                     inc["rate_ceiling"] = True
             plain = re.sub(r"\([^)]*\)|（[^）]*）", "", base_phrase)
-            metric, _ = match_metric(plain, self.vocab, "money") if plain else (None, 0.0)
+            plain = re.sub(r"^(?:企业|其)?(?:给予|按照|按)", "", plain)
+            metric = self.metric(plain, "money") if plain else None
             inc["rate_base"] = metric
             quotes["rate_base"] = base_phrase or q0
             if not metric:
@@ -923,7 +964,7 @@ class _Draft:
             inc["frequency"] = "yearly"
             quotes["frequency"] = (y or re.search(r"每年|按年度", s)).group(0)
         else:
-            ev = re.search(r"上市|挂牌", s)
+            ev = re.search(r"(?<!后备)上市(?!企业|公司)|挂牌", s)
             if ev and "frequency" not in inc:
                 inc["frequency"] = "once"  # a listing happens once
                 quotes["frequency"] = ev.group(0)
@@ -1020,7 +1061,13 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
     out: list[dict] = []
     text = prov.text
     doc_limits = _provision_limits(text)
+    caps: list[tuple[dict, int]] = []  # (limit with its scope, its place)
     for sent in _sentences(text):
+      cap = _cap_sentence(sent.text, d)
+      para = text.count("\n", 0, sent.start)
+      if cap is not None and (cap["scope"] == "before" and out or any(i["_span"][2] == para for i in out)):
+          caps.append((cap, sent.start))
+          continue
       for part in _award_parts(sent.text):
         inc = d.sentence(part)
         if inc is None:
@@ -1028,7 +1075,12 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
         extra = inc.pop("_extra_reviews", [])
         if extra:
             inc["review"] = "；".join(dict.fromkeys(filter(None, [inc.get("review"), *extra])))
+        start = text.find(inc["quote"], sent.start)
+        inc["_span"] = (start, start + len(inc["quote"]), text.count("\n", 0, max(0, start)))
         out.append(inc)
+    out = _merge_level_runs(out, text, d)
+    for n, (cap, at) in enumerate(caps, 1):
+        _attach_cap(cap, at, out, text, f"{prov.seq}-cap{n}")
     for lim in doc_limits:
         # a limit stated apart from the award sentences (补助资金均按进档差额执行) binds each of them
         for inc in out:
@@ -1045,6 +1097,7 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
                 inc.get("review"), f"金额：「{'、'.join(unread)}」未读入任何字段，请核对其作用"])))
     result = []
     for n, inc in enumerate(out, 1):
+        inc.pop("_span", None)
         ordered = {"id": f"{prov.seq}.{n}", "provision": prov.seq, "name": _name(inc, prov)}
         ordered.update(inc)
         problems = numbers_outside_quotes(ordered)
@@ -1077,6 +1130,153 @@ def _award_parts(sent: str) -> list[str]:
         start = end + 1
     parts.append(sent[start:])
     return [p for p in parts if p.strip()]
+
+
+# --------------------------------------------------------------------------- the pass over a provision
+
+_CAP_WORD_RE = re.compile(rf"(?:最高不超过|最高不高于|不超过|不高于|最高为|最高|上限为|以)(?:其|企业)?\s*({NUM})\s*(万元|亿元|元)(?:为上限|封顶)?")
+_SHARE_RE = re.compile(rf"(?:不超过|不高于|最高为|最高不超过)(?:其|企业)?([^,，;；。]{{2,30}}?)的?({NUM})%")
+_SCOPE_RE = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）.、．])?(上述|以上|前述|各项|本条|本款|(两|三|四|二)项)")
+
+
+def _cap_sentence(s: str, d: "_Draft") -> dict | None:
+    """A sentence that only limits awards stated before it (上述奖励合计以N万元为上限, 两项奖励总额最高为其…的P%,
+    同一家企业年度支持总额最高不超过N万元): a limit, never an award of its own."""
+    if next((m for m in _VERB_RE.finditer(s) if not _in_brackets(s, m.start())), None) is not None:
+        return None
+    if not re.search(r"合计|累计|总额|总金额|上限|最高|不超过|封顶", s):
+        return None
+    money = _CAP_WORD_RE.search(s)
+    share = _SHARE_RE.search(s)
+    if money is None and share is None:
+        return None
+    scope = _SCOPE_RE.match(s)
+    lim: dict[str, Any] = {"kind": "annual_total_cap" if re.search(r"年度|每年|当年", s) else "total_cap"}
+    if money:
+        lim["amount_wan"] = _Qty(0, 0, _num(money.group(1)), money.group(2), money.group(0)).wan
+    if share:
+        base = metric_phrase(share.group(1))
+        metric = d.metric(base, "money")
+        if metric is None:
+            return None
+        lim["share_percent"] = _num(share.group(2))
+        lim["share_of"] = metric
+    lim["quote"] = s
+    n = {"两": 2, "二": 2, "三": 3, "四": 4}.get(scope.group(2)[0]) if scope and scope.group(2) else None
+    return {"limit": lim, "scope": "before" if scope else "paragraph", "count": n}
+
+
+def _attach_cap(cap: dict, at: int, out: list[dict], text: str, group: str) -> None:
+    """Put the limit on every award it covers: all before it in the provision (上述/以上), the last N (两项),
+    or, when the sentence names no scope, those of its paragraph before it (a reading: said in a review)."""
+    para = text.count("\n", 0, at)
+    before = [inc for inc in out if inc["_span"][0] < at and inc.get("basis") not in ("non_monetary", "defers_to")]
+    if cap["scope"] == "paragraph":
+        covered = [inc for inc in before if inc["_span"][2] == para]
+    else:
+        covered = before[-cap["count"]:] if cap["count"] else before
+    if cap["count"] and len(before) < cap["count"]:
+        covered = before
+    lim = dict(cap["limit"])
+    if len(covered) > 1:
+        lim["group"] = group
+    for inc in covered:
+        inc.setdefault("limits", []).append(dict(lim))
+        if cap["scope"] == "paragraph" or (cap["count"] and len(covered) != cap["count"]):
+            inc["review"] = "；".join(dict.fromkeys(filter(None, [
+                inc.get("review"), f"上限：「{lim['quote']}」未写明限于哪几项奖励，已按本段此前各项合计，请确认"])))
+
+
+_TITLE_RE = re.compile(r"(?:首次)?(?:被)?(?:评为|认定为|评定为|获评|入选|列入)(.+)")
+
+
+def _level_of(c: dict) -> tuple[str, Any] | None:
+    """What makes a criterion a level: a threshold (its metric) or a title (评为X)."""
+    if c.get("op") in (">=", ">") and c.get("metric") and "value" in c and not isinstance(c["value"], bool):
+        return ("min", c["metric"])
+    if c.get("value") is True and _TITLE_RE.match(metric_phrase(c.get("quote") or "")):
+        return ("title", None)
+    return None
+
+
+def _merge_level_runs(out: list[dict], text: str, d: "_Draft") -> list[dict]:
+    """达到A…a；达到B…b (or 首次被评为X…a；被评为Y…b): one tiered incentive paying the highest level met.
+
+    A run is consecutive fixed awards of one paragraph where each later one states only its level (a
+    threshold on the metric of one of the first's criteria, or a title when the first names one); the
+    first's other criteria are the run's. The merge is a reading, so it is said in a review line."""
+    merged: list[dict] = []
+    i = 0
+    while i < len(out):
+        a = out[i]
+        run = [a]
+        lvl_idx = None
+        if a.get("basis") == "fixed" and a.get("amount_wan") is not None and a.get("criteria"):
+            j = i + 1
+            while j < len(out):
+                b = out[j]
+                if b.get("basis") != "fixed" or b.get("amount_wan") is None or b["_span"][2] != a["_span"][2]:
+                    break
+                bc = b.get("criteria") or []
+                if len(bc) != 1 or b.get("qualifications") or _level_of(bc[0]) is None:
+                    break
+                kind = _level_of(bc[0])
+                idx = next((k for k, c in enumerate(a["criteria"]) if _level_of(c) == kind
+                            and (kind[0] == "title" or c.get("unit") and unit_dimension(c["unit"]) == unit_dimension(bc[0].get("unit") or ""))), None)
+                if idx is None or (lvl_idx is not None and idx != lvl_idx):
+                    break
+                lvl_idx = idx
+                run.append(b)
+                j += 1
+        if len(run) < 2:
+            merged.append(a)
+            i += 1
+            continue
+        merged.append(_tiered(run, lvl_idx, text, d))
+        i += len(run)
+    return merged
+
+
+def _tiered(run: list[dict], lvl_idx: int, text: str, d: "_Draft") -> dict:
+    a = run[0]
+    start, end = a["_span"][0], run[-1]["_span"][1]
+    quote = text[start:end]
+    lead = a["criteria"][lvl_idx]
+    levels = [lead] + [b["criteria"][0] for b in run[1:]]
+    inc = {k: v for k, v in a.items() if k not in ("amount_wan", "ceiling", "criteria", "review", "quotes")}
+    inc["quote"] = quote
+    inc["basis"] = "tiers"
+    tiers = []
+    by_title = _level_of(lead)[0] == "title"
+    for c, b in zip(levels, run):
+        t: dict[str, Any] = {"label": metric_phrase(c["quote"])}
+        if by_title:
+            t["qualification"] = d.title(_TITLE_RE.match(metric_phrase(c["quote"])).group(1), c["quote"])
+        else:
+            t["min"] = c["value"]
+            t["unit"] = c["unit"]
+            if c["op"] == ">":
+                t["min_op"] = ">"
+        t["amount_wan"] = b["amount_wan"]
+        if b.get("ceiling"):
+            inc["ceiling"] = True
+        tiers.append(t)
+    if not by_title:
+        inc["tier_metric"] = lead["metric"]
+    inc["tiers"] = tiers
+    common = [c for k, c in enumerate(a["criteria"]) if k != lvl_idx]
+    if common:
+        inc["criteria"] = common
+    quotes = {k: v for k, v in (a.get("quotes") or {}).items() if k not in ("amount_wan", "ceiling")}
+    quotes["tiers"] = quote
+    inc["quotes"] = quotes
+    if any(b.get("first_time") for b in run):
+        inc["first_time"] = True
+    reviews = [r for b in run for r in str(b.get("review") or "").split("；") if r and not r.startswith("条件：本句未找到")]
+    reviews.append("档次：各句合并为一项分档奖励（达到最高档者按最高档支付，不累加），请确认")
+    inc["review"] = "；".join(dict.fromkeys(reviews))
+    inc["_span"] = (start, end, a["_span"][2])
+    return inc
 
 
 def _in_brackets(s: str, pos: int) -> bool:
@@ -1172,6 +1372,10 @@ def _order(inc: dict, name_metric=None) -> dict:
             first = tiers[0]
             raw = f"{first['min']}{first['unit']}"
             head = crit[: crit.find(raw)] if raw in crit else ""
+            if not head and str(first.get("label", "")).endswith(str(first["min"])) is False:
+                lab = str(first.get("label", ""))
+                cut = re.search(rf"{re.escape(str(first['min']))}\S*$", lab)
+                head = lab[: cut.start()] if cut else ""
             phrase = _strip_leading(re.split(r"[,，]", head)[-1]) if head else ""
             phrase = re.sub(r"(首次)?(达到|超过|在|达)$", "", phrase)
             phrase = re.sub(r"首次", "", phrase)
@@ -1210,12 +1414,15 @@ def draft_documents(docs: list[DocumentText], vocab: Vocabulary | None = None) -
                 incentives.append(inc)
         offset += len(doc.provisions)
     out: dict[str, Any] = {"version": 1, "documents": [d.header() for d in docs]}
+    titles = proposed.pop("_titles", {})
     dims = {m["dimension"] for m in proposed.values()}
     units = {dim: dict(EXTRA_DIMENSIONS[dim]) for dim in sorted(dims) if dim in EXTRA_DIMENSIONS}
     if units:
         out["units"] = units
     if proposed:
         out["metrics"] = proposed
+    if titles:
+        out["qualifications"] = titles
     out["incentives"] = incentives
     return out
 

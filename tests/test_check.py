@@ -28,9 +28,16 @@ def write(tmp_path, doc, name="rules.yaml"):
 
 
 def resolved(doc: dict) -> dict:
-    """The draft with its review items dropped (what a user keeps after resolving them)."""
+    """The draft with its review items dropped (what a user keeps after resolving them): an incentive whose
+    questions are only its frequency keeps the drafted answer (per_award), the rest go."""
     doc = copy.deepcopy(doc)
-    doc["incentives"] = [i for i in doc["incentives"] if not i.get("review")]
+    keep = []
+    for i in doc["incentives"]:
+        asks = [q for q in str(i.get("review") or "").split("；") if q]
+        if all(q.startswith("频次：") for q in asks):
+            i.pop("review", None)
+            keep.append(i)
+    doc["incentives"] = keep
     return doc
 
 

@@ -288,3 +288,48 @@ def test_a_number_no_field_reads_sends_the_draft_to_review():
 def test_frequency_not_written_is_asked_not_assumed():
     inc = one("对上年度研发投入超过1000万元的软件企业，按其研发投入的10%给予补助。")
     assert inc["frequency"] == "per_award" and "频次：" in inc["review"]
+
+
+def test_a_run_of_levels_is_one_tiered_incentive_paying_the_highest():
+    incs = draft("对上年度跨境电子商务出口额超2亿元的跨境电商企业,同比增幅超过20%的，给予20万元的奖励;"
+                 "同比增幅超过30%的，给予50万元的奖励;同比增幅超过50%的，给予100万元的奖励。")
+    assert len(incs) == 1
+    inc = incs[0]
+    assert inc["basis"] == "tiers" and inc["tier_metric"] == "同比增幅"
+    assert [(t["min"], t.get("min_op"), t["amount_wan"]) for t in inc["tiers"]] == [
+        (20, ">", 20), (30, ">", 50), (50, ">", 100)]
+    assert any(c["metric"] == "上年度跨境电子商务出口额" for c in inc["criteria"])  # the run's own condition stays
+    assert "档次：" in inc["review"]  # the merge is a reading: said
+    assert numbers_outside_quotes(inc) == []
+
+
+def test_a_ladder_of_titles_is_one_tiered_incentive_with_first_time():
+    proposed = {}
+    incs = draft_provision(ProvisionText(4, "第四条", "注册在南沙的金融企业，首次被评为世界企业500强的，一次性给予2000万元的奖励;"
+                                                    "被评为世界企业1000强、中国企业500强的，一次性给予1000万元的奖励。"),
+                           proposed=proposed)
+    assert len(incs) == 1 and incs[0]["first_time"] is True
+    assert [(t["qualification"], t["amount_wan"]) for t in incs[0]["tiers"]] == [
+        ("世界企业500强", 2000), ("世界企业1000强、中国企业500强", 1000)]
+    assert proposed["_titles"]["世界企业1000强、中国企业500强"]["aliases"] == ["世界企业1000强", "中国企业500强"]
+
+
+def test_a_cap_sentence_limits_the_awards_before_it_and_is_no_award():
+    incs = draft("对动漫作品境外版权授权，按年度境外实际授权收入的10%给予支持；对游戏作品境外版权授权，按年度境外实际授权收入的2%给予支持。"
+                 "上述支持合计最高不超过100万元。")
+    assert [i["rate_percent"] for i in incs] == [10, 2]
+    lims = [i["limits"] for i in incs]
+    assert lims[0] == lims[1] and lims[0][0]["amount_wan"] == 100 and lims[0][0]["group"] == "1-cap1"
+
+
+def test_a_share_cap_names_its_base_and_scope():
+    incs = draft("对骨干企业，按照其经济贡献40%给予奖励。对高管，给予经营奖励20万元。两项奖励总额最高为其个人经济贡献的100%。")
+    assert len(incs) == 2
+    lim = incs[0]["limits"][0]
+    assert (lim["share_percent"], lim["share_of"]) == (100, "个人经济贡献") and incs[1]["limits"][0] == lim
+
+
+def test_an_award_to_persons_or_an_intermediary_is_not_the_firms():
+    assert one("对年度应纳税工资薪金30万元以上的骨干人才，按照其个人经济贡献40%比例给予奖励。")["recipient"] == "person"
+    inc = one("对供应链服务平台按照每辆500元给予补贴。")
+    assert inc["recipient"] == "intermediary" and "对象：" in inc["review"]
