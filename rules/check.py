@@ -11,12 +11,13 @@ Strict validation, each problem naming the incentive and the field:
 - every metric is known (data/metrics.yaml, or the file's own `metrics:`) and every unit is
   one of its dimension's.
 
-Coverage: provisions whose text states an award amount, rate or cap that no incentive quotes,
+Coverage: every sentence stating money, a rate (% or ‰) or a cap that no incentive or limit quotes,
 and incentives still marked `review`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from policykg.loaders.yamlio import load_yaml
 from policykg.rules.documents import ProvisionText, attach, file_sha256, match_documents, read_document
 from policykg.rules.constructs import construct_numbers_outside_quotes
 from policykg.rules.schema import check_shape
-from policykg.rules.draft import DATA_DIR, draft_provision, numbers_outside_quotes
+from policykg.rules.draft import DATA_DIR, _sentences, numbers_outside_quotes
 from policykg.rules.files import (METRICS_PATH, QUALIFICATIONS_PATH, _Ctx, _load_metrics, _load_qualifications,
                                  build_rules)
 
@@ -113,18 +114,20 @@ def check_incentive(inc: dict, prov: ProvisionText, metrics: dict[str, str], uni
     return problems
 
 
+_MONEY_RATE_CAP = re.compile(r"\d(?:\.\d+)?\s*(?:万|亿|千)?(?:元|美元|港元|欧元)|\d\s*[%‰]|上限|封顶")
+
+
 def _covered(prov: ProvisionText, quotes: list[str]) -> list[str]:
-    """Sentences of `prov` stating an award amount, rate or cap that none of `quotes` overlaps."""
+    """Sentences of `prov` stating money, a rate (% or ‰) or a cap that none of `quotes` (an incentive's quote,
+    its field quotes, its limits' quotes) overlaps."""
     out = []
-    for inc in draft_provision(prov):
-        has_value = any(inc.get(k) is not None for k in ("amount_wan", "rate_percent", "cap_wan", "tiers"))
-        if not has_value:
+    for sent in _sentences(prov.text):
+        s = sent.text
+        if not _MONEY_RATE_CAP.search(s):
             continue
-        s = inc["quote"]
-        start = prov.text.find(s)
-        span = (start, start + len(s))
-        if not any(_overlap(span, prov.text.find(q), len(q)) for q in quotes):
-            out.append(f"{prov.label}: states an award no incentive quotes: {s[:60]}")
+        span = (sent.start, sent.start + len(s))
+        if not any(_overlap(span, prov.text.find(q), len(q)) for q in quotes if q):
+            out.append(f"{prov.label}: states money, a rate or a cap that no incentive or limit quotes: {s[:60]}")
     return out
 
 
@@ -164,7 +167,10 @@ def check_rules(rules_path: str | Path, sources: list[str | Path]) -> CheckRepor
         if inc.get("provision") is not None and inc["provision"] != prov.seq:
             report.errors.append(f"{where}: incentive {iid}: its quote is in provision {prov.seq} ({prov.label}), "
                                  f"not {inc['provision']}; delete provision: (the quote decides) or fix it")
-        by_prov.setdefault((k, prov.seq), []).append(inc["quote"])
+        spans = by_prov.setdefault((k, prov.seq), [])
+        spans.append(inc["quote"])
+        spans += [q for q in (inc.get("quotes") or {}).values() if isinstance(q, str)]
+        spans += [lim["quote"] for lim in inc.get("limits") or [] if isinstance(lim, dict) and isinstance(lim.get("quote"), str)]
         report.errors += check_incentive(inc, prov, metrics, units, where)
         if inc.get("review"):
             report.reviews.append(f"incentive {iid} ({prov.label}): review: {inc['review']}")

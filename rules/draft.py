@@ -44,7 +44,7 @@ _CUR = "|".join(CURRENCIES)
 NUM = r"\d+(?:\.\d+)?"
 # A number with its unit; 万美元 before 万元 so the longer unit wins.
 _QTY_RE = re.compile(
-    rf"(?<![\d.A-Za-z])({NUM})\s*(万(?:{_CUR})|亿(?:{_CUR})|(?:{_CUR})|万元|亿元|千元|元|%|家|个|项|名|人次|次|年|倍|万平方米|平方米|台|辆)"
+    rf"(?<![\d.A-Za-z])({NUM})\s*(万(?:{_CUR})|亿(?:{_CUR})|(?:{_CUR})|万元|亿元|千元|元|%|‰|家|个|项|名|人次|次|年|倍|万平方米|平方米|台|辆)"
 )
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CN_RE = re.compile(r"([一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九])(?=[年个家项名星])")
@@ -99,11 +99,15 @@ def numbers_outside_quotes(inc: dict) -> list[str]:
         if round(float(value), 6) not in numbers_in(quote):
             problems.append(f"{inc.get('id')}: {where} = {value} is not in its quote {quote!r}")
 
-    for key in ("amount_wan", "cap_wan", "rate_percent", "max_years"):
+    for key in ("amount_wan", "cap_wan", "rate_percent", "rate_permille", "max_years", "amount_min_wan"):
         check(inc.get(key), quotes.get(key, own), key)
+    pu = inc.get("per_unit")
+    if isinstance(pu, dict):
+        check(pu.get("amount"), quotes.get("per_unit", own), "per_unit.amount")
+        check(pu.get("max_quantity"), quotes.get("per_unit", own), "per_unit.max_quantity")
     for i, t in enumerate(inc.get("tiers") or []):
         tq = t.get("quote") or quotes.get("tiers", own)
-        for key in ("min", "amount_wan", "rate_percent", "quota"):
+        for key in ("min", "max", "amount_wan", "amount_min_wan", "rate_percent", "rate_permille", "quota"):
             check(t.get(key), tq, f"tiers[{i}].{key}")
     for section in ("criteria", "limits"):
         for i, c in enumerate(inc.get(section) or []):
@@ -409,7 +413,11 @@ class _Draft:
         """The metric a phrase names: a known one when a label matches, else a proposed one named from the
         noun phrase (its key is the phrase itself), or None when the phrase names nothing (the caller asks)."""
         ph = metric_phrase(phrase)
-        if dimension in ("money", "percent", "count", "rank", "parameters", "flag", "area", None):
+        if dimension == "flag":  # a yes/no term: only its own label, never a label that merely shares words
+            known = next((k for k, (lab, dim) in self.vocab.metrics.items() if dim == "flag" and lab == ph), None)
+            if known:
+                return known
+        elif dimension in ("money", "percent", "count", "rank", "parameters", "area", None):
             known, _ = match_metric(ph, self.vocab, dimension) if ph else (None, 0.0)
             if known:
                 return known
@@ -430,13 +438,47 @@ class _Draft:
             self.proposed[key] = entry
         return key
 
+    def _per_unit_of(self, s: str, q: "_Qty", q0: str) -> dict:
+        """The unit a per-unit amount is paid by and the quantity metric, named from the words it counts."""
+        near = s[max(0, q.start - 12):q.end + 4]
+        month = re.search(r"每月", near)
+        if re.search(r"平方米", near):
+            dim, unit_word, suffix = "area", "平方米", "面积"
+        elif re.search(r"/人次", near):
+            dim, unit_word, suffix = "person_times", "人次", "人次"
+        elif re.search(r"每(?:辆|台)", near):
+            dim, unit_word, suffix = "vehicles", "辆", "数量"
+        elif re.search(r"每(?:名|人)", near):
+            dim, unit_word, suffix = "persons", "名", "人数"
+        else:
+            dim, unit_word, suffix = "count", "个", "数量"
+        cstart = _clause_start(s, q.start, ",，;；")
+        own = s[cstart:q.start]
+        lead = re.sub(r"(?:按照?|享受|给予|予以|每月|最高|的标准)+.*$", "", own)
+        if _cjk_len(metric_phrase(lead)) < 2 and cstart > 0:
+            prev_start = _clause_start(s, cstart - 1, ",，;；")
+            lead = s[prev_start:cstart - 1]
+        m = re.search(r"每(?:设立|引进|新增|新建|开设)?一?(?:家|个)([^,，并及和]{2,12}?)(?:并|及|和|,|，|后|给予|$)", own)
+        noun = m.group(1) if m else lead
+        noun = re.sub(r"[(（][^)）]*[)）]", "", noun)
+        noun = re.sub(r"^(?:对|在)?(?:我区|区内|南沙|本区)?", "", metric_phrase(noun))
+        noun = re.sub(r"的$", "", noun)
+        metric = self.metric(noun + suffix, dim) if _cjk_len(noun) >= 2 else None
+        pu: dict[str, Any] = {"amount": q.value, "unit": q.unit, "metric": metric}
+        if month:
+            pu["period"] = "month"
+        return {"per_unit": pu, "month_quote": month.group(0) if month else "",
+                "review": f"指标：「{q.raw}」按{unit_word}计，数量指标"
+                          f"{'命名为「' + noun + suffix + '」' if metric else '未能命名'}，请确认"}
+
     def sentence(self, sent: str) -> dict | None:
+        self._pu: dict[int, dict] = {}
         s = sent[_topic_end(sent):]
         qs = _quantities(s)
         has_award = bool(_AWARD_RE.search(s))
         defer = _DEFER_RE.search(s)
         unspecified = _UNSPECIFIED_RE.search(s)
-        money_or_rate = [q for q in qs if q.money or q.unit == "%" or q.foreign]
+        money_or_rate = [q for q in qs if q.money or q.unit in ("%", "‰") or q.foreign]
         if not has_award and not defer:
             return None
         if not money_or_rate and not defer and not unspecified:
@@ -470,7 +512,7 @@ class _Draft:
                 inc["basis"] = "non_monetary"
                 inc["note"] = "no amount: a measure or a priority, not money"
                 reviews.append("金额：未写明金额，请确认这是非资金支持（或删除此条）")
-            elif not any(k in inc for k in ("amount_wan", "tiers", "rate_percent")) and not [
+            elif not any(k in inc for k in ("amount_wan", "tiers", "rate_percent", "rate_permille", "per_unit")) and not [
                     q for q in money_or_rate if not any(str(q.raw) in c["quote"] for c in criteria)]:
                 inc["basis"] = "unspecified"
                 inc["note"] = "the award's amount is not stated in this text"
@@ -583,6 +625,13 @@ class _Draft:
         text = re.sub(r"^(?:对于|对|凡|且|并|和|及|或|其|在内|经|由|同时|可|均)+", "", text)
         text = re.sub(r"(?:的|者|后|时)$", lambda x: x.group(0) if x.group(0) in "后时" else "", text)
         text = re.sub(r"^的|的$", "", text).strip()
+        pos = re.fullmatch(r"(.{2,20}?)(?:保持|实现)?正增长(?:的)?(?:企业)?", text)
+        if pos:  # 营业收入正增长: > 0
+            metric = self.metric(pos.group(1) + "增速", "percent")
+            if metric and text not in seen:
+                seen.add(text)
+                criteria.append({"metric": metric, "op": "positive", "quote": text})
+                return
         if re.search(r"符合(?:上述|以下|相关|本办法)?条件|上述|前款|以下|下列|之一|(?:入选|认定|获评|评为|获批)的", text):
             reviews.append(f"条件：「{text}」指向别处写的条件，请补上")
             return
@@ -629,7 +678,7 @@ class _Draft:
             op, bw, aw = _op(before, after)
             if op and re.match(r"的部分", after):
                 continue  # 超过20%的部分: the base of a rate, read by _assign
-            if first.unit == "%":
+            if first.unit in ("%", "‰"):
                 rate_ctx = re.search(r"(按|按照|根据|给予|的)", before) or re.match(r"(的(比例|标准)|给予|予以)", after)
                 if (op and not rate_ctx) or (op and not is_after_award and "给予" not in before and "按" not in before):
                     if op in ("<=",) and re.search(r"不超过|不高于", bw + before[-4:]) and is_after_award:
@@ -650,7 +699,7 @@ class _Draft:
                 # 按300元/人次, 每辆3000元: an amount per unit
                 q0 = s[_clause_start(s, first.start, ",，;；"):_clause_end(s, last.end)]
                 amounts.append((g, q0))
-                reviews.append(f"金额：「{first.raw}」按单位计（每人、每辆、每平方米），奖励为单价乘以数量")
+                self._pu[first.start] = self._per_unit_of(s, first, q0)
                 continue
             if re.search(r"(安排|设立)[^,，]{0,8}$", before):
                 # 每年安排500万元资金: a programme's budget, not a threshold
@@ -742,8 +791,9 @@ class _Draft:
                     reviews.append("档次：有多个比例，请为每个比例配上档次（门槛或称号）")
             else:
                 inc["basis"] = "matching" if matching else "rate"
-                inc["rate_percent"] = g[0].value
-                quotes["rate_percent"] = q0
+                key = "rate_permille" if g[0].unit == "‰" else "rate_percent"
+                inc[key] = g[0].value
+                quotes[key] = q0
                 if ceiling:
                     inc["rate_ceiling"] = True
             plain = re.sub(r"\([^)]*\)|（[^）]*）", "", base_phrase)
@@ -779,12 +829,36 @@ class _Draft:
         for g, _q in amounts:
             if g[0].foreign:
                 reviews.append(f"币种：奖励金额为外币（{g[0].raw}），请确定按何币种支付")
-        # ---- fixed amounts (最高X万元: a ceiling)
+        # ---- per-unit amounts (每辆3000元, 按每月每平方米最高50元, 300元/人次)
+        if amounts and amounts[0][0][0].start in self._pu:
+            g, q0 = amounts[0]
+            pu = self._pu[g[0].start]
+            inc["basis"] = "per_unit"
+            inc["per_unit"] = pu["per_unit"]
+            quotes["per_unit"] = q0
+            if re.search(r"最高|不超过", q0[: q0.find(g[0].raw)] if g[0].raw in q0 else ""):
+                inc["ceiling"] = True
+            if pu["per_unit"].get("period") == "month":
+                inc["frequency"] = "yearly"
+                quotes.setdefault("frequency", pu["month_quote"])
+            reviews.append(pu["review"])
+            for cap, cq, scope in caps:
+                self._cap(inc, quotes, limits, cap, cq, scope, primary="cap_wan")
+            return
+        # ---- fixed amounts (最高X万元: a ceiling; a-b万元: up to b, a kept)
         if amounts:
             g, q0 = amounts[0]
             inc["basis"] = "fixed"
             inc["amount_wan"] = g[0].wan
             quotes["amount_wan"] = q0
+            lo = re.search(rf"({NUM})\s*(万元|亿元|元)?\s*(?:-|—|－|~|～|至|到)\s*$", s[:g[0].start])
+            if lo:
+                low = _Qty(0, 0, _num(lo.group(1)), lo.group(2) or g[0].unit, lo.group(0)).wan if g[0].money else None
+                if low is not None and low < g[0].wan:
+                    inc["amount_min_wan"] = low
+                    inc["ceiling"] = True
+                    start = min(lo.start(), s.find(q0)) if s.find(q0) >= 0 else lo.start()
+                    quotes["amount_wan"] = quotes["amount_min_wan"] = s[start:_clause_end(s, g[0].end)]
             if len(amounts) > 1:
                 reviews.append("拆分：一句中有多个金额，请拆为各自的奖励或选其一")
             for cap, cq, scope in caps:
@@ -891,10 +965,10 @@ class _Draft:
     def _levels(self, s: str, thresholds, values: list[_Qty]) -> list[dict] | None:
         """Pair a 分别 list of amounts (or rates) with the list of levels before it, in order."""
         n = len(values)
-        key = "rate_percent" if values[0].unit == "%" else "amount_wan"
+        key = {"%": "rate_percent", "‰": "rate_permille"}.get(values[0].unit, "amount_wan")
 
         def val(q: _Qty):
-            return q.value if key == "rate_percent" else q.wan
+            return q.wan if key == "amount_wan" else q.value
 
         # thresholds written as one list of the same length
         for g, q0, op, phrase in thresholds:
@@ -1025,9 +1099,10 @@ class _Draft:
         m = re.search(r"前(\d+)(?:家|名|位)", s)
         if m and re.search(r"排名|排行", s):
             return {"method": "排名", "quota": int(m.group(1)), "quote": s[m.start(): s.find(")", m.end()) + 1 if ")" in s[m.end():] else m.end()]}
-        m = re.search(r"择优[^,，]{0,20}|(?:经认定|遴选)[^,，]{0,12}|评选一批[^,，]{0,16}", s)
+        m = re.search(r"择优[^,，]{0,20}|(?:经认定|遴选)[^,，]{0,12}|评选一批[^,，]{0,16}|经(?:评定|评审|评估)|(?<!星级)评定", s)
         if m:
-            method = re.search(r"(择优|认定|遴选|评选)", m.group(0)).group(1)
+            method = re.search(r"(择优|认定|遴选|评选|评定|评审|评估)", m.group(0)).group(1)
+            method = {"评审": "评定", "评估": "评定"}.get(method, method)
             return {"method": method, "quote": m.group(0)}
         return None
 
@@ -1353,7 +1428,8 @@ def _name(inc: dict, prov: ProvisionText) -> str:
 
 _ORDER = [
     "id", "provision", "name", "quote", "kind", "payer", "recipient", "basis",
-    "amount_wan", "ceiling", "tier_metric", "tier_op", "tiers", "rate_percent", "rate_ceiling", "rate_base",
+    "amount_wan", "amount_min_wan", "ceiling", "per_unit", "tier_metric", "tier_op", "tiers", "rate_percent",
+    "rate_permille", "rate_ceiling", "rate_base",
     "rate_base_excess_over_percent_of", "cap_wan", "defers_to", "note", "frequency", "max_years", "first_time",
     "selection", "criteria", "qualifications", "limits", "quotes", "review",
 ]

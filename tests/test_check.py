@@ -46,7 +46,7 @@ def test_a_resolved_draft_checks_clean_except_coverage(tmp_path, drafted):
     assert report.errors == [] and report.reviews == []
     assert report.incentives == len(resolved(drafted)["incentives"]) > 5
     # the dropped incentives' sentences are reported as not covered
-    assert report.uncovered and all("states an award" in u for u in report.uncovered)
+    assert report.uncovered and all("states money, a rate or a cap" in u for u in report.uncovered)
 
 
 def test_review_items_are_reported(tmp_path, drafted):
@@ -123,3 +123,16 @@ def test_cli_check_exit_codes(tmp_path, drafted):
     other.write_text("x" + BUNDLED_SOURCE.read_text(encoding="utf-8"), encoding="utf-8")
     r = runner.invoke(cli, ["rules", "check", str(clean), "--source", str(other)])
     assert r.exit_code == 4 and r.output.count("\n") == 1 and "the rules are for" in r.output
+
+
+def test_coverage_names_a_permille_rate_and_a_cap_sentence_no_rule_quotes(tmp_path):
+    doc = tmp_path / "p.txt"
+    doc.write_text("示范区扶持办法\n\n第一条 对完成交易的企业，按其成交价格1‰给予补贴。\n\n"
+                   "第二条 对新设企业给予10万元奖励。上述奖励以100万元为上限。\n", encoding="utf-8")
+    drafted = draft_documents([read_document(doc)])
+    drafted["incentives"] = [i for i in drafted["incentives"] if i["provision"] == 2]
+    for i in drafted["incentives"]:
+        i.pop("limits", None)
+    report = check_rules(write(tmp_path, drafted), [doc])
+    said = "\n".join(report.uncovered)
+    assert "1‰" in said and "上述奖励以100万元为上限" in said and "10万元奖励" not in said

@@ -216,7 +216,8 @@ def test_respectively_up_to_each_level_and_a_unit_written_once():
 
 def test_amount_per_unit_is_in_yuan_and_flagged():
     inc = one("对当年培训量累计超过100人次的培训机构,按300元/人次标准予以补贴,每家机构每年扶持金额最高不超过10万元。")
-    assert inc["amount_wan"] == 0.03 and "按单位计" in inc["review"]
+    assert inc["basis"] == "per_unit" and "按人次计" in inc["review"]
+    assert (inc["per_unit"]["amount"], inc["per_unit"]["unit"]) == (300, "元")
     assert inc["limits"] == [{"kind": "annual_total_cap", "amount_wan": 10, "per": "enterprise",
                               "quote": "每家机构每年扶持金额最高不超过10万元"}]
     assert inc["criteria"][0]["op"] == ">" and inc["criteria"][0]["value"] == 100
@@ -333,3 +334,36 @@ def test_an_award_to_persons_or_an_intermediary_is_not_the_firms():
     assert one("对年度应纳税工资薪金30万元以上的骨干人才，按照其个人经济贡献40%比例给予奖励。")["recipient"] == "person"
     inc = one("对供应链服务平台按照每辆500元给予补贴。")
     assert inc["recipient"] == "intermediary" and "对象：" in inc["review"]
+
+
+def test_per_unit_by_area_and_month_is_yearly_with_its_cap():
+    proposed = {}
+    incs = draft_provision(ProvisionText(6, "第六条", "对新落户的金融企业，在我区租用自用办公用房的，按每月每平方米最高50元的标准予以场地补贴，"
+                                                    "每年最高不超过300万元。"), proposed=proposed)
+    inc = incs[0]
+    assert inc["basis"] == "per_unit" and inc["frequency"] == "yearly" and inc["ceiling"] is True
+    assert inc["per_unit"] == {"amount": 50, "unit": "元", "metric": "租用自用办公用房面积", "period": "month"}
+    assert proposed["租用自用办公用房面积"]["dimension"] == "area"
+    assert numbers_outside_quotes(inc) == []
+
+
+def test_permille_rate():
+    inc = one("对通过交易平台完成交易的企业，按其成交价格1‰给予补贴，最高不超过50万元。")
+    assert (inc["basis"], inc["rate_permille"], inc["rate_base"], inc["cap_wan"]) == ("rate", 1, "成交价格", 50)
+    assert "rate_percent" not in inc
+
+
+def test_a_range_amount_is_up_to_its_top_with_selection():
+    inc = one("对优秀项目，经评定给予20-50万元的一次性奖励。")
+    assert (inc["amount_wan"], inc["amount_min_wan"], inc["ceiling"]) == (50, 20, True)
+    assert inc["selection"]["method"] == "评定"
+
+
+def test_positive_growth_is_op_positive():
+    inc = one("对营业收入正增长的企业，给予10万元一次性奖励。")
+    assert inc["criteria"] == [{"metric": "revenue_growth", "op": "positive", "quote": "营业收入正增长的企业"}]
+
+
+def test_a_short_yes_no_term_never_borrows_a_longer_label():
+    inc = one("对经认定的企业，给予10万元一次性奖励。")
+    assert all(c["metric"] != "vision_hq_star_upgraded" for c in inc.get("criteria") or [])
