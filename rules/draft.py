@@ -378,7 +378,15 @@ def metric_phrase(phrase: str) -> str:
     for _ in range(3):
         p = _LEAD_RE.sub("", p)
         p = _TAIL_RE.sub("", p)
-    return p.strip(",，、:：;；()（）")
+    p = p.strip(",，、:：;；")
+    p = p.replace("（", "(").replace("）", ")")
+    while p.endswith(")") and p.count("(") < p.count(")"):
+        p = p[:-1]
+    while p.startswith("(") and p.count("(") > p.count(")"):
+        p = p[1:]
+    if p.endswith("(") or p.startswith(")"):
+        p = p.strip("()")
+    return p
 
 
 def _cjk_len(s: str) -> int:
@@ -413,12 +421,17 @@ class _Draft:
         """The metric a phrase names: a known one when a label matches, else a proposed one named from the
         noun phrase (its key is the phrase itself), or None when the phrase names nothing (the caller asks)."""
         ph = metric_phrase(phrase)
+        if not re.search(r"项目|产品|平台|APP", ph + getattr(self, "_sentence", "")):  # a project's metric: a project's words
+            vocab = Vocabulary({k: v for k, v in self.vocab.metrics.items() if not k.startswith("project.")},
+                               self.vocab.qualifications)
+        else:
+            vocab = self.vocab
         if dimension == "flag":  # a yes/no term: only its own label, never a label that merely shares words
             known = next((k for k, (lab, dim) in self.vocab.metrics.items() if dim == "flag" and lab == ph), None)
             if known:
                 return known
         elif dimension in ("money", "percent", "count", "rank", "parameters", "area", None):
-            known, _ = match_metric(ph, self.vocab, dimension) if ph else (None, 0.0)
+            known, _ = match_metric(ph, vocab, dimension) if ph else (None, 0.0)
             if known:
                 return known
         if _cjk_len(ph) < 2 or re.search(r"\d", ph) or dimension is None:
@@ -474,6 +487,7 @@ class _Draft:
     def sentence(self, sent: str) -> dict | None:
         self._pu: dict[int, dict] = {}
         s = sent[_topic_end(sent):]
+        self._sentence = s
         qs = _quantities(s)
         has_award = bool(_AWARD_RE.search(s))
         defer = _DEFER_RE.search(s)
@@ -603,13 +617,15 @@ class _Draft:
         after = s[verb.end():] if verb else ""
         if re.search(r"人才|员工|个人|自然人|合伙人|高管|团队", s):
             inc["recipient"] = "person"
-            reviews.append("对象：奖励可能付给个人（人才、员工），已设为 person，请确认 recipient 与 per_person")
+            subject = re.match(r"对[^,，;；]*?(?:人才|自然人|有限合伙人|员工|人员)(?=[,，])", s)
+            if not subject:  # the persons are not the sentence's own subject: a reading to confirm
+                reviews.append("对象：奖励可能付给个人（人才、员工），已设为 person，请确认 recipient 与 per_person")
         elif re.search(r"引荐|中介|(?:奖励|补贴|补助)(?:给)?[^,，。]{0,6}(?:平台|机构)(?:企业)?$|对[^,，]{0,12}平台按照?", s):
             inc["recipient"] = "intermediary"
             reviews.append("对象：奖励付给引进企业的平台或中介（intermediary），请确认")
         elif re.match(r"(?:其|给)?[^\d,，。]{2,12}?(?:公司|企业|机构|单位|平台|园区)", after):
             reviews.append(f"对象：奖励写明付给「{after[:14]}」，请确认 recipient")
-        elif re.search(r"园区|基地|小镇|项目|产品|平台", "".join(c.get("quote") or "" for c in criteria) + head) \
+        elif re.search(r"园区|基地|小镇|项目|产品|平台|APP", "".join(c.get("quote") or "" for c in criteria) + head) \
                 and not any("对象：" in r for r in reviews):
             reviews.append("对象：条件写的是项目、产品、平台或园区，请确认奖励给企业还是项目（recipient, project_kind）")
 
@@ -624,7 +640,9 @@ class _Draft:
         text = re.sub(r"^(?:鼓励|支持|积极|推动|加快|引导)[^对]*$", "", text)
         text = re.sub(r"^(?:对于|对|凡|且|并|和|及|或|其|在内|经|由|同时|可|均)+", "", text)
         text = re.sub(r"(?:的|者|后|时)$", lambda x: x.group(0) if x.group(0) in "后时" else "", text)
-        text = re.sub(r"^的|的$", "", text).strip()
+        text = re.sub(r"^的|的$", "", text).strip().strip("“”\"")
+        if re.fullmatch(r"(?:首次)?(?:被)?(?:获评|评为|认定为|入选|获得|列入)(?:为)?", text):
+            return  # the title itself is a qualification read apart
         pos = re.fullmatch(r"(.{2,20}?)(?:保持|实现)?正增长(?:的)?(?:企业)?", text)
         if pos:  # 营业收入正增长: > 0
             metric = self.metric(pos.group(1) + "增速", "percent")
@@ -1042,8 +1060,8 @@ class _Draft:
             if ev and "frequency" not in inc:
                 inc["frequency"] = "once"  # a listing happens once
                 quotes["frequency"] = ev.group(0)
-            inc.setdefault("frequency", "per_award")
-            if "frequency" not in quotes:
+            inc.setdefault("frequency", "per_award")  # docs/rules.md: per_award is "not stated"
+            if "frequency" not in quotes:  # a period not written is a guess either way (issue 18: flagged)
                 inc.setdefault("_extra_reviews", []).append("频次：未写明频次（一次性、每年或每次），请确定")
         if y:
             years = y.group(2)
@@ -1137,7 +1155,12 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
     text = prov.text
     doc_limits = _provision_limits(text)
     caps: list[tuple[dict, int]] = []  # (limit with its scope, its place)
+    header: dict | None = None  # a heading's condition, inherited by the items under it
     for sent in _sentences(text):
+      head = _heading_condition(sent.text)
+      if head is not None:
+          header = head
+          continue
       cap = _cap_sentence(sent.text, d)
       para = text.count("\n", 0, sent.start)
       if cap is not None and (cap["scope"] == "before" and out or any(i["_span"][2] == para for i in out)):
@@ -1152,6 +1175,16 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
             inc["review"] = "；".join(dict.fromkeys(filter(None, [inc.get("review"), *extra])))
         start = text.find(inc["quote"], sent.start)
         inc["_span"] = (start, start + len(inc["quote"]), text.count("\n", 0, max(0, start)))
+        if header is not None and inc.get("basis") not in ("non_monetary", "defers_to"):
+            own = "".join(c.get("quote") or "" for c in inc.get("criteria") or []) + inc["quote"]
+            if header["quote"] not in own:
+                key = d.metric(header["quote"], "flag")
+                inc["criteria"] = [{"metric": key, "op": "==", "value": True, "quote": header["quote"]},
+                                   *(inc.get("criteria") or [])]
+                inc["review"] = "；".join(x for x in str(inc.get("review") or "").split("；")
+                                         if x and not x.startswith("条件：本句未找到")) or None
+                if inc["review"] is None:
+                    del inc["review"]
         out.append(inc)
     out = _merge_level_runs(out, text, d)
     for n, (cap, at) in enumerate(caps, 1):
@@ -1212,6 +1245,26 @@ def _award_parts(sent: str) -> list[str]:
 _CAP_WORD_RE = re.compile(rf"(?:最高不超过|最高不高于|不超过|不高于|最高为|最高|上限为|以)(?:其|企业)?\s*({NUM})\s*(万元|亿元|元)(?:为上限|封顶)?")
 _SHARE_RE = re.compile(rf"(?:不超过|不高于|最高为|最高不超过)(?:其|企业)?([^,，;；。]{{2,30}}?)的?({NUM})%")
 _SCOPE_RE = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）.、．])?(上述|以上|前述|各项|本条|本款|(两|三|四|二)项)")
+
+
+_MARK = r"(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])"
+
+
+def _heading_condition(s: str) -> dict | None:
+    """A heading whose items follow: "(二)重点发展的金融企业。" (a bare heading) or "对利用资本市场融资发展的企业按
+    以下标准给予奖励：" (a header sentence). Its subject is a condition of every item under it."""
+    t = s.strip().rstrip("。")
+    m = re.fullmatch(rf"{_MARK}\s*([^\d,，;；:：。]{{2,20}})", t)
+    if m and not _AWARD_RE.search(m.group(1)):
+        subject = re.sub(r"^(?:大力|积极)?(?:支持|鼓励|引导)(?:设立|发展|建设|引进)?", "", m.group(1))
+        return {"quote": subject} if _cjk_len(subject) >= 2 else None
+    m = re.fullmatch(r"(?:对于|对)?([^\d,，;；]{2,30}?)(?:的企业)?[,，]?(?:按照?|符合|参照)?(?:以下|下列)[^\d]{0,12}[:：]", t)
+    if m:
+        subject = re.sub(r"^(?:对于|对)", "", t[: m.end(1)])
+        subject = re.sub(r"的$", "", subject)
+        if _cjk_len(subject) >= 2:
+            return {"quote": t[t.find(subject): t.find(subject) + len(subject) + (3 if t[t.find(subject) + len(subject):].startswith("的企业") else 0)]}
+    return None
 
 
 def _cap_sentence(s: str, d: "_Draft") -> dict | None:

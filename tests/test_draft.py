@@ -367,3 +367,13 @@ def test_positive_growth_is_op_positive():
 def test_a_short_yes_no_term_never_borrows_a_longer_label():
     inc = one("对经认定的企业，给予10万元一次性奖励。")
     assert all(c["metric"] != "vision_hq_star_upgraded" for c in inc.get("criteria") or [])
+
+
+def test_a_heading_is_a_condition_of_the_items_under_it():
+    incs = draft("(一)持牌法人金融机构。\n\n1.持牌法人金融机构一级分支机构，给予300万元的落户奖励。\n\n(二)重点发展的金融企业。\n\n"
+                 "实缴注册资本达到1亿元、5亿元的，分别最高给予600万元、1000万元的落户奖励。")
+    assert len(incs) == 2
+    assert not any(c["quote"] == "持牌法人金融机构" for c in incs[0]["criteria"])  # its own text says it already
+    assert incs[1]["criteria"][0] == {"metric": "重点发展的金融企业", "op": "==", "value": True, "quote": "重点发展的金融企业"}
+    header = one("对利用资本市场融资发展的企业按以下标准给予奖励：\n(三)后备上市企业于区域股权交易市场挂牌进行股权转让交易给予30万元奖励。")
+    assert header["criteria"][0]["quote"] == "利用资本市场融资发展的企业"
