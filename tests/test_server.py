@@ -263,7 +263,8 @@ def test_workbench_upload_draft_check_save_then_ask(wclient, writable_server, in
     rules_file = ws / first["rules"]
     assert cli_json(invoke, "rules", "check", str(rules_file), "--source", str(doc), "--format", "json")["ok"]
     # The calculator answers over the new document as `eligible --source --rules` does.
-    firm = {"name": "某软件企业", "as_of": "2026-06-30", "metrics": {"revenue": "6亿元"}}
+    # 软件企业: the yes/no term the draft proposes in its metrics: block (对…的软件企业)
+    firm = {"name": "某软件企业", "as_of": "2026-06-30", "metrics": {"revenue": "6亿元", "软件企业": True}}
     (tmp_path / "firm.json").write_text(json.dumps(firm, ensure_ascii=False), encoding="utf-8")
     api = wclient.post("/api/calculate", params={"corpus": first["corpus"]}, json=firm).json()
     cli = cli_json(invoke, "--lang", "zh", "eligible", str(tmp_path / "firm.json"), "--source", str(ws / "uploads" / info["id"] /

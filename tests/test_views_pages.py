@@ -249,11 +249,13 @@ def test_workbench_from_upload_to_saved_rules_to_an_answer(browser, writable_ser
     box = p.page.locator(".field[data-field='metrics.revenue']")
     box.locator("input").fill("6")
     box.locator("select").select_option("亿元")
+    # the yes/no term the draft proposes in its metrics: block (对…的软件企业)
+    p.page.locator(".field[data-field='metrics.软件企业'] select").select_option("true")
     n = p.answers()
     p.page.click("#compute")
     p.wait_answer(n)
     upload = next((writable_server.workspace / "uploads" / saved["rules"].split("/")[1].split(".")[0]).iterdir())
-    cli = eligible(invoke, {"name": "我的企业", "as_of": "2026-06-30", "metrics": {"revenue": "6亿元"}}, tmp_path,
+    cli = eligible(invoke, {"name": "我的企业", "as_of": "2026-06-30", "metrics": {"revenue": "6亿元", "软件企业": True}}, tmp_path,
                    "--source", str(upload), "--rules", str(rules_file))
     assert totals(p)[0] == cli["totals"]["eligible_wan"] > 0
     p.check_clean()
