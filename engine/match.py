@@ -19,6 +19,7 @@ import contextvars
 import difflib
 import os
 import pickle
+import tempfile
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -33,8 +34,8 @@ import pyarrow as pa
 from policykg.engine.eligibility import Engine
 from policykg.engine.evaluate import ELIGIBLE, NEEDS_SELECTION, STATUSES
 from policykg.engine.population import Population
-from policykg.engine.register import (CHUNK_ROWS, CSV_BLOCK_BYTES, ArrowRows, Chunk, IdsOfChunk, ProjectsOutOfOrder,
-                                     ProjectsTable, ProjectStream, RegisterReader, UniqueIds, chunk_ids, parse_layout,
+from policykg.engine.register import (CHUNK_ROWS, CSV_BLOCK_BYTES, ArrowRows, Chunk, IdsOfChunk, PartitionedProjects,
+                                     ProjectsOutOfOrder, ProjectsTable, ProjectStream, RegisterReader, UniqueIds, chunk_ids, parse_layout,
                                      parsed_ahead, with_offsets)
 from policykg.errors import InputError, OutputError
 from policykg.output import OutputTarget, csv_safe_table
@@ -300,9 +301,11 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
     order (each enterprise's projects together), it is read beside the register, each chunk
     taking its own (`engine.register.ProjectStream`): memory is that of a few chunks whatever the
     table's size, and the first chunk is matched before the last project is read. In any other
-    order it is read whole first (the match starts again if that is found only on the way; a
-    warning in the summary says so). With a `sink`, it is read whole from the start: a sink
-    cannot take back a chunk it was given.
+    order (found on the way), the match starts again with the table split by register chunk into
+    a temporary folder beside `output` first (`engine.register.PartitionedProjects`: memory still
+    bounded, the same rows and order as the table read whole), or, when the register's ids cannot
+    be placed by hash, read whole; a warning in the summary says which. With a `sink`, it is read
+    whole from the start: a sink cannot take back a chunk it was given.
 
     `workers`: processes that parse, check and evaluate the chunks while this one reads and
     writes (rows and order unchanged); None, 0 or 1: threads in this process; ``"auto"`` (what
@@ -319,11 +322,27 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
     try:
         return _match_register(source, output, as_of, stream=True, **kwargs)
     except ProjectsOutOfOrder as exc:
+        first = exc
+    try:
+        # beside the output, as its temporary file: that folder was writable a moment ago
+        with tempfile.TemporaryDirectory(prefix=".policykg-projects-", dir=Path(output).parent) as folder:
+            summary = _match_register(source, output, as_of, stream=PARTITIONED, partitions=folder, **kwargs)
+        summary.warnings.insert(0, f"{Path(projects).name}: {first}: the projects table is not in the register's "
+                                   "order, so it was first split by register chunk into a temporary folder beside the "
+                                   "output (one more pass over both files; memory stays bounded); list each "
+                                   "enterprise's projects together, in the register's order, to have it read beside "
+                                   "the register at once")
+        return summary
+    except ProjectsOutOfOrder:  # ids sharing a hash in the register: placed by text only in a whole table
         summary = _match_register(source, output, as_of, stream=False, **kwargs)
-        summary.warnings.insert(0, f"{Path(projects).name}: {exc}: the projects table is not in the register's "
+        summary.warnings.insert(0, f"{Path(projects).name}: {first}: the projects table is not in the register's "
                                    "order, so it was read whole (memory grows with its size); list each enterprise's "
                                    "projects together, in the register's order, to have it read beside the register")
         return summary
+
+
+#: `_match_register(stream=PARTITIONED)`: the projects table split by register chunk first (`PartitionedProjects`).
+PARTITIONED = "partitioned"
 
 
 @dataclass
@@ -434,9 +453,10 @@ def _match_register(source: str | os.PathLike, output: str | os.PathLike | None,
                     csv_block_bytes: int = CSV_BLOCK_BYTES, projects: str | os.PathLike | None = None,
                     progress: Callable[[int, float | None], None] | None = None,
                     sink: Callable[[pa.Table], None] | None = None, stream: bool = True,
-                    workers: int | str | None = None, t0: float = 0.0) -> MatchSummary:
-    """`match_register` with the projects table streamed beside the register (`stream`) or read whole,
-    in this process (threads) or in `workers` processes."""
+                    workers: int | str | None = None, t0: float = 0.0, partitions: str | None = None) -> MatchSummary:
+    """`match_register` with the projects table streamed beside the register (`stream` True), split by
+    register chunk into the folder `partitions` first (`stream` PARTITIONED) or read whole (False), in
+    this process (threads) or in `workers` processes."""
     engine = matcher.engine
     reader = RegisterReader(source, engine.vocabulary, chunk_rows=chunk_rows, encoding=encoding,
                             csv_block_bytes=csv_block_bytes)
@@ -447,11 +467,16 @@ def _match_register(source: str | os.PathLike, output: str | os.PathLike | None,
     if workers == "auto":
         workers = default_workers(reader, chunk_rows, csv_block_bytes)
     workers = int(workers or 0)
-    if projects is not None and not stream:
-        workers = 0  # a whole table's columns stay in this process
+    if projects is not None and stream in (False, PARTITIONED):
+        workers = 0  # a whole table's columns, or the partitions, stay in this process
     loading = None  # the projects table, read in a thread while the register's first chunks are parsed
     streamed = None  # ... or read beside it, chunk by chunk
-    if projects is not None and stream:
+    if projects is not None and stream == PARTITIONED:
+        streamed = PartitionedProjects(projects, RegisterReader(
+            source, engine.vocabulary, chunk_rows=chunk_rows, encoding=encoding, csv_block_bytes=csv_block_bytes),
+            partitions, engine.vocabulary, matcher.incentive_ids, encoding=encoding, chunk_rows=chunk_rows,
+            csv_block_bytes=csv_block_bytes)
+    elif projects is not None and stream:
         streamed = ProjectStream(projects, engine.vocabulary, matcher.incentive_ids, encoding=encoding,
                                  chunk_rows=chunk_rows, csv_block_bytes=csv_block_bytes)
     elif projects is not None:

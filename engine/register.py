@@ -278,6 +278,24 @@ class RegisterReader:
         else:
             yield from self._csv_batches()
 
+    def id_batches(self) -> Iterator[tuple[pa.RecordBatch, float | None]]:
+        """`batches`, with only the id column holding values for a parquet file (the others null): what a
+        pass over the ids needs, at a fraction of the decoding (rows as in `batches`)."""
+        if self.format != "parquet":
+            yield from self.batches()
+            return
+        header = self.layout.column(ID).header
+        names = [c.header for c in self.layout.columns]
+        done = 0
+        try:
+            for batch in self._pf.iter_batches(batch_size=self.chunk_rows, columns=[header]):
+                done += batch.num_rows
+                arrays = [batch.column(0) if h == header else pa.nulls(batch.num_rows) for h in names]
+                yield pa.RecordBatch.from_arrays(arrays, names=names), done / self.total_rows if self.total_rows else None
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise RegisterError(f"{self.source}: cannot read it as parquet after row {done} "
+                                f"({_first_line(exc)})") from None
+
     def _parquet_batches(self):
         done = 0
         try:
@@ -1491,6 +1509,165 @@ class ProjectStream:
                             "id column) or add the enterprise")
 
 
+
+#: Columns a partition file adds to a projects table's own: the file's 0-based data row, the register row.
+_FILE_ROW, _REGISTER_ROW, _PART = "__policykg_file_row", "__policykg_register_row", "__policykg_part"
+
+
+class PartitionedProjects:
+    """A projects table in another order than the register's, split by register chunk into temporary
+    Arrow files first, then read beside the register like a sorted one (`ProjectStream`'s
+    `for_chunk`/`finish`), never whole.
+
+    One pass reads the register's ids (64-bit hashes, `id_hashes`, with each one's row: 16 bytes an
+    enterprise; for parquet only the id column is decoded); one pass reads the projects table batch
+    by batch and hands each row, with its data row in the file and its enterprise's register row, to
+    Arrow's dataset writer, partitioned by ``register row // chunk_rows`` (Arrow IPC files, LZ4; a
+    few batches per call, so memory stays bounded). A chunk then reads the partitions its rows fall
+    in, takes its own rows, puts them back in the file's order and checks them as `ProjectsTable`
+    does: the same rows, in the same order, as the table read whole. A row whose enterprise is not in
+    the register is reported after the last chunk, the first in the file's order, as the whole table's
+    check reports it. Ids that share a hash in the register (a repeat, or two ids of one hash) cannot
+    be placed by their hash: `ProjectsOutOfOrder` again, and `match_register` reads the table whole.
+    """
+
+    def __init__(self, path: str | Path, register: "RegisterReader", folder: str | Path, vocabulary: Vocabulary,
+                 incentive_ids: list[str], encoding: str = "utf-8", chunk_rows: int = CHUNK_ROWS,
+                 csv_block_bytes: int = CSV_BLOCK_BYTES):
+        self.reader = RegisterReader(path, vocabulary, chunk_rows=chunk_rows, encoding=encoding,
+                                     csv_block_bytes=csv_block_bytes, spec=PROJECTS)
+        self.layout, self.source = self.reader.layout, self.reader.source
+        self.vocabulary, self.incentive_ids = vocabulary, incentive_ids
+        self._id_header = self.layout.column(ENTERPRISE_ID).header
+        self.folder, self.size = Path(folder), max(1, int(chunk_rows))
+        hashes, rows = [], []
+        for batch, _, offset in with_offsets(register.id_batches()):
+            ids = pc.fill_null(chunk_ids(batch, register.layout), "")
+            hashes.append(id_hashes(ids))
+            rows.append(np.arange(offset, offset + batch.num_rows, dtype=np.int64))
+        h = np.concatenate(hashes) if hashes else np.array([], np.uint64)
+        r = np.concatenate(rows) if rows else _ints()
+        order = np.argsort(h, kind="stable")
+        self._hash, self._row = h[order], r[order]
+        del h, r, hashes, rows
+        if len(self._hash) > 1 and (self._hash[1:] == self._hash[:-1]).any():
+            raise ProjectsOutOfOrder(0, "")  # a repeated id (refused by the match) or two ids of one hash
+        self._unplaced: tuple[int, pa.Table] | None = None  # the first row whose enterprise is not in the register
+        self.rows_read = 0
+        import pyarrow.dataset as ds
+
+        group: list[pa.RecordBatch] = []
+        calls = 0
+
+        def write() -> None:
+            # Arrow's dataset writer groups the rows by partition (in C++, on both cores); a few batches at a
+            # time, so what it queues stays bounded. A partition's files hold its rows in any order: a chunk
+            # puts them back in the file's order.
+            nonlocal calls
+            ipc = ds.IpcFileFormat()  # Arrow's own format, LZ4: ~5x faster to write than parquet, read back as is
+            ds.write_dataset(group, self.folder, schema=group[0].schema, format=ipc,
+                             file_options=ipc.make_write_options(compression="lz4"),
+                             partitioning=ds.partitioning(pa.schema([(_PART, pa.int64())])),
+                             basename_template=f"w{calls:06d}-{{i}}.arrow", existing_data_behavior="overwrite_or_ignore",
+                             max_partitions=max(1024, int(self._row.max(initial=0)) // self.size + 2))
+            calls += 1
+            group.clear()
+
+        for batch, _, offset in with_offsets(self.reader.batches()):
+            group.append(self._placed(batch, offset))
+            if sum(b.num_rows for b in group) >= 4 * self.size:
+                write()
+        if group:
+            write()
+        self._pending: pa.Table | None = None  # rows read from a partition, not yet taken by a chunk
+        self._loaded = -1  # the last partition read
+
+    def _placed(self, batch: pa.RecordBatch, offset: int) -> pa.RecordBatch:
+        """`batch` with each row's data row in the file, its register row and partition; rows whose
+        enterprise is not in the register left out (the first noted)."""
+        n = batch.num_rows
+        self.rows_read += n
+        arr = batch.column(batch.schema.get_field_index(self._id_header))
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            ProjectCells(batch, self.layout, self.vocabulary, self.incentive_ids, offset)  # names the column
+            arr = pc.cast(arr, pa.string())
+        h = id_hashes(pc.fill_null(pc.utf8_trim_whitespace(arr), ""))
+        found, register_row = np.zeros(n, dtype=bool), np.full(n, -1, dtype=np.int64)
+        if len(self._hash):
+            probe = np.argsort(h)  # sorted needles: the search walks the hashes once
+            at = np.minimum(np.searchsorted(self._hash, h[probe]), len(self._hash) - 1)
+            hit = self._hash[at] == h[probe]
+            found[probe] = hit
+            register_row[probe] = np.where(hit, self._row[at], -1)
+        if not found.all():
+            i = int(np.flatnonzero(~found)[0])
+            self._note_unplaced(offset + i, batch.slice(i, 1))
+        out = pa.RecordBatch.from_arrays(
+            [*batch.columns, pa.array(np.arange(offset, offset + n, dtype=np.int64)), pa.array(register_row),
+             pa.array(register_row // self.size)], names=[*batch.schema.names, _FILE_ROW, _REGISTER_ROW, _PART])
+        return out if found.all() else out.filter(pa.array(found))
+
+    def _note_unplaced(self, row: int, one: pa.RecordBatch) -> None:
+        if self._unplaced is None or row < self._unplaced[0]:
+            self._unplaced = (row, pa.Table.from_batches([one]))
+
+    def _rows_of(self, lo: int, hi: int) -> pa.Table | None:
+        """The partitioned rows whose register row is in [lo, hi), in the file's order."""
+        parts = [self._pending] if self._pending is not None else []
+        for k in range(max(self._loaded + 1, lo // self.size), (hi - 1) // self.size + 1):
+            self._loaded = k
+            folder = self.folder / str(k)
+            if folder.is_dir():
+                for path in sorted(folder.iterdir()):
+                    with pa.OSFile(str(path), "rb") as fh:
+                        parts.append(pa.ipc.open_file(fh).read_all())
+                    path.unlink()
+        if not parts:
+            return None
+        table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+        reg = table.column(_REGISTER_ROW).to_numpy()
+        mine = (reg >= lo) & (reg < hi)
+        rest = np.flatnonzero(reg >= hi)
+        self._pending = table.take(pa.array(rest)) if len(rest) else None
+        taken = table.take(pa.array(np.flatnonzero(mine)))
+        return taken.take(pc.sort_indices(taken.column(_FILE_ROW)))
+
+    def for_chunk(self, chunk: "Chunk", earlier: Container[str] = frozenset()) -> ChunkProjects:
+        """The projects of `chunk`'s enterprises (a chunk of the register, in order: ``chunk.offset`` its
+        first row), read and checked as `ProjectStream.for_chunk` does."""
+        lo = int(chunk.offset)
+        table = self._rows_of(lo, lo + chunk.n)
+        if table is None:
+            table, numbers = self._empty(), _ints()
+        else:
+            numbers = table.column(_FILE_ROW).to_numpy().astype(np.int64)
+            table = table.drop_columns([_FILE_ROW, _REGISTER_ROW])
+        projects = ProjectsTable(None, self.vocabulary, self.incentive_ids,
+                                 reader=ArrowRows(table, self.layout, numbers))
+        out = projects.for_chunk(chunk)
+        unmatched = np.flatnonzero(~projects._matched[projects._code]) if projects.n else _ints()
+        if len(unmatched):  # an id of this chunk's hash but not its text: not in the register
+            i = int(unmatched[0])
+            self._note_unplaced(int(numbers[i]), table.slice(i, 1).to_batches()[0])
+        return out
+
+    def _empty(self) -> pa.Table:
+        return pa.table({c.header: pa.array([], pa.string()) for c in self.layout.columns})
+
+    def finish(self, seen: Container[str] = frozenset(), register: str | None = None) -> None:
+        """After the register's last chunk: the first row whose enterprise is not in the register, if any,
+        is the `RegisterError` `ProjectStream.finish` gives (its bad cell first, if it has one)."""
+        if self._unplaced is None:
+            return
+        row, one = self._unplaced
+        batch = one.combine_chunks().to_batches()[0] if one.num_rows else one.to_batches()[0]
+        cells = ProjectCells(batch, self.layout, self.vocabulary, self.incentive_ids, np.array([row]), lists=False)
+        eid = cells.enterprise_ids[0].as_py()
+        where = f"the register {register}" if register else "the register"
+        raise RegisterError(f"{cells.where(0, self._id_header)}: no enterprise {eid!r} in {where}; a project belongs "
+                            "to an enterprise of the register: correct the enterprise_id (as written in the register's "
+                            "id column) or add the enterprise")
+
 # --------------------------------------------------------------------------- rows as profiles
 
 
@@ -1632,7 +1809,7 @@ def project_document(row: dict, layout: RegisterLayout) -> tuple[dict, list[dict
     return project, awards
 
 
-__all__ = ["ArrowRows", "CHUNK_ROWS", "Chunk", "ChunkProjects", "Column", "IdsOfChunk", "PROJECTS", "ProjectCells", "ProjectStream",
+__all__ = ["ArrowRows", "CHUNK_ROWS", "Chunk", "ChunkProjects", "Column", "IdsOfChunk", "PROJECTS", "PartitionedProjects", "ProjectCells", "ProjectStream",
            "ProjectsOutOfOrder", "ProjectsTable", "REGISTER",
            "RegisterLayout", "RegisterReader", "TableSpec", "UniqueIds", "parse_layout", "parse_projects_layout",
            "profile_documents", "project_document", "qualification_names", "row_document"]

@@ -375,7 +375,8 @@ def test_a_projects_table_in_register_order_is_read_beside_the_register(matcher,
     assert not (tmp_path / "m2.parquet").exists()
 
 
-def test_a_projects_table_in_another_order_gives_the_same_rows_read_whole(matcher, generated, tmp_path):
+def test_a_projects_table_in_another_order_is_split_by_chunk_first_with_the_rows_of_a_whole_read(matcher, generated,
+                                                                                                 tmp_path):
     register, _, table = generated
     ordered, shuffled = tmp_path / "ordered.parquet", tmp_path / "shuffled.parquet"
     pq.write_table(table, ordered)
@@ -388,4 +389,34 @@ def test_a_projects_table_in_another_order_gives_the_same_rows_read_whole(matche
     assert sorted(map(str, rows_a.to_pylist())) == sorted(map(str, rows_b.to_pylist()))
     assert rows_a.column("enterprise_id").to_pylist() == rows_b.column("enterprise_id").to_pylist()
     assert not any("register's order" in w for w in a.warnings)
-    assert "shuffled.parquet: row" in b.warnings[0] and "read whole" in b.warnings[0]
+    assert "shuffled.parquet: row" in b.warnings[0] and "split by register chunk" in b.warnings[0]
+    # ... and in the order of the table read whole (what a sink gets), its temporary folder gone
+    whole: list = []
+    match_register(register, None, DAY, matcher=matcher, projects=shuffled, chunk_rows=100, sink=whole.append)
+    assert pa.concat_tables(whole).equals(rows_b)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.parquet", "b.parquet", "ordered.parquet",
+                                                          "shuffled.parquet"]
+    # a CSV table (every cell text) is split alike
+    pacsv.write_csv(table.take(pa.array(order)), tmp_path / "shuffled.csv")
+    c = match_register(register, tmp_path / "c.parquet", DAY, matcher=matcher, projects=tmp_path / "shuffled.csv",
+                       chunk_rows=100)
+    assert pq.read_table(tmp_path / "c.parquet").equals(rows_b) and "split by register chunk" in c.warnings[0]
+
+
+def test_a_split_projects_table_names_the_first_project_of_no_enterprise_as_a_whole_read_does(matcher, generated,
+                                                                                              tmp_path):
+    register, _, table = generated
+    order = np.random.default_rng(4).permutation(table.num_rows)
+    shuffled = table.take(pa.array(order))
+    eids = shuffled.column("enterprise_id").to_pylist()
+    eids[7] = "E-nobody"  # after an enterprise of a later chunk: the table is split first
+    eids[-2] = "E-nobody-either"
+    shuffled = shuffled.set_column(shuffled.schema.get_field_index("enterprise_id"), "enterprise_id", pa.array(eids))
+    path = tmp_path / "shuffled.parquet"
+    pq.write_table(shuffled, path)
+    message = r"^shuffled\.parquet: row 8, enterprise_id E-nobody, column 'enterprise_id': no enterprise 'E-nobody' in "
+    with pytest.raises(RegisterError, match=message):
+        match_register(register, tmp_path / "m.parquet", DAY, matcher=matcher, projects=path, chunk_rows=100)
+    with pytest.raises(RegisterError, match=message):  # read whole
+        match_register(register, None, DAY, matcher=matcher, projects=path, chunk_rows=100, sink=lambda t: None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shuffled.parquet"]  # no output, no partitions
