@@ -263,6 +263,7 @@ def guard_terminal(stream):
 TEMP_PREFIX = ".policykg-"
 _TEMP_NAME = re.compile(r"^\.policykg-(\d+)-.*\.tmp$")
 _LIVE_TEMPS: set[str] = set()
+_LIVE_FOLDERS: set[str] = set()
 _HANDLED: dict[int, Any] = {}
 
 
@@ -355,12 +356,39 @@ def sweep_stale_temps(folder: str | os.PathLike) -> list[str]:
         m = _TEMP_NAME.match(name)
         if not m or int(m.group(1)) == os.getpid() or _pid_alive(int(m.group(1))):
             continue
+        path = os.path.join(folder, name)
         try:
-            os.unlink(os.path.join(folder, name))
+            if os.path.isdir(path) and not os.path.islink(path):
+                _remove_folder(path)  # a `temp_folder`
+            else:
+                os.unlink(path)
             removed.append(name)
         except OSError:
             pass
     return removed
+
+
+def _remove_folder(path: str) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def temp_folder(folder: str | os.PathLike) -> Iterator[str]:
+    """A temporary folder in `folder` (named as temp files are, .policykg-<pid>-*.tmp), removed at
+    the end, on the signals that remove temp files, and by a later run's sweep if this one is killed."""
+    import tempfile
+
+    sweep_stale_temps(folder)
+    _guard_signals()
+    path = tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=folder)
+    _LIVE_FOLDERS.add(path)
+    try:
+        yield path
+    finally:
+        _LIVE_FOLDERS.discard(path)
+        _remove_folder(path)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -380,6 +408,9 @@ def _on_signal(signum, frame):  # noqa: ARG001 - signal handler signature
         except OSError:
             pass
         _LIVE_TEMPS.discard(tmp)
+    for path in list(_LIVE_FOLDERS):
+        _remove_folder(path)
+        _LIVE_FOLDERS.discard(path)
     previous = _HANDLED.get(signum, signal.SIG_DFL)
     if callable(previous):
         previous(signum, frame)

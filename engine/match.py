@@ -19,7 +19,6 @@ import contextvars
 import difflib
 import os
 import pickle
-import tempfile
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -38,7 +37,7 @@ from policykg.engine.register import (CHUNK_ROWS, CSV_BLOCK_BYTES, ArrowRows, Ch
                                      ProjectsOutOfOrder, ProjectsTable, ProjectStream, RegisterReader, UniqueIds, chunk_ids, parse_layout,
                                      parsed_ahead, with_offsets)
 from policykg.errors import InputError, OutputError
-from policykg.output import OutputTarget, csv_safe_table
+from policykg.output import OutputTarget, csv_safe_table, temp_folder
 from policykg.rules.validity import validity_status
 
 OUTPUT_SCHEMA = pa.schema([
@@ -325,7 +324,7 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
         first = exc
     try:
         # beside the output, as its temporary file: that folder was writable a moment ago
-        with tempfile.TemporaryDirectory(prefix=".policykg-projects-", dir=Path(output).parent) as folder:
+        with temp_folder(Path(os.path.realpath(output)).parent) as folder:
             summary = _match_register(source, output, as_of, stream=PARTITIONED, partitions=folder, **kwargs)
         summary.warnings.insert(0, f"{Path(projects).name}: {first}: the projects table is not in the register's "
                                    "order, so it was first split by register chunk into a temporary folder beside the "

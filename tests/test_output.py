@@ -152,6 +152,32 @@ def test_a_signal_while_writing_removes_the_temp_file(tmp_path, sig):
     assert not tmp.exists() and not (tmp_path / "out.csv").exists()
 
 
+
+def test_a_temp_folder_goes_at_its_end_on_a_signal_and_by_a_later_sweep(tmp_path):
+    from policykg.output import sweep_stale_temps, temp_folder
+
+    with temp_folder(tmp_path) as folder:
+        (Path(folder) / "part.arrow").write_text("x", encoding="utf-8")
+        assert Path(folder).parent == tmp_path and Path(folder).name.startswith(f".policykg-{os.getpid()}-")
+    assert not Path(folder).exists()
+    code = ("import sys, time, pathlib\n"
+            "from policykg.output import temp_folder\n"
+            "with temp_folder(sys.argv[1]) as f:\n"
+            "    (pathlib.Path(f) / 'part.arrow').write_text('x')\n"
+            "    print(f, flush=True)\n"
+            "    time.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    folder = Path(proc.stdout.readline().strip())
+    assert folder.is_dir()
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(30)
+    assert proc.returncode != 0 and not folder.exists()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".policykg-{dead.stdout.strip()}-abc.tmp"  # a killed run's (SIGKILL: no handler ran)
+    stale.mkdir()
+    (stale / "part.arrow").write_text("x", encoding="utf-8")
+    assert sweep_stale_temps(tmp_path) == [stale.name] and not stale.exists()
+
 def test_csv_cells_that_start_a_formula_are_made_inert():
     rows = [{"name": "=cmd|' /C calc'!A0", "url": "=HYPERLINK(\"http://x\")", "sum": "@SUM(A1)",
              "plus": "+1+1", "minus": "-2+3", "tab": "\t=1", "ok": "杭州", "n": -5, "x": 2.5}]
