@@ -489,15 +489,16 @@ def load(source, replace, uri, username, password, password_file, database, fmt)
     if fmt == "json":
         emit(to_json(report.as_dict()), None)
         return
-    click.echo(
-        f"loaded {report.nodes} nodes and {report.relationships} relationships into {report.uri}"
-        f"{' (database ' + report.database + ')' if report.database else ''} in {report.seconds:.2f}s "
-        f"({report.batches} batches{f', replaced {report.deleted} old nodes' if report.replaced else ''})"
-    )
-    click.echo(render(report.rows(), "table", title="Counts: in-memory graph vs Neo4j"), nl=False)
+    where = M("{uri} (database {db})", uri=report.uri, db=report.database) if report.database else report.uri
+    batches = (M("{n} batches, replaced {old} old nodes", n=report.batches, old=report.deleted) if report.replaced
+               else M("{n} batches", n=report.batches))
+    click.echo(say(M("loaded {nodes} nodes and {rels} relationships into {where} in {seconds}s ({batches})",
+                     nodes=report.nodes, rels=report.relationships, where=where, seconds=f"{report.seconds:.2f}",
+                     batches=batches)))
+    click.echo(render(report.rows(), "table", title=tr("Counts: in-memory graph vs Neo4j")), nl=False)
     if not report.parity:
-        click.echo("warning: Neo4j holds more than this graph (a load merges into what is there); "
-                   "use --replace to start from an empty graph", err=True)
+        click.echo(say(M("warning: Neo4j holds more than this graph (a load merges into what is there); use --replace "
+                         "to start from an empty graph")), err=True)
 
 
 @cli.command("queries")

@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
-from policykg.engine.eligibility import num
 from policykg.engine.match import MatchSummary
+from policykg.i18n import M, Wan, current, tr
 from policykg.output import render, to_json
+from policykg.rules.words import num
 
 
-def render_summary(s: MatchSummary, fmt: str = "table") -> str:
-    """The summary `policykg match` prints on stderr: counts, then money by policy."""
+def render_summary(s: MatchSummary, fmt: str = "table", lang: str | None = None) -> str:
+    """The summary `policykg match` prints on stderr: counts, then money by policy (in `lang`)."""
     if fmt == "json":
         return to_json(s.to_dict()) + "\n"
+    lang = lang or current()
     rate = s.enterprises / s.seconds if s.seconds else 0.0
+    projects = (M("{n} rows pay for a project (projects from {projects})", n=s.project_rows, projects=s.projects)
+                if s.projects else
+                M("no projects table: the awards paid per project ask for one (--projects, docs/register.md)"))
     lines = [
-        f"matched {s.matched_enterprises} of {s.enterprises} enterprises as of {s.as_of} "
-        f"({s.enterprises_with_money} with an eligible amount); {s.rows} rows -> {s.output} "
-        f"in {s.seconds:.2f}s ({rate:,.0f} enterprises/s)",
-        f"eligible: {num(s.eligible_wan)}万元; needs selection (up to): {num(s.needs_selection_up_to_wan)}万元; "
-        f"{s.incentives_matched} awards in force; " + (
-            f"{s.project_rows} rows pay for a project (projects from {s.projects})" if s.projects else
-            "no projects table: the awards paid per project ask for one (--projects, docs/register.md)"),
+        M("matched {matched} of {n} enterprises as of {day} ({money} with an eligible amount); {rows} rows -> {output} "
+          "in {seconds}s ({rate} enterprises/s)", matched=s.matched_enterprises, n=s.enterprises, day=s.as_of,
+          money=s.enterprises_with_money, rows=s.rows, output=s.output, seconds=f"{s.seconds:.2f}", rate=f"{rate:,.0f}"),
+        M("eligible: {eligible}; needs selection (up to): {up_to}; {awards} awards in force; {projects}",
+          eligible=Wan(s.eligible_wan), up_to=Wan(s.needs_selection_up_to_wan), awards=s.incentives_matched,
+          projects=projects),
     ]
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(line.render(lang) for line in lines) + "\n"
     rows = [{**r, "eligible_wan": num(r["eligible_wan"]), "up_to_wan": num(r["up_to_wan"])} for r in s.policy_rows()]
     if rows:
         text += render(rows, "table", ["policy", "title", "eligible", "eligible_wan", "needs_selection", "up_to_wan"],
-                       title="Money by policy (万元)")
+                       title=tr("Money by policy (万元)", lang), lang=lang)
     for w in s.warnings:
-        text += f"warning: {w}\n"
+        text += M("warning: {text}", text=w).render(lang) + "\n"
     return text
 
 

@@ -142,7 +142,7 @@ def _run_zh(*args: str) -> str:
     return out.stdout + out.stderr
 
 
-def test_a_chinese_terminal_reads_chinese(graph, latin_allowed, latin_scan):
+def test_a_chinese_terminal_reads_chinese(graph, latin_allowed, latin_scan, tmp_path):
     """LANG=zh_CN.UTF-8: tables, statuses, amounts, reasons and every --help in Chinese; the Latin left
     is what is typed (commands, flags, metavars) or the data's own words."""
     from policykg.cli import cli
@@ -158,7 +158,8 @@ def test_a_chinese_terminal_reads_chinese(graph, latin_allowed, latin_scan):
     example = str(EXAMPLES_DIR / "software-firm.yaml")
     for args in (("build",), ("policies",), ("provisions",), ("documents",),
                  ("eligible", example, "--as-of", "2025-06-30"), ("overlaps", "--as-of", "2025-06-30"),
-                 ("overlaps", "--profile", example)):
+                 ("overlaps", "--profile", example),
+                 ("match", str(EXAMPLES_DIR / "register.csv"), "--as-of", "2025-06-30", "-o", str(tmp_path / "m.csv"))):
         texts[" ".join(args)] = _run_zh(*args)
 
     def typed(text: str) -> str:
