@@ -26,8 +26,8 @@ def full_graph_edges_types():
 
 @pytest.mark.parametrize("edit, message", [
     (lambda t: t + "\nextra: {}\n", "extra"),
-    (lambda t: t.replace("  eligible: 可申报", "  eligible: 可申报\n  eligible: 又一个"), "duplicate key"),
-    (lambda t: t.replace("  eligible: 可申报", "  eligible: ''"), "statuses.eligible"),
+    (lambda t: t.replace("  eligible: 可申报\n", "  eligible: 可申报\n  eligible: 又一个\n", 1), "duplicate key"),
+    (lambda t: t.replace("  eligible: 可申报\n", "  eligible: ''\n", 1), "statuses.eligible"),
 ])
 def test_the_file_is_read_strictly(tmp_path, edit, message):
     bad = tmp_path / "zh.yaml"
