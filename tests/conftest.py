@@ -312,3 +312,39 @@ def latin_allowed():
         return words
 
     return allowed
+
+
+# --- Debian's headless Chromium, one persistent context per test module -------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def chromium_context():
+    """chromium_context(viewport) -> a context manager giving a persistent Chromium context on a fresh
+    profile (Debian's /usr/bin/chromium, never a downloaded browser). Missing: skip, but FAIL under CI=true."""
+    import contextlib
+    import os
+    import tempfile
+    from pathlib import Path
+
+    @contextlib.contextmanager
+    def launch(viewport: dict, **options):
+        if not Path(CHROMIUM).exists():
+            reason = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+            if os.environ.get("CI") == "true":
+                pytest.fail(reason)
+            pytest.skip(reason)
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+            ctx = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                                       headless=True, viewport=viewport, **options)
+            try:
+                yield ctx
+            finally:
+                ctx.close()
+
+    return launch

@@ -17,8 +17,6 @@ The test fails listing each run with the text around it; its count is the issue'
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -27,11 +25,8 @@ import pytest
 from policykg.engine.scenarios import load_scenarios
 from policykg.graph.model import nodes_with_label
 from policykg.paths import EXAMPLES_DIR
-from policykg.views.graph import answer_data, build_view, render_html, view_html, profile_view
+from policykg.views.graph import answer_data, profile_view, render_html, view_html
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AS_OF = date(2025, 6, 30)
 WAIT = 120_000
 
@@ -43,19 +38,9 @@ def allowed(graph, latin_allowed):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        ctx = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                                   headless=True, viewport={"width": 1400, "height": 900})
+def chromium(chromium_context):
+    with chromium_context({"width": 1400, "height": 900}) as ctx:
         yield ctx
-        ctx.close()
 
 
 def _open(ctx, url: str):

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
-import tempfile
 import types
 from datetime import date
 from html.parser import HTMLParser
@@ -30,11 +28,6 @@ from policykg.views.graph import (
 
 AS_OF = date(2026, 11, 28)
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 XSS_SCRIPT = "<script>window.__pwned=1</script>"
 XSS_IMG = '<img src=x onerror="window.__pwned=2">'
 
@@ -333,15 +326,8 @@ def test_cli_profile_with_the_real_engine(invoke, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def chromium(chromium_context):
     """A persistent headless Chromium context on a fresh profile; routes every request."""
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
     requests: list[str] = []
 
     def route(r):
@@ -352,17 +338,10 @@ def chromium():
         else:
             r.abort()
 
-    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        ctx = p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": 1600, "height": 1000}, accept_downloads=True,
-        )
+    with chromium_context({"width": 1600, "height": 1000}, accept_downloads=True) as ctx:
         ctx.route("**/*", route)
         ctx.policykg_requests = requests
-        try:
-            yield ctx
-        finally:
-            ctx.close()
+        yield ctx
 
 
 class OpenPage:

@@ -9,18 +9,13 @@ page makes must go to the server itself: anything else fails the test.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
 
 from policykg.paths import EXAMPLES_DIR
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 EXAMPLE = EXAMPLES_DIR / "software-firm.yaml"
 MEASURES = Path(__file__).parent / "data" / "measures-articles.txt"  # a 第X条 policy with review items
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -30,20 +25,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        ctx = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                                   headless=True, viewport={"width": 1280, "height": 900},
-                                                   accept_downloads=True)
+def browser(chromium_context):
+    with chromium_context({"width": 1280, "height": 900}, accept_downloads=True) as ctx:
         yield ctx
-        ctx.close()
 
 
 class Page:
