@@ -113,6 +113,8 @@ def M(msgid: str, **params) -> Msg:
 def _fill(template: str, params: dict, lang: str) -> str:
     if not params:
         return template
+    if lang == "en":  # a Msg is its English str already: format it as it is (one pass, no re-rendering)
+        return template.format_map(params)
     return template.format_map({k: render(v, lang) for k, v in params.items()})
 
 

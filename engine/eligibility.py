@@ -30,7 +30,7 @@ written here: they all come from ``data/incentives.yaml``.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Callable
 
@@ -89,7 +89,8 @@ class Result:
     def to_dict(self, lang: str | None = None) -> dict:
         """Plain data with stable English keys and values; `message` is the explanation in `lang`
         (the reader's language, `policykg.i18n.current()`), `said` the other sentences in it."""
-        out = plain(asdict(self))
+        # one pass that copies and turns messages into their English (asdict would deep-copy first)
+        out = {f.name: plain(getattr(self, f.name)) for f in fields(self)}
         out["message"] = render(self.explanation, lang)
         out["said"] = {key: (render(v, lang) if isinstance(v, str) else [render(x, lang) for x in v])
                        for key, v in (("reasons", self.reasons), ("missing", self.missing), ("notes", self.notes),
