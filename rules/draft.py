@@ -674,7 +674,37 @@ class _Draft:
         caps: list[tuple[_Qty, str, str]] = []  # (qty, quote, scope)
         rates: list[tuple[list[_Qty], str, bool]] = []  # (group, quote, ceiling)
         thresholds: list[tuple[list[_Qty], str, str | None, str]] = []  # group, quote, op, phrase
+        # X（含）至Y: a band. Before the award it is two thresholds (≥ X and < Y, ≤ Y when Y（含）); after it an
+        # amount a至b万元 is up to b (the drafter reads a as amount_min_wan)
+        joined: set[int] = set()
+        range_lo: set[int] = set()
+        for g1, g2 in zip(groups, groups[1:]):
+            if len(g1) != 1 or len(g2) != 1:
+                continue
+            gap = s[g1[-1].end:g2[0].start].replace("（", "(").replace("）", ")")
+            if not re.fullmatch(r"\s*(?:\(含\))?\s*(?:至|到|-|—|－|~|～)\s*", gap):
+                continue
+            if unit_dimension(g1[0].unit) != unit_dimension(g2[0].unit) or unit_dimension(g1[0].unit) is None:
+                continue
+            if g1[0].start > award_pos or unit_dimension(g1[0].unit) == "money" and re.match(
+                    r"\s*(?:的)?(?:一次性)?(?:奖励|补助|资助|补贴|支持)", s[g2[0].end:g2[0].end + 6]):
+                range_lo.add(id(g1))  # a range amount: its b is the amount, a is read by _assign
+                continue
+            joined.add(id(g1))
+            cstart = _clause_start(s, g1[0].start, _CLAUSE_BOUNDARY + "、")
+            while cstart < g1[0].start and s[cstart] in "对且并和及或":
+                cstart += 1
+            phrase = s[cstart:g1[0].start]
+            op_lo, bw, _aw = _op(phrase, "")
+            phrase = phrase[: len(phrase) - len(bw)]
+            tail = s[g2[0].end:g2[0].end + 3].replace("（", "(").replace("）", ")")
+            q0 = s[cstart:g2[0].end + (3 if tail.startswith("(含)") else 0)]
+            thresholds.append((g1, q0, ">=" if op_lo in (None, ">=") else op_lo, phrase))
+            thresholds.append((g2, q0, "<=" if tail.startswith("(含)") else "<", phrase))
+            joined.add(id(g2))
         for g in groups:
+            if id(g) in joined or id(g) in range_lo:
+                continue
             first, last = g[0], g[-1]
             cstart = _clause_start(s, first.start, _CLAUSE_BOUNDARY + "、")
             while cstart < first.start and s[cstart] in "对且并和及或":
@@ -1320,7 +1350,7 @@ _TITLE_RE = re.compile(r"(?:首次)?(?:被)?(?:评为|认定为|评定为|获评
 
 def _level_of(c: dict) -> tuple[str, Any] | None:
     """What makes a criterion a level: a threshold (its metric) or a title (评为X)."""
-    if c.get("op") in (">=", ">") and c.get("metric") and "value" in c and not isinstance(c["value"], bool):
+    if c.get("op") in (">=", ">", "<", "<=") and c.get("metric") and "value" in c and not isinstance(c["value"], bool):
         return ("min", c["metric"])
     if c.get("value") is True and _TITLE_RE.match(metric_phrase(c.get("quote") or "")):
         return ("title", None)
@@ -1339,13 +1369,17 @@ def _merge_level_runs(out: list[dict], text: str, d: "_Draft") -> list[dict]:
         a = out[i]
         run = [a]
         lvl_idx = None
-        if a.get("basis") == "fixed" and a.get("amount_wan") is not None and a.get("criteria"):
+        value_key = "amount_wan" if a.get("basis") == "fixed" else \
+            "rate_percent" if a.get("basis") == "rate" and a.get("rate_percent") is not None else None
+        if value_key and a.get(value_key) is not None and a.get("criteria"):
             j = i + 1
             while j < len(out):
                 b = out[j]
-                if b.get("basis") != "fixed" or b.get("amount_wan") is None or b["_span"][2] != a["_span"][2]:
+                if b.get("basis") != a.get("basis") or b.get(value_key) is None or b["_span"][2] != a["_span"][2] \
+                        or b.get("rate_base") != a.get("rate_base"):
                     break
-                bc = b.get("criteria") or []
+                shared = {(c.get("metric"), c.get("quote")) for c in a["criteria"]}
+                bc = [c for c in _band_free(b.get("criteria") or []) if (c.get("metric"), c.get("quote")) not in shared]
                 if len(bc) != 1 or b.get("qualifications") or _level_of(bc[0]) is None:
                     break
                 kind = _level_of(bc[0])
@@ -1365,37 +1399,63 @@ def _merge_level_runs(out: list[dict], text: str, d: "_Draft") -> list[dict]:
     return merged
 
 
+def _band_free(cs: list[dict]) -> list[dict]:
+    """A member's criteria without the top of its own band (X（含）至Y quotes both ends once)."""
+    quotes = [c.get("quote") for c in cs if c.get("op") in (">=", ">")]
+    return [c for c in cs if not (c.get("op") in ("<", "<=") and c.get("quote") in quotes)]
+
+
 def _tiered(run: list[dict], lvl_idx: int, text: str, d: "_Draft") -> dict:
     a = run[0]
     start, end = a["_span"][0], run[-1]["_span"][1]
     quote = text[start:end]
     lead = a["criteria"][lvl_idx]
-    levels = [lead] + [b["criteria"][0] for b in run[1:]]
-    inc = {k: v for k, v in a.items() if k not in ("amount_wan", "ceiling", "criteria", "review", "quotes")}
+    shared = {(c.get("metric"), c.get("quote")) for c in a["criteria"]}
+    levels = [lead] + [[c for c in _band_free(b["criteria"]) if (c.get("metric"), c.get("quote")) not in shared][0]
+                       for b in run[1:]]
+    value_key = "amount_wan" if a.get("basis") == "fixed" else "rate_percent"
+    inc = {k: v for k, v in a.items() if k not in ("amount_wan", "ceiling", "criteria", "review", "quotes",
+                                                      "rate_percent", "rate_ceiling")}
     inc["quote"] = quote
     inc["basis"] = "tiers"
     tiers = []
     by_title = _level_of(lead)[0] == "title"
+    used_max: set[int] = set()
     for c, b in zip(levels, run):
         t: dict[str, Any] = {"label": metric_phrase(c["quote"])}
         if by_title:
             t["qualification"] = d.title(_TITLE_RE.match(metric_phrase(c["quote"])).group(1), c["quote"])
+        elif c["op"] in ("<", "<="):  # 10亿元以下: a level with a top only
+            t["max"] = c["value"]
+            t["unit"] = c["unit"]
+            if c["op"] == "<=":
+                t["max_op"] = "<="
         else:
             t["min"] = c["value"]
             t["unit"] = c["unit"]
             if c["op"] == ">":
                 t["min_op"] = ">"
-        t["amount_wan"] = b["amount_wan"]
-        if b.get("ceiling"):
-            inc["ceiling"] = True
+            top = next((x for x in b.get("criteria") or [] if x.get("metric") == c["metric"]
+                        and x.get("op") in ("<", "<=") and x.get("quote") == c.get("quote")), None)
+            if top is not None:  # X（含）至Y: a band
+                used_max.add(id(top))
+                t["max"] = top["value"]
+                if top["unit"] != c["unit"]:
+                    t["max"] = _Qty(0, 0, top["value"], top["unit"], "").wan / MONEY_TO_WAN.get(c["unit"], 1) \
+                        if top["unit"] in MONEY_TO_WAN and c["unit"] in MONEY_TO_WAN else top["value"]
+                if top["op"] == "<=":
+                    t["max_op"] = "<="
+        t[value_key] = b[value_key]
+        if b.get("ceiling") or b.get("rate_ceiling"):
+            inc["ceiling" if value_key == "amount_wan" else "rate_ceiling"] = True
         tiers.append(t)
     if not by_title:
         inc["tier_metric"] = lead["metric"]
     inc["tiers"] = tiers
-    common = [c for k, c in enumerate(a["criteria"]) if k != lvl_idx]
+    common = [c for k, c in enumerate(a["criteria"]) if k != lvl_idx and id(c) not in used_max]
     if common:
         inc["criteria"] = common
-    quotes = {k: v for k, v in (a.get("quotes") or {}).items() if k not in ("amount_wan", "ceiling")}
+    quotes = {k: v for k, v in (a.get("quotes") or {}).items() if k not in ("amount_wan", "ceiling", "rate_percent")}
     quotes["tiers"] = quote
     inc["quotes"] = quotes
     if any(b.get("first_time") for b in run):

@@ -377,3 +377,22 @@ def test_a_heading_is_a_condition_of_the_items_under_it():
     assert incs[1]["criteria"][0] == {"metric": "重点发展的金融企业", "op": "==", "value": True, "quote": "重点发展的金融企业"}
     header = one("对利用资本市场融资发展的企业按以下标准给予奖励：\n(三)后备上市企业于区域股权交易市场挂牌进行股权转让交易给予30万元奖励。")
     assert header["criteria"][0]["quote"] == "利用资本市场融资发展的企业"
+
+
+def test_a_band_x_to_y_is_min_and_max_not_two_floors():
+    inc = one("对年营业收入1亿元(含)至5亿元的企业，给予50万元一次性奖励。")
+    assert [(c["op"], c["value"]) for c in inc["criteria"]] == [(">=", 1), ("<", 5)]
+    run = draft("对年营业收入1亿元(含)至5亿元的企业，给予50万元一次性奖励；年营业收入5亿元(含)以上的，给予100万元一次性奖励。")
+    assert len(run) == 1 and [(t["min"], t.get("max"), t["amount_wan"]) for t in run[0]["tiers"]] == [(1, 5, 50), (5, None, 100)]
+    assert "criteria" not in run[0]  # the band's top is the level's max, not a condition on every level
+
+
+def test_a_run_of_rates_with_an_open_bottom_is_one_tiered_rate():
+    inc = one("对实缴注册资本10亿元(含)以上的，给予企业地方经济贡献90%的奖励;实缴注册资本10亿元以下的，给予企业地方经济贡献80%的奖励。")
+    assert inc["basis"] == "tiers" and inc["rate_base"] == "企业地方经济贡献"
+    assert [(t.get("min"), t.get("max"), t["rate_percent"]) for t in inc["tiers"]] == [(10, None, 90), (None, 10, 80)]
+
+
+def test_a_range_amount_written_with_both_units():
+    inc = one("对示范平台，经评定给予20万元至50万元的一次性奖励。")
+    assert (inc["amount_wan"], inc["amount_min_wan"]) == (50, 20)
