@@ -46,6 +46,8 @@ NUM = r"\d+(?:\.\d+)?"
 _QTY_RE = re.compile(
     rf"(?<![\d.A-Za-z])({NUM})\s*(万(?:{_CUR})|亿(?:{_CUR})|(?:{_CUR})|万元|亿元|千元|元|%|‰|家|个|项|名|人次|次|年|倍|万平方米|平方米|台|辆)"
 )
+#: a matching ratio 1:1 (配套): the second as a percent of the first
+_RATIO_RE = re.compile(r"(?<![\d.])([1-9]\d*)\s*[:：∶]\s*([1-9]\d*(?:\.\d+)?)(?![\d.])")
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CN_RE = re.compile(r"([一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九])(?=[年个家项名星])")
 
@@ -71,6 +73,8 @@ def numbers_in(text: str) -> set[float]:
         unit = m.group(2)
         if unit in MONEY_TO_WAN:
             out.add(round(float(m.group(1)) * MONEY_TO_WAN[unit], 6))
+    for m in _RATIO_RE.finditer(text):  # 1:1 配套: 100%
+        out.add(round(float(m.group(2)) / float(m.group(1)) * 100, 6))
     for m in _CN_RE.finditer(text):
         out.add(float(_cn_value(m.group(1))))
     if re.search(r"(?<![\d.一二两三四五六七八九十百])(?:千亿|百亿|万亿)", text):
@@ -254,6 +258,10 @@ def _quantities(s: str) -> list[_Qty]:
         if nxt is not None and nxt.unit == m.group(2) + "元" and re.fullmatch(
                 rf"(?:、{NUM}{m.group(2)})*、", s[m.end():nxt.start]):
             out.append(_Qty(m.start(), m.end(), _num(m.group(1)), nxt.unit, m.group(0)))
+    for m in _RATIO_RE.finditer(s):
+        if re.search(r"配套|匹配|给予|按", s[max(0, m.start() - 8):m.end() + 8]):
+            out.append(_Qty(m.start(), m.end(), _num(str(round(float(m.group(2)) / float(m.group(1)) * 100, 6))), "%",
+                            m.group(0)))
     out.sort(key=lambda q: q.start)
     return out
 
@@ -650,7 +658,8 @@ class _Draft:
                 seen.add(text)
                 criteria.append({"metric": metric, "op": "positive", "quote": text})
                 return
-        if re.search(r"符合(?:上述|以下|相关|本办法)?条件|上述|前款|以下|下列|之一|(?:入选|认定|获评|评为|获批)的", text):
+        if re.search(r"符合(?:上述|以下|相关|本办法)?条件|上述|前款|以下|下列|之一", text) or \
+                re.match(r"(?:首次)?(?:被|经)?(?:入选|认定|获评|评为|获批)的", text):
             reviews.append(f"条件：「{text}」指向别处写的条件，请补上")
             return
         if _cjk_len(text) < 2 or text in _NOT_CONDITIONS or re.fullmatch(r"(?:的)?(?:企业|机构|单位|项目)(?:的)?", text):
@@ -972,12 +981,19 @@ class _Draft:
 
     def _rate_base(self, s: str, q: _Qty) -> str:
         head = s[:q.start]
-        m = None
-        for m in re.finditer(r"(?:按照|按|根据|给予)(?:不超过|不高于)?(?:其)?", head):
-            pass
-        if m is None:
+        found = list(re.finditer(r"(?:按照|按|根据|给予)(?:不超过|不高于)?(?:其)?", head))
+        if not found:
             return ""
+        m = found[-1]
+        for cand in reversed(found):  # 按照其获得的扶持金额分别给予1:1: the last that names something
+            rest = re.sub(r"(分别|的|不超过|不高于|的比例|标准|一次性)+", "", head[cand.end():])
+            if _cjk_len(rest) >= 2:
+                m = cand
+                break
         phrase = head[m.end():]
+        if m is not found[-1]:
+            phrase = phrase[: phrase.rfind(found[-1].group(0))] if found[-1].group(0) in phrase else phrase
+            phrase = re.sub(r"分别$", "", phrase)
         phrase = re.sub(r"(的|不超过|不高于|的比例|标准)+$", "", phrase)
         phrase = re.sub(r"^(不超过|不高于|其)+", "", phrase)
         return phrase.strip(",， ")
@@ -1082,8 +1098,8 @@ class _Draft:
             if re.search(r"该年度|每年(?!评|认定|遴选|择优|安排)|年度[^,，]{0,6}一次性", s):
                 inc.setdefault("_extra_reviews", []).append(
                     "频次：写有「一次性」也写有年度，请确定是一次还是每年可得")
-        elif y or re.search(r"每年(?:给予|按|对)|每年[^,，]{0,12}给予|按年度", s):
-            inc["frequency"] = "yearly"
+        elif y or re.search(r"每年(?:给予|按|对)|每年[^,，]{0,12}给予|按年度|每年[^,，]{0,8}最高", s):
+            inc["frequency"] = "yearly"  # 每年最高: a yearly amount (bench/gold/README.md)
             quotes["frequency"] = (y or re.search(r"每年|按年度", s)).group(0)
         else:
             ev = re.search(r"(?<!后备)上市(?!企业|公司)|挂牌", s)
@@ -1147,7 +1163,8 @@ class _Draft:
         m = re.search(r"前(\d+)(?:家|名|位)", s)
         if m and re.search(r"排名|排行", s):
             return {"method": "排名", "quota": int(m.group(1)), "quote": s[m.start(): s.find(")", m.end()) + 1 if ")" in s[m.end():] else m.end()]}
-        m = re.search(r"择优[^,，]{0,20}|(?:经认定|遴选)[^,，]{0,12}|评选一批[^,，]{0,16}|经(?:评定|评审|评估)|(?<!星级)评定", s)
+        m = re.search(r"择优[^,，]{0,20}|(?:经认定|遴选)[^,，]{0,12}|评选一批[^,，]{0,16}|每年评选[^,，\d]{0,16}|"
+                      r"经(?:评定|评审|评估)|(?<!星级)评定", s)
         if m:
             method = re.search(r"(择优|认定|遴选|评选|评定|评审|评估)", m.group(0)).group(1)
             method = {"评审": "评定", "评估": "评定"}.get(method, method)
@@ -1197,6 +1214,14 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
           caps.append((cap, sent.start))
           continue
       for part in _award_parts(sent.text):
+        para = text.count("\n", 0, sent.start)
+        if re.match(r"^(?:其中[,，])?[^,，。]{0,12}可选择", part) and out and out[-1]["_span"][2] == para:
+            # 其中，港澳籍人才可选择按照…给予奖励: another way to compute the award before it, not an award
+            prev = out[-1]
+            prev.setdefault("quotes", {})[f"option{sum(1 for k in prev['quotes'] if k.startswith('option')) + 1}"] = part
+            prev["review"] = "；".join(dict.fromkeys(filter(None, [
+                prev.get("review"), f"比例：另有可选的计算方式「{part[:40]}」，本草稿未写入，请补上或确认"])))
+            continue
         inc = d.sentence(part)
         if inc is None:
             continue

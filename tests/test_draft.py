@@ -396,3 +396,19 @@ def test_a_run_of_rates_with_an_open_bottom_is_one_tiered_rate():
 def test_a_range_amount_written_with_both_units():
     inc = one("对示范平台，经评定给予20万元至50万元的一次性奖励。")
     assert (inc["amount_wan"], inc["amount_min_wan"]) == (50, 20)
+
+
+def test_a_one_to_one_match_is_a_100_percent_matching_rate():
+    inc = one("对经省商务部门认定的电子商务示范企业，按照其获得的扶持金额分别给予1:1的一次性配套奖励。")
+    assert (inc["basis"], inc["rate_percent"], inc["rate_base"]) == ("matching", 100, "获得的扶持金额")
+    assert 100.0 in numbers_in("1:1") and numbers_outside_quotes(inc) == []
+
+
+def test_another_way_to_compute_the_award_is_no_award_of_its_own():
+    incs = draft("对骨干人才，按照其个人经济贡献40%比例给予奖励。其中，港澳籍人才可选择按照内地与港、澳地区税负差额给予奖励。")
+    assert len(incs) == 1 and "可选的计算方式" in incs[0]["review"]
+
+
+def test_yearly_maximum_is_yearly():
+    inc = one("对培训机构，按300元/人次标准予以补贴，每家机构每年扶持金额最高不超过10万元。")
+    assert inc["frequency"] == "yearly"
