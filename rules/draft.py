@@ -561,6 +561,9 @@ class _Draft:
         if re.search(r"单个(?:项目|产品)|(?:对|评选|评定|遴选|认定)[^,，]{0,30}(?:项目|产品|平台|APP)[,，的]", s):
             reviews.append("对象：奖励可能给项目或产品，请设定 recipient 与 project_kind")
         self._conditions(s, inc, criteria, quals, sel, reviews)
+        alts = self._alternatives(s, criteria, quals, reviews)
+        if alts:
+            inc["alternatives"] = alts
         self._recipient(s, inc, criteria, reviews)
         if criteria:
             inc["criteria"] = criteria
@@ -570,7 +573,7 @@ class _Draft:
             inc["limits"] = limits
         if sel:
             inc["selection"] = sel
-        if (inc["basis"] not in ("defers_to",) and not (criteria or quals or sel or inc.get("rate_base")
+        if (inc["basis"] not in ("defers_to",) and not (criteria or quals or sel or inc.get("rate_base") or alts
                                                         or inc.get("tier_metric") or inc.get("tiers"))):
             reviews.append("条件：本句未找到申请条件，请补上谁可申请（指标、称号或评定；可能写在相邻句中）")
         if any(str(c.get("metric") or "").startswith("project.") for c in criteria) or \
@@ -616,6 +619,72 @@ class _Draft:
             frag = m.group(0)
             for part in re.split(r"(?<=[^\d])且|并且|同时", frag):
                 self._condition_fragment(part, head, criteria, reviews, seen)
+
+    def _alternatives(self, s: str, criteria: list[dict], quals: list[dict], reviews: list[str]) -> list[dict]:
+        """…的服务贸易企业或经市认定的技术先进型服务企业: who qualifies one way or another. The criteria and titles
+        quoted on each side of 或 move into that side's alternative; the rest stay common (criteria, lists
+        edited in place)."""
+        verb = next((m for m in _VERB_RE.finditer(s) if not _in_brackets(s, m.start())), None)
+        if verb is None:
+            return []
+        head = s[:verb.start()]
+        for m in re.finditer(r"[^,，;；]+", head):
+            clause, c0 = m.group(0), m.start()
+            k = next((i for i, ch in enumerate(clause) if ch == "或" and not _in_brackets(clause, i)), -1)
+            if k < 0:
+                continue
+            if k == 0:  # 对A，或B，且C: the clause before is the other side
+                prev = [x for x in re.finditer(r"[^,，;；]+", head) if x.end() < c0]
+                if not prev:
+                    continue
+                sides = [(prev[-1].start(), prev[-1].end()), (c0 + 1, c0 + len(clause))]
+                clause = s[prev[-1].start():c0 + len(clause)]
+            else:
+                sides = [(c0, c0 + k), (c0 + k + 1, c0 + len(clause))]
+            if "、" in s[sides[0][0]:sides[0][1]]:
+                continue  # A、B、C或D: one list, one condition
+            if any(_cjk_len(s[a:b]) < 4 for a, b in sides) or any(
+                    "或" in (c.get("quote") or "") and (c.get("quote") or "") in s[sides[0][0]:sides[1][1]]
+                    and c.get("value") is not True for c in criteria):
+                continue
+            out = []
+            for a, b in sides:
+                side = s[a:b]
+                mine = [c for c in criteria if c.get("quote") and c["quote"] in side]
+                titles = [q for q in quals if q.get("quote") and q["quote"] in side]
+                out.append((side, mine, titles))
+            # a flag spanning 或 is replaced by one flag per side
+            spanning = [c for c in criteria if c.get("value") is True and "或" in (c.get("quote") or "")
+                        and c["quote"] in clause]
+            for c in spanning:
+                criteria.remove(c)
+            alts = []
+            for side, mine, titles in out:
+                for c in mine:
+                    if c in criteria:
+                        criteria.remove(c)
+                for q in titles:
+                    if q in quals:
+                        quals.remove(q)
+                rest = side
+                for c in mine + titles:
+                    rest = rest.replace(c["quote"], "，")
+                extra: list[dict] = []
+                for frag in re.split(r"[，,]", rest):
+                    self._condition_fragment(frag, side, extra, reviews, set())
+                side = re.sub(r"^(?:对于|对|或)", "", side.strip())
+                alt: dict[str, Any] = {"label": metric_phrase(side)[:24], "quote": side}
+                if mine + extra:
+                    alt["criteria"] = mine + extra
+                if titles:
+                    alt["qualifications"] = titles
+                if "criteria" not in alt and "qualifications" not in alt:
+                    reviews.append(f"条件：「或」的一方「{side}」未读出条件，请补上")
+                    alt["criteria"] = [{"metric": self.metric(side, "flag"), "op": "==", "value": True,
+                                        "quote": side.strip()}]
+                alts.append(alt)
+            return alts
+        return []
 
     def _recipient(self, s: str, inc: dict, criteria: list[dict], reviews: list[str]) -> None:
         """Persons (人才, 员工个人, 自然人) and intermediaries (引荐方, the platform paid for members it brings)
@@ -1569,7 +1638,7 @@ _ORDER = [
     "amount_wan", "amount_min_wan", "ceiling", "per_unit", "tier_metric", "tier_op", "tiers", "rate_percent",
     "rate_permille", "rate_ceiling", "rate_base",
     "rate_base_excess_over_percent_of", "cap_wan", "defers_to", "note", "frequency", "max_years", "first_time",
-    "selection", "criteria", "qualifications", "limits", "quotes", "review",
+    "selection", "criteria", "alternatives", "qualifications", "limits", "quotes", "review",
 ]
 
 

@@ -412,3 +412,37 @@ def test_another_way_to_compute_the_award_is_no_award_of_its_own():
 def test_yearly_maximum_is_yearly():
     inc = one("对培训机构，按300元/人次标准予以补贴，每家机构每年扶持金额最高不超过10万元。")
     assert inc["frequency"] == "yearly"
+
+
+def test_alternatives_on_either_side_of_or():
+    inc = one("对年进出口额达8亿美元及以上，或出口额达4亿美元及以上，且同比增长5%及以上的国际贸易企业，该年度一次性奖励100万元。")
+    assert [a["quote"] for a in inc["alternatives"]] == ["年进出口额达8亿美元及以上", "出口额达4亿美元及以上"]
+    assert all(c["quote"] not in ("年进出口额达8亿美元及以上", "出口额达4亿美元及以上") for c in inc["criteria"])
+    listed = one("(一)后备上市企业于国内主板、创业板、中小板或境外上市的，分阶段合计给予500万元奖励。")
+    assert "alternatives" not in listed  # A、B、C或D is one list
+
+
+def test_the_new_constructs_load_as_rules_once_their_questions_are_answered(tmp_path):
+    from policykg.rules.check import check_rules
+    from policykg.rules.documents import read_document
+    from policykg.rules.draft import draft_documents, dump_draft
+
+    doc = tmp_path / "p.txt"
+    doc.write_text(
+        "示范区扶持办法\n\n"
+        "第一条 对年营业收入1亿元(含)至5亿元的企业，给予50万元一次性奖励；年营业收入5亿元(含)以上的，给予100万元一次性奖励。\n\n"
+        "第二条 对完成交易的企业，按其成交价格1‰给予一次性补贴。\n\n"
+        "第三条 对新落户的金融企业，在我区租用自用办公用房的，按每月每平方米最高50元的标准予以场地补贴，每年最高不超过300万元。\n\n"
+        "第四条 对年进出口额达8亿美元及以上，或出口额达4亿美元及以上的国际贸易企业，一次性奖励100万元。\n\n"
+        "第五条 对骨干企业，按照其经济贡献40%给予一次性奖励。对高管企业，给予一次性经营奖励20万元。两项奖励总额最高为其个人经济贡献的100%。\n\n"
+        "第六条 注册在南沙的金融企业，首次被评为世界企业500强的，一次性给予2000万元的奖励;被评为世界企业1000强的，一次性给予1000万元的奖励。\n",
+        encoding="utf-8")
+    drafted = draft_documents([read_document(doc)])
+    kinds = {i["provision"]: i["basis"] for i in drafted["incentives"]}
+    assert kinds == {1: "tiers", 2: "rate", 3: "per_unit", 4: "fixed", 5: "fixed", 6: "tiers"}
+    for i in drafted["incentives"]:
+        i.pop("review", None)
+    rules = tmp_path / "r.yaml"
+    rules.write_text(dump_draft(drafted), encoding="utf-8")
+    report = check_rules(rules, [doc])
+    assert report.errors == [] and report.uncovered == [], report.errors + report.uncovered
