@@ -238,6 +238,9 @@ def measure_tree(text: str, lo: int, hi: int, warnings: list[str] | None = None)
     if not roots or (len(roots) < 2 and not roots[0].children):
         roots = _paragraph_measures(text, lo, hi) or roots
     _set_stops(roots, hi)
+    for r in roots:
+        if r.kind == "para":  # a measure ends with its clause: 本措施自…起施行 after the last is no measure's
+            r.stop = r.line_end
     _paragraphs_under_headings(text, roots)
     for r in roots:
         _decide(text, r)

@@ -108,6 +108,7 @@ def test_unnumbered_measures_each_closed_by_its_responsible_units(tmp_path):
     assert doc.layout == "measures" and len(doc.provisions) == 2
     assert [[a.name for a in v.agencies] for v in doc.provisions] == [["区商务局"], ["区商务局", "区统计局"]]
     assert [v.title for v in doc.provisions] == ["支持企业开拓市场", "支持企业上规"]
+    assert doc.provisions[1].text.endswith("【责任单位：区商务局、区统计局】")  # the validity clause is no measure's
     p = doc.policies[0]
     assert (p.effective_from, p.effective_until) == (date(2024, 4, 1), date(2026, 3, 31))
 
