@@ -561,6 +561,13 @@ class _Draft:
         if re.search(r"单个(?:项目|产品)|(?:对|评选|评定|遴选|认定)[^,，]{0,30}(?:项目|产品|平台|APP)[,，的]", s):
             reviews.append("对象：奖励可能给项目或产品，请设定 recipient 与 project_kind")
         self._conditions(s, inc, criteria, quals, sel, reviews)
+        ana = re.search(r"(?:^|对|[,，])((?:相关|该|上述|此类|这些)(?:成果|项目|产品|技术|企业|机构|平台))", s)
+        if ana:  # 对相关成果形成的…: whose results the sentence before says
+            reviews.append(f"条件：「{ana.group(1)}」指向前文所写的对象，请补上其条件")
+        same = re.search(r"(?:相同|同等|等额)(?:额度|金额|数额)?", s)
+        if same and re.search(r"再给予|给予|配套", s[same.start() - 6: same.end() + 4]):
+            # 以X为标准，再给予相同额度: the amount is another figure (100% of X), not a number of the sentence
+            reviews.append(f"金额：「{same.group(0)}」按另一笔资金等额给予，请写成比例（100%）及其基数，或确认")
         alts = self._alternatives(s, criteria, quals, reviews)
         if alts:
             inc["alternatives"] = alts
@@ -1161,6 +1168,26 @@ class _Draft:
     def _frequency(self, s: str, inc, quotes) -> None:
         m = re.search(r"一次性", s)
         y = re.search(r"(最长(?:不超过)?|连续)(\d+|[一二两三四五六七八九十])年", s)
+        n = r"(\d+|[一二两三四五六七八九十])"
+        # 前3年…后2年 (a time-phased award: yearly over both spans), 5年内给予/补贴期限为3年 (yearly within N years)
+        ph = re.search(rf"前{n}[个]?年[^。;；]*?后{n}[个]?年", s)
+        span = None if y or ph else (
+            re.search(rf"(?:期限|年限)[为是]?{n}年", s)
+            or re.search(rf"(?<![\d一二两三四五六七八九十]){n}年内(?=根据|按照?|给予|享受|每年)", s))
+        if ph and not m:
+            first, second = (int(g) if g.isdigit() else _cn_value(g) for g in ph.groups())
+            inc["frequency"] = "yearly"  # the total span (first + second) is no number of the text: not max_years
+            quotes["frequency"] = ph.group(0)
+            inc["_phase_years"] = [first, second]
+            inc.setdefault("_extra_reviews", []).append(
+                f"比例：「{ph.group(0)[:30]}」前后两段年份的比例不同（分段比例），本草稿未按年份分段，请确认")
+            return
+        if span and not m:
+            g = span.group(1)
+            inc["frequency"] = "yearly"
+            inc["max_years"] = int(g) if g.isdigit() else _cn_value(g)
+            quotes["frequency"] = quotes["max_years"] = span.group(0)
+            return
         if m:
             inc["frequency"] = "once"
             quotes["frequency"] = m.group(0)
@@ -1176,6 +1203,10 @@ class _Draft:
                 inc["frequency"] = "once"  # a listing happens once
                 quotes["frequency"] = ev.group(0)
             inc.setdefault("frequency", "per_award")  # docs/rules.md: per_award is "not stated"
+            each = re.search(r"每(?:辆|件|台|艘|架|套|笔|宗|单|个项目|个平台|个服务商)|单(?:个项目|笔|船|机|宗)|"
+                             r"同一项目|按[^,，。]{0,8}合同(?:金)?额", s)
+            if each and "frequency" not in quotes and inc["frequency"] == "per_award":
+                quotes["frequency"] = each.group(0)  # paid per item (each car, each project, each contract)
             if "frequency" not in quotes:  # a period not written is a guess either way (issue 18: flagged)
                 inc.setdefault("_extra_reviews", []).append("频次：未写明频次（一次性、每年或每次），请确定")
         if y:
@@ -1272,10 +1303,16 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
     doc_limits = _provision_limits(text)
     caps: list[tuple[dict, int]] = []  # (limit with its scope, its place)
     header: dict | None = None  # a heading's condition, inherited by the items under it
-    for sent in _sentences(text):
+    sents = _sentences(text)
+    for si, sent in enumerate(sents):
+      kind = _mark_kind(sent.text)
+      if header is not None and kind is not None and header.get("mark") == kind:
+          header = None  # the next item of the heading's own level: its conditions end there
       head = _heading_condition(sent.text)
+      if head is None and si + 1 < len(sents):
+          head = _item_header(sent.text, sents[si + 1].text)
       if head is not None:
-          header = head
+          header = dict(head, mark=kind)
           continue
       cap = _cap_sentence(sent.text, d)
       para = text.count("\n", 0, sent.start)
@@ -1323,7 +1360,9 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
             if not any(x["kind"] == lim["kind"] for x in inc.get("limits") or []):
                 inc.setdefault("limits", []).append(lim)
     for inc in out:
-        unread = _unread_numbers(inc)
+        phase_years = {float(v) for v in inc.pop("_phase_years", [])}
+        unread = [u for u in _unread_numbers(inc)
+                  if not (re.fullmatch(r"\d+年", u) and float(u[:-1]) in phase_years)]  # the spans of 前N年/后M年
         if unread:
             inc["review"] = "；".join(dict.fromkeys(filter(None, [
                 inc.get("review"), f"金额：「{'、'.join(unread)}」未读入任何字段，请核对其作用"])))
@@ -1389,6 +1428,32 @@ def _heading_condition(s: str) -> dict | None:
         if _cjk_len(subject) >= 2:
             return {"quote": t[t.find(subject): t.find(subject) + len(subject) + (3 if t[t.find(subject) + len(subject):].startswith("的企业") else 0)]}
     return None
+
+
+def _mark_kind(s: str) -> str | None:
+    """The kind of item mark a sentence begins with: 一、 / (一) / 1. (None without one)."""
+    if re.match(r"[一二三四五六七八九十]+、", s):
+        return "cn"
+    if re.match(r"[(（][一二三四五六七八九十]+[)）]", s):
+        return "paren"
+    if re.match(r"\d+[.．、]", s):
+        return "digit"
+    return None
+
+
+def _item_header(s: str, following: str) -> dict | None:
+    """An item that only says whom its numbered sub-items are for: "(一)对于未享受落户奖及经济贡献奖的融资租赁企业，
+    包括…，对相关业务给予扶持。" then "1.…". No money or rate of its own; its subject (对于X的Y) is a condition of
+    every sub-item under it."""
+    kind = _mark_kind(s)
+    if kind is None or kind == "digit" or _mark_kind(following) != "digit":
+        return None
+    if any(q.money or q.unit in ("%", "‰") or q.foreign for q in _quantities(s)):
+        return None
+    m = re.match(rf"{_MARK}\s*(?:对于|对)([^,，;；:：。]{{2,40}}?的[^,，;；:：。]{{1,20}})[,，]", s)
+    if not m or _cjk_len(m.group(1)) < 4:
+        return None
+    return {"quote": m.group(1)}
 
 
 def _cap_sentence(s: str, d: "_Draft") -> dict | None:

@@ -446,3 +446,51 @@ def test_the_new_constructs_load_as_rules_once_their_questions_are_answered(tmp_
     rules.write_text(dump_draft(drafted), encoding="utf-8")
     report = check_rules(rules, [doc])
     assert report.errors == [] and report.uncovered == [], report.errors + report.uncovered
+
+
+# --------------------------------------------------------------------------- frequency read as a reader does
+
+
+def test_a_time_phased_rate_is_yearly_and_keeps_its_review_line():
+    inc = one("对新设立的基金企业，前2年给予企业地方经济贡献最高100%的奖励，后3年给予企业地方经济贡献最高60%的奖励。")
+    assert inc["frequency"] == "yearly" and inc["quotes"]["frequency"].startswith("前2年")
+    assert "max_years" not in inc  # 2+3 is no number of the text
+    assert "分段比例" in inc["review"]  # the phases are not drafted: flagged
+    assert "频次：" not in inc["review"] and "未读入" not in inc["review"]  # 2年 and 3年 are the spans, read
+
+
+def test_within_n_years_paying_is_yearly_with_max_years_but_a_time_window_condition_is_not():
+    inc = one("融资租赁企业，5年内根据企业地方经济贡献情况，给予企业地方经济贡献90%的奖励。")
+    assert (inc["frequency"], inc["max_years"], inc["quotes"]["max_years"]) == ("yearly", 5, "5年内")
+    # 落户三年内纳入…的: when the condition must be met, not how long the award is paid
+    cond = one("落户三年内纳入本区规模以上企业统计的，再给予20万元奖励。")
+    assert cond["frequency"] == "per_award" and "max_years" not in cond and "频次：" in cond["review"]
+    term = one("按每月每平方米最高50元的标准予以场地补贴，补贴期限为3年。")
+    assert (term["frequency"], term["max_years"]) == ("yearly", 3)
+
+
+def test_paid_per_item_is_read_not_asked():
+    inc = one("对从口岸进口整车的企业，享受每辆3000元的补贴。")
+    assert inc["frequency"] == "per_award" and inc["quotes"]["frequency"] == "每辆"
+    assert "频次：" not in (inc.get("review") or "")
+    contract = one("融资租赁企业在区内开展售后回租业务的，按不高于合同额的3%(含)给予奖励。")
+    assert "频次：" not in (contract.get("review") or "")
+
+
+def test_an_item_naming_whom_its_sub_items_are_for_is_their_condition_not_an_award():
+    incs = draft("(一)对于未享受落户奖的融资租赁企业，包括特殊目的公司等，对相关业务给予扶持。\n\n"
+                 "1.融资租赁企业开展售后回租业务的，按不高于合同额的3%(含)给予奖励。\n\n"
+                 "(二)融资租赁企业开展跨境融资业务，按照代扣代缴的企业所得地方经济贡献的50%给予奖励。")
+    assert len(incs) == 2  # the header is no (non-monetary) award
+    assert incs[0]["criteria"][0]["quote"] == "未享受落户奖的融资租赁企业"
+    assert not any(c["quote"] == "未享受落户奖的融资租赁企业" for c in incs[1].get("criteria") or [])  # (二) is past it
+
+
+def test_a_subject_named_by_the_sentence_before_is_flagged():
+    inc = one("对相关成果形成的年销售收入在2000万元以上的，一次性给予100万元奖励。")
+    assert "相关成果" in inc["review"]
+
+
+def test_an_amount_equal_to_another_grant_is_flagged():
+    inc = one("对认定的高成长型企业，以其获得的市级补助资金为标准，再给予相同额度的奖励，最高不超过200万元。")
+    assert "等额" in inc["review"]
