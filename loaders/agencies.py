@@ -91,14 +91,16 @@ def _tokens(text: str, start: int, end: int, role: str, first_position: int) -> 
     out: list[AgencyMention] = []
     pos = start
     index = _alias_index()
-    folded = text[:end].translate(_FOLD)  # （市） is (市): one character for one, offsets kept
+    # （市） is (市): one character for one, so folded[i - start] is text[i] folded (only this window:
+    # folding the whole text before `end` on every clause made loading a long document quadratic)
+    folded = text[start:end].translate(_FOLD)
     while pos < end:
         if text[pos] in SEPARATORS:
             pos += 1
             continue
         compound = COMPOUND.match(text, pos, end)
         if compound and re.search(r"[、,，(（]", compound.group(0)) and not any(
-                folded.startswith(alias, pos) and len(alias) >= compound.end() - pos for alias, _ in index):
+                folded.startswith(alias, pos - start) and len(alias) >= compound.end() - pos for alias, _ in index):
             word = text[pos:compound.end()]
             name = canonical_agency(word)
             out.append(AgencyMention(name or word.translate(_FOLD), word, role, first_position + len(out), pos,
@@ -106,7 +108,7 @@ def _tokens(text: str, start: int, end: int, role: str, first_position: int) -> 
             pos = compound.end()
             continue
         for alias, canonical in index:
-            if folded.startswith(alias, pos) and pos + len(alias) <= end:
+            if folded.startswith(alias, pos - start) and pos + len(alias) <= end:
                 out.append(AgencyMention(canonical, text[pos:pos + len(alias)], role, first_position + len(out), pos,
                                         pos + len(alias), True))
                 pos += len(alias)
