@@ -1,13 +1,13 @@
 """A bounded load test of `policykg serve` on loopback: start-up time, then N concurrent clients.
 
-Starts the server (a subprocess on a free port), times it from spawn to the first 200 of
-/healthz, then runs `--clients` concurrent clients for `--seconds` on each target in turn:
+Starts the server `--starts` times (a subprocess on a free port each), times each from spawn
+to the first 200 of /healthz (wall and the server's CPU time), then runs `--clients` concurrent clients for `--seconds` on each target in turn:
 ``POST /api/eligible`` with the example profile, and ``GET /`` (the calculator page). Prints
 p50/p95 latency, requests/s and errors per target (a non-200 answer or a failed request is
 an error). A benchmark, not a timed test: the numbers belong to the machine it ran on.
 
     .venv/bin/python bench/bench_serve.py                 # 50 clients, 30 s per target
-    .venv/bin/python bench/bench_serve.py --clients 10 --seconds 5
+    .venv/bin/python bench/bench_serve.py --clients 10 --seconds 5 --starts 3
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -36,7 +37,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(port: int) -> tuple[subprocess.Popen, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start(port: int) -> tuple[subprocess.Popen, float, float]:
+    """Spawn `policykg serve`; (process, wall seconds to the first 200 of /healthz, its CPU seconds then)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "policykg", "serve", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -44,7 +52,7 @@ def start(port: int) -> tuple[subprocess.Popen, float]:
     while True:
         try:
             if httpx.get(url, timeout=1).status_code == 200:
-                return proc, time.perf_counter() - t0
+                return proc, time.perf_counter() - t0, cpu_seconds(proc.pid)
         except httpx.HTTPError:
             pass
         if proc.poll() is not None:
@@ -88,10 +96,22 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--starts", type=int, default=5, help="start-ups timed (the median is reported)")
     args = ap.parse_args()
     profile = json.loads(json.dumps(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")), default=str))
+    # Start-up: `--starts` cold starts (a fresh process each), the median wall time to ready and the
+    # CPU time the server used to get there; the load average says how shared the cores were (a
+    # loaded machine stretches the wall time, and on 2 shared vCPUs the CPU time too).
+    load_before = os.getloadavg()[0]
+    walls, cpus = [], []
+    for _ in range(max(1, args.starts)):
+        p, wall, cpu = start(free_port())
+        p.terminate()
+        p.wait(timeout=10)
+        walls.append(wall)
+        cpus.append(cpu)
     port = free_port()
-    proc, ready = start(port)
+    proc, _, _ = start(port)
     base = f"http://127.0.0.1:{port}"
     try:
         rows = [asyncio.run(load(base, "POST", "/api/eligible", profile, args.clients, args.seconds)),
@@ -99,8 +119,9 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    print(f"ready in {ready:.2f} s (spawn to the first 200 of /healthz); {args.clients} clients, "
-          f"{args.seconds:g} s per target")
+    print(f"ready in {statistics.median(walls):.2f} s wall, {statistics.median(cpus):.2f} s CPU (median of "
+          f"{len(walls)} starts, spawn to the first 200 of /healthz; load average {load_before:.1f} before); "
+          f"{args.clients} clients, {args.seconds:g} s per target")
     print("| target | requests | errors | p50 ms | p95 ms | req/s |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
