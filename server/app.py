@@ -295,10 +295,8 @@ def create_app(cfg: ServeConfig, service: Service | None = None) -> FastAPI:
 
     @app.get("/workbench", include_in_schema=False)
     def workbench_page():
-        metrics = [{"key": m.key, "label": m.label, "dimension": m.dimension}
-                   for m in svc.engine.rules.metrics.values()]
-        return HTMLResponse(pages.render_page("workbench", {"writes": bool(cfg.allow_writes and svc.workspace),
-                                                             "today": date.today().isoformat(), "metrics": metrics}))
+        return HTMLResponse(pages.render_page("workbench", pages.workbench_data(
+            svc.engine.rules, bool(cfg.allow_writes and svc.workspace), date.today().isoformat())))
 
     @app.get("/docs", include_in_schema=False)
     def docs_page():

@@ -252,3 +252,41 @@ def test_docs_page_draws_the_api_from_bundled_assets(browser, server):
     assert "/api/eligible" in p.page.inner_text("#swagger-ui")
     p.check_clean()
     p.close()
+
+
+def test_workbench_answers_a_question_in_the_page(browser, writable_server):
+    """A review line is its questions: 频次 is answered with a frequency picked in the page, 对象 with a
+    recipient (and, for a project, its kind); each question goes once answered, the others stay."""
+    p = Page(browser, writable_server.base, "/workbench")
+    p.page.set_input_files("#file", str(MEASURES))
+    p.page.click("#upload-button")
+    p.page.wait_for_selector("#document h2", timeout=WAIT)
+    p.page.click("#draft-button")
+    p.page.wait_for_selector(".prov mark", timeout=WAIT)
+    rules = p.js("window.policykgWorkbench.rules")
+    asked = {i["id"]: i["review"] for i in rules["incentives"] if i.get("review")}
+    freq_id = next(k for k, v in asked.items() if "频次：" in v)
+    who_id = next(k for k, v in asked.items() if "对象：" in v)
+
+    card = p.page.locator(f".inc[data-id='{freq_id}']")
+    question = card.locator("[data-question='频次']")
+    assert question.locator("option").all_inner_texts() == ["—", "一次性", "每次评定", "每年"]  # Chinese, not keys
+    question.locator("select[data-pick='frequency']").select_option("yearly")
+    card.locator("[data-question='频次'] [data-answer='ok']").click()
+    inc = p.js(f"window.policykgWorkbench.rules.incentives.filter(function (i) {{ return i.id === '{freq_id}'; }})[0]")
+    assert inc["frequency"] == "yearly"
+    left = asked[freq_id].replace("频次：未写明频次（一次性、每年或每次），请确定", "").strip("；")
+    assert (inc.get("review") or "") == left  # only that question went
+    assert "每年" in p.page.locator(f".inc[data-id='{freq_id}'] .hint").first.inner_text()
+
+    card = p.page.locator(f".inc[data-id='{who_id}']")
+    card.locator("[data-question='对象'] select[data-pick='recipient']").select_option("project")
+    kinds = card.locator("[data-question='对象'] select[data-pick='project_kind'] option")
+    assert kinds.count() > 1  # a project needs its kind: offered from the rules' project_kinds
+    card.locator("[data-question='对象'] select[data-pick='project_kind']").select_option(index=1)
+    card.locator("[data-question='对象'] [data-answer='ok']").click()
+    inc = p.js(f"window.policykgWorkbench.rules.incentives.filter(function (i) {{ return i.id === '{who_id}'; }})[0]")
+    assert inc["recipient"] == "project" and inc["project_kind"]
+    assert "对象：" not in (inc.get("review") or "")
+    p.check_clean()
+    p.close()

@@ -59,6 +59,25 @@ def asset(name: str) -> tuple[bytes, str]:
     return path.read_bytes(), _MEDIA.get(path.suffix, "application/octet-stream")
 
 
+def workbench_data(rules, writes: bool, today: str) -> dict:
+    """The workbench page's data: the rules' metrics (to pick a criterion's, a rate base's or a tier's),
+    and the answers a review question about frequency or recipient may take, with their Chinese."""
+    from policykg.loaders.zh import VALUES, load_zh
+    from policykg.rules.incentives import FREQUENCIES, PROJECT_RECIPIENTS, RECIPIENTS
+
+    names = load_zh()[VALUES]
+    return {
+        "writes": writes, "today": today,
+        "metrics": [{"key": m.key, "label": m.label, "dimension": m.dimension} for m in rules.metrics.values()],
+        "choices": {
+            "frequency": [{"value": v, "label": names["frequency"].get(v, v)} for v in sorted(FREQUENCIES)],
+            "recipient": [{"value": v, "label": names["recipient"].get(v, v)} for v in sorted(RECIPIENTS)],
+            "project_kind": [{"value": k.key, "label": k.label} for k in rules.project_kinds.values()],
+        },
+        "project_recipients": sorted(PROJECT_RECIPIENTS),
+    }
+
+
 def render_page(page: str, data: dict) -> str:
     """The page `page` with `data` (plus the sentences of views/strings.py) in its data block."""
     shell, title = PAGES[page]

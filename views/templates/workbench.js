@@ -104,7 +104,71 @@
     if (inc.tiers) parts.push(inc.tiers.map(function (x) { return x.label + (x.amount_wan !== undefined ? " " + x.amount_wan + " 万元" : ""); }).join("；"));
     if (inc.rate_percent !== undefined && inc.rate_percent !== null) parts.push(inc.rate_percent + "%");
     if (inc.cap_wan !== undefined && inc.cap_wan !== null) parts.push("最高 " + inc.cap_wan + " 万元");
+    if (inc.frequency) parts.push(choiceLabel("frequency", inc.frequency) + (inc.max_years ? "（最长 " + inc.max_years + " 年）" : ""));
+    if (inc.recipient && inc.recipient !== "enterprise") parts.push("对象：" + choiceLabel("recipient", inc.recipient));
+    if (inc.first_time) parts.push("首次");
+    if (inc.selection) parts.push("择优评定");
+    if (inc.alternatives) parts.push("条件 " + inc.alternatives.length + " 选 1");
     return parts.filter(Boolean).join(" · ");
+  }
+
+  function choiceLabel(field, value) {
+    var c = ((P.data.choices || {})[field] || []).filter(function (x) { return x.value === value; })[0];
+    return c ? c.label : value;
+  }
+
+  // A draft's review line is its questions, each led by the field it asks about (频次：…；对象：…);
+  // a "；" inside a question is not followed by such a tag, so it stays in its question.
+  function questions(review) {
+    return String(review).split(/；(?=[\u4e00-\u9fff]{2}：)/).map(function (q) {
+      var m = /^([\u4e00-\u9fff]{2})：/.exec(q);
+      return { tag: m ? m[1] : "", text: q };
+    });
+  }
+  function answered(inc, text) {  // one question answered; the others stay asked
+    var left = questions(inc.review).filter(function (q) { return q.text !== text; });
+    if (left.length) inc.review = left.map(function (q) { return q.text; }).join("；"); else delete inc.review;
+    changedDraft();
+  }
+  function choicePick(what, field, value, set) {
+    var lab = el("label", what + "：", "hint");
+    var sel = el("select");
+    sel.setAttribute("data-pick", field);
+    sel.appendChild(el("option", "—"));
+    sel.firstChild.value = "";
+    ((P.data.choices || {})[field] || []).forEach(function (c) {
+      var o = el("option", c.label); o.value = c.value; sel.appendChild(o);
+    });
+    if (value) sel.value = value;
+    sel.addEventListener("change", function () { if (sel.value) set(sel.value); yamlEdited = false; });
+    lab.appendChild(sel);
+    return lab;
+  }
+  // The answer a question takes in the page, by its field; other questions are answered by reading
+  // the sentence and confirming (or editing the YAML below).
+  function answerWidgets(inc, q, box) {
+    if (q.tag === "频次") {
+      box.appendChild(choicePick("频次", "frequency", inc.frequency, function (v) {
+        inc.frequency = v;
+        if (v !== "yearly") delete inc.max_years;
+      }));
+    } else if (q.tag === "对象") {
+      var kinds = P.data.project_recipients || [];
+      var kindBox = el("span");
+      var showKind = function () {
+        P.clear(kindBox);
+        if (kinds.indexOf(inc.recipient) >= 0) {
+          kindBox.appendChild(choicePick("项目类别", "project_kind", inc.project_kind, function (v) { inc.project_kind = v; }));
+        }
+      };
+      box.appendChild(choicePick("对象", "recipient", inc.recipient, function (v) {
+        inc.recipient = v;
+        if (kinds.indexOf(v) < 0) delete inc.project_kind;
+        showKind();
+      }));
+      showKind();
+      box.appendChild(kindBox);
+    }
   }
 
   function showDraft() {
@@ -140,7 +204,16 @@
     card.appendChild(el("div", inc.quote || "", "quote"));
     (state.errors[inc.id] || []).forEach(function (e) { card.appendChild(el("div", e, "error")); });
     if (inc.review && !inc._dropped) {
-      card.appendChild(el("div", t("review") + "：" + inc.review, "q"));
+      questions(inc.review).forEach(function (q) {
+        var box = el("div", null, "q");
+        box.setAttribute("data-question", q.tag);
+        box.appendChild(el("div", t("review") + "：" + q.text));
+        answerWidgets(inc, q, box);
+        var ok = el("button", "已答"); ok.type = "button"; ok.setAttribute("data-answer", "ok");
+        ok.addEventListener("click", function () { answered(inc, q.text); });
+        box.appendChild(ok);
+        card.appendChild(box);
+      });
       // The metrics the draft could not choose: pick them here (the rules' own vocabulary).
       (inc.criteria || []).forEach(function (c, j) {
         if (c.metric === null || c.metric === undefined) card.appendChild(metricPick("条件「" + (c.quote || "") + "」的指标", c.metric, function (v) { c.metric = v; }));
@@ -175,7 +248,13 @@
     var sel = el("select");
     sel.appendChild(el("option", "—"));
     sel.firstChild.value = "";
+    // The draft's own proposed terms (its metrics: block) first, then the bundled vocabulary.
+    var proposed = (state.rules && state.rules.metrics) || {};
+    Object.keys(proposed).forEach(function (k) {
+      var o = el("option", (proposed[k].label || k) + "（草稿提议）"); o.value = k; sel.appendChild(o);
+    });
     (P.data.metrics || []).forEach(function (m) {
+      if (proposed[m.key]) return;
       var o = el("option", m.label + "（" + m.key + "）"); o.value = m.key; sel.appendChild(o);
     });
     if (value) sel.value = value;
