@@ -502,17 +502,22 @@ def _rate_text(x) -> str:
 class _Rate(_Step):
     """rate% × base (P3: the part of the base above a share of another metric), capped."""
 
-    MISSING_BASE, NO_BASE, MISSING_OTHER, OK = range(4)
+    MISSING_BASE, NO_BASE, MISSING_OTHER, OK, NO_PHASE = range(5)
 
-    def __init__(self, inc, state, base, other, raw):
+    def __init__(self, inc, state, base, other, raw, phase=None):
         self.inc, self.state, self.base, self.other, self.raw = inc, state, base, other, raw
+        self.phase = phase  # per row, the phase of a phased rate (-1: none); None: one rate
 
     def say(self, rd, t):
         inc, r, ev = self.inc, rd.r, rd.ev
         s = int(self.state[r])
+        if s == self.NO_PHASE:
+            return  # the phase step already says why (before year 1, after the last year)
         label = ev.rules.metrics[inc.rate_base].label
         b = float(self.base[r])
-        row = {"step": "amount", "basis": inc.basis, "rate_percent": inc.rate_percent, "base_metric": inc.rate_base,
+        # the rate of this row: the incentive's, or the phase the answer's year falls in
+        rated = inc if self.phase is None or int(self.phase[r]) < 0 else inc.phases[int(self.phase[r])]
+        row = {"step": "amount", "basis": inc.basis, "rate_percent": rated.rate_percent, "base_metric": inc.rate_base,
                "base": None if b != b else b}
         if s == self.MISSING_BASE:
             t.missing.append(rd.field_name(inc.rate_base))
@@ -520,7 +525,7 @@ class _Rate(_Step):
             return
         if s == self.NO_BASE:
             t.reasons.append(M("{label} {value} gives no base for the {rate} award", label=label, value=num(b),
-                               rate=_rate_text(inc)))
+                               rate=_rate_text(rated)))
             t.checks.append({**row, "state": "failed"})
             return
         ex = inc.rate_base_excess_over
@@ -536,9 +541,9 @@ class _Rate(_Step):
             olabel = ev.rules.metrics[ex.metric].label
             base_text = f"({label} {num(b)} − {num(ex.percent)}% × {olabel} {num(other)} = {num(part)})"  # arithmetic
             row["base"] = part
-        t.ceiling = t.ceiling or bool(inc.rate_ceiling)
+        t.ceiling = t.ceiling or bool(rated.rate_ceiling)
         raw = float(self.raw[r])
-        text = f"{_rate_text(inc)} × {base_text}"
+        text = f"{_rate_text(rated)} × {base_text}"
         cap = inc.cap_wan
         if cap is not None:
             out = min(raw, cap)
@@ -757,14 +762,20 @@ class Block:
     amount: np.ndarray  # 万元 as evaluated, NaN for none
     expired: str | None = None
     steps: list[_Step] = field(default_factory=list)
+    #: Per row, whether its amount is an upper bound, when that differs by row (a phased rate: 最高70% in
+    #: later years only); None: the incentive's one flag.
+    ceiling_rows: np.ndarray | None = None
 
     @property
     def rows(self) -> int:
         return len(self.ent)
 
     @property
-    def ceiling_flag(self) -> bool:
-        """Whether an amount this incentive states is an upper bound (最高/不超过 of it or of its rate)."""
+    def ceiling_flag(self):
+        """Whether an amount this incentive states is an upper bound (最高/不超过 of it or of its rate);
+        per row for a phased rate."""
+        if self.ceiling_rows is not None:
+            return self.ceiling_rows
         inc = self.c.rule
         return bool(inc.rate_ceiling if inc.basis in ("rate", "matching") else inc.ceiling)
 
@@ -1076,6 +1087,9 @@ def _evaluate(st: _State, c: CompiledIncentive, valid: str, complete: bool = Tru
         amount, tier = _tiers(rows, inc, reason, missing, steps)
     elif inc.basis in ("rate", "matching"):
         amount = _rate(rows, inc, reason, missing, steps)
+        if inc.phases:  # 最高70% in some years only: whether the amount is "up to" depends on the row's year
+            ceil = np.array([p.rate_ceiling for p in inc.phases] + [False])
+            block.ceiling_rows = ceil[steps[-1].phase]
     elif inc.basis == "per_unit":
         amount = _per_unit(rows, inc, reason, missing, steps)
     elif inc.basis == "defers_to":
@@ -1144,6 +1158,59 @@ def _tiers(rows: _Rows, inc: Incentive, reason, missing, steps):
     return amount, np.where(chosen, best, -1)
 
 
+def _phase_of(rows: _Rows, inc: Incentive, reason, missing, steps) -> np.ndarray:
+    """前三年…，后两年…: per row, the index of the phase the answer's year falls in (-1: none).
+
+    Year 1 is the calendar year of `phase_start` (a year metric: 落户年份); the answer's date says
+    which year it is. Without that year: missing_data naming it; before year 1 or after the last
+    phase: not_eligible."""
+    start = rows.value(inc.phase_start)
+    year = rows.st.year - start + 1  # NaN where the start is not given
+    k = np.full(rows.R, -1, dtype=np.int64)
+    for i, ph in enumerate(inc.phases):
+        k[(year >= ph.from_year) & (year <= ph.to_year)] = i
+    gone = np.isnan(start)
+    missing |= gone
+    reason |= ~gone & (k < 0)
+    steps.append(_PhaseStep(inc, start, year, k))
+    return k
+
+
+class _PhaseStep(_Step):
+    """Which year of a phased rate the answer's date is, counted from the profile's start year."""
+
+    def __init__(self, inc, start, year, k):
+        self.inc, self.start, self.year, self.k = inc, start, year, k
+
+    def say(self, rd, t):
+        inc, r = self.inc, rd.r
+        label = rd.ev.rules.metrics[inc.phase_start].label
+        s = float(self.start[r])
+        row = {"step": "phase", "start_metric": inc.phase_start, "start_year": None if s != s else int(s),
+               "year": None if s != s else int(self.year[r]), "as_of_year": rd.b.day.year,
+               "phases": [{"from_year": p.from_year, "to_year": p.to_year, "rate_percent": p.rate_percent,
+                           "rate_ceiling": p.rate_ceiling} for p in inc.phases]}
+        if s != s:
+            t.missing.append(rd.field_name(inc.phase_start))
+            t.checks.append({**row, "state": "missing"})
+            return
+        year, k, last = int(self.year[r]), int(self.k[r]), inc.phases[-1]
+        if k >= 0:
+            ph = inc.phases[k]
+            t.met.append(M("year {year} counted from {label} {start} (years {first}–{to}: {rate})", year=year,
+                           label=label, start=int(s), first=ph.from_year, to=ph.to_year, rate=_rate_text(ph)))
+            t.checks.append({**row, "state": "met", "phase": k})
+        elif year < 1:
+            t.reasons.append(M("{label} {start} is after {as_of}: year 1 of the award has not begun", label=label,
+                               start=int(s), as_of=rd.b.day.year))
+            t.checks.append({**row, "state": "failed", "phase": None})
+        else:
+            t.reasons.append(M("{as_of} is year {year} counted from {label} {start}; the award's years end with year "
+                               "{last} ({quote})", as_of=rd.b.day.year, year=year, label=label, start=int(s),
+                               last=last.to_year, quote=last.quote))
+            t.checks.append({**row, "state": "failed", "phase": None})
+
+
 def _rate(rows: _Rows, inc: Incentive, reason, missing, steps):
     b = rows.value(inc.rate_base)
     ex = inc.rate_base_excess_over
@@ -1157,13 +1224,21 @@ def _rate(rows: _Rows, inc: Incentive, reason, missing, steps):
         state = np.where(np.isnan(b), _Rate.MISSING_BASE, np.where(np.isnan(other), _Rate.MISSING_OTHER, _Rate.OK))
         base = np.maximum(0.0, b - ex.percent / 100 * other)
     state = state.astype(np.int8)
+    phase = None
+    if inc.phases:
+        phase = _phase_of(rows, inc, reason, missing, steps)
+        rates = np.array([p.rate_percent for p in inc.phases] + [np.nan])
+        rate = rates[phase]  # phase -1: NaN, no amount
+        state = np.where((state == _Rate.OK) & (phase < 0), _Rate.NO_PHASE, state).astype(np.int8)
+    else:
+        rate = inc.rate_percent
     ok = state == _Rate.OK
-    raw = inc.rate_percent / 100 * np.where(ok, base, np.nan)
+    raw = rate / 100 * np.where(ok, base, np.nan)
     amount = np.minimum(raw, inc.cap_wan) if inc.cap_wan is not None else raw
     amount = np.where(ok, np.round(amount, 4), np.nan)
     missing |= (state == _Rate.MISSING_BASE) | (state == _Rate.MISSING_OTHER)
     reason |= state == _Rate.NO_BASE
-    steps.append(_Rate(inc, state, b, other, raw))
+    steps.append(_Rate(inc, state, b, other, raw, phase))
     return amount
 
 

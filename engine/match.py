@@ -120,8 +120,11 @@ class Matcher:
             if not len(keep):
                 continue
             amount = np.round(block.amount[keep], 4)
+            ceiling = block.ceiling_flag
+            if isinstance(ceiling, np.ndarray):  # per row (a phased rate)
+                ceiling = ceiling[keep]
             parts.append((block.ent[keep], np.full(len(keep), block.c.index, dtype=np.int32), block.proj[keep],
-                          block.status[keep], amount, np.isfinite(amount) & block.ceiling_flag))
+                          block.status[keep], amount, np.isfinite(amount) & ceiling))
         if not parts:
             e = np.array([], dtype=np.int64)
             return Matches(e, e.astype(np.int32), e, e.astype(np.int8), np.array([], dtype=np.float64),

@@ -21,6 +21,7 @@ from policykg.engine.eligibility import (DISTRICT_DISCRETION, NOT_ENTERPRISE, ST
                                          Result, evaluate_profile, evaluate_with, num)
 from policykg.engine.profile import Profile
 from policykg.errors import DataError
+from policykg.rules.constructs import refuse_embedded_only
 
 
 def query_params(profiles: list[dict], as_of: date, statuses=STATUSES) -> dict:
@@ -77,6 +78,7 @@ def _id_key(incentive: str) -> tuple:
 
 def evaluate_in_neo4j(store, engine: Engine, profile: Profile, as_of: date | None = None) -> Evaluation:
     """Run the ``eligibility`` query for `profile` on `as_of` (default: the profile's, else today)."""
+    refuse_embedded_only(engine.rules)  # a construct Cypher does not know: one error, never a silent answer
     day = as_of or profile.as_of or date.today()
     params = engine.profile_params(profile)
     params["id"] = profile.name

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from policykg.rules.constructs import refuse_embedded_only
 from policykg.engine.eligibility import Engine
 from policykg.engine.neo4j_eligibility import query_params
 from policykg.engine.register import profile_documents
@@ -42,6 +43,7 @@ def match_in_neo4j(store, source: str | Path, as_of: date, engine: Engine | None
     """Match the register `source` (with its `projects` table, if any) on `as_of` with the
     `eligibility` query on `store` (a Neo4jStore)."""
     engine = engine or Engine()
+    refuse_embedded_only(engine.rules)  # a construct Cypher does not know: one error, never a silent answer
     out = Neo4jMatch()
     batch: list[dict] = []
 

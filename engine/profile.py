@@ -263,7 +263,7 @@ def parse_quantity(value: Any, dimension: str, vocabulary: Vocabulary, where: st
         raise DataError(f"{where}: expected a value with a unit ({_unit_hint(units)}), got {value!r}")
     elif isinstance(value, (int, float)):
         check_number(value, DataError, where)
-        if dimension != "count":
+        if dimension not in ("count", "year"):
             raise DataError(f"{where}: {value!r} has no unit; write it with one of {_unit_hint(units)}, "
                             f"e.g. '{value:g}{next(iter(units))}'")
         number = check_number(value, DataError, where)
@@ -279,7 +279,7 @@ def parse_quantity(value: Any, dimension: str, vocabulary: Vocabulary, where: st
                 raise DataError(f"{where}: {value!r} is not a number with a unit; write e.g. "
                                 f"'12{next(iter(units))}'")
             number, unit = float(m.group(1)), m.group(2)
-            if unit == "" and dimension == "count":
+            if unit == "" and dimension in ("count", "year"):
                 unit = canonical
         written = value.strip()
     else:
@@ -287,6 +287,9 @@ def parse_quantity(value: Any, dimension: str, vocabulary: Vocabulary, where: st
     if unit not in units:
         raise DataError(f"{where}: {_brief(written)!r} has no known unit; use {_unit_hint(units)}")
     number = check_number(number, DataError, where)
+    if dimension == "year" and not (float(number).is_integer() and 1900 <= number <= 2100):
+        raise DataError(f"{where}: {_brief(written)!r} is not a calendar year; write the year as four digits, "
+                        "e.g. 2024")
     if number < 0 and dimension != "percent":
         raise DataError(f"{where}: {_brief(written)!r} is negative; {dimension} cannot be below zero")
     # the limit holds in the canonical unit too: 9e14亿元 is 9e18万元

@@ -16,10 +16,10 @@ from policykg.graph.model import nodes_with_label
 from policykg.rules.incentives import Rules, load_rules
 
 DIMENSION_ZH = {"money": "金额", "percent": "百分比", "count": "数量", "rank": "名次（1 为最好）",
-                "rating": "星级", "parameters": "参数量", "flag": "是/否"}
+                "rating": "星级", "parameters": "参数量", "flag": "是/否", "area": "面积", "year": "年份"}
 LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
 #: A value of each dimension that reads naturally and parses (units from data/metrics.yaml).
-_EXAMPLE = {"percent": "0%", "rank": "TOP10", "flag": "false"}
+_EXAMPLE = {"percent": "0%", "rank": "TOP10", "flag": "false", "year": "2024"}
 
 
 def _example(rules: Rules, dimension: str) -> str:

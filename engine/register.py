@@ -190,7 +190,7 @@ def parse_layout(headers: list[str], vocabulary: Vocabulary, source: str, is_csv
             cols.append(Column(header, "metric", key, dim, None, 1.0))
             continue
         if unit is None:
-            if dim != "count":
+            if dim not in ("count", "year"):
                 first = next(iter(units))
                 raise RegisterError(f"{where} {header!r}: say the unit in the header, e.g. {key}[{first}] "
                                     f"({dim}: {_units_text(units)})")
@@ -561,6 +561,12 @@ class Cells:
                 i = int(np.flatnonzero(negative)[0])
                 raise RegisterError(f"{self.where(i, col.header)}: {values[i]:g} is negative; {col.dimension} "
                                     "cannot be below zero")
+        if col.dimension == "year":  # a calendar year (落户年份): four digits, whole
+            bad = ~null & ((values != np.round(values)) | (values < 1900) | (values > 2100))
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                raise RegisterError(f"{self.where(i, col.header)}: {values[i]:g} is not a calendar year; write the "
+                                    "year as four digits, e.g. 2024")
         values = np.where(null, np.nan, values)
         self._check_magnitude(col, values)
         return np.round(values * col.factor, 6) if col.factor != 1.0 else np.round(values, 6)

@@ -429,7 +429,8 @@ def detect_overlaps(graph, rules: Rules | None = None, config: OverlapConfig | N
             continue
 
         def share(inc: Incentive) -> str:
-            rates = [t.rate_percent for t in inc.tiers if t.rate_percent is not None]
+            rates = [t.rate_percent for t in inc.tiers if t.rate_percent is not None] + \
+                [p.rate_percent for p in inc.phases]  # a phased rate: 95% then 50%
             rate = f"{num(inc.rate_percent)}%" if inc.rate_percent is not None else (
                 f"{num(min(rates))}–{num(max(rates))}%" if rates else M("a share"))
             return M("{id} pays {rate} of {label}", id=inc.id, rate=rate, label=rules.metrics[inc.rate_base].label)

@@ -68,7 +68,7 @@ def _metrics(extra: dict | None) -> dict[str, str]:
 
 def _field_quotes(inc: dict) -> list[tuple[str, str]]:
     out = [(f"quotes.{k}", v) for k, v in (inc.get("quotes") or {}).items() if isinstance(v, str)]
-    for section in ("criteria", "limits", "qualifications"):
+    for section in ("criteria", "limits", "qualifications", "phases"):
         for i, x in enumerate(inc.get(section) or []):
             if isinstance(x, dict) and isinstance(x.get("quote"), str):
                 out.append((f"{section}[{i}].quote", x["quote"]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policykg.errors import DataError
 from policykg.rules.draft import numbers_in
 
 
@@ -47,7 +48,51 @@ def construct_numbers_outside_quotes(inc: dict) -> list[str]:
         for j, c in enumerate(a.get("criteria") or []):
             if isinstance(c, dict):
                 check(c.get("value"), c.get("quote", ""), f"alternatives[{i}].criteria[{j}].value")
+    for i, ph in enumerate(inc.get("phases") or []):
+        if isinstance(ph, dict):  # 前三年按…95%: the rate is in the quote (前三年's years are words, 三, not checked)
+            pq = ph.get("quote") or quotes.get("phases", own)
+            for key in ("rate_percent", "rate_permille"):
+                check(ph.get(key), pq, f"phases[{i}].{key}")
     for i, lim in enumerate(inc.get("limits") or []):
         if isinstance(lim, dict):
             check(lim.get("share_percent"), lim.get("quote", ""), f"limits[{i}].share_percent")
     return problems
+
+
+def embedded_only(inc: Any) -> list[str]:
+    """The keys of a loaded incentive that only the embedded evaluator computes (docs/rules.md, "Neo4j").
+
+    The Neo4j backend's query (queries/eligibility.cypher) evaluates the bundled rules' constructs; ‰
+    (stored as rate_percent) and 正增长 (> 0) reach it unchanged. Any key listed here would be
+    silently ignored there, so that backend refuses the rules instead (`refuse_embedded_only`)."""
+    keys = []
+    if inc.basis == "per_unit":
+        keys.append("basis: per_unit")
+    if inc.recipient in ("person", "intermediary"):
+        keys.append(f"recipient: {inc.recipient}")
+    if inc.per_person:
+        keys.append("per_person")
+    if inc.alternatives:
+        keys.append("alternatives")
+    if inc.phases:
+        keys.append("phases")
+    for i, t in enumerate(inc.tiers):
+        for key in ("max", "min_op", "criteria"):
+            if getattr(t, key):
+                keys.append(f"tiers[{i}].{key}")
+    for i, lim in enumerate(inc.limits):
+        if lim.share_percent is not None:
+            keys.append(f"limits[{i}].share_percent")
+    return keys
+
+
+def refuse_embedded_only(rules: Any, backend: str = "the Neo4j backend") -> None:
+    """One error naming the first incentive and key `backend` cannot evaluate (none: nothing happens)."""
+    found = [(inc.id, key) for inc in rules.incentives for key in embedded_only(inc)]
+    if not found:
+        return
+    iid, key = found[0]
+    more = len({i for i, _ in found}) - 1
+    also = f" (and {more} more incentive(s))" if more else ""
+    raise DataError(f"{rules.path}: incentive {iid}: {key} is a construct {backend} does not evaluate "
+                    f"(queries/eligibility.cypher){also}; answer with --backend embedded")

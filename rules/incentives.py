@@ -66,7 +66,7 @@ BASIS_FIELDS = {
     "tiers": ({"tiers"}, {"tiers", "tier_metric", "tier_op", "rate_base", "cap_wan", "ceiling"}),
     "rate": ({"rate_base"},
              {"rate_percent", "rate_permille", "rate_ceiling", "rate_base", "rate_base_excess_over_percent_of",
-              "cap_wan"}),
+              "cap_wan", "phases", "phase_start"}),
     "matching": ({"rate_base"}, {"rate_percent", "rate_permille", "rate_ceiling", "rate_base", "cap_wan"}),
     "per_unit": ({"per_unit"}, {"per_unit", "ceiling", "cap_wan"}),
     "unspecified": ({"note"}, {"note"}),
@@ -85,6 +85,9 @@ TIER_KEYS = {"label", "min", "unit", "qualification", "level", "amount_wan", "ra
              "max_op", "min_op", "criteria", "amount_min_wan", "rate_permille"}
 LIMIT_KEYS = {"kind", "quote", "years", "group", "amount_wan", "per", "share_percent", "share_of"}
 PER_UNIT_KEYS = {"amount", "unit", "metric", "period", "max_quantity", "quantity_unit"}
+PHASE_KEYS = {"from_year", "to_year", "rate_percent", "rate_permille", "rate_ceiling", "quote"}
+#: The dimension of a year metric (落户年份): what a phased rate counts its years from.
+YEAR_DIMENSION = "year"
 ALTERNATIVE_KEYS = {"label", "quote", "criteria", "qualifications"}
 
 
@@ -219,6 +222,19 @@ class PerUnit:
 
 
 @dataclass(frozen=True)
+class Phase:
+    """Years from_year..to_year (1 = the year of the incentive's phase_start) pay rate_percent of the base
+    (前三年按其经济贡献的95%…，后两年给予50%)."""
+
+    from_year: int
+    to_year: int
+    rate_percent: float
+    quote: str
+    rate_permille: float | None = None  # as written when the text says ‰
+    rate_ceiling: bool = False  # 最高70%: the rate is "up to"
+
+
+@dataclass(frozen=True)
 class Alternative:
     """One way to qualify (…的，或…的): all its criteria and qualifications."""
 
@@ -291,6 +307,9 @@ class Incentive:
     per_person: bool = False  # 每人: the amount is for each person (recipient person)
     persons_metric: str | None = None  # how many such persons: the amount × this count
     alternatives: tuple[Alternative, ...] = ()
+    #: A time-phased rate: the rate of the year since phase_start (a year metric: 落户年份, 设立年份).
+    phases: tuple[Phase, ...] = ()
+    phase_start: str | None = None
 
     @property
     def paid_to_others(self) -> bool:
@@ -691,6 +710,59 @@ class _IncentiveParser:
         wan = amount * money[u["unit"]]
         return PerUnit(round(wan, 10), amount, u["unit"], m.key, period, mq, u.get("max_quantity"), mq_unit)
 
+    def phases(self, d: dict, ctx: _Ctx, pk: str | None, frequency: str,
+               max_years: int | None) -> tuple[tuple[Phase, ...], str | None]:
+        """前N年…，后M年…: the phases in order from year 1, no gap, no overlap, and the year metric they
+        count from (`phase_start`); both or neither."""
+        if "phases" not in d and "phase_start" not in d:
+            return (), None
+        if "phases" not in d or "phase_start" not in d:
+            missing = "phase_start" if "phases" in d else "phases"
+            raise ctx.at(missing).fail(
+                "a phased rate needs both phases (the years and their rates) and phase_start (the year metric "
+                "year 1 is counted from, e.g. settled_year for 自落户当年起)")
+        start = self.metric(d["phase_start"], ctx.at("phase_start"), pk)
+        if start.dimension != YEAR_DIMENSION:
+            raise ctx.at("phase_start").fail(f"{start.key!r} is {start.dimension}; the years of a phased rate are "
+                                             f"counted from a year metric (dimension {YEAR_DIMENSION}, e.g. settled_year "
+                                             "落户年份 under metrics:)")
+        if frequency != "yearly":
+            raise ctx.at("frequency").fail("a phased rate pays by the year (前三年…，后两年…): set frequency: yearly")
+        items = _list(d["phases"], ctx.at("phases"))
+        if len(items) < 2:
+            raise ctx.at("phases").fail("give at least two phases (前三年…，后两年…); one rate for every year is "
+                                        "rate_percent")
+        quotes = d.get("quotes") or {}
+        out: list[Phase] = []
+        expect = 1
+        for i, ph in enumerate(items):
+            c = ctx.at("phases").at(i)
+            ph = c.keys(ph, PHASE_KEYS, {"from_year", "to_year"})
+            first, last = _int(ph["from_year"], c.at("from_year")), _int(ph["to_year"], c.at("to_year"))
+            if last < first:
+                raise c.at("to_year").fail(f"to_year {last} is before from_year {first}")
+            if first != expect:
+                what = "overlaps the phase before" if first < expect else f"leaves year {expect} without a rate"
+                raise c.at("from_year").fail(f"from_year {first} {what}; phases run from year 1 without a gap or an "
+                                             f"overlap (this one should start at year {expect})")
+            expect = last + 1
+            if ("rate_percent" in ph) == ("rate_permille" in ph):
+                raise c.fail("give rate_percent or rate_permille (one of them)")
+            permille = _num(ph.get("rate_permille"), c.at("rate_permille"), optional=True)
+            rate = _num(ph.get("rate_percent"), c.at("rate_percent"), optional=True)
+            if rate is not None and rate > 100:
+                raise c.at("rate_percent").fail("a percentage is at most 100")
+            if permille is not None:
+                if permille > 1000:
+                    raise c.at("rate_permille").fail("a rate in ‰ is at most 1000")
+                rate = permille / 10
+            quote = _str(ph.get("quote") or quotes.get("phases") or d.get("quote"), c.at("quote"))
+            out.append(Phase(first, last, rate, quote, permille, _bool(ph.get("rate_ceiling"), c.at("rate_ceiling"))))
+        if max_years is not None and max_years != out[-1].to_year:
+            raise ctx.at("max_years").fail(f"{max_years} years, but the phases end in year {out[-1].to_year}; "
+                                           "make them agree (or leave max_years out: the phases say it)")
+        return tuple(out), start.key
+
     def alternative(self, a: Any, ctx: _Ctx, pk: str | None) -> Alternative:
         a = ctx.keys(a, ALTERNATIVE_KEYS, {"quote"})
         if not a.get("criteria") and not a.get("qualifications"):
@@ -760,7 +832,13 @@ class _IncentiveParser:
         if rate is not None and rate > 100:
             raise ctx.at("rate_percent").fail("a percentage is at most 100")
         permille = _num(d.get("rate_permille"), ctx.at("rate_permille"), optional=True)
-        if basis in ("rate", "matching"):
+        phases, phase_start = self.phases(d, ctx, pk, frequency, max_years)
+        if phases:
+            for key in ("rate_percent", "rate_permille", "rate_ceiling"):
+                if key in d:
+                    raise ctx.at(key).fail("a phased rate gives its rate in each phase (phases[].rate_percent, "
+                                           "phases[].rate_ceiling); leave it out here")
+        elif basis in ("rate", "matching"):
             if (rate is None) == (permille is None):
                 raise (ctx.at("rate_permille").fail("give rate_percent or rate_permille, not both")
                        if rate is not None else ctx.fail(f"missing required key 'rate_percent' (or rate_permille "
@@ -858,7 +936,7 @@ class _IncentiveParser:
             effective_from=_date(d.get("effective_from"), ctx.at("effective_from")),
             effective_until=_date(d.get("effective_until"), ctx.at("effective_until")),
             amount_min_wan=amount_min, rate_permille=permille, per_unit=per_unit, per_person=per_person,
-            persons_metric=persons_metric, alternatives=alternatives,
+            persons_metric=persons_metric, alternatives=alternatives, phases=phases, phase_start=phase_start,
         )
         if inc.qualifications_mode == "any" and not any(q.group is None for q in inc.qualifications):
             raise ctx.at("qualifications_mode").fail(

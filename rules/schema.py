@@ -40,6 +40,8 @@ _LIMIT = ("map", {"kind": "str", "quote": "str", "years": "int", "group": "str",
                   "share_percent": "num", "share_of": "str"})
 _PER_UNIT = ("map", {"amount": "num", "unit": "str", "metric": "str", "period": "str", "max_quantity": "num",
                      "quantity_unit": "str"})
+_PHASE = ("map", {"from_year": "int", "to_year": "int", "rate_percent": "num", "rate_permille": "num",
+                  "rate_ceiling": "bool", "quote": "str"})
 _ALTERNATIVE = ("map", {"label": "str", "quote": "str", "criteria": ("list", _CRITERION),
                         "qualifications": ("list", ("map", {"name": "str", "level": "str", "quote": "str"}))})
 
@@ -60,6 +62,7 @@ INCENTIVE: dict[str, Any] = {
     "rate_base_excess_over_percent_of": ("map", {"percent": "num", "metric": "str"}),
     "cap_wan": "num", "amount_min_wan": "num", "rate_permille": "num", "per_unit": _PER_UNIT,
     "per_person": "bool", "persons_metric": "str", "alternatives": ("list", _ALTERNATIVE),
+    "phases": ("list", _PHASE), "phase_start": "str",
     # drafting keys (rules draft writes them; checked, then set aside)
     "quotes": ("table", "str"), "document": "int", "review": "str",
 }
