@@ -8,6 +8,8 @@ hand-written rules use the new keys; the firms sit in the band, above it, and wi
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -158,3 +160,121 @@ def test_a_per_unit_amount_asks_for_its_area(invoke, tmp_path, corpus):
     d = answer(invoke, tmp_path, corpus, "3亿元", "5%")
     rent = next(r for r in d["results"] if r["incentive"] == "5.1")
     assert rent["status"] == "missing_data" and any("office_area" in m for m in rent["missing"])
+
+
+# --- time-phased rates (前三年…，后两年…) and the Neo4j refusal ---------------------------------------
+# The rules of data/scenarios/constructs/ (their scenarios: data/scenarios/05-constructs.yaml); here the
+# loader's refusals, each naming the file, the incentive and the key.
+
+CONSTRUCTS = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "constructs"
+
+
+def _phased(tmp_path, change) -> Path:
+    """The constructs' rules beside a copy of their text, with incentive 10.1 (the phased rate) changed."""
+    shutil.copy(CONSTRUCTS / "measures.txt", tmp_path / "measures.txt")
+    data = yaml.safe_load((CONSTRUCTS / "measures.rules.yaml").read_text(encoding="utf-8"))
+    phased = next(i for i in data["incentives"] if i["id"] == "10.1")
+    change(phased)
+    out = tmp_path / "r.yaml"
+    out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def test_the_phased_rules_load(tmp_path):
+    from policykg.rules.files import load_rules_file
+
+    inc = load_rules_file(_phased(tmp_path, lambda i: None)).by_id["10.1"]
+    assert [(p.from_year, p.to_year, p.rate_percent, p.rate_ceiling) for p in inc.phases] == \
+        [(1, 3, 95, False), (4, 5, 50, True)]
+    assert inc.phase_start == "settled_year"
+
+
+def _overlap(i):
+    i["phases"][1]["from_year"] = 3
+
+
+def _gap(i):
+    i["phases"][1]["from_year"] = 5
+
+
+def _not_from_one(i):
+    i["phases"][0]["from_year"] = 2
+
+
+def _percent_not_quoted(i):
+    i["phases"][0]["rate_percent"] = 90
+
+
+def _unknown_key(i):
+    i["phases"][0]["percent"] = 95
+
+
+def _text_years(i):
+    i["phases"][0]["to_year"] = "三"
+
+
+def _no_start(i):
+    del i["phase_start"]
+
+
+def _start_not_a_year(i):
+    i["phase_start"] = "revenue"
+
+
+def _also_a_rate(i):
+    i["rate_percent"] = 95
+
+
+def _once(i):
+    i["frequency"] = "once"
+
+
+def _max_years_disagree(i):
+    i["max_years"] = 3  # 前三年: 3 is in the quote (三), but the phases run to year 5
+
+
+@pytest.mark.parametrize("change, key, words", [
+    (_overlap, "phases[1].from_year", "overlaps the phase before"),
+    (_gap, "phases[1].from_year", "leaves year 4 without a rate"),
+    (_not_from_one, "phases[0].from_year", "leaves year 1 without a rate"),
+    (_percent_not_quoted, "phases[0].rate_percent", "is not in its quote"),
+    (_unknown_key, "phases[0].percent", "unknown key 'percent'"),
+    (_text_years, "phases[0].to_year", "expected a whole number"),
+    (_no_start, "phase_start", "needs both phases"),
+    (_start_not_a_year, "phase_start", "counted from a year metric"),
+    (_also_a_rate, "rate_percent", "gives its rate in each phase"),
+    (_once, "frequency", "pays by the year"),
+    (_max_years_disagree, "max_years", "the phases end in year 5"),
+], ids=["overlapping years", "a gap", "not from year 1", "a percent not in its quote", "an unknown key",
+        "years as text", "no phase_start", "phase_start not a year", "a rate beside the phases", "not yearly",
+        "max_years disagrees"])
+def test_a_bad_phase_is_one_error_naming_the_file_the_incentive_and_the_key(tmp_path, change, key, words):
+    from policykg.errors import DataError
+    from policykg.rules.files import load_rules_file
+
+    path = _phased(tmp_path, change)
+    with pytest.raises(DataError) as err:
+        load_rules_file(path)
+    text = str(err.value)
+    assert "r.yaml" in text and "10.1" in text and key in text and words in text, text
+
+
+def test_the_neo4j_backend_refuses_rules_with_a_construct_cypher_does_not_evaluate():
+    """Before any query (no server needed): one error naming the incentive and the key, never a silent answer."""
+    from policykg.engine.neo4j_eligibility import evaluate_in_neo4j
+    from policykg.engine.scenarios import scenario_engine
+    from policykg.errors import DataError
+
+    engine = scenario_engine(str(CONSTRUCTS / "measures.rules.yaml"))
+    profile = engine.parse_profile({"name": "总部"}, "p.yaml")
+    with pytest.raises(DataError, match=r"incentive 2\.1: tiers\[0\]\.max is a construct the Neo4j backend does not "
+                                        r"evaluate .*\(and 7 more incentive\(s\)\); answer with --backend embedded"):
+        evaluate_in_neo4j(None, engine, profile)
+
+
+def test_the_bundled_rules_use_no_construct_only_the_embedded_evaluator_knows():
+    """So the Neo4j backend, which answers for the bundled rules, is never refused for them."""
+    from policykg.rules.constructs import embedded_only
+    from policykg.rules.incentives import load_rules
+
+    assert [(i.id, embedded_only(i)) for i in load_rules().incentives if embedded_only(i)] == []

@@ -168,6 +168,19 @@ def test_bad_registers_are_refused_naming_row_and_column(invoke, tmp_path, heade
     assert list(out.parent.iterdir()) == []  # nothing half-written, no temp file left
 
 
+def test_a_year_column_holds_calendar_years(invoke, tmp_path):
+    """A year metric (落户年份, of rules with a phased rate) is a four-digit year, else one error naming the cell."""
+    from policykg.paths import SCENARIO_DIR
+
+    here = SCENARIO_DIR / "constructs"
+    src = tmp_path / "register.csv"
+    src.write_text("id,name,settled_year\nE1,甲公司,2024\nE2,乙公司,24\n", encoding="utf-8")
+    result = invoke("match", str(src), "--as-of", "2026-06-30", "-o", str(tmp_path / "m.csv"),
+                    "--source", str(here / "measures.txt"), "--rules", str(here / "measures.rules.yaml"))
+    assert result.exit_code == 11, result.output
+    assert "row 2 (line 3), id E2, column 'settled_year': 24 is not a calendar year" in result.stderr, result.stderr
+
+
 def test_a_bad_row_deep_in_a_large_register_leaves_the_old_output_alone(matcher, tmp_path, register_gen):
     gen = register_gen
     table = gen.generate_register(5000, seed=3)

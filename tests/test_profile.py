@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -62,6 +63,29 @@ def test_name_is_required(vocab):
 def test_duplicate_keys_are_errors(vocab):
     with pytest.raises(DataError, match="duplicate key 'revenue'"):
         parse(vocab, "metrics:\n  revenue: 1亿元\n  revenue: 2亿元\n")
+
+
+@pytest.fixture(scope="module")
+def year_vocab():
+    """The vocabulary of rules with a year metric (落户年份: data/scenarios/constructs/)."""
+    from policykg.engine.scenarios import SCENARIO_DIR, scenario_engine
+
+    return scenario_engine(str(SCENARIO_DIR / "constructs" / "measures.rules.yaml")).vocabulary
+
+
+@pytest.mark.parametrize("text", ["2024", "2024年", "{value: 2024, unit: 年}"])
+def test_a_year_is_written_as_the_year(year_vocab, text):
+    assert parse(year_vocab, f"metrics: {{settled_year: {text}}}").metrics["settled_year"].value == 2024
+
+
+@pytest.mark.parametrize("text, message", [
+    ("24", "metrics.settled_year: '24' is not a calendar year"),
+    ("2024.5", "metrics.settled_year: '2024.5' is not a calendar year"),
+    ("2024万元", "metrics.settled_year: '2024万元' has no known unit; use 年"),
+])
+def test_a_year_that_is_not_a_calendar_year_is_an_error(year_vocab, text, message):
+    with pytest.raises(DataError, match=re.escape(message)):
+        parse(year_vocab, f"metrics: {{settled_year: {text}}}")
 
 
 def test_values_are_converted_to_canonical_units(vocab):

@@ -136,7 +136,7 @@ def test_every_scenario_answer_is_chinese(engine, graph, allowed, latin_scan):
 
     texts: dict[str, str] = {}
     statuses: set[str] = set()
-    for s in load_scenarios():
+    for s in [s for s in load_scenarios() if s.rules is None]:  # the bundled rules' graph and engine
         prof = engine.parse_profile(s.profile_doc, s.profile_name)
         ev = evaluate_with(engine, prof, s.as_of)
         result = json.loads(to_json(ev.to_dict("zh")))
