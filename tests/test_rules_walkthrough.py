@@ -9,6 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -76,3 +77,62 @@ def test_draft_resolve_check_eligible(tmp_path):
     assert "10%" in results["3.1"]["arithmetic"] and "2000" in results["3.1"]["arithmetic"]
     assert results["4.1"]["status"] == "needs_selection"
     assert results["4.1"]["amount_wan"] == 80 and results["4.1"]["amount_is_ceiling"] is True
+
+
+# --- a real 南沙 document, reviewed (README, "Walkthrough with a real document") ------------------------
+# The reviewed rules are kept here (tests/data/nansha-commerce-2017.rules.yaml: quotes only); the document is
+# read where it is, ../shared/corpus/nansha-2017/, never copied: without it these skip, as tests/test_gold.py does.
+
+REVIEWED = Path(__file__).resolve().parent / "data" / "nansha-commerce-2017.rules.yaml"
+NANSHA_FIRM = Path(__file__).resolve().parent / "data" / "nansha-commerce-firm.yaml"
+REPO = Path(__file__).resolve().parents[1]
+PLACES = [REPO.parent / "shared" / "corpus" / "nansha-2017", REPO.parent.parent / "shared" / "corpus" / "nansha-2017"]
+
+
+def _commerce() -> Path:
+    for place in PLACES:
+        if (place / "nansha-commerce-2017.txt").is_file():
+            return place / "nansha-commerce-2017.txt"
+    pytest.skip(f"the 南沙 corpus is not beside this checkout (looked in {', '.join(map(str, PLACES))})")
+
+
+def test_the_reviewed_nansha_rules_check_clean_against_their_document():
+    doc = _commerce()
+    r = CliRunner().invoke(cli, ["rules", "check", str(REVIEWED), "--source", str(doc)])
+    assert r.exit_code == 0, r.output
+    assert "0 error(s), 0 review item(s)" in r.output
+
+
+def test_the_readme_firm_gets_the_readme_answer_from_the_reviewed_nansha_rules():
+    """A wholesaler set up in 2018, new, 3.2亿元 of sales growing 12%, a service-trade firm: as of 2020-06-30."""
+    doc = _commerce()
+    r = CliRunner().invoke(cli, ["eligible", str(NANSHA_FIRM), "--source", str(doc), "--rules", str(REVIEWED),
+                                 "--format", "json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    got = {x["incentive"]: (x["status"], x["amount_wan"], x["amount_is_ceiling"]) for x in d["results"]
+           if x["status"] in ("eligible", "needs_selection")}
+    assert got == {"2.1": ("needs_selection", None, False),    # 按总部型企业的相关政策: paid under another policy
+                   "3.1": ("eligible", 100, False),            # 年营业收入达到3亿元: 100万元
+                   "4.1": ("eligible", 200, True),             # 最高 40% × 经济贡献 500万元
+                   "4.4": ("eligible", 475, False)}            # set up in 2018: 2020 is year 3, 95% × 500万元
+
+
+def test_edits_are_counted_field_by_field():
+    from importlib import util
+
+    spec = util.spec_from_file_location("review_edits", REPO / "bench" / "review_edits.py")
+    mod = util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    draft = {"metrics": {"a": {"label": "甲", "dimension": "flag"}},
+             "incentives": [{"id": "1.1", "frequency": "per_award", "review": "频次：…", "quotes": {"x": "y"},
+                             "criteria": [{"metric": "a"}, {"metric": "b"}]},
+                            {"id": "2.1", "frequency": "once"}, {"id": "3.1", "frequency": "once"}]}
+    reviewed = {"metrics": {"a": {"label": "甲", "dimension": "flag"}, "c": {"label": "丙", "dimension": "year"}},
+                "incentives": [{"id": "1.1", "frequency": "yearly", "criteria": [{"metric": "a"}]},
+                               {"id": "2.1", "frequency": "once"}, {"id": "4.1", "frequency": "once"}]}
+    out = mod.edits(draft, reviewed)
+    # 1.1: frequency and one criterion (its review line and quotes are not counted); 3.1 removed, 4.1 added;
+    # one metric added
+    assert out["per_incentive"] == {"1.1": 2, "2.1": 0, "3.1": 1, "4.1": 1}
+    assert (out["blocks"], out["total"], out["none_needed"], out["review_lines"]) == (1, 5, 1, 1)
