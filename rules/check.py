@@ -102,6 +102,10 @@ def check_incentive(inc: dict, prov: ProvisionText, metrics: dict[str, str], uni
     for i, c in enumerate(inc.get("criteria") or []):
         if isinstance(c, dict) and c.get("stated", True) is not False:
             metric(c.get("metric"), f"criteria[{i}].metric", c.get("unit"), has_unit=c.get("op") != "positive")
+    if inc.get("basis") == "per_unit" and isinstance(inc.get("per_unit"), dict):
+        metric(inc["per_unit"].get("metric"), "per_unit.metric")  # what is counted (每辆, 按人次)
+    if "phases" in inc:
+        metric(inc.get("phase_start"), "phase_start")  # the year a phased rate counts from (落户年份)
     if inc.get("basis") in ("rate", "matching") or any("rate_percent" in t or "rate_permille" in t
                                                        for t in inc.get("tiers") or [] if isinstance(t, dict)):
         metric(inc.get("rate_base"), "rate_base")

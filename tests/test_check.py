@@ -136,3 +136,17 @@ def test_coverage_names_a_permille_rate_and_a_cap_sentence_no_rule_quotes(tmp_pa
     report = check_rules(write(tmp_path, drafted), [doc])
     said = "\n".join(report.uncovered)
     assert "1‰" in said and "上述奖励以100万元为上限" in said and "10万元奖励" not in said
+
+
+def test_a_per_unit_quantity_and_a_phase_start_are_metrics_to_choose(tmp_path):
+    """The counted quantity (每辆, 按人次) and the year a phased rate counts from are checked like any metric."""
+    from policykg.paths import SCENARIO_DIR
+
+    here = SCENARIO_DIR / "constructs"
+    doc = yaml.safe_load((here / "measures.rules.yaml").read_text(encoding="utf-8"))
+    by_id = {i["id"]: i for i in doc["incentives"]}
+    by_id["6.1"]["per_unit"]["metric"] = None
+    by_id["10.1"]["phase_start"] = "founding_year"
+    report = check_rules(write(tmp_path, doc), [here / "measures.txt"])
+    assert any("incentive 6.1: per_unit.metric: no metric chosen" in e for e in report.errors), report.errors
+    assert any("incentive 10.1: phase_start: unknown metric 'founding_year'" in e for e in report.errors), report.errors
