@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from policykg.engine.scenarios import load_scenarios
 from policykg.graph.model import nodes_with_label
@@ -177,3 +178,30 @@ def engine():
     from policykg.engine.eligibility import Engine
 
     return Engine()
+
+
+def test_every_construct_scenario_answer_is_chinese(latin_scan, latin_allowed):
+    """The scenarios of data/scenarios/05-constructs.yaml (their own rules: phased rates, per-unit amounts, awards
+    paid to others, share caps, alternatives …): every sentence of every answer, in Chinese."""
+    from policykg.engine.corpus import open_corpus
+    from policykg.engine.eligibility import evaluate_with
+    from policykg.output import to_json
+
+    own = [s for s in load_scenarios() if s.rules is not None]
+    assert own
+    texts: dict[str, str] = {}
+    allowed: set = set()
+    for rules in sorted({s.rules for s in own}):
+        header = yaml.safe_load(Path(rules).read_text(encoding="utf-8"))["documents"]
+        corpus = open_corpus([str(Path(rules).parent / h["path"]) for h in header], [rules])
+        engine = corpus.engine()
+        allowed |= latin_allowed(corpus.graph)
+        for s in (s for s in own if s.rules == rules):
+            ev = evaluate_with(engine, engine.parse_profile(s.profile_doc, s.profile_name), s.as_of)
+            for r in json.loads(to_json(ev.to_dict("zh")))["results"]:
+                for key, said in r["said"].items():
+                    for i, text in enumerate([said] if isinstance(said, str) else said):
+                        texts[f"scenario {s.name!r} {r['incentive']} {key}[{i}]"] = str(text)
+    assert any("起算的第" in t for t in texts.values())  # the phased rate's year is among them (a test that sees it)
+    found = latin_scan(texts, allowed)
+    assert not found, _report(found)
