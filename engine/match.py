@@ -157,7 +157,7 @@ class Matcher:
             "status": statuses.take(pa.array(m.status.astype(np.int64), pa.int64())),
             "amount_wan": pa.array(m.amount, pa.float64(), mask=~has),
             "amount_is_ceiling": pa.array(m.ceiling & has, pa.bool_()),
-            "as_of": pa.array([day.isoformat()] * len(m), pa.string()),
+            "as_of": pa.repeat(pa.scalar(day.isoformat(), pa.string()), len(m)),  # no Python str per row
         }, schema=OUTPUT_SCHEMA)
 
 

@@ -1193,9 +1193,12 @@ class _SlotColumns(Mapping):
     def __getitem__(self, key: str) -> np.ndarray:
         if key not in self._done:
             slot = self._slots_of[key][self._kind]  # KeyError for a field that is not a project metric
-            given = slot >= 0
-            values = np.full(len(self._rows), np.nan)
-            values[given] = self._slots[self._rows[given], slot[given]]
+            # one flat gather (row * width + slot), a kind without the field reading NaN: no masked 2-D indexing
+            width = self._slots.shape[1]
+            flat = self._rows * width + np.maximum(slot, 0)
+            values = self._slots.reshape(-1).take(flat) if len(flat) else np.full(0, np.nan)
+            if (slot < 0).any():
+                values[slot < 0] = np.nan
             self._done[key] = values
         return self._done[key]
 
@@ -1397,6 +1400,34 @@ class ProjectsOutOfOrder(Exception):
         self.row, self.enterprise_id = row, enterprise_id
 
 
+class _Membership:
+    """``pc.is_in(values, value_set=ids)`` (nulls: False) for one chunk's `ids`, asked of several arrays:
+    by 64-bit hashes (`id_hashes`, the chunk's sorted once), each hit checked on the text, instead of
+    a hash table of the chunk's 65,536 texts built again for every projects batch (~4x less CPU). Ids
+    sharing a hash within the chunk (a repeat, or a collision): `pc.is_in` itself."""
+
+    def __init__(self, ids: pa.Array):
+        self.ids = ids
+        h = id_hashes(pc.fill_null(ids, "")) if len(ids) else np.array([], np.uint64)
+        self.order = np.argsort(h, kind="stable")
+        self.sorted = h[self.order]
+        self.exact = len(h) < 2 or not (self.sorted[1:] == self.sorted[:-1]).any()
+
+    def of(self, values: pa.Array) -> np.ndarray:
+        if not self.exact or not len(self.sorted) or not len(values):
+            return pc.fill_null(pc.is_in(values, value_set=self.ids), False).to_numpy(zero_copy_only=False)
+        values = values if values.type == pa.string() else pc.cast(values, pa.string())
+        h = id_hashes(pc.fill_null(values, ""))
+        at = np.minimum(np.searchsorted(self.sorted, h), len(self.sorted) - 1)
+        hit = self.sorted[at] == h
+        out = np.zeros(len(values), dtype=bool)
+        where = np.flatnonzero(hit)
+        if len(where):
+            same = pc.equal(values.take(pa.array(where)), self.ids.take(pa.array(self.order[at[where]])))
+            out[where] = pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+        return out
+
+
 class ProjectStream:
     """A projects table read beside the register, chunk by chunk, never whole (docs/register.md).
 
@@ -1468,8 +1499,9 @@ class ProjectStream:
         ids = ids if ids.type == pa.string() else pc.cast(ids, pa.string())
         parts: list[pa.RecordBatch] = []
         starts: list[int] = []
+        member = _Membership(ids)
         while self._fill():
-            mine = pc.fill_null(pc.is_in(self._head_ids, value_set=ids), False).to_numpy(zero_copy_only=False)
+            mine = member.of(self._head_ids)
             stop = int(np.argmin(mine)) if not mine.all() else len(mine)
             if stop:
                 parts.append(self._head.slice(0, stop))

@@ -114,6 +114,28 @@ def test_ids_whose_hashes_collide_are_not_a_repeat(matcher, tmp_path):
     with pytest.raises(RegisterError, match=r"row 4, id a"):  # and a true repeat of it is one
         match_register(src, tmp_path / "m.parquet", DAY, matcher=matcher, chunk_rows=2)
 
+def test_project_rows_are_taken_by_their_enterprise_exactly_as_is_in_would(matcher):
+    """ProjectStream asks which projects rows name an enterprise of the chunk by 64-bit hashes checked on the
+    text (`_Membership`): the same answer as `pc.is_in`, for ids colliding with a chunk id, nulls, empty
+    texts, and a chunk whose own ids share a hash (then it is `pc.is_in` itself)."""
+    import pyarrow.compute as pc
+
+    from policykg.engine.register import _Membership
+
+    one, other = _thue_morse(11)
+    cases = [
+        (["E1", one, "E3"], ["E1", other, None, "", "E3", "E3", one, "E4", "e1"]),
+        (["E1", one, other], [other, one, "E1", None, "E2"]),  # one and other share a hash in the chunk
+        (["E1"], []),
+        ([], ["E1", None]),
+    ]
+    for ids, values in cases:
+        ids, values = pa.array(ids, pa.string()), pa.array(values, pa.string())
+        want = pc.fill_null(pc.is_in(values, value_set=ids), False).to_numpy(zero_copy_only=False).tolist()
+        assert _Membership(ids).of(values).tolist() == want, (ids, values)
+    assert not _Membership(pa.array(["E1", one, other])).exact
+
+
 # --- cells of another type in a parquet register ------------------------------------------------------
 
 @pytest.mark.parametrize("column, values, message", [
