@@ -1667,8 +1667,10 @@ class PartitionedProjects:
         mine = (reg >= lo) & (reg < hi)
         rest = np.flatnonzero(reg >= hi)
         self._pending = table.take(pa.array(rest)) if len(rest) else None
-        taken = table.take(pa.array(np.flatnonzero(mine)))
-        return taken.take(pc.sort_indices(taken.column(_FILE_ROW)))
+        mine = np.flatnonzero(mine)
+        # one take, already in the file's order (a file row is unique): not a copy of the rows, then a sorted copy
+        order = np.argsort(table.column(_FILE_ROW).to_numpy()[mine], kind="stable")
+        return table.take(pa.array(mine[order]))
 
     def for_chunk(self, chunk: "Chunk", earlier: Container[str] = frozenset()) -> ChunkProjects:
         """The projects of `chunk`'s enterprises (a chunk of the register, in order: ``chunk.offset`` its
