@@ -847,6 +847,7 @@ class _State:
         self.ev, self.pop, self.day, self.year = ev, pop, day, day.year
         self.daynum = day_number(day)
         self._values: dict[str, np.ndarray] = {}
+        self._rounded: dict[str, np.ndarray] = {}
         counted = pop.award_year <= self.year
         self.aw = np.flatnonzero(counted)  # award entries that count on this day
         self.qual_codes = {name: k for k, name in enumerate(pop.qual_names)}
@@ -889,6 +890,12 @@ class _State:
             mine[pop.only_project[pop.only_incentive == c.index]] = True
             projects = projects[~self._restricted[projects] | mine[projects]]
         return projects
+
+    def rounded(self, key: str) -> np.ndarray:
+        """`value` rounded to 6 decimals (as a criterion compares it), once per population."""
+        if key not in self._rounded:
+            self._rounded[key] = np.round(self.value(key), 6)
+        return self._rounded[key]
 
     def value(self, key: str) -> np.ndarray:
         """An enterprise metric's column: as given, else derived from its inputs (rounded to 6), else NaN."""
@@ -957,6 +964,14 @@ class _Rows:
                 out[has] = col[self.proj[has]]
             return out
         col = self.st.value(key)
+        return col if not self.grouped else col[self.ent]
+
+    def rounded(self, key: str) -> np.ndarray:
+        """``np.round(self.value(key), 6)``, an enterprise metric's rounded once per population (a metric is
+        compared by many incentives)."""
+        if self.st.ev.rules.metrics[key].scope == "project":
+            return np.round(self.value(key), 6)
+        col = self.st.rounded(key)
         return col if not self.grouped else col[self.ent]
 
     def by_entry(self, owner: np.ndarray, project: np.ndarray, mode: str = "award") -> tuple[np.ndarray, np.ndarray]:
@@ -1072,7 +1087,7 @@ def _evaluate(st: _State, c: CompiledIncentive, valid: str, complete: bool = Tru
         if isinstance(chk.value, bool):
             passed = v == float(chk.value)
         else:
-            passed = _CMP[chk.op](np.round(v, 6) + 0.0, round(chk.value, 6) + 0.0)
+            passed = _CMP[chk.op](rows.rounded(chk.metric) + 0.0, round(chk.value, 6) + 0.0)
         gone = np.isnan(v)
         missing |= gone
         reason |= ~gone & ~passed
@@ -1120,13 +1135,14 @@ def _tiers(rows: _Rows, inc: Incentive, reason, missing, steps):
     reached = np.zeros((T, R), dtype=np.int8)  # 0 no, 1 yes, 2 unknown (metric missing)
     amounts = np.full((T, R), np.nan)
     gone = np.isnan(v)
+    v6 = np.round(v, 6)  # once for all the tiers (each compared to it)
     for k, tr in enumerate(inc.tiers):
         r = np.ones(R, dtype=np.int8)
         if tr.min is not None:
-            ok = _CMP[tr.min_op or inc.tier_op](np.round(v, 6), round(tr.min, 6))
+            ok = _CMP[tr.min_op or inc.tier_op](v6, round(tr.min, 6))
             r = np.where(gone, 2, np.where(ok, 1, 0)).astype(np.int8)
         if tr.max is not None:  # X（含）至Y: below Y
-            ok = _CMP[tr.max_op](np.round(v, 6), round(tr.max, 6))
+            ok = _CMP[tr.max_op](v6, round(tr.max, 6))
             r = _and3(r, np.where(gone, 2, np.where(ok, 1, 0)).astype(np.int8))
         for crit in tr.criteria:  # the level's own condition (仅限…)
             r = _and3(r, _criterion_state(rows, crit)[0])
