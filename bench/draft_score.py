@@ -362,15 +362,28 @@ def plainly_answered(fld: str, gold: dict | None) -> bool:
     return True
 
 
-def _spans(text: str, quotes: list[str]) -> list[tuple[int, int]]:
+def _spans(text: str, quotes: list[str], nth: int = 1, taken: list | None = None) -> list[tuple[int, int]]:
+    """Where the quotes are in the article's text. A quote written twice in the article (the same sentence under
+    two items) is placed at its `nth` occurrence for the first quote (a gold award's ``occurrence``), or, for a
+    draft, at the first occurrence no earlier draft's own quote took (`taken`), so two drafts of one repeated
+    sentence go to the two awards."""
     out = []
-    for q in quotes:
+    for k, q in enumerate(quotes):
         q = norm(q).rstrip("。;")
         if not q:
             continue
-        i = text.find(q)
-        if i >= 0:
-            out.append((i, i + len(q)))
+        found = [m.start() for m in re.finditer(re.escape(q), text)]
+        if not found:
+            continue
+        i = found[0]
+        if k == 0 and nth > 1:
+            i = found[min(nth, len(found)) - 1]
+        elif k == 0 and taken is not None:
+            i = next((f for f in found if not any(a <= f < b for a, b in taken)), found[0])
+            taken.append((i, i + len(q)))
+        elif out:  # the award's other quotes: the occurrence nearest its own quote
+            i = min(found, key=lambda f: abs(f - out[0][0]))
+        out.append((i, i + len(q)))
     return out
 
 
@@ -402,15 +415,16 @@ def score_document(gold_awards: list[dict], drafts: list[dict], article_text: di
     texts = {k: norm(v) for k, v in article_text.items()}
     assigned: dict[int, list[dict]] = {i: [] for i in range(len(gold_awards))}
     extras = []
+    taken: dict[int, list] = {}
     for d in drafts:
         art = article_of[d["id"]]
         t = texts.get(art, "")
-        ds = _spans(t, draft_spans(d))
+        ds = _spans(t, draft_spans(d), taken=taken.setdefault(art, []))
         best, score = None, 0
         for i, g in enumerate(gold_awards):
             if g["article"] != art:
                 continue
-            ov = _overlap(ds, _spans(t, gold_spans(g)))
+            ov = _overlap(ds, _spans(t, gold_spans(g), nth=int(g.get("occurrence") or 1)))
             if ov > score:
                 best, score = i, ov
         if best is None:
