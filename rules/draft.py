@@ -478,6 +478,8 @@ class _Draft:
         lead = re.sub(r"(?:按照?|享受|给予|予以|每月|最高|的标准)+.*$", "", own)
         if _cjk_len(metric_phrase(lead)) < 2 and cstart > 0:
             prev_start = _clause_start(s, cstart - 1, ",，;；")
+            while prev_start > 1 and _in_brackets(s, prev_start - 1):  # (不包括附属和配套用房，下同): one clause
+                prev_start = _clause_start(s, prev_start - 2, ",，;；")
             lead = s[prev_start:cstart - 1]
         m = re.search(r"每(?:设立|引进|新增|新建|开设)?一?(?:家|个)([^,，并及和]{2,12}?)(?:并|及|和|,|，|后|给予|$)", own)
         noun = m.group(1) if m else lead
@@ -520,6 +522,8 @@ class _Draft:
         if inc.get("first_time") and inc.get("frequency") == "per_award":
             inc["frequency"] = "once"  # 首次: reached once only
             quotes["frequency"] = quotes["first_time"]
+            if inc.get("_extra_reviews"):  # the frequency is read now: its question goes
+                inc["_extra_reviews"] = [r for r in inc["_extra_reviews"] if not r.startswith("频次：未写明频次")]
         quals = self._qualifications(s, reviews)
         sel = self._selection(s, reviews)
         if inc.get("basis") is None:
@@ -558,7 +562,10 @@ class _Draft:
             quotes["kind"] = kind
         inc["payer"] = "district" if re.search(r"鼓励(?:所属|各|有关)?区、?县\(?市\)?", s) else "unstated"
         inc["recipient"] = "enterprise"
-        if re.search(r"单个(?:项目|产品)|(?:对|评选|评定|遴选|认定)[^,，]{0,30}(?:项目|产品|平台|APP)[,，的]", s):
+        self._firm = _enterprise_subject(s)
+        if self._firm:
+            quotes["recipient"] = self._firm  # 对…的企业, 融资租赁企业为…: the firm itself applies
+        elif re.search(r"单个(?:项目|产品)|(?:对|评选|评定|遴选|认定)[^,，]{0,30}(?:项目|产品|平台|APP)[,，的]", s):
             reviews.append("对象：奖励可能给项目或产品，请设定 recipient 与 project_kind")
         self._conditions(s, inc, criteria, quals, sel, reviews)
         ana = re.search(r"(?:^|对|[,，])((?:相关|该|上述|此类|这些)(?:成果|项目|产品|技术|企业|机构|平台))", s)
@@ -624,6 +631,9 @@ class _Draft:
         seen = {c.get("quote") for c in criteria}
         for m in re.finditer(r"[^,，;；:：]+", rest):
             frag = m.group(0)
+            if _in_brackets(head, m.start()):  # the rest of a bracket cut by a comma (…，下同): past its close only
+                close = re.search(r"[)）]", frag)
+                frag = frag[close.end():] if close else ""
             for part in re.split(r"(?<=[^\d])且|并且|同时", frag):
                 self._condition_fragment(part, head, criteria, reviews, seen)
 
@@ -707,6 +717,8 @@ class _Draft:
         elif re.search(r"引荐|中介|(?:奖励|补贴|补助)(?:给)?[^,，。]{0,6}(?:平台|机构)(?:企业)?$|对[^,，]{0,12}平台按照?", s):
             inc["recipient"] = "intermediary"
             reviews.append("对象：奖励付给引进企业的平台或中介（intermediary），请确认")
+        elif self._firm:
+            return
         elif re.match(r"(?:其|给)?[^\d,，。]{2,12}?(?:公司|企业|机构|单位|平台|园区)", after):
             reviews.append(f"对象：奖励写明付给「{after[:14]}」，请确认 recipient")
         elif re.search(r"园区|基地|小镇|项目|产品|平台|APP", "".join(c.get("quote") or "" for c in criteria) + head) \
@@ -1174,7 +1186,11 @@ class _Draft:
         span = None if y or ph else (
             re.search(rf"(?:期限|年限)[为是]?{n}年", s)
             or re.search(rf"(?<![\d一二两三四五六七八九十]){n}年内(?=根据|按照?|给予|享受|每年)", s))
-        if ph and not m:
+        if ph and y and not m:
+            inc["_phase_years"] = [int(g) if g.isdigit() else _cn_value(g) for g in ph.groups()]
+            inc.setdefault("_extra_reviews", []).append(
+                f"比例：「{ph.group(0)[:30]}」前后两段年份的比例不同（分段比例），本草稿未按年份分段，请确认")
+        elif ph and not m:
             first, second = (int(g) if g.isdigit() else _cn_value(g) for g in ph.groups())
             inc["frequency"] = "yearly"  # the total span (first + second) is no number of the text: not max_years
             quotes["frequency"] = ph.group(0)
@@ -1188,7 +1204,11 @@ class _Draft:
             inc["max_years"] = int(g) if g.isdigit() else _cn_value(g)
             quotes["frequency"] = quotes["max_years"] = span.group(0)
             return
-        if m:
+        each = re.search(r"单笔|每笔|每次|退出时", s)
+        if m and each:  # 退出时一次性给予…，单笔奖励最高…: a lump sum for each exit or deal, not once per firm
+            inc["frequency"] = "per_award"
+            quotes["frequency"] = each.group(0)
+        elif m:
             inc["frequency"] = "once"
             quotes["frequency"] = m.group(0)
             if re.search(r"该年度|每年(?!评|认定|遴选|择优|安排)|年度[^,，]{0,6}一次性", s):
@@ -1198,7 +1218,7 @@ class _Draft:
             inc["frequency"] = "yearly"  # 每年最高: a yearly amount (bench/gold/README.md)
             quotes["frequency"] = (y or re.search(r"每年|按年度", s)).group(0)
         else:
-            ev = re.search(r"(?<!后备)上市(?!企业|公司)|挂牌", s)
+            ev = re.search(r"(?<!后备)(?<!首次)上市(?!企业|公司|产品|新品)|挂牌|进入(?:创新层|精选层)", s)
             if ev and "frequency" not in inc:
                 inc["frequency"] = "once"  # a listing happens once
                 quotes["frequency"] = ev.group(0)
@@ -1263,6 +1283,12 @@ class _Draft:
         m = re.search(r"前(\d+)(?:家|名|位)", s)
         if m and re.search(r"排名|排行", s):
             return {"method": "排名", "quota": int(m.group(1)), "quote": s[m.start(): s.find(")", m.end()) + 1 if ")" in s[m.end():] else m.end()]}
+        m = re.search(r"排名前[一二两三四五六七八九十]+", s)
+        if m:  # 排名前十的企业: a ranking by the agency (the quota, written in words, stays in the quote)
+            return {"method": "排名", "quote": m.group(0)}
+        m = re.search(r"通过测算[^,，;；]{0,20}|研究确定|根据其经济效益[^,，;；]{0,10}", s)
+        if m:  # the agency works out whether or how much (bench/gold/README.md: selection)
+            return {"method": "评定", "quote": m.group(0)}
         m = re.search(r"择优[^,，]{0,20}|(?:经认定|遴选)[^,，]{0,12}|评选一批[^,，]{0,16}|每年评选[^,，\d]{0,16}|"
                       r"经(?:评定|评审|评估)|(?<!星级)评定", s)
         if m:
@@ -1331,6 +1357,17 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
         inc = d.sentence(part)
         if inc is None:
             continue
+        prev = out[-1] if out and out[-1]["_span"][1] <= text.find(part, sent.start) and \
+            out[-1]["_span"][0] >= sent.start else None
+        if prev is not None and re.search(r"额外给予|再给予|另给予", part):
+            # …挂牌…给予150万元奖励,成功进入创新层的,额外给予200万元奖励: on top of the award before it in the
+            # same sentence, so for the same firms (its conditions carried over, a reading: asked)
+            own = {c.get("quote") for c in inc.get("criteria") or []}
+            carried = [dict(c) for c in prev.get("criteria") or [] if c.get("quote") not in own]
+            if carried:
+                inc["criteria"] = carried + list(inc.get("criteria") or [])
+                inc["review"] = "；".join(dict.fromkeys(filter(None, [
+                    inc.get("review"), "条件：「额外/再给予」在前一项奖励之上，已沿用其条件，请确认"])))
         extra = inc.pop("_extra_reviews", [])
         if extra:
             inc["review"] = "；".join(dict.fromkeys(filter(None, [inc.get("review"), *extra])))
@@ -1430,6 +1467,29 @@ def _heading_condition(s: str) -> dict | None:
     return None
 
 
+def _enterprise_subject(s: str) -> str | None:
+    """The words saying the one who applies is the firm itself, when the text says so: the last clause before
+    the award verb that names who qualifies ends in 企业/公司/机构 written as 对…X企业 or …的X企业
+    (对…平台的企业, 注册在区内…的单机类项目子公司), or the sentence opens with a firm doing something
+    (融资租赁企业为区内企业提供…, 股权投资基金企业投资于…). A project, product, platform or park named there
+    instead leaves the recipient asked."""
+    verb = next((m for m in _VERB_RE.finditer(s) if not _in_brackets(s, m.start())), None)
+    head = s[:verb.start()] if verb else ""
+    head = re.sub(r"^(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])", "", head)
+    lead = re.match(r"(?:对于?)?[^,，的]{2,20}?(?:企业|公司)(?=为|在|投资|开展|购买|通过|实施)", head)
+    if lead:
+        return lead.group(0)
+    last = None
+    for m in re.finditer(r"[^,，;；]+", head):
+        clause = re.sub(r"[(（][^()（）]*[)）]$", "", m.group(0).strip())
+        noun = re.search(r"(企业|公司|机构|项目|产品|平台|园区|基地|小镇|APP|模型|实验室|载体)$", clause)
+        if noun:
+            last = (clause, noun.group(1))
+    if last and last[1] in ("企业", "公司", "机构") and re.search(r"(?:^对于?|的)[^的]{0,20}$", last[0]):
+        return last[0]
+    return None
+
+
 def _mark_kind(s: str) -> str | None:
     """The kind of item mark a sentence begins with: 一、 / (一) / 1. (None without one)."""
     if re.match(r"[一二三四五六七八九十]+、", s):
@@ -1479,6 +1539,11 @@ def _cap_sentence(s: str, d: "_Draft") -> dict | None:
         lim["share_percent"] = _num(share.group(2))
         lim["share_of"] = metric
     lim["quote"] = s
+    per = d._per_scope(s) if money and not scope and not share else None
+    if per and per[0] == "per_item_cap" and re.match(r"(?:单个|每个)(?:项目|产品|服务商)", s):
+        # 单个项目奖励不超过500万元 after an award: each item of the award just before it, not a sum over awards
+        return {"limit": {"kind": "per_item_cap", "amount_wan": lim["amount_wan"], "per": per[1], "quote": s},
+                "scope": "last", "count": 1}
     n = {"两": 2, "二": 2, "三": 3, "四": 4}.get(scope.group(2)[0]) if scope and scope.group(2) else None
     return {"limit": lim, "scope": "before" if scope else "paragraph", "count": n}
 
@@ -1488,7 +1553,9 @@ def _attach_cap(cap: dict, at: int, out: list[dict], text: str, group: str) -> N
     or, when the sentence names no scope, those of its paragraph before it (a reading: said in a review)."""
     para = text.count("\n", 0, at)
     before = [inc for inc in out if inc["_span"][0] < at and inc.get("basis") not in ("non_monetary", "defers_to")]
-    if cap["scope"] == "paragraph":
+    if cap["scope"] == "last":
+        covered = [inc for inc in before if inc["_span"][2] == para][-1:]
+    elif cap["scope"] == "paragraph":
         covered = [inc for inc in before if inc["_span"][2] == para]
     else:
         covered = before[-cap["count"]:] if cap["count"] else before
@@ -1620,6 +1687,8 @@ def _tiered(run: list[dict], lvl_idx: int, text: str, d: "_Draft") -> dict:
     if any(b.get("first_time") for b in run):
         inc["first_time"] = True
     reviews = [r for b in run for r in str(b.get("review") or "").split("；") if r and not r.startswith("条件：本句未找到")]
+    if quotes.get("frequency"):  # 5年内…，对…以上的…；…以下的…: the run is one award, paid as its first level says
+        reviews = [r for r in reviews if not r.startswith("频次：未写明频次")]
     reviews.append("档次：各句合并为一项分档奖励（达到最高档者按最高档支付，不累加），请确认")
     inc["review"] = "；".join(dict.fromkeys(reviews))
     inc["_span"] = (start, end, a["_span"][2])
@@ -1740,6 +1809,22 @@ def _order(inc: dict, name_metric=None) -> dict:
 # --------------------------------------------------------------------------- documents and files
 
 
+_ENVELOPE_RE = re.compile(rf"(?:最高|不超过)\s*{NUM}\s*(?:万元|亿元)[^。;；]*?(?:详见|见|按照?)本办法((?:第[一二三四五六七八九十百]+条[、,，和及]?)+)")
+
+
+def _envelope_caps(doc: DocumentText) -> dict[str, list[str]]:
+    """Caps one article sets over the awards of others ("(二)最高3000万元科研条件建设补助：…详见本办法第九条、
+    第十条"): article label -> the cap quotes that cover its awards. Not attached yet, so asked on those awards."""
+    out: dict[str, list[str]] = {}
+    for prov in doc.provisions:
+        for m in _ENVELOPE_RE.finditer(prov.text):
+            quote = m.group(0)
+            quote = quote[: 40] + "…" if len(quote) > 40 else quote
+            for label in re.findall(r"第[一二三四五六七八九十百]+条", m.group(1)):
+                out.setdefault(label, []).append(quote)
+    return out
+
+
 def draft_documents(docs: list[DocumentText], vocab: Vocabulary | None = None) -> dict:
     """A whole rules file (a dict in docs/rules.md's format) for `docs`, in document order.
 
@@ -1753,8 +1838,13 @@ def draft_documents(docs: list[DocumentText], vocab: Vocabulary | None = None) -
     many = len(docs) > 1
     offset = 0
     for k, doc in enumerate(docs, 1):
+        envelopes = _envelope_caps(doc)
         for prov in doc.provisions:
             for inc in draft_provision(prov, vocab, proposed):
+                if prov.label in envelopes and inc.get("basis") not in ("non_monetary", "defers_to"):
+                    inc["review"] = "；".join(dict.fromkeys(filter(None, [inc.get("review"), *(
+                        f"上限：另一条的限额「{q}」也涵盖本条奖励，本草稿未写入，请补上（合计上限）"
+                        for q in envelopes[prov.label])])))
                 if many:
                     n = inc["id"].split(".", 1)[1]
                     inc = {"id": f"{offset + prov.seq}.{n}", "document": k,

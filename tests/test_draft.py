@@ -494,3 +494,79 @@ def test_a_subject_named_by_the_sentence_before_is_flagged():
 def test_an_amount_equal_to_another_grant_is_flagged():
     inc = one("对认定的高成长型企业，以其获得的市级补助资金为标准，再给予相同额度的奖励，最高不超过200万元。")
     assert "等额" in inc["review"]
+
+
+def test_the_firm_named_as_who_qualifies_is_the_recipient_read_not_asked():
+    inc = one("(三)对在我区范围内建设面积超过1万平方米的大型汽车综合展贸平台的企业，开业运营后给予一次性100万元补贴。")
+    assert inc["recipient"] == "enterprise" and "对象：" not in (inc.get("review") or "")
+    assert inc["quotes"]["recipient"].endswith("平台的企业")
+    lead = one("1.融资租赁企业为区内企业提供融资租赁服务，按不高于合同额的0.5%(含)给予融资租赁企业奖励，单个项目奖励上限不超过500万元。")
+    assert "对象：" not in (lead.get("review") or "")
+    # a project or a platform named as who qualifies stays asked
+    proj = one("对自行研发相关服务平台并取得相关认证的项目,按其研发实际投入额的20%给予研发企业不超过200万元的奖励。")
+    assert "对象：" in proj["review"]
+
+
+def test_first_time_reads_the_frequency_and_asks_no_frequency_question():
+    inc = one("对首次评为三星级的总部企业，给予100万元奖励。")
+    assert inc["frequency"] == "once" and "频次：" not in (inc.get("review") or "")
+
+
+def test_a_product_first_on_the_market_is_no_listing():
+    inc = one("对使用首次上市产品,且当年度采购金额累计达1000万元以上的企业,给予50万元奖励。")
+    assert inc["frequency"] == "per_award" and "频次：" in inc["review"]
+
+
+def test_a_lump_sum_per_exit_is_per_award_not_once():
+    inc = one("股权投资基金企业退出时一次性给予企业地方经济贡献10%的奖励，单笔奖励最高不超过1000万元。")
+    assert inc["frequency"] == "per_award" and inc["quotes"]["frequency"] in ("单笔", "退出时")
+
+
+def test_a_run_shares_the_frequency_its_first_level_states():
+    inc = one("融资租赁企业，5年内根据企业地方经济贡献情况，对实缴注册资本10亿元(含)以上的，给予企业地方经济贡献90%的奖励;"
+              "实缴注册资本10亿元以下的，给予企业地方经济贡献80%的奖励。")
+    assert (inc["frequency"], inc["max_years"]) == ("yearly", 5) and "频次：" not in inc["review"]
+
+
+def test_a_per_item_cap_sentence_limits_the_award_just_before_it():
+    incs = draft("4.融资租赁企业开展售后回租业务的，按不高于合同额的3%(含)给予奖励。\n\n"
+                 "5.融资租赁企业开展充电桩租赁，按不高于合同额的1%(含)给予奖励。单个项目奖励不超过500万元。")
+    assert len(incs) == 2 and "limits" not in incs[0]
+    assert incs[1]["limits"] == [{"kind": "per_item_cap", "amount_wan": 500, "per": "project",
+                                  "quote": "单个项目奖励不超过500万元"}]
+    assert "上限：" not in (incs[1].get("review") or "")
+
+
+def test_a_ranking_or_a_reckoning_by_the_agency_is_selection():
+    assert one("每年安排500万元资金，对业务规模排名前十的企业给予奖励。")["selection"] == {"method": "排名", "quote": "排名前十"}
+    inc = one("注册在区内的单机类项目子公司，通过测算其对南沙经济的贡献程度，按租赁飞机合同金额的1%给予补贴。")
+    assert inc["selection"]["method"] == "评定"
+
+
+def test_an_extra_award_on_top_of_the_one_before_keeps_its_conditions_and_says_so():
+    incs = draft("(二)后备上市企业于股份转让系统挂牌进行股权转让交易给予150万元奖励,成功进入创新层的，额外给予200万元奖励。")
+    assert len(incs) == 2
+    first = {c["quote"] for c in incs[0].get("criteria") or []}
+    assert first and first <= {c["quote"] for c in incs[1]["criteria"]}
+    assert "额外" in incs[1]["review"] and incs[1]["frequency"] == "once"
+
+
+def test_a_cap_another_article_sets_over_this_one_is_asked(tmp_path):
+    from policykg.rules.documents import read_document
+    from policykg.rules.draft import draft_documents
+    src = tmp_path / "envelope.txt"
+    src.write_text("某区促进科技创新扶持办法\n\n第一条 对新型研发机构给予以下支持：\n\n"
+                   "(一)最高2000万元落户奖励;\n\n(二)最高3000万元科研条件建设补助：包括场地租金补贴等，详见本办法第二条。\n\n"
+                   "第二条 对新型研发机构在区内租用场地的，给予50万元补贴。\n\n"
+                   "第三条 对新型研发机构举办学术会议的，给予10万元补贴。\n", encoding="utf-8")
+    incs = draft_documents([read_document(src)])["incentives"]
+    rent = next(i for i in incs if "租用场地" in i["quote"])
+    meeting = next(i for i in incs if "学术会议" in i["quote"])
+    assert "另一条的限额" in rent["review"] and "另一条的限额" not in (meeting.get("review") or "")
+
+
+def test_an_aside_in_brackets_cut_by_a_comma_is_no_condition_and_names_no_metric():
+    inc = one("对新落户的金融企业，在我区租用自用办公用房的(不包括附属和配套用房，下同)，按每月每平方米最高50元的标准予以场地补贴，"
+              "补贴期限为3年，每年最高不超过300万元。")
+    assert inc["per_unit"]["metric"] == "租用自用办公用房面积"
+    assert not any(c["quote"].startswith("下同") for c in inc["criteria"])
