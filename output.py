@@ -111,8 +111,10 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+def to_json(data: Any, indent: int | None = 2) -> str:
+    """JSON as the CLI writes it (indented); `indent=None` is compact, and encoded by json's C
+    encoder (an indented dump runs in Python: a 150 KB answer costs ~20 ms more per request)."""
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
 
 
 def to_csv(rows: Sequence[dict], columns: Sequence[str] | None = None, raw: bool | None = None) -> str:

@@ -380,13 +380,14 @@ def create_app(cfg: ServeConfig, service: Service | None = None) -> FastAPI:
                            lang: str = Query("zh", pattern="^(zh|en)$",
                                              description="language of each result's `message`; keys stay English")):
         """The same JSON as `policykg eligible PROFILE --format json [--as-of DATE] --lang zh` (Chinese by default)."""
-        from policykg.engine.report import render_evaluations
+        from policykg.output import to_json
 
         doc = as_object(await body_json(request, "profile"), "profile")
         day = day_param(as_of, "as_of")
 
         def work():
-            return render_evaluations([svc.evaluate(svc.engine, doc, day)], "json", lang)
+            # compact: the CLI's data without its indentation (a program reads it)
+            return to_json(svc.evaluate(svc.engine, doc, day).to_dict(lang), indent=None) + "\n"
 
         return json_response(await anyio.to_thread.run_sync(work))
 
