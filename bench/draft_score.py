@@ -236,6 +236,8 @@ def draft_summary(incs: list[dict], labels: dict[str, str]) -> Summary:
             s.conditions += list(inc["industries"])
         if inc.get("selection"):
             s.conditions.append(inc["selection"].get("quote") or "")
+        if inc.get("phase_start"):  # 自落户当年起: the engine checks the year it counts from (missing_data, past the years)
+            s.conditions.append((inc.get("quotes") or {}).get("phase_start") or "")
         s.quotes.append(inc.get("quote") or "")
         if inc.get("review"):
             s.review += [q.strip() for q in re.split(r"[；;]\s*", str(inc["review"])) if q.strip()]
