@@ -568,6 +568,8 @@ class _Draft:
         elif re.search(r"单个(?:项目|产品)|(?:对|评选|评定|遴选|认定)[^,，]{0,30}(?:项目|产品|平台|APP)[,，的]", s):
             reviews.append("对象：奖励可能给项目或产品，请设定 recipient 与 project_kind")
         self._conditions(s, inc, criteria, quals, sel, reviews)
+        if inc.get("phases"):
+            self._phase_start(s, inc, quotes, reviews, criteria)
         ana = re.search(r"(?:^|对|[,，])((?:相关|该|上述|此类|这些)(?:成果|项目|产品|技术|企业|机构|平台))", s)
         if ana:  # 对相关成果形成的…: whose results the sentence before says
             reviews.append(f"条件：「{ana.group(1)}」指向前文所写的对象，请补上其条件")
@@ -875,6 +877,70 @@ class _Draft:
         self._ranks_and_words(s, criteria, reviews)
         self._assign(s, inc, quotes, reviews, amounts, caps, rates, limits, thresholds)
 
+    _N = r"(\d+|[一二两三四五六七八九十])"
+
+    def _phases(self, s: str, rates: list, thresholds: list) -> list[dict] | None:
+        """前N年…a%…，后M年…(最高)b%…: the two phases of a time-phased rate, each with its own words as quote,
+        or None when the sentence is not exactly that (one rate after 前N年, one after 后M年, each a single
+        number, the years agreeing with 连续/最长K年 when it is written)."""
+        m = re.search(rf"前{self._N}个?年([^。;；]*?)后{self._N}个?年", s)
+        if not m:
+            return None
+        (g1, q1, c1), (g2, q2, c2) = rates
+        if len(g1) != 1 or len(g2) != 1 or not (m.start() < g1[0].start < m.start(3) < g2[0].start):
+            return None
+        if any(t[0][0].start > m.start() for t in thresholds):
+            return None  # a threshold among the phases: levels, not years
+        if g1[0].unit != g2[0].unit or g1[0].unit not in ("%", "‰"):
+            return None
+        a, b = (int(x) if x.isdigit() else _cn_value(x) for x in (m.group(1), m.group(3)))
+        total = re.search(rf"(?:最长(?:不超过)?|连续){self._N}年", s)
+        if total and (int(total.group(1)) if total.group(1).isdigit() else _cn_value(total.group(1))) != a + b:
+            return None  # 连续5年 but 前3年…后3年: the text disagrees with itself; the review line stays
+        def own_base(seg: str) -> str:  # the base a phase names in its own words (后2年给予企业地方经济贡献最高70%)
+            v = re.split(r"按照|按|根据|给予", seg)
+            return re.sub(r"其|的|最高|不超过|不高于|比例|标准|[,，\s]", "", v[-1]) if len(v) > 1 else ""
+        b1, b2 = own_base(s[m.start():g1[0].start]), own_base(s[m.start(3):g2[0].start])
+        if b2 and b1 != b2 and not (b1 == "" and b2 in re.sub(r"其|的", "", s[:m.start()])):
+            return None  # the later years pay a share of another figure (增量部分): not one rate base
+        key = "rate_permille" if g1[0].unit == "‰" else "rate_percent"
+        out = []
+        for (lo, hi), (g, _q, ceiling), start in (((1, a), rates[0], m.start()), ((a + 1, a + b), rates[1], m.start(3) - 1)):
+            end = _clause_end(s, g[0].end)
+            ph: dict[str, Any] = {"from_year": lo, "to_year": hi, key: g[0].value}
+            if ceiling:
+                ph["rate_ceiling"] = True
+            ph["quote"] = s[start:end]
+            out.append(ph)
+        return out
+
+    _PHASE_START = {"落户": "落户年份", "迁入": "落户年份", "入驻": "落户年份", "注册": "设立年份", "设立": "设立年份",
+                    "成立": "设立年份", "获利": "获利年度"}
+
+    def _phase_start(self, s: str, inc: dict, quotes: dict, reviews: list[str], criteria: list[dict]) -> None:
+        """The year a phased rate counts from: 自落户当年起 → 落户年份 (a proposed year metric); two starts
+        (自落户之日或其获利年度起) or none written are asked. The words are the start, not a yes/no condition."""
+        m = re.search(r"自(?:其)?([^,，。;；]{1,12}?)(?:当年|之日|年度|之年)?起", s)
+        words = re.findall(r"(落户|迁入|入驻|注册|设立|成立|获利)", m.group(1)) if m else []
+        starts = list(dict.fromkeys(self._PHASE_START[w] for w in words))
+        if m and starts:
+            inc["phase_start"] = self.metric(starts[0], "year")
+            entry = self.proposed.get(inc["phase_start"])
+            if entry is not None and "「" in entry.get("description", "") and "起" not in entry["description"]:
+                entry["description"] = f"the calendar year a phased award counts from, proposed from 「{m.group(0)}」"
+            quotes["phase_start"] = m.group(0)
+            # the start words drafted as a yes/no condition (自落户当年起): now the phase start; nothing else goes
+            criteria[:] = [c for c in criteria if (c.get("quote") or "").strip("，, ") not in (m.group(0), m.group(1))]
+            if len(starts) > 1:
+                reviews.append(f"期限：「{m.group(0)}」写有两种起算年份（{'、'.join(starts)}），已按{starts[0]}，请确认")
+            return
+        new = re.search(r"新(?:设立?|注册|成立)|新迁入|新落户|新引进", s)
+        inc["phase_start"] = self.metric("落户年份" if new and "迁入" in new.group(0) or new and "落户" in new.group(0)
+                                         else "设立年份", "year")
+        quotes["phase_start"] = new.group(0) if new else inc["phases"][0]["quote"]
+        reviews.append(f"期限：分段年份（{inc['phases'][0]['quote'][:6]}…）未写明从哪一年起算，已按"
+                       f"{self.proposed.get(inc['phase_start'], {}).get('label', inc['phase_start'])}，请确认")
+
     def _ranks_and_words(self, s, criteria, reviews) -> None:
         """Thresholds written without a unit number: TOP10 / 前5位 (a place, <=), “三星级”及以上, 超过千亿."""
         for m in re.finditer(r"TOP\s*(\d+)|前(\d+)位", s):
@@ -926,7 +992,14 @@ class _Draft:
             g, q0, ceiling = rates[0]
             base_phrase = self._rate_base(s, g[0])
             matching = bool(re.search(r"配套|实际到位", s))
-            if len(g) > 1 or len(rates) > 1:
+            phases = self._phases(s, rates, thresholds) if len(rates) == 2 else None
+            if phases:
+                # 前3年…100%，后2年…最高70%: one award whose rate changes with the year (docs/rules.md,
+                # time-phased rate), not two levels
+                inc["basis"] = "rate"
+                inc["phases"] = phases
+                quotes["phases"] = s[s.find(phases[0]["quote"]):s.find(phases[-1]["quote"]) + len(phases[-1]["quote"])]
+            elif len(g) > 1 or len(rates) > 1:
                 levels = self._levels(s, thresholds, [q for r in rates for q in r[0]]) or \
                     self._levels_by_title(s, thresholds, rates)
                 inc["basis"] = "tiers"
@@ -1329,7 +1402,7 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
     doc_limits = _provision_limits(text)
     caps: list[tuple[dict, int]] = []  # (limit with its scope, its place)
     header: dict | None = None  # a heading's condition, inherited by the items under it
-    sents = _sentences(text)
+    sents = _joined_heads(text, _sentences(text))
     for si, sent in enumerate(sents):
       kind = _mark_kind(sent.text)
       if header is not None and kind is not None and header.get("mark") == kind:
@@ -1337,6 +1410,8 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
       head = _heading_condition(sent.text)
       if head is None and si + 1 < len(sents):
           head = _item_header(sent.text, sents[si + 1].text)
+      if head is None and si + 1 < len(sents):
+          head = _award_header(sent.text, sents[si + 1].text, d)
       if head is not None:
           header = dict(head, mark=kind)
           continue
@@ -1369,11 +1444,24 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
                 inc["review"] = "；".join(dict.fromkeys(filter(None, [
                     inc.get("review"), "条件：「额外/再给予」在前一项奖励之上，已沿用其条件，请确认"])))
         extra = inc.pop("_extra_reviews", [])
+        if inc.get("phases"):  # the phases are drafted: the question that they were not goes
+            extra = [e for e in extra if "分段比例" not in e]
         if extra:
             inc["review"] = "；".join(dict.fromkeys(filter(None, [inc.get("review"), *extra])))
         start = text.find(inc["quote"], sent.start)
         inc["_span"] = (start, start + len(inc["quote"]), text.count("\n", 0, max(0, start)))
-        if header is not None and inc.get("basis") not in ("non_monetary", "defers_to"):
+        if header is not None and inc.get("basis") not in ("non_monetary", "defers_to") and header.get("criteria"):
+            # 对…年度营业收入超过500万元…的企业给予奖励： then (一)…(二)…: the header's own criteria hold for each item
+            own = "".join(c.get("quote") or "" for c in inc.get("criteria") or []) + inc["quote"]
+            inc["criteria"] = [dict(c) for c in header["criteria"] if c.get("quote") not in own] + \
+                list(inc.get("criteria") or [])
+            if header.get("qualifications"):
+                inc["qualifications"] = [dict(q) for q in header["qualifications"]] + list(inc.get("qualifications") or [])
+            inc["review"] = "；".join(x for x in str(inc.get("review") or "").split("；")
+                                     if x and not x.startswith("条件：本句未找到")) or None
+            if inc["review"] is None:
+                del inc["review"]
+        elif header is not None and inc.get("basis") not in ("non_monetary", "defers_to"):
             own = "".join(c.get("quote") or "" for c in inc.get("criteria") or []) + inc["quote"]
             if header["quote"] not in own:
                 key = d.metric(header["quote"], "flag")
@@ -1418,6 +1506,32 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
 _AWARD_CLAUSE_RE = re.compile(rf"(?:给予|奖励)[^,，;；]*?(?<!最高)(?<!不超过)({NUM})\s*(?:万元|亿元|元|%)")
 
 
+_HEAD_END_RE = re.compile(r"(?:给予|予以)[^，,。;；\d%]{0,12}(?:奖励|补贴|补助|扶持|资助|支持)$")
+_SUBJECTLESS_RE = re.compile(r"^(?:前(?:\d+|[一二两三四五六七八九十])个?年|按照?|根据|给予|奖励标准[为是]?)")
+
+
+def _joined_heads(text: str, sents: list[_Sentence]) -> list[_Sentence]:
+    """An award named without its amount (对…企业，自落户当年起给予经营贡献奖励。) and, in the same paragraph,
+    the sentence that gives the amount without a subject of its own (前3年按…100%给予奖励，后2年…): one award,
+    drafted as one span of the text (its quote), so the amount keeps the conditions and the start year."""
+    out: list[_Sentence] = []
+    skip = False
+    for i, sent in enumerate(sents):
+        if skip:
+            skip = False
+            continue
+        nxt = sents[i + 1] if i + 1 < len(sents) else None
+        if nxt is not None and _HEAD_END_RE.search(sent.text) and \
+                not [q for q in _quantities(sent.text) if q.money or q.unit in ("%", "‰") or q.foreign] and \
+                "\n" not in text[sent.start:nxt.start] and _SUBJECTLESS_RE.match(nxt.text) and \
+                [q for q in _quantities(nxt.text) if q.money or q.unit in ("%", "‰")]:
+            out.append(_Sentence(text[sent.start:nxt.start + len(nxt.text)], sent.start))
+            skip = True
+            continue
+        out.append(sent)
+    return out
+
+
 def _award_parts(sent: str) -> list[str]:
     """Split a sentence that states several awards, each its own 给予 clause with its own amount.
 
@@ -1433,6 +1547,9 @@ def _award_parts(sent: str) -> list[str]:
         return [sent]
     parts, start = [], 0
     for i in awarding[:-1]:
+        if re.match(r"\s*后(?:\d+|[一二两三四五六七八九十])个?年", sent[clauses[i + 1][0]:]) and \
+                re.search(r"前(?:\d+|[一二两三四五六七八九十])个?年", sent[start:clauses[i][1]]):
+            continue  # 前3年给予…100%,后2年给予…50%: the years of one phased award, not two awards
         end = clauses[i][1]
         parts.append(sent[start:end])
         start = end + 1
@@ -1514,6 +1631,32 @@ def _item_header(s: str, following: str) -> dict | None:
     if not m or _cjk_len(m.group(1)) < 4:
         return None
     return {"quote": m.group(1)}
+
+
+def _award_header(s: str, following: str, d: "_Draft") -> dict | None:
+    """A sentence that names an award and whom it is for, without its amount, before marked items that give the
+    amounts: "对注册在…、年度营业收入超过500万元、从事航运物流的企业给予奖励" then "(一)…前三年…95%…". Its
+    criteria and titles (drafted as for any sentence) are conditions of every item under it; it is no award of
+    its own. Only when each of its numbers is a threshold it reads (no amount, rate or cap) and it ends on the
+    award (给予奖励) with no mark of the items' own kind."""
+    kind = _mark_kind(following)
+    if kind is None or _mark_kind(s) == kind or not _HEAD_END_RE.search(s.strip().rstrip("。:：")):
+        return None
+    if not [q for q in _quantities(following) if q.money or q.unit in ("%", "‰")]:
+        return None
+    proposed = dict(d.proposed)
+    inc = d.sentence(s)
+    if inc is None or inc.get("basis") not in ("unspecified", "non_monetary") or inc.get("limits") or \
+            any(k in inc for k in ("amount_wan", "tiers", "rate_percent", "rate_permille", "per_unit", "alternatives")):
+        d.proposed.clear()
+        d.proposed.update(proposed)  # not a header: the metrics it proposed go with the draft that is discarded
+        return None
+    crit = [c for c in inc.get("criteria") or [] if c.get("metric")]
+    if not crit and not inc.get("qualifications"):
+        d.proposed.clear()
+        d.proposed.update(proposed)
+        return None
+    return {"quote": inc["quote"], "criteria": crit, "qualifications": list(inc.get("qualifications") or [])}
 
 
 def _cap_sentence(s: str, d: "_Draft") -> dict | None:

@@ -451,11 +451,12 @@ def test_the_new_constructs_load_as_rules_once_their_questions_are_answered(tmp_
 # --------------------------------------------------------------------------- frequency read as a reader does
 
 
-def test_a_time_phased_rate_is_yearly_and_keeps_its_review_line():
+def test_a_time_phased_rate_is_yearly_and_asks_its_start_year():
     inc = one("对新设立的基金企业，前2年给予企业地方经济贡献最高100%的奖励，后3年给予企业地方经济贡献最高60%的奖励。")
     assert inc["frequency"] == "yearly" and inc["quotes"]["frequency"].startswith("前2年")
     assert "max_years" not in inc  # 2+3 is no number of the text
-    assert "分段比例" in inc["review"]  # the phases are not drafted: flagged
+    assert [(p["from_year"], p["to_year"], p["rate_percent"]) for p in inc["phases"]] == [(1, 2, 100), (3, 5, 60)]
+    assert "未写明从哪一年起算" in inc["review"]  # 新设立 suggests 设立年份: a reading, flagged
     assert "频次：" not in inc["review"] and "未读入" not in inc["review"]  # 2年 and 3年 are the spans, read
 
 
@@ -570,3 +571,107 @@ def test_an_aside_in_brackets_cut_by_a_comma_is_no_condition_and_names_no_metric
               "补贴期限为3年，每年最高不超过300万元。")
     assert inc["per_unit"]["metric"] == "租用自用办公用房面积"
     assert not any(c["quote"].startswith("下同") for c in inc["criteria"])
+
+
+# --------------------------------------------------------------------------- time-phased rates (前N年…后M年)
+
+PHASED = ("对新落户的航运企业，自落户当年起，连续5年给予经营贡献奖励，前3年给予企业地方经济贡献100%的奖励，"
+          "后2年给予企业地方经济贡献最高60%的奖励。")
+
+
+def test_phased_rate_is_one_award_with_two_phases_and_the_settled_year():
+    inc = one(PHASED)
+    assert inc["basis"] == "rate" and "tiers" not in inc and "rate_percent" not in inc
+    assert [(p["from_year"], p["to_year"], p["rate_percent"], p.get("rate_ceiling", False)) for p in inc["phases"]] == [
+        (1, 3, 100, False), (4, 5, 60, True)]
+    assert inc["phases"][1]["quote"] == "后2年给予企业地方经济贡献最高60%的奖励"
+    assert (inc["frequency"], inc["max_years"], inc["rate_base"]) == ("yearly", 5, "企业地方经济贡献")
+    assert inc["phase_start"] == "落户年份" and inc["quotes"]["phase_start"] == "自落户当年起"
+    assert "自落户当年起" not in [c["quote"] for c in inc["criteria"]]  # the start year, not a yes/no condition
+    assert "review" not in inc, inc.get("review")
+
+
+def test_phased_rate_split_over_two_award_clauses_stays_one_award():
+    inc = one("对新落户的航运企业，自落户当年起，前3年给予其地方经济贡献100%的奖励，后2年给予其地方经济贡献50%的奖励。")
+    assert [p["rate_percent"] for p in inc["phases"]] == [100, 50]
+
+
+def test_phased_rate_after_a_head_sentence_keeps_its_subject_and_start():
+    inc = one("对新落户的航运企业，自落户当年起给予经营贡献奖励。前3年按其地方经济贡献的100%给予奖励，"
+              "后2年按其地方经济贡献的50%给予奖励。")
+    assert [c["quote"] for c in inc["criteria"]] == ["新落户的航运企业"]
+    assert inc["phase_start"] == "落户年份" and "review" not in inc
+
+
+def test_phased_rate_without_a_written_start_asks_for_it():
+    inc = one("对新设立的航运企业，前三年按其对我区经济贡献的95%给予奖励，后两年给予50%的奖励。")
+    assert [p["rate_percent"] for p in inc["phases"]] == [95, 50]
+    assert inc["phase_start"] == "设立年份"
+    assert "期限：" in inc["review"] and "未写明从哪一年起算" in inc["review"] and "分段比例" not in inc["review"]
+
+
+def test_phased_rate_with_two_starts_asks_which():
+    inc = one("对新迁入的基金管理企业，自落户之日或其获利年度起，前2年给予企业地方经济贡献最高100%的奖励，"
+              "后3年给予企业地方经济贡献最高60%的奖励。")
+    assert inc["phase_start"] == "落户年份"
+    assert "两种起算年份" in inc["review"] and "获利年度" in inc["review"]
+
+
+@pytest.mark.parametrize("text, why", [
+    ("对航运企业，自落户当年起，连续5年给予奖励，前3年给予企业地方经济贡献100%的奖励，后3年给予企业地方经济贡献50%的奖励。",
+     "连续5年 disagrees with 3 + 3"),
+    ("对航运企业，自落户当年起，前3年给予企业地方经济贡献100%的奖励，后2年给予企业经济贡献增量部分50%的奖励。",
+     "the later years pay a share of another figure"),
+])
+def test_not_phases_when_the_text_disagrees_the_review_stays(text, why):
+    incs = draft(text)
+    assert not any(i.get("phases") for i in incs), why
+    assert all(i.get("review") for i in incs), why
+
+
+def test_award_header_criteria_hold_for_each_marked_item():
+    incs = draft("对注册在本区、年度营业收入超过500万元、从事航运物流的企业给予奖励：\n"
+                 "(一)对新设立的企业，按照其对我区经济贡献的95%给予奖励。\n"
+                 "(二)对原有企业，按照其对我区经济贡献50%给予奖励。")
+    assert len(incs) == 2, [i["quote"] for i in incs]  # the header is no award of its own
+    for inc in incs:
+        quotes = [c["quote"] for c in inc["criteria"]]
+        assert any("500万元" in q for q in quotes) and any("航运物流" in q for q in quotes), quotes
+        rev = next(c for c in inc["criteria"] if "500万元" in c["quote"])
+        assert (rev["op"], rev["value"], rev["unit"]) == (">", 500, "万元")
+
+
+PHASED_DOC = """示范区促进航运业发展扶持办法
+
+　　第一条 【经营贡献奖】对新落户的航运企业，自落户当年起，连续5年给予经营贡献奖励，前3年给予企业地方经济贡献100%的奖励，后2年给予企业地方经济贡献最高60%的奖励。
+
+　　第二条 本办法自2026年1月1日起施行，有效期3年。
+"""
+
+
+@pytest.mark.parametrize("settled, status, amount", [
+    (2025, "eligible", 100),   # 2026 is year 2: the first phase, 100% of 100万元
+    (2022, "eligible", 60),    # year 5: up to 60%
+    (2020, "not_eligible", None),  # year 7: past the five years
+])
+def test_drafted_phased_award_checks_and_pays_the_year_s_rate(tmp_path, settled, status, amount):
+    import json
+    doc = tmp_path / "shipping.txt"
+    doc.write_text(PHASED_DOC, encoding="utf-8")
+    rules = tmp_path / "shipping.rules.yaml"
+    runner = CliRunner()
+    r = runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)])
+    assert r.exit_code == 0, r.output
+    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    assert data["metrics"]["落户年份"]["dimension"] == "year"
+    r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
+    assert r.exit_code == 0 and "0 error(s), 0 review item(s)" in r.output, r.output
+    firm = tmp_path / "firm.yaml"
+    firm.write_text(f"as_of: 2026-06-30\nname: 示范航运有限公司\nmetrics:\n  企业地方经济贡献: 100万元\n  落户年份: {settled}\n"
+                    "  新落户的航运企业: true\n", encoding="utf-8")
+    r = runner.invoke(cli, ["eligible", str(firm), "--source", str(doc), "--rules", str(rules), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    res = {x["incentive"]: x for x in json.loads(r.output)["results"]}["1.1"]
+    assert res["status"] == status, res
+    if amount is not None:
+        assert res["amount_wan"] == amount
