@@ -218,6 +218,8 @@ def draft_summary(incs: list[dict], labels: dict[str, str]) -> Summary:
                 f[("cap", _r(lim["amount_wan"]))] += 1
             if lim.get("share_percent") is not None:
                 f[("cap", _r(lim["share_percent"]))] += 1
+            elif lim.get("share_of"):  # 不超过企业实际支出: the whole figure
+                f[("cap", 100.0)] += 1
         for c in inc.get("criteria") or []:
             if c.get("metric"):
                 s.metrics.append(labels.get(c["metric"], c["metric"]))

@@ -1560,6 +1560,8 @@ def _award_parts(sent: str) -> list[str]:
 # --------------------------------------------------------------------------- the pass over a provision
 
 _CAP_WORD_RE = re.compile(rf"(?:最高不超过|最高不高于|不超过|不高于|最高为|最高|上限为|以)(?:其|企业)?\s*({NUM})\s*(万元|亿元|元)(?:为上限|封顶)?")
+_WHOLE_SHARE_RE = re.compile(r"(?:不超过|不高于|不得超过|不得高于)(?:其|企业)?((?:企业)?实际(?:支出|发生|投入|缴纳|支付)[^,，;；。]{0,8}?)"
+                             r"(?:的?(?:金额|总额|费用))?$")
 _SHARE_RE = re.compile(rf"(?:不超过|不高于|最高为|最高不超过)(?:其|企业)?([^,，;；。]{{2,30}}?)的?({NUM})%")
 _SCOPE_RE = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）.、．])?(上述|以上|前述|各项|本条|本款|(两|三|四|二)项)")
 
@@ -1668,7 +1670,8 @@ def _cap_sentence(s: str, d: "_Draft") -> dict | None:
         return None
     money = _CAP_WORD_RE.search(s)
     share = _SHARE_RE.search(s)
-    if money is None and share is None:
+    whole = None if share else _WHOLE_SHARE_RE.search(s.strip())
+    if money is None and share is None and whole is None:
         return None
     scope = _SCOPE_RE.match(s)
     lim: dict[str, Any] = {"kind": "annual_total_cap" if re.search(r"年度|每年|当年", s) else "total_cap"}
@@ -1681,6 +1684,11 @@ def _cap_sentence(s: str, d: "_Draft") -> dict | None:
             return None
         lim["share_percent"] = _num(share.group(2))
         lim["share_of"] = metric
+    elif whole:  # 补贴不超过企业实际支出: the whole of the firm's outlay, 100% of it (no number written)
+        metric = d.metric(metric_phrase(whole.group(1)), "money")
+        if metric is None:
+            return None
+        lim["share_of"] = metric  # share_percent left out: the whole figure (100%), no number the text writes
     lim["quote"] = s
     per = d._per_scope(s) if money and not scope and not share else None
     if per and per[0] == "per_item_cap" and re.match(r"(?:单个|每个)(?:项目|产品|服务商)", s):

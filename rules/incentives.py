@@ -670,8 +670,8 @@ class _IncentiveParser:
             raise ctx.at("share_percent" if "share_percent" in lim else "share_of").fail(
                 "a cap that is a share of another figure is a total_cap or annual_total_cap")
         need = {"no_repeat_years": {"years"}, "one_per_year": {"group"}, "alternative": {"group"},
-                "annual_total_cap": {"share_percent", "share_of"} if shared else {"amount_wan"},
-                "total_cap": {"share_percent", "share_of"} if shared else {"amount_wan"},
+                "annual_total_cap": {"share_of"} if shared else {"amount_wan"},
+                "total_cap": {"share_of"} if shared else {"amount_wan"},
                 "per_item_cap": {"amount_wan", "per"}, "budget": {"amount_wan", "per"}}.get(kind, set())
         ctx.keys(lim, set(lim), need)
         share = _num(lim.get("share_percent"), ctx.at("share_percent"), optional=True)
@@ -680,6 +680,8 @@ class _IncentiveParser:
         share_of = None
         if lim.get("share_of") is not None:
             share_of = self.money_metric(lim["share_of"], ctx.at("share_of"), None, "a cap is a share of an amount").key
+            if share is None:
+                share = 100.0  # 补贴不超过企业实际支出: the whole figure, no percentage written (docs/rules.md)
         return Limit(kind, _str(lim["quote"], ctx.at("quote")),
                      _int(lim.get("years"), ctx.at("years"), optional=True),
                      _str(lim.get("group"), ctx.at("group"), optional=True),

@@ -268,7 +268,7 @@ def test_the_neo4j_backend_refuses_rules_with_a_construct_cypher_does_not_evalua
     engine = scenario_engine(str(CONSTRUCTS / "measures.rules.yaml"))
     profile = engine.parse_profile({"name": "总部"}, "p.yaml")
     with pytest.raises(DataError, match=r"incentive 2\.1: tiers\[0\]\.max is a construct the Neo4j backend does not "
-                                        r"evaluate .*\(and 7 more incentive\(s\)\); answer with --backend embedded"):
+                                        r"evaluate .*\(and 8 more incentive\(s\)\); answer with --backend embedded"):
         evaluate_in_neo4j(None, engine, profile)
 
 
@@ -278,3 +278,24 @@ def test_the_bundled_rules_use_no_construct_only_the_embedded_evaluator_knows():
     from policykg.rules.incentives import load_rules
 
     assert [(i.id, embedded_only(i)) for i in load_rules().incentives if embedded_only(i)] == []
+
+
+def test_a_share_percent_without_its_figure_is_an_error_naming_the_key(tmp_path):
+    from policykg.errors import DataError
+    from policykg.rules.files import load_rules_file
+
+    shutil.copy(CONSTRUCTS / "measures.txt", tmp_path / "measures.txt")
+    data = yaml.safe_load((CONSTRUCTS / "measures.rules.yaml").read_text(encoding="utf-8"))
+    inc = next(i for i in data["incentives"] if i["id"] == "9.1")
+    inc["limits"] = [{k: v for k, v in inc["limits"][0].items() if k != "share_of"}]  # 100% of what?
+    out = tmp_path / "r.yaml"
+    out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataError, match=r"9\.1.*share_of"):
+        load_rules_file(out)
+
+
+def test_a_whole_figure_cap_loads_as_100_percent():
+    from policykg.rules.files import load_rules_file
+
+    lim = load_rules_file(CONSTRUCTS / "measures.rules.yaml").by_id["11.1"].limits[0]
+    assert (lim.kind, lim.share_percent, lim.share_of) == ("total_cap", 100.0, "office_purchase_cost")

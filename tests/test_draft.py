@@ -675,3 +675,12 @@ def test_drafted_phased_award_checks_and_pays_the_year_s_rate(tmp_path, settled,
     assert res["status"] == status, res
     if amount is not None:
         assert res["amount_wan"] == amount
+
+
+def test_a_cap_of_the_whole_outlay_is_a_share_cap_without_a_written_percentage():
+    incs = draft("对购置自用办公房产的企业，按每平方米1000元的标准给予一次性补贴，补贴金额不超过1000万元。"
+                 "对企业的办公用房补贴不超过企业实际支出。")
+    lim = next(x for x in incs[0]["limits"] if x.get("share_of"))
+    assert lim["kind"] == "total_cap" and "share_percent" not in lim  # 100%, no number the text writes
+    assert lim["quote"] == "对企业的办公用房补贴不超过企业实际支出"
+    assert numbers_outside_quotes(incs[0]) == []
