@@ -920,6 +920,8 @@ class _Draft:
     def _phase_start(self, s: str, inc: dict, quotes: dict, reviews: list[str], criteria: list[dict]) -> None:
         """The year a phased rate counts from: 自落户当年起 → 落户年份 (a proposed year metric); two starts
         (自落户之日或其获利年度起) or none written are asked. The words are the start, not a yes/no condition."""
+        # 前三年/后两年 left over as words before the verb are the phases' years, not a condition
+        criteria[:] = [c for c in criteria if not re.fullmatch(rf"[前后]{self._N}个?年", (c.get("quote") or "").strip())]
         m = re.search(r"自(?:其)?([^,，。;；]{1,12}?)(?:当年|之日|年度|之年)?起", s)
         words = re.findall(r"(落户|迁入|入驻|注册|设立|成立|获利)", m.group(1)) if m else []
         starts = list(dict.fromkeys(self._PHASE_START[w] for w in words))

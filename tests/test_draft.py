@@ -608,6 +608,7 @@ def test_phased_rate_without_a_written_start_asks_for_it():
     assert [p["rate_percent"] for p in inc["phases"]] == [95, 50]
     assert inc["phase_start"] == "设立年份"
     assert "期限：" in inc["review"] and "未写明从哪一年起算" in inc["review"] and "分段比例" not in inc["review"]
+    assert "前三年" not in [c["quote"] for c in inc.get("criteria") or []]  # the years, not a condition
 
 
 def test_phased_rate_with_two_starts_asks_which():
