@@ -28,7 +28,8 @@ class ProvisionText:
       一、, a (一) measure), never a whole chapter;
     * ``references``: other policies the loader found named in it (loaders.facts.Reference);
     * ``number``: its number as a reader writes it, the path included (第十条, 二、（一）3.); None in a compilation;
-    * ``section``: the headings it stands under, from the top (一、加大企业培育力度 › （一）培育龙头企业), or None.
+    * ``section``: the headings it stands under, from the top (一、加大企业培育力度 › （一）培育龙头企业), or None;
+    * ``title``: the provision's own title as the document writes it (第三条【落户奖】 → 落户奖), or None.
     """
 
     seq: int
@@ -38,6 +39,7 @@ class ProvisionText:
     references: list = field(default_factory=list)
     number: str | None = None
     section: str | None = None
+    title: str | None = None
 
 
 @dataclass
@@ -56,7 +58,8 @@ class DocumentText:
         """The rules' view of a document the loaders read (`policykg.loaders` `Compilation`): nothing is read
         again; its sha256, labels and hierarchy are the loader's."""
         provisions = [ProvisionText(p.seq, p.label or f"P{p.seq}", p.text_repaired, list(p.references),
-                                    p.number_as_written, _heading_path(comp, p.section)) for p in comp.provisions]
+                                    p.number_as_written, _heading_path(comp, p.section), p.title)
+                      for p in comp.provisions]
         # 文号: stated by the document (its loader reads it), else none
         return cls(comp.source.path, comp.title, getattr(comp, "document_number", None), comp.sha256, provisions,
                    len(comp.policies))

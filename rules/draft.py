@@ -972,6 +972,13 @@ class _Draft:
             q = g[0]
             phrase = _strip_leading(re.split(r"[、]", phrase)[-1]) if phrase else ""
             dim = unit_dimension(q.unit)
+            at = s.find(q0)
+            grows = re.match(r"(?:的)?增长", s[at + len(q0):]) if at >= 0 and q.unit in ("%", "‰") else None
+            if grows and phrase:
+                # 同比保持5%及以上增长 / 营业收入同比实现10%以上增长: the growth rate is the metric (同比增长), and the
+                # 增长 after the number belongs to the threshold's quote, not to the next words' condition
+                phrase = re.sub(r"(?:保持|实现|达到|达)$", "", phrase) + "增长"
+                q0 = q0 + grows.group(0)
             metric = self.metric(phrase, dim, q.unit) if phrase else None
             c: dict[str, Any] = {}
             if metric:
@@ -1907,8 +1914,17 @@ def _sentence_limits(s: str) -> list[dict]:
     return out
 
 
+# A provision title that names an award (第三条【落户奖】, 交易平台补贴, 创新券); a title like 用地支持 or
+# 总则 names no money award, so the name is read from the sentence instead.
+_AWARD_TITLE_RE = re.compile(r"(?:奖|奖励|补贴|补助|资助|扶持|配套|券)$")
+
+
 def _name(inc: dict, prov: ProvisionText) -> str:
-    """A short Chinese name: who the award is for, and what it is (软件企业 + 奖励)."""
+    """A short Chinese name: the provision's own title when it names an award (落户奖, 经营贡献奖), else who the
+    award is for and what it is (软件企业 + 奖励)."""
+    title = (getattr(prov, "title", None) or "").strip()
+    if title and len(title) <= 16 and _AWARD_TITLE_RE.search(title):
+        return title
     s = inc["quote"]
     m = re.search(r"对([^,，;；]{2,60}?)(?:[,，]|给予|予以|按)", s)
     subject = re.split(r"的", m.group(1))[-1] if m else ""

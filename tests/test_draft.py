@@ -685,3 +685,22 @@ def test_a_cap_of_the_whole_outlay_is_a_share_cap_without_a_written_percentage()
     assert lim["kind"] == "total_cap" and "share_percent" not in lim  # 100%, no number the text writes
     assert lim["quote"] == "对企业的办公用房补贴不超过企业实际支出"
     assert numbers_outside_quotes(incs[0]) == []
+
+
+def test_a_growth_threshold_is_the_growth_metric_with_its_word():
+    # 同比保持5%及以上增长的国际贸易企业: the 5% is growth (同比增长 ≥ 5%); 增长 is not the start of a flag
+    inc = one("对出口额达4亿美元及以上，且同比保持5%及以上增长的国际贸易企业，一次性奖励100万元。")
+    growth = next(c for c in inc["criteria"] if c.get("unit") == "%")
+    assert growth["metric"] == "同比增长" and growth["op"] == ">=" and growth["value"] == 5
+    assert growth["quote"] == "同比保持5%及以上增长"
+    assert not any("增长的" in (c.get("quote") or "") for c in inc["criteria"])
+
+
+@pytest.mark.parametrize("title, named", [("落户奖", True), ("交易平台补贴", True), ("创新券", True),
+                                          ("用地支持", False), ("总则", False)])
+def test_an_award_is_named_by_its_articles_title_when_the_title_names_an_award(title, named):
+    prov = ProvisionText(3, "第三条", "对新落户的批发企业，一次性奖励100万元。", title=title)
+    inc = draft_provision(prov)[0]
+    assert (inc["name"] == title) is named
+    if not named:
+        assert inc["name"].endswith(inc["kind"])  # read from the sentence: 批发企业补助
