@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from policykg.rules.incentives import (  # the strict incentive parser
-    INCENTIVES_PATH, METRICS_PATH, QUALIFICATIONS_PATH, Metric, Rules, _Ctx,
+    INCENTIVES_PATH, METRICS_PATH, QUALIFICATIONS_PATH, Metric, ProjectKind, Rules, _Ctx,
     _IncentiveParser, _list, qualification_def,
     _load_metrics, _load_qualifications, _read, _str, max_amount_wan,
 )
@@ -42,6 +42,7 @@ from policykg.rules.schema import check_shape
 DRAFT_KEYS = {"quotes", "document", "review"}
 METRIC_KEYS = {"label", "dimension", "description", "unit"}
 QUALIFICATION_KEYS = {"label", "levels", "aliases", "description"}
+PROJECT_KIND_KEYS = {"label", "metrics", "description"}
 
 
 def _extra_units(doc: dict, ctx: _Ctx, units: dict) -> dict[str, dict[str, float]]:
@@ -83,6 +84,30 @@ def _extra_metrics(doc: dict, ctx: _Ctx, metrics: dict[str, Metric], units: dict
     return out
 
 
+def _extra_project_kinds(doc: dict, ctx: _Ctx, kinds: dict[str, ProjectKind],
+                         metrics: dict[str, Metric]) -> dict[str, ProjectKind]:
+    """Kinds of project a rules file adds (技术改造项目: the awards paid per project of that kind), each
+    listing the project metrics its projects carry (fields of ``project.<field>`` entries under
+    ``metrics:``), as data/metrics.yaml's project_kinds do."""
+    out = dict(kinds)
+    for key, k in (doc.get("project_kinds") or {}).items():
+        c = ctx.at("project_kinds").at(str(key))
+        c.keys(k, PROJECT_KIND_KEYS, {"label", "metrics"})
+        if str(key) in kinds:
+            raise c.fail(f"{key!r} is already a project kind of data/metrics.yaml; use it or choose another name")
+        fields = []
+        for i, f in enumerate(_list(k["metrics"], c.at("metrics"))):
+            field = str(f).removeprefix("project.")
+            m = metrics.get(f"project.{field}")
+            if m is None or m.scope != "project":
+                raise c.at("metrics").at(i).fail(f"unknown project metric {f!r}; define it under metrics: as "
+                                                 f"project.{field} (label, dimension)")
+            fields.append(f"project.{field}")
+        label = _str(k["label"], c.at("label"))
+        out[str(key)] = ProjectKind(str(key), label, str(k.get("description") or label), tuple(fields))
+    return out
+
+
 def _extra_qualifications(doc: dict, ctx: _Ctx, quals: dict) -> dict:
     """Titles a rules file adds (首次被评为X where X is not in data/qualifications.yaml)."""
     out = dict(quals)
@@ -109,7 +134,8 @@ def load_rules_file(path: str | Path, sources=None, metrics_path=None, qualifica
     where = ctx.where()
     # shapes first: every key's type, before any other walk of the file (rules.schema)
     doc = ctx.keys(check_shape(_read(p), ctx.file), {"version", "documents", "compilation", "units", "metrics",
-                                                     "qualifications", "incentives"}, {"version", "incentives"})
+                                                     "qualifications", "project_kinds", "incentives"},
+                   {"version", "incentives"})
     if doc["version"] != 1:
         raise ctx.at("version").fail(f"{doc['version']!r} is not a supported version; use 1")
     if "documents" in doc:
@@ -144,6 +170,7 @@ def build_rules(doc: dict, ctx: _Ctx, docs: list[DocumentText], vocab, quals, *,
     units = _extra_units(doc, ctx, units)
     all_metrics = _extra_metrics(doc, ctx, metrics, units)
     quals = _extra_qualifications(doc, ctx, quals)
+    kinds = _extra_project_kinds(doc, ctx, kinds, all_metrics)
     policies = sum(d.policies for d in corpus)
     parser = _IncentiveParser(all_metrics, units, kinds, quals, policies, start)
     incentives = []

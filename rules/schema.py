@@ -75,6 +75,7 @@ SCHEMA: Any = ("map", {
     "metrics": ("table", ("map", {"label": "str", "dimension": "str", "description": "str", "unit": "str"})),
     "qualifications": ("table", ("map", {"label": "str", "levels": ("list", "str"), "aliases": ("list", "str"),
                                          "description": "str"})),
+    "project_kinds": ("table", ("map", {"label": "str", "metrics": ("list", "str"), "description": "str"})),
     "incentives": ("list", ("map", INCENTIVE)),
 })
 

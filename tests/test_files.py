@@ -134,6 +134,31 @@ def test_a_rules_file_may_add_metrics(tmp_path):
                         [BUNDLED_SOURCE])
 
 
+def test_a_rules_file_may_add_a_project_kind_with_its_project_metrics(tmp_path):
+    inc = dict(copy.deepcopy(AWARD), recipient="project", project_kind="upgrade")
+    metrics = {"project.upgrade_cost": {"label": "技改投入", "dimension": "money"}}
+    kinds = {"upgrade": {"label": "技改项目", "metrics": ["upgrade_cost"]}}
+    rules = load_rules_file(_user_rules(tmp_path, [inc], metrics=metrics, project_kinds=kinds), [BUNDLED_SOURCE])
+    assert rules.project_kinds["upgrade"].metrics == ("project.upgrade_cost",)
+    assert rules.incentives[0].project_kind == "upgrade"
+    assert "tape_out" in rules.project_kinds  # data/metrics.yaml's kinds stay
+
+
+@pytest.mark.parametrize("kinds, metrics, says", [
+    ({"upgrade": {"label": "技改项目", "metrics": ["upgrade_cost"]}}, {},
+     r"project_kinds\.upgrade\.metrics\[0\]: unknown project metric 'upgrade_cost'; define it under metrics: as "
+     r"project\.upgrade_cost"),
+    ({"upgrade": {"label": "技改项目", "metrics": ["revenue"]}}, {}, r"unknown project metric 'revenue'"),
+    ({"tape_out": {"label": "流片", "metrics": []}}, {}, r"'tape_out' is already a project kind of data/metrics.yaml"),
+    ({"upgrade": {"label": "技改项目", "metrics": [], "amount": 3}}, {}, r"project_kinds\.upgrade.*amount"),
+    ({"upgrade": {"metrics": []}}, {}, r"project_kinds\.upgrade.*label"),
+])
+def test_a_bad_project_kind_is_one_error_naming_its_key(tmp_path, kinds, metrics, says):
+    inc = dict(copy.deepcopy(AWARD), recipient="project", project_kind="upgrade")
+    with pytest.raises(DataError, match=says):
+        load_rules_file(_user_rules(tmp_path, [inc], metrics=metrics, project_kinds=kinds), [BUNDLED_SOURCE])
+
+
 def test_open_corpus_needs_both_halves():
     with pytest.raises(InputError, match="add --rules"):
         open_corpus([str(BUNDLED_SOURCE)], [])
