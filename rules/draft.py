@@ -21,7 +21,7 @@ titles.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -136,6 +136,8 @@ class Vocabulary:
 
     metrics: dict[str, tuple[str, str]]  # key -> (label, dimension)
     qualifications: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # name -> (aliases, levels)
+    #: key -> (label, its project metrics' fields), data/metrics.yaml's project_kinds
+    project_kinds: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=4)
@@ -151,7 +153,9 @@ def default_vocabulary(metrics_path: str | None = None, qualifications_path: str
         label = re.sub(r"[“”\"(（].*?[)）]|[“”\"]", "", str(v.get("label") or name))
         aliases = tuple(dict.fromkeys([str(name), label, *map(str, v.get("aliases") or [])]))
         quals[str(name)] = (aliases, tuple(v.get("levels") or ()))
-    return Vocabulary(metrics, quals)
+    kinds = {str(k): (str(v["label"]), tuple(map(str, v.get("metrics") or ())))
+             for k, v in (m.get("project_kinds") or {}).items()}
+    return Vocabulary(metrics, quals, kinds)
 
 
 def _chars(s: str) -> set[str]:
@@ -408,6 +412,10 @@ class _Draft:
         self.proposed = proposed if proposed is not None else {}
         #: titles this draft proposes (not in data/qualifications.yaml), kept under the key "_titles"
         self.titles = self.proposed.setdefault("_titles", {}) if proposed is not None else {}
+        #: project kinds this draft proposes (not in data/metrics.yaml), kept under the key "_kinds"
+        self.kinds = self.proposed.setdefault("_kinds", {}) if proposed is not None else {}
+        self._created: set[str] = set()
+        self._project = None
 
     def title(self, text: str, quote: str) -> str:
         """A title's name: a known qualification when one matches, else a proposed one (the rules file's
@@ -457,6 +465,7 @@ class _Draft:
                 entry["unit"] = unit
             entry["description"] = f"proposed by the drafter from 「{phrase.strip()}」"
             self.proposed[key] = entry
+            self._created.add(key)
         return key
 
     def _per_unit_of(self, s: str, q: "_Qty", q0: str) -> dict:
@@ -496,6 +505,7 @@ class _Draft:
 
     def sentence(self, sent: str) -> dict | None:
         self._pu: dict[int, dict] = {}
+        self._created: set[str] = set()  # metrics first proposed by this sentence
         s = sent[_topic_end(sent):]
         self._sentence = s
         qs = _quantities(s)
@@ -563,8 +573,11 @@ class _Draft:
         inc["payer"] = "district" if re.search(r"鼓励(?:所属|各|有关)?区、?县\(?市\)?", s) else "unstated"
         inc["recipient"] = "enterprise"
         self._firm = _enterprise_subject(s)
+        self._project = None if self._firm else _project_subject(s)
         if self._firm:
             quotes["recipient"] = self._firm  # 对…的企业, 融资租赁企业为…: the firm itself applies
+        elif self._project:
+            pass  # 对…的技术改造项目，按…: paid per project (`_project_recipient`, once the criteria are read)
         elif re.search(r"单个(?:项目|产品)|(?:对|评选|评定|遴选|认定)[^,，]{0,30}(?:项目|产品|平台|APP)[,，的]", s):
             reviews.append("对象：奖励可能给项目或产品，请设定 recipient 与 project_kind")
         self._conditions(s, inc, criteria, quals, sel, reviews)
@@ -581,6 +594,8 @@ class _Draft:
         if alts:
             inc["alternatives"] = alts
         self._recipient(s, inc, criteria, reviews)
+        if self._project and inc["recipient"] == "enterprise" and inc["basis"] not in ("defers_to", "non_monetary"):
+            self._project_recipient(inc, quotes, criteria, limits, reviews)
         if criteria:
             inc["criteria"] = criteria
         if quals:
@@ -592,8 +607,9 @@ class _Draft:
         if (inc["basis"] not in ("defers_to",) and not (criteria or quals or sel or inc.get("rate_base") or alts
                                                         or inc.get("tier_metric") or inc.get("tiers"))):
             reviews.append("条件：本句未找到申请条件，请补上谁可申请（指标、称号或评定；可能写在相邻句中）")
-        if any(str(c.get("metric") or "").startswith("project.") for c in criteria) or \
-                str(inc.get("rate_base") or "").startswith("project."):
+        if inc["recipient"] == "enterprise" and (
+                any(str(c.get("metric") or "").startswith("project.") for c in criteria)
+                or str(inc.get("rate_base") or "").startswith("project.")):
             reviews.append("对象：指标衡量的是项目（project.*），请设定 recipient 与 project_kind")
         if quotes:
             inc["quotes"] = quotes
@@ -719,13 +735,97 @@ class _Draft:
         elif re.search(r"引荐|中介|(?:奖励|补贴|补助)(?:给)?[^,，。]{0,6}(?:平台|机构)(?:企业)?$|对[^,，]{0,12}平台按照?", s):
             inc["recipient"] = "intermediary"
             reviews.append("对象：奖励付给引进企业的平台或中介（intermediary），请确认")
-        elif self._firm:
+        elif self._firm or self._project:
             return
         elif re.match(r"(?:其|给)?[^\d,，。]{2,12}?(?:公司|企业|机构|单位|平台|园区)", after):
             reviews.append(f"对象：奖励写明付给「{after[:14]}」，请确认 recipient")
         elif re.search(r"园区|基地|小镇|项目|产品|平台|APP", "".join(c.get("quote") or "" for c in criteria) + head) \
                 and not any("对象：" in r for r in reviews):
             reviews.append("对象：条件写的是项目、产品、平台或园区，请确认奖励给企业还是项目（recipient, project_kind）")
+
+    def _project_recipient(self, inc: dict, quotes: dict, criteria: list[dict], limits: list[dict],
+                           reviews: list[str]) -> None:
+        """对年度实际投资额500万元以上的技术改造项目，按项目实际投资额的10%给予补助: the sentence's subject is a
+        project, so the award is paid per project (docs/rules.md, Projects) of a kind named from its noun
+        (技术改造项目, proposed under the rules file's ``project_kinds:``). The figures written on the
+        project (its threshold, the rate's base) are the project's metrics (``project.<name>``); being of the
+        kind is no yes/no condition of its own; a cap per project (单个项目最高) is the award's cap."""
+        clause, kind_name = self._project
+        inc["recipient"] = "project"
+        quotes["recipient"] = clause
+        base = inc.get("rate_base")
+        base_label = self.vocab.metrics.get(base, (None,))[0] if base else None
+        if base and not base.startswith("project."):
+            moved = self._as_project_metric(base)
+            if moved:
+                inc["rate_base"] = base = moved
+                base_label = self.proposed.get(moved, {}).get("label")
+            else:
+                reviews.append(f"对象：比例基数「{quotes.get('rate_base') or base}」是企业的指标，按项目补助时请确认")
+        kept = []
+        for c in criteria:
+            key, quote = c.get("metric"), c.get("quote") or ""
+            if c.get("op") == "==" and c.get("value") is True and \
+                    metric_phrase(quote).replace("的", "") == kind_name.replace("的", ""):
+                if key in self.proposed and key in self._created:
+                    self.proposed.pop(key)  # 技术改造项目 itself: what project_kind says
+                continue
+            if key and quote and quote in clause and not key.startswith("project."):
+                label = self.proposed.get(key, {}).get("label") or ""
+                # 年度实际投资额500万元以上 … 按项目实际投资额: one figure of the project, written twice
+                core = re.search(r"(投资额|投入|费用|成本|收入|销售额)$", label)
+                if base and base_label and core and base_label.endswith(core.group(1)) and \
+                        self.proposed.get(key, {}).get("dimension") == "money":
+                    if key in self._created:
+                        self.proposed.pop(key)
+                    c = dict(c, metric=base)
+                elif re.search(r"企业|公司|单位|机构", clause[clause.find(quote) + len(quote):]):
+                    pass  # 对年营业收入超过1亿元的企业实施的技术改造项目: the firm's figure, before the firm
+                else:
+                    moved = self._as_project_metric(key)
+                    if moved:
+                        c = dict(c, metric=moved)
+                    else:
+                        reviews.append(f"对象：条件「{quote}」用的是企业的指标，按项目补助时请确认它衡量项目还是企业")
+            kept.append(c)
+        criteria[:] = kept
+        for lim in list(limits):
+            if lim.get("kind") == "per_item_cap" and lim.get("per") == "project" and "cap_wan" not in inc:
+                limits.remove(lim)  # 单个项目最高不超过100万元: each project's award, the award's own cap
+                inc["cap_wan"] = lim["amount_wan"]
+                quotes["cap_wan"] = lim["quote"]
+                if inc.get("basis") == "fixed" and not inc.get("ceiling"):
+                    inc["ceiling"] = True
+        fields = [k for k in [inc.get("rate_base"), inc.get("tier_metric"), *(c.get("metric") for c in criteria)]
+                  if isinstance(k, str) and k.startswith("project.")]
+        inc["project_kind"] = self.project_kind(kind_name, clause, fields)
+
+    def _as_project_metric(self, key: str) -> str | None:
+        """A metric the draft proposed (not in data/metrics.yaml) as the project's: ``project.<key>``; None
+        for a metric data/metrics.yaml has (an enterprise's: the caller asks)."""
+        if key in self.vocab.metrics or key not in self.proposed:
+            return None
+        new = f"project.{key}"
+        self.proposed.setdefault(new, dict(self.proposed[key]))
+        if key in self._created:
+            self.proposed.pop(key)
+        return new
+
+    def project_kind(self, name: str, quote: str, fields: list[str]) -> str:
+        """A project kind the rules file proposes (``project_kinds:``, named as written), listing the project
+        metrics its awards read; a kind data/metrics.yaml has, by its label, is used as it is."""
+        have = {f.split(".", 1)[1] for f in fields}
+        known = next((k for k, (label, kf) in self.vocab.project_kinds.items() if label == name and have <= set(kf)),
+                     None)
+        if known:
+            return known
+        entry = self.kinds.setdefault(name, {"label": name, "metrics": [],
+                                              "description": f"proposed by the drafter from 「{quote}」"})
+        for f in fields:
+            field = f.split(".", 1)[1]
+            if field not in entry["metrics"]:
+                entry["metrics"].append(field)
+        return name
 
     def _condition_fragment(self, part: str, head: str, criteria, reviews, seen) -> None:
         raw = part.strip()
@@ -1618,6 +1718,31 @@ def _enterprise_subject(s: str) -> str | None:
     return None
 
 
+def _project_subject(s: str) -> tuple[str, str] | None:
+    """(the clause, the project's noun) when the sentence's subject is a project: the last clause before
+    the award verb ends in 项目, written 对…项目 or …的…项目 (对年度实际投资额500万元以上的技术改造项目,
+    对经认定的数字化攻关项目). The noun is what follows the clause's last 的 (技术改造项目), or, for a bare
+    …的项目, the words before it (金融改革试点项目). None for a firm, a product, a platform or a park."""
+    verb = next((m for m in _VERB_RE.finditer(s) if not _in_brackets(s, m.start())), None)
+    head = s[:verb.start()] if verb else ""
+    head = re.sub(r"^(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])", "", head)
+    clauses = [m.group(0).strip() for m in re.finditer(r"[^,，;；]+", head)]
+    clause = next((c for c in reversed(clauses) if re.search(r"项目$", c)), None)
+    if clause is None or not re.match(r"对于?", clause) and "的" not in clause:
+        return None
+    if clause is not clauses[-1] and not re.fullmatch(r"(?:按照?|根据)[^,，]*|(?:每年|当年|一次性)", clauses[-1]):
+        return None  # another clause comes between the project and the verb: not plainly its subject
+    tail = re.split(r"的", clause)[-1]
+    tail = re.sub(r"^对于?", "", tail)
+    if _cjk_len(tail) <= 2:  # …的项目: named by the words before
+        before = re.split(r"的", clause)[-2] if "的" in clause else ""
+        tail = re.sub(r"^对于?", "", re.split(r"[、及和]", before)[-1]) + "项目"
+    name = re.sub(r"[“”\"()（）]", "", tail)
+    if _cjk_len(name) < 4 or re.search(r"\d", name):
+        return None
+    return clause, name
+
+
 def _mark_kind(s: str) -> str | None:
     """The kind of item mark a sentence begins with: 一、 / (一) / 1. (None without one)."""
     if re.match(r"[一二三四五六七八九十]+、", s):
@@ -1937,7 +2062,7 @@ def _name(inc: dict, prov: ProvisionText) -> str:
 
 
 _ORDER = [
-    "id", "provision", "name", "quote", "kind", "payer", "recipient", "basis",
+    "id", "provision", "name", "quote", "kind", "payer", "recipient", "project_kind", "basis",
     "amount_wan", "amount_min_wan", "ceiling", "per_unit", "tier_metric", "tier_op", "tiers", "rate_percent",
     "rate_permille", "rate_ceiling", "rate_base",
     "rate_base_excess_over_percent_of", "cap_wan", "defers_to", "note", "frequency", "max_years", "first_time",
@@ -2022,6 +2147,7 @@ def draft_documents(docs: list[DocumentText], vocab: Vocabulary | None = None) -
         offset += len(doc.provisions)
     out: dict[str, Any] = {"version": 1, "documents": [d.header() for d in docs]}
     titles = proposed.pop("_titles", {})
+    kinds = proposed.pop("_kinds", {})
     dims = {m["dimension"] for m in proposed.values()}
     units = {dim: dict(EXTRA_DIMENSIONS[dim]) for dim in sorted(dims) if dim in EXTRA_DIMENSIONS}
     if units:
@@ -2030,6 +2156,8 @@ def draft_documents(docs: list[DocumentText], vocab: Vocabulary | None = None) -
         out["metrics"] = proposed
     if titles:
         out["qualifications"] = titles
+    if kinds:
+        out["project_kinds"] = kinds
     out["incentives"] = incentives
     return out
 

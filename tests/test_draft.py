@@ -503,9 +503,60 @@ def test_the_firm_named_as_who_qualifies_is_the_recipient_read_not_asked():
     assert inc["quotes"]["recipient"].endswith("平台的企业")
     lead = one("1.融资租赁企业为区内企业提供融资租赁服务，按不高于合同额的0.5%(含)给予融资租赁企业奖励，单个项目奖励上限不超过500万元。")
     assert "对象：" not in (lead.get("review") or "")
-    # a project or a platform named as who qualifies stays asked
+    # a platform or a park named as who qualifies stays asked
+    plat = one("对年服务企业不低于100家的公共服务平台，给予最高300万元补助。")
+    assert plat["recipient"] == "enterprise" and "对象：" in plat["review"]
+
+
+def test_an_award_whose_subject_is_a_project_is_paid_per_project_of_a_proposed_kind():
+    proposed: dict = {}
+    inc = draft_provision(ProvisionText(1, "第一条", "对经认定的数字化攻关项目，按实际投资额(设备、外购技术及软件投入)的20%"
+                                                   "给予补助，单个项目最高不超过100万元。"), None, proposed)[0]
+    assert (inc["recipient"], inc["project_kind"], inc["cap_wan"]) == ("project", "数字化攻关项目", 100)
+    assert inc["rate_base"] == "project.investment"  # data/metrics.yaml's 项目实际投资额
+    assert not inc.get("limits") and "对象：" not in (inc.get("review") or "")
+    assert proposed["_kinds"]["数字化攻关项目"]["metrics"] == ["investment"]
+    # …的项目: the kind is named from the words before; the figures on it are the project's
     proj = one("对自行研发相关服务平台并取得相关认证的项目,按其研发实际投入额的20%给予研发企业不超过200万元的奖励。")
-    assert "对象：" in proj["review"]
+    assert (proj["recipient"], proj["project_kind"]) == ("project", "自行研发相关服务平台并取得相关认证项目")
+    assert proj["rate_base"] == "project.研发实际投入额" and not proj.get("criteria")  # being of the kind: no flag
+    # a threshold written on the project and the rate's base are one figure: one metric
+    up = one("对年度实际投资额500万元以上的技术改造项目，按项目实际投资额的10%给予补助。")
+    assert [c["metric"] for c in up["criteria"]] == ["project.investment"] == [up["rate_base"]]
+    assert up["project_kind"] == "technical_upgrade"  # data/metrics.yaml's kind of that name and metrics
+    # a firm's own figure before the project stays the firm's, and a clause between project and verb: asked
+    firm = one("对年营业收入超过1亿元的企业实施的技术改造项目，按其实际投资额的10%给予补助。")
+    assert firm["recipient"] == "project" and "revenue" in [c["metric"] for c in firm["criteria"]]
+    assert "对象：" not in firm["review"]  # the firm's revenue: written before the firm
+    own = one("对年营业收入超过1亿元的技术改造项目，按其实际投资额的10%给予补助。")
+    assert "对象：条件「年营业收入超过1亿元」用的是企业的指标" in own["review"]  # written on the project: asked
+
+
+def test_a_drafted_project_award_loads_and_pays_each_project(tmp_path):
+    from policykg.engine.eligibility import evaluate_profile
+    from policykg.engine.corpus import open_corpus
+    from policykg.rules.documents import read_document
+    from policykg.rules.draft import draft_documents, dump_draft
+
+    doc = tmp_path / "p.txt"
+    doc.write_text("示范区技改扶持办法\n\n第一条 对经认定的数字化攻关项目，按实际投资额的20%给予一次性补助，"
+                   "单个项目最高不超过100万元。\n", encoding="utf-8")
+    drafted = draft_documents([read_document(doc)])
+    assert drafted["project_kinds"] == {"数字化攻关项目": {
+        "label": "数字化攻关项目", "metrics": ["investment"],
+        "description": "proposed by the drafter from 「对经认定的数字化攻关项目」"}}
+    for i in drafted["incentives"]:
+        i.pop("review", None)
+    rules = tmp_path / "r.yaml"
+    rules.write_text(dump_draft(drafted), encoding="utf-8")
+    corpus = open_corpus([str(doc)], [str(rules)])
+    firm = tmp_path / "firm.yaml"
+    firm.write_text("as_of: 2026-06-30\nname: 攻关企业\nprojects:\n"
+                    "- {kind: 数字化攻关项目, name: 甲, metrics: {investment: 300万元}}\n"
+                    "- {kind: 数字化攻关项目, name: 乙, metrics: {investment: 1000万元}}\n", encoding="utf-8")
+    res = {(r.incentive, r.project): r for r in evaluate_profile(corpus.graph, str(firm), None, rules=corpus.rules).results}
+    amounts = {p: (r.status, r.amount_wan) for (i, p), r in res.items() if i == "1.1"}
+    assert amounts == {"甲": ("needs_selection", 60), "乙": ("needs_selection", 100)}  # 经认定: selection
 
 
 def test_first_time_reads_the_frequency_and_asks_no_frequency_question():
