@@ -606,7 +606,7 @@ class _Draft:
             inc["selection"] = sel
         if (inc["basis"] not in ("defers_to",) and not (criteria or quals or sel or inc.get("rate_base") or alts
                                                         or inc.get("tier_metric") or inc.get("tiers"))):
-            reviews.append("条件：本句未找到申请条件，请补上谁可申请（指标、称号或评定；可能写在相邻句中）")
+            reviews.append("条件：本句未找到申请条件，请补上谁可申请（指标、称号或评定，可能写在相邻句中）")
         if inc["recipient"] == "enterprise" and (
                 any(str(c.get("metric") or "").startswith("project.") for c in criteria)
                 or str(inc.get("rate_base") or "").startswith("project.")):

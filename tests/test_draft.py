@@ -58,6 +58,14 @@ def test_every_quote_is_a_span_of_its_provision(compilation_draft):
                 assert q in p.text_repaired, (inc["id"], q)
 
 
+def test_every_review_question_is_one_tagged_question(compilation_draft):
+    # questions are joined by 「；」 (and counted by splitting there): none may hold one of its own
+    _comp, drafts = compilation_draft
+    questions = [q for incs in drafts.values() for inc in incs for q in (inc.get("review") or "").split("；") if q]
+    assert questions
+    assert [q for q in questions if not re.match(r"[\u4e00-\u9fff]{2}：", q)] == []
+
+
 def test_the_number_check_can_fail():
     inc = {"id": "x", "quote": "给予一次性最高50万元奖励", "amount_wan": 60,
            "criteria": [{"metric": "revenue", "op": ">=", "value": 3, "unit": "亿元", "quote": "年营收2亿元以上"}]}
