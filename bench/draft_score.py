@@ -429,7 +429,9 @@ def score_document(gold_awards: list[dict], drafts: list[dict], article_text: di
             if g["article"] != art:
                 continue
             ov = _overlap(ds, _spans(t, gold_spans(g), nth=int(g.get("occurrence") or 1)))
-            if ov > score:
+            # a tie (gold awards of one sentence, 分别 over three titles): the first not yet given a draft,
+            # so drafts in order meet awards in order
+            if ov > score or ov == score and ov > 0 and assigned[best] and not assigned[i]:
                 best, score = i, ov
         if best is None:
             extras.append(d)

@@ -20,6 +20,7 @@ titles.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -638,6 +639,18 @@ class _Draft:
             if i >= 0:
                 for k in range(i, i + len(q)):
                     mask[k] = "，"
+        # titles a 分别 list pairs with amounts (“单项冠军”示范企业、专精特新“小巨人”企业): each item is its level's
+        # title, no yes/no condition of words
+        for t in inc.get("tiers") or []:
+            label = t.get("label") or ""
+            i = head.find(label) if t.get("qualification") and label else -1
+            if i >= 0:
+                for k in range(i, i + len(label)):
+                    mask[k] = "，"
+        if any(t.get("level") for t in inc.get("tiers") or []):  # 国家级、省级X, 分别…: the levels' words
+            for lm in re.finditer(r"(?:国家级?|省级?|市级?)(?:、(?:国家级?|省级?|市级?))+", head):
+                for k in range(lm.start(), lm.end()):
+                    mask[k] = "，"
         # a list of levels or a threshold the draft reads (年营业收入首次达到1亿元、5亿元): not a condition of words
         have = _field_numbers(inc, set())
         for m in _READ_RUN_RE.finditer(head):
@@ -837,9 +850,10 @@ class _Draft:
         text = re.sub(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）.、．])", "", raw)
         text = re.sub(r"^(?:鼓励|支持|积极|推动|加快|引导)[^对]*$", "", text)
         text = re.sub(r"^(?:对于|对|凡|且|并|和|及|或|其|在内|经|由|同时|可|均)+", "", text)
+        text = text.strip().strip("“”\"")  # 首次认定的“ before a quoted title
         text = re.sub(r"(?:的|者|后|时)$", lambda x: x.group(0) if x.group(0) in "后时" else "", text)
         text = re.sub(r"^的|的$", "", text).strip().strip("“”\"")
-        if re.fullmatch(r"(?:首次)?(?:被)?(?:获评|评为|认定为|入选|获得|列入)(?:为)?", text):
+        if re.fullmatch(r"(?:首次)?(?:被)?(?:获评|评为|认定为|认定|入选|获得|列入)(?:为)?", text):
             return  # the title itself is a qualification read apart
         pos = re.fullmatch(r"(.{2,20}?)(?:保持|实现)?正增长(?:的)?(?:企业)?", text)
         if pos:  # 营业收入正增长: > 0
@@ -1319,7 +1333,7 @@ class _Draft:
         m = re.search(r"(?:对|认定|评为|入选|获评)?[^,，;；]*$", head)
         seg = m.group(0) if m else head
         items = [x for x in re.split(r"、", re.sub(r"^(?:对)?(?:首次)?(?:经)?(?:认定|评为|入选|获评)?(?:的)?", "", seg)) if x]
-        if len(items) == n:
+        if len(items) == n and not any(re.match(r"(?:国家|省|市)级?", x.strip("“”\"")) for x in items):
             out = []
             for it, v in zip(items, values):
                 name, level = self._title(it)
@@ -1580,7 +1594,7 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
                                          if x and not x.startswith("条件：本句未找到")) or None
                 if inc["review"] is None:
                     del inc["review"]
-        out.append(inc)
+        out.extend(_split_by_title(inc, progression=any(x["kind"] == "tier_difference" for x in doc_limits)))
     out = _merge_level_runs(out, text, d)
     for n, (cap, at) in enumerate(caps, 1):
         _attach_cap(cap, at, out, text, f"{prov.seq}-cap{n}")
@@ -1595,15 +1609,23 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
                 inc.setdefault("limits", []).append(lim)
     for inc in out:
         phase_years = {float(v) for v in inc.pop("_phase_years", [])}
+        others = {round(float(v), 6) for v in inc.pop("_others_wan", [])}
+
+        def _others(u: str) -> bool:  # another title's amount of the same 分别 list (`_split_by_title`)
+            qs = _quantities(u)
+            return len(qs) == 1 and qs[0].money and round(float(qs[0].wan), 6) in others
         unread = [u for u in _unread_numbers(inc)
-                  if not (re.fullmatch(r"\d+年", u) and float(u[:-1]) in phase_years)]  # the spans of 前N年/后M年
+                  if not (re.fullmatch(r"\d+年", u) and float(u[:-1]) in phase_years)  # the spans of 前N年/后M年
+                  and not _others(u)]
         if unread:
             inc["review"] = "；".join(dict.fromkeys(filter(None, [
                 inc.get("review"), f"金额：「{'、'.join(unread)}」未读入任何字段，请核对其作用"])))
     result = []
     for n, inc in enumerate(out, 1):
         inc.pop("_span", None)
-        ordered = {"id": f"{prov.seq}.{n}", "provision": prov.seq, "name": _name(inc, prov)}
+        title = inc.pop("_award_of", None)
+        ordered = {"id": f"{prov.seq}.{n}", "provision": prov.seq,
+                   "name": f"{title}{inc.get('kind') or '奖励'}" if title else _name(inc, prov)}
         ordered.update(inc)
         problems = numbers_outside_quotes(ordered)
         if problems:
@@ -1980,6 +2002,50 @@ def _tiered(run: list[dict], lvl_idx: int, text: str, d: "_Draft") -> dict:
     return inc
 
 
+def _split_by_title(inc: dict, progression: bool = False) -> list[dict]:
+    """对首次认定的“单项冠军”示范企业、专精特新“小巨人”企业、“隐形冠军”企业，分别给予200万元、100万元、100万元:
+    three titles, three awards, as a reader counts them (each title its own amount; a firm holding two
+    gets both), not one award paying the highest. The levels of one title (国家级、省级…) stay one tiered
+    award, and a title list paired with thresholds or rates is not split."""
+    tiers = inc.get("tiers") or []
+    if inc.get("basis") != "tiers" or inc.get("tier_metric") or len(tiers) < 2:
+        return [inc]
+    if not all(t.get("qualification") and "amount_wan" in t and "min" not in t for t in tiers):
+        return [inc]
+    names = [t["qualification"] for t in tiers]
+    if len(set(names)) != len(names):
+        return [inc]
+    listed = inc.get("qualifications") or []
+    if progression or any(x.get("kind") == "tier_difference" for x in inc.get("limits") or []):
+        # 数字化车间、智能工厂、链主工厂…补助资金均按进档差额执行: levels a firm climbs, one tiered award whose
+        # titles are alternatives (each level its own), never all required at once
+        if sum(1 for q in listed if q["name"] in names) > 1:
+            inc["qualifications_mode"] = "any"
+        return [inc]
+    spoken = re.search(r"分别[^,，;；。]*", inc["quote"])
+    out = []
+    for t in tiers:
+        new = copy.deepcopy({k: v for k, v in inc.items() if k not in ("tiers", "qualifications")})
+        new["basis"] = "fixed"
+        new["amount_wan"] = t["amount_wan"]
+        if t.get("ceiling"):
+            new["ceiling"] = True
+        own = [dict(q) for q in listed if q["name"] == t["qualification"]] or [
+            {"name": t["qualification"], **({"level": t["level"]} if t.get("level") else {}), "quote": t["label"]}]
+        written = "“" + t["label"] if "“" + t["label"] in inc["quote"] else t["label"]
+        if written in inc["quote"]:
+            own[0]["quote"] = written  # the item as written: “隐形冠军”企业
+        new["qualifications"] = own + [dict(q) for q in listed if q["name"] not in names]  # the sentence's others
+        quotes = {k: v for k, v in (new.get("quotes") or {}).items() if k != "tiers"}
+        if spoken:
+            quotes["amount_wan"] = spoken.group(0)
+        new["quotes"] = quotes
+        new["_award_of"] = t["qualification"]
+        new["_others_wan"] = [x["amount_wan"] for x in tiers if x is not t]  # the other titles' amounts
+        out.append(new)
+    return out
+
+
 def _in_brackets(s: str, pos: int) -> bool:
     depth = 0
     for ch in s[:pos]:
@@ -2066,7 +2132,7 @@ _ORDER = [
     "amount_wan", "amount_min_wan", "ceiling", "per_unit", "tier_metric", "tier_op", "tiers", "rate_percent",
     "rate_permille", "rate_ceiling", "rate_base",
     "rate_base_excess_over_percent_of", "cap_wan", "defers_to", "note", "frequency", "max_years", "first_time",
-    "selection", "criteria", "alternatives", "qualifications", "limits", "quotes", "review",
+    "selection", "criteria", "alternatives", "qualifications", "qualifications_mode", "limits", "quotes", "review",
 ]
 
 

@@ -90,9 +90,21 @@ def test_respectively_list_pairs_thresholds_with_amounts_in_order():
     assert inc["first_time"] is True and inc["frequency"] == "once"
 
 
-def test_respectively_list_pairs_titles_with_amounts():
-    inc = one("对首次认定的“单项冠军”示范企业、专精特新“小巨人”企业,分别给予200万元、100万元的奖励。")
-    assert [(t["qualification"], t["amount_wan"]) for t in inc["tiers"]] == [("单项冠军示范企业", 200), ("专精特新小巨人", 100)]
+def test_respectively_list_over_distinct_titles_is_one_award_per_title():
+    # a reader counts two awards (the compilation's 10.1-10.3): a firm with both titles gets both, not the higher
+    incs = draft("对首次认定的“单项冠军”示范企业、专精特新“小巨人”企业,分别给予200万元、100万元的奖励。")
+    assert [(i["basis"], i["amount_wan"], [q["name"] for q in i["qualifications"]]) for i in incs] == [
+        ("fixed", 200, ["单项冠军示范企业"]), ("fixed", 100, ["专精特新小巨人"])]
+    assert all(i["first_time"] and not i.get("criteria") and not i.get("review") for i in incs)
+    assert [i["name"] for i in incs] == ["单项冠军示范企业奖励", "专精特新小巨人奖励"]
+
+
+def test_respectively_list_over_levels_of_one_title_stays_one_tiered_award():
+    inc = one("对首次认定的国家级、省级专精特新“小巨人”企业，分别给予100万元、50万元的奖励。")
+    assert inc["basis"] == "tiers"
+    assert [(t["qualification"], t["level"], t["amount_wan"]) for t in inc["tiers"]] == [
+        ("专精特新小巨人", "national", 100), ("专精特新小巨人", "provincial", 50)]
+    assert not inc.get("criteria") and "条件：" not in (inc.get("review") or "")
 
 
 @pytest.mark.parametrize("words, op", [
