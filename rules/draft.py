@@ -1265,6 +1265,10 @@ class _Draft:
 
     def _rate_base(self, s: str, q: _Qty) -> str:
         head = s[:q.start]
+        after = re.match(r"的([\u4e00-\u9fff]{2,6}?)(?:补贴|补助|资助|奖励)", s[q.end:])
+        if after and re.search(r"给予(?:不超过|不高于|最高)?$", head) and not re.search(r"按照?|根据", head) \
+                and not re.search(r"一次性|配套|资金|专项|性$", after.group(1)):
+            return after.group(1)  # 给予50%的租金补贴: 50% of the rent
         found = list(re.finditer(r"(?:按照|按|根据|给予)(?:不超过|不高于)?(?:其)?", head))
         if not found:
             return ""
@@ -1530,6 +1534,8 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
       kind = _mark_kind(sent.text)
       if header is not None and kind is not None and header.get("mark") == kind:
           header = None  # the next item of the heading's own level: its conditions end there
+      if header is not None and header.get("lead") and not _condition_led(sent.text):
+          header = None  # 对…的企业给予补贴。租赁场地的，…；自建…的，…: its cases end at a sentence of its own
       head = _heading_condition(sent.text)
       if head is None and si + 1 < len(sents):
           head = _item_header(sent.text, sents[si + 1].text)
@@ -1798,7 +1804,9 @@ def _award_header(s: str, following: str, d: "_Draft") -> dict | None:
     its own. Only when each of its numbers is a threshold it reads (no amount, rate or cap) and it ends on the
     award (给予奖励) with no mark of the items' own kind."""
     kind = _mark_kind(following)
-    if kind is None or _mark_kind(s) == kind or not _HEAD_END_RE.search(s.strip().rstrip("。:：")):
+    lead = kind is None and _condition_led(following)
+    if (kind is None and not lead) or kind is not None and _mark_kind(s) == kind or \
+            not _HEAD_END_RE.search(s.strip().rstrip("。:：")):
         return None
     if not [q for q in _quantities(following) if q.money or q.unit in ("%", "‰")]:
         return None
@@ -1814,7 +1822,16 @@ def _award_header(s: str, following: str, d: "_Draft") -> dict | None:
         d.proposed.clear()
         d.proposed.update(proposed)
         return None
-    return {"quote": inc["quote"], "criteria": crit, "qualifications": list(inc.get("qualifications") or [])}
+    return {"quote": inc["quote"], "criteria": crit, "qualifications": list(inc.get("qualifications") or []),
+            "lead": lead}
+
+
+def _condition_led(s: str) -> bool:
+    """A sentence that opens with a condition of its own and no subject (租赁场地的，…给予50%的租金补贴;
+    自建展示项目的，按照…): under the amount-less award sentence before it, one of its cases."""
+    m = re.match(r"([^,，。；;]{2,16}?)的[,，]", s)
+    return bool(m) and not re.match(r"对|凡|[^,，]{0,8}(?:企业|公司|机构)", m.group(1)) and \
+        bool([q for q in _quantities(s) if q.money or q.unit in ("%", "‰")])
 
 
 def _cap_sentence(s: str, d: "_Draft") -> dict | None:

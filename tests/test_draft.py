@@ -775,3 +775,20 @@ def test_an_award_is_named_by_its_articles_title_when_the_title_names_an_award(t
     assert (inc["name"] == title) is named
     if not named:
         assert inc["name"].endswith(inc["kind"])  # read from the sentence: 批发企业补助
+
+
+def test_an_amount_less_award_sentence_lends_its_conditions_to_the_cases_after_it():
+    incs = draft("对设立商品展示交易平台，年度交易金额超过10亿美元的企业给予补贴。租赁场地的，连续3年每年给予50%的租金补贴，"
+                 "单个企业年度补贴金额不超过300万元。自建展示项目的，按照其固定资产投资给予不超过2%的一次性补贴。"
+                 "对新落户的企业，给予10万元奖励。")
+    assert [i["basis"] for i in incs] == ["rate", "rate", "fixed"]  # the heading is no award of its own
+    for inc in incs[:2]:
+        assert {c["quote"] for c in inc["criteria"]} >= {"年度交易金额超过10亿美元", "设立商品展示交易平台"}
+    assert incs[0]["rate_base"] == "租金" and "review" not in incs[0]  # 给予50%的租金补贴: 50% of the rent
+    # a sentence with its own subject ends the cases: the heading's conditions stop there
+    assert not any(c["quote"] == "年度交易金额超过10亿美元" for c in incs[2].get("criteria") or [])
+
+
+def test_a_rate_of_the_award_words_is_no_base():
+    inc = one("对经省商务部门认定的电子商务示范企业，给予不超过2%的一次性补贴。")
+    assert inc.get("rate_base") in (None, "") and "比例基数" in inc["review"]  # 一次性 is not what 2% is of
