@@ -1600,6 +1600,19 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
                                          if x and not x.startswith("条件：本句未找到")) or None
                 if inc["review"] is None:
                     del inc["review"]
+        if header is None and out and out[-1]["_span"][2] == inc["_span"][2] and _condition_led(part):
+            # 对新落户及认定的金融企业，在我区租用…的，按…补贴。在我区购置…的，按…补贴: a case with no subject
+            # of its own is for the subject of the award before it in the paragraph
+            subject = _subject_clause(out[-1]["quote"])
+            own = "".join(c.get("quote") or "" for c in inc.get("criteria") or [])
+            carried = [dict(c) for c in out[-1].get("criteria") or []
+                       if subject and c.get("quote") and c["quote"] in subject and c["quote"] not in own]
+            if carried:
+                inc["criteria"] = carried + list(inc.get("criteria") or [])
+                inc["review"] = "；".join(x for x in str(inc.get("review") or "").split("；")
+                                         if x and not x.startswith("条件：本句未找到")) or None
+                if inc["review"] is None:
+                    del inc["review"]
         out.extend(_split_by_title(inc, progression=any(x["kind"] == "tier_difference" for x in doc_limits)))
     out = _merge_level_runs(out, text, d)
     for n, (cap, at) in enumerate(caps, 1):
@@ -1824,6 +1837,12 @@ def _award_header(s: str, following: str, d: "_Draft") -> dict | None:
         return None
     return {"quote": inc["quote"], "criteria": crit, "qualifications": list(inc.get("qualifications") or []),
             "lead": lead}
+
+
+def _subject_clause(s: str) -> str | None:
+    """对新落户及认定的金融企业, the first clause of an award sentence when it names whom the award is for."""
+    m = re.match(r"(?:[(（]?[一二三四五六七八九十\d]+[)）.、．])?(对于?[^,，;；。]{2,40}?(?:企业|公司|机构|单位))[,，]", s)
+    return m.group(1) if m else None
 
 
 def _condition_led(s: str) -> bool:

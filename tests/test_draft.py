@@ -792,3 +792,13 @@ def test_an_amount_less_award_sentence_lends_its_conditions_to_the_cases_after_i
 def test_a_rate_of_the_award_words_is_no_base():
     inc = one("对经省商务部门认定的电子商务示范企业，给予不超过2%的一次性补贴。")
     assert inc.get("rate_base") in (None, "") and "比例基数" in inc["review"]  # 一次性 is not what 2% is of
+
+
+def test_a_case_with_no_subject_is_for_the_subject_of_the_award_before_it():
+    incs = draft("对新落户及认定的金融企业，在我区租用自用办公用房的，按每月每平方米最高50元的标准予以场地补贴，补贴期限为3年。"
+                 "在我区购置自用办公房产的，按每平方米1000元的标准给予一次性补贴，补贴金额不超过1000万元。")
+    assert len(incs) == 2
+    assert [c["quote"] for c in incs[1]["criteria"]][0] == "新落户及认定的金融企业"
+    # its own condition stays; the first award's own case (租用) is not carried over
+    quotes = [c["quote"] for c in incs[1]["criteria"]]
+    assert "在我区购置自用办公房产" in quotes and not any("租用" in q for q in quotes)
