@@ -593,6 +593,11 @@ class _Draft:
             reviews.append(f"金额：「{same.group(0)}」按另一笔资金等额给予，请写成比例（100%）及其基数，或确认")
         alts = self._alternatives(s, criteria, quals, reviews)
         if alts:
+            for c in [c for c in alts[0].get("criteria") or []
+                      if re.fullmatch(r"新设立?|新落户|新注册|新引进|新成立", c.get("quote") or "")]:
+                # 对新设的A企业或B企业: new firms of either kind (the word opens the whole 或 construction)
+                alts[0]["criteria"].remove(c)
+                criteria.insert(0, c)
             inc["alternatives"] = alts
         self._recipient(s, inc, criteria, reviews)
         if self._project and inc["recipient"] == "enterprise" and inc["basis"] not in ("defers_to", "non_monetary"):
@@ -1085,6 +1090,11 @@ class _Draft:
                 continue  # a list of levels: _assign pairs it with 分别 / the rate lists
             q = g[0]
             phrase = _strip_leading(re.split(r"[、]", phrase)[-1]) if phrase else ""
+            new = re.match(r"(?:新设立?|新落户|新注册|新引进|新成立)的", phrase)
+            if new and q0.startswith(phrase):
+                # 新设的年服务进出口额达500万美元: the firm is new (a condition of its own, read from the words
+                # left), the figure is 年服务进出口额
+                phrase, q0 = phrase[new.end():], q0[new.end():]
             dim = unit_dimension(q.unit)
             at = s.find(q0)
             grows = re.match(r"(?:的)?增长", s[at + len(q0):]) if at >= 0 and q.unit in ("%", "‰") else None
@@ -1600,6 +1610,22 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
                                          if x and not x.startswith("条件：本句未找到")) or None
                 if inc["review"] is None:
                     del inc["review"]
+        last = out[-1] if out and out[-1]["_span"][2] == text.count("\n", 0, sent.start) else None
+        if last is not None and re.match(r"(?:原有|现有|已落户|存量)(?:的)?企业", part) and \
+                any(re.fullmatch(r"新设立?|新落户|新注册|新引进|新成立", c.get("quote") or "")
+                    for c in last.get("criteria") or []):
+            # 对新设的…企业…，前三年…;原有企业按…增量部分的50%: the same kinds of firm, not new ones (a reading:
+            # the text writes the kinds for the new firms only; asked)
+            own = {c.get("quote") for c in inc.get("criteria") or []}
+            carried = [dict(c) for c in last.get("criteria") or []
+                       if c.get("quote") not in own and not re.fullmatch(r"新设立?|新落户|新注册|新引进|新成立",
+                                                                         c.get("quote") or "")]
+            inc["criteria"] = carried + list(inc.get("criteria") or [])
+            for key in ("alternatives", "qualifications"):
+                if last.get(key) and not inc.get(key):
+                    inc[key] = copy.deepcopy(last[key])
+            inc["review"] = "；".join(dict.fromkeys(filter(None, [
+                inc.get("review"), "条件：「原有企业」沿用前句为新设企业写的条件（企业类型、门槛），请确认"])))
         if header is None and out and out[-1]["_span"][2] == inc["_span"][2] and _condition_led(part):
             # 对新落户及认定的金融企业，在我区租用…的，按…补贴。在我区购置…的，按…补贴: a case with no subject
             # of its own is for the subject of the award before it in the paragraph

@@ -802,3 +802,16 @@ def test_a_case_with_no_subject_is_for_the_subject_of_the_award_before_it():
     # its own condition stays; the first award's own case (租用) is not carried over
     quotes = [c["quote"] for c in incs[1]["criteria"]]
     assert "在我区购置自用办公房产" in quotes and not any("租用" in q for q in quotes)
+
+
+def test_existing_firms_after_new_ones_keep_the_kinds_written_for_the_new_and_are_asked():
+    incs = draft("(四)对新设的年服务进出口额达500万美元及以上的服务贸易企业或经市认定的技术先进型服务企业，"
+                 "前三年按其对我区经济贡献的95%给予奖励，后两年给予50%的奖励;原有企业按其对我区经济贡献增量部分的50%给予奖励。")
+    new, old = incs
+    # 新设 is the firm being new (a condition of both kinds), not part of the figure's name
+    assert [c["quote"] for c in new["criteria"]] == ["新设"]
+    assert new["alternatives"][0]["criteria"][0]["metric"] == "年服务进出口额"
+    # 原有企业: the same two kinds, not new: carried, and asked (the text writes them for the new firms)
+    assert [a["criteria"][0]["quote"] for a in old["alternatives"]] == ["年服务进出口额达500万美元及以上",
+                                                                       "市认定的技术先进型服务企业"]
+    assert "新设" not in [c["quote"] for c in old["criteria"]] and "「原有企业」沿用前句" in old["review"]

@@ -433,7 +433,7 @@ def test_view_profile_with_source_and_rules_in_the_readmes_form(invoke, measures
     page = tmp_path / "firm.html"
     result = invoke("view", "--profile", str(firm), "--source", str(doc), "--rules", str(rules), "-o", str(page))
     assert result.exit_code == 0, result.output
-    assert "软件企业补助" in page.read_text(encoding="utf-8")
+    assert "研发补助" in page.read_text(encoding="utf-8")  # the name its article gives (【研发补助】)
     result = invoke("view", "--profile", str(firm), "--source", str(doc), "-o", str(tmp_path / "x.html"))
     assert result.exit_code == 10 and f"--source {doc}: which rules answer for it? add --rules FILE" in result.stderr
     assert "incentives.yaml" not in result.stderr and not (tmp_path / "x.html").exists()
