@@ -771,6 +771,10 @@ class _Draft:
         clause, kind_name = self._project
         inc["recipient"] = "project"
         quotes["recipient"] = clause
+        if not re.match(r"对于?", clause) and "的" not in clause:
+            # 每年评选优秀服务平台项目，每个平台奖励…: the projects chosen, whose kind and conditions the sentences
+            # around may say (鼓励…建设融资租赁公共服务平台): a reading, asked
+            reviews.append(f"对象：按评选出的项目奖励，已设为 project（项目类型「{kind_name}」），请确认项目类型及其条件")
         base = inc.get("rate_base")
         base_label = self.vocab.metrics.get(base, (None,))[0] if base else None
         if base and not base.startswith("project."):
@@ -1791,10 +1795,17 @@ def _project_subject(s: str) -> tuple[str, str] | None:
     对经认定的数字化攻关项目). The noun is what follows the clause's last 的 (技术改造项目), or, for a bare
     …的项目, the words before it (金融改革试点项目). None for a firm, a product, a platform or a park."""
     verb = next((m for m in _VERB_RE.finditer(s) if not _in_brackets(s, m.start())), None)
+    if verb is None:  # 每个平台奖励金额不超过100万元: the award named as a noun
+        verb = re.search(r"(?:奖励|补助|补贴|资助)(?:金额|资金)", s)
     head = s[:verb.start()] if verb else ""
     head = re.sub(r"^(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])", "", head)
     clauses = [m.group(0).strip() for m in re.finditer(r"[^,，;；]+", head)]
     clause = next((c for c in reversed(clauses) if re.search(r"项目$", c)), None)
+    chosen = re.fullmatch(r"(?:每年)?(?:择优)?(?:评选|评定|遴选)(?:出)?(?:一批|若干|优秀)?(?:市级|区级)?([^,，的]{2,20}项目)",
+                          clause or "")
+    if chosen and _cjk_len(chosen.group(1)) >= 4 and (
+            clause is clauses[-1] or re.fullmatch(r"(?:每个|单个)(?:平台|项目)", clauses[-1])):
+        return clause, chosen.group(1)  # 每年评选优秀服务平台项目，每个平台奖励…: the projects chosen are paid
     if clause is None or not re.match(r"对于?", clause) and "的" not in clause:
         return None
     if clause is not clauses[-1] and not re.fullmatch(r"(?:按照?|根据)[^,，]*|(?:每年|当年|一次性)", clauses[-1]):

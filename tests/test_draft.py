@@ -815,3 +815,10 @@ def test_existing_firms_after_new_ones_keep_the_kinds_written_for_the_new_and_ar
     assert [a["criteria"][0]["quote"] for a in old["alternatives"]] == ["年服务进出口额达500万美元及以上",
                                                                        "市认定的技术先进型服务企业"]
     assert "新设" not in [c["quote"] for c in old["criteria"]] and "「原有企业」沿用前句" in old["review"]
+
+
+def test_projects_chosen_by_a_selection_are_paid_per_project_and_asked():
+    inc = one("鼓励社会各类机构建设融资租赁公共服务平台，每年评选优秀服务平台项目，每个平台奖励金额不超过100万元。")
+    assert (inc["recipient"], inc["project_kind"], inc["amount_wan"]) == ("project", "服务平台项目", 100)
+    # what the project is may be written around it (鼓励…建设…平台): never unflagged
+    assert "对象：按评选出的项目奖励" in inc["review"]
