@@ -1093,7 +1093,11 @@ class _Draft:
                                or any(len(r) == len(g) for r in rate_groups)):
                 continue  # a list of levels: _assign pairs it with 分别 / the rate lists
             q = g[0]
-            phrase = _strip_leading(re.split(r"[、]", phrase)[-1]) if phrase else ""
+            # 年营业收入突破2000万元且近3年平均增速在20%以上: the words after the last 且 name the second figure
+            parts = re.split(r"(?<=[元%‰家个])且", phrase or "")
+            if len(parts) > 1 and parts[-1] and q0.endswith(q0[q0.rfind(parts[-1]):]) and parts[-1] in q0:
+                q0 = q0[q0.rfind(parts[-1]):]  # …且近3年平均增速在20%以上: the second threshold's own words
+            phrase = _strip_leading(re.split(r"[、]", parts[-1])[-1]) if phrase else ""
             new = re.match(r"(?:新设立?|新落户|新注册|新引进|新成立)的", phrase)
             if new and q0.startswith(phrase):
                 # 新设的年服务进出口额达500万美元: the firm is new (a condition of its own, read from the words
@@ -1663,6 +1667,7 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
         def _others(u: str) -> bool:  # another title's amount of the same 分别 list (`_split_by_title`)
             qs = _quantities(u)
             return len(qs) == 1 and qs[0].money and round(float(qs[0].wan), 6) in others
+        # (近3年平均增速 keeps its 3年 question: a window read only into a metric's name can hide a wrong metric)
         unread = [u for u in _unread_numbers(inc)
                   if not (re.fullmatch(r"\d+年", u) and float(u[:-1]) in phase_years)  # the spans of 前N年/后M年
                   and not _others(u)]

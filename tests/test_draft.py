@@ -822,3 +822,10 @@ def test_projects_chosen_by_a_selection_are_paid_per_project_and_asked():
     assert (inc["recipient"], inc["project_kind"], inc["amount_wan"]) == ("project", "服务平台项目", 100)
     # what the project is may be written around it (鼓励…建设…平台): never unflagged
     assert "对象：按评选出的项目奖励" in inc["review"]
+
+
+def test_two_thresholds_joined_by_qie_name_their_own_figures():
+    inc = one("对年营业收入突破2000万元且近3年平均增速在20%以上(含)的企业,给予不超过100万元的一次性奖励。")
+    assert [(c["metric"], c["quote"]) for c in inc["criteria"]] == [
+        ("revenue", "年营业收入突破2000万元"), ("revenue_growth_avg_3y", "近3年平均增速在20%以上(含)")]
+    assert "「3年」" in inc["review"]  # the window stays asked: read only into a metric's name it could hide a wrong one
