@@ -74,6 +74,8 @@ def _merge(rules_list: list):
         return first
     incentives, seen = [], {}
     metrics = dict(first.metrics)
+    # what each file adds to the vocabulary (its metrics, units, titles, project kinds) holds for all
+    units, kinds, quals = dict(first.units), dict(first.project_kinds), dict(first.qualifications)
     for r in rules_list:
         for inc in r.incentives:
             if inc.id in seen:
@@ -83,8 +85,12 @@ def _merge(rules_list: list):
             seen[inc.id] = r.path
             incentives.append(inc)
         metrics.update(r.metrics)
+        units.update(r.units)
+        kinds.update(r.project_kinds)
+        quals.update(r.qualifications)
     return replace(first, path=", ".join(r.path for r in rules_list), incentives=tuple(incentives),
-                   metrics=metrics, by_id={i.id: i for i in incentives})
+                   metrics=metrics, units=units, project_kinds=kinds, qualifications=quals,
+                   by_id={i.id: i for i in incentives})
 
 
 def open_corpus(sources=(), rules_files=(), manifest: str | Path | None = None, *,

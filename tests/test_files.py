@@ -310,3 +310,25 @@ def test_drafting_two_documents_numbers_ids_across_them(tmp_path):
     second = [i for i in drafted["incentives"] if i["document"] == 2]
     assert [i["id"] for i in second] == ["50.1", "51.1", "52.1"]
     assert [i["provision"] for i in second] == [2, 3, 4]  # within its document
+
+
+def test_a_project_kind_a_second_rules_file_adds_holds_in_the_merged_corpus(tmp_path):
+    from policykg.rules.draft import dump_draft, draft_documents
+    from policykg.rules.documents import read_document
+
+    doc = tmp_path / "p.txt"
+    doc.write_text("示范区技改扶持办法\n\n第一条 对经认定的数字化攻关项目，按实际投资额的20%给予一次性补助，"
+                   "单个项目最高不超过100万元。\n", encoding="utf-8")
+    drafted = draft_documents([read_document(doc)])
+    for inc in drafted["incentives"]:
+        inc.pop("review", None)
+        inc["id"] = "49.1"
+    mine = tmp_path / "p.rules.yaml"
+    mine.write_text(dump_draft(drafted), encoding="utf-8")
+    corpus = open_corpus([str(BUNDLED_SOURCE), str(doc)], [str(INCENTIVES), str(mine)])
+    assert "数字化攻关项目" in corpus.rules.project_kinds and "tape_out" in corpus.rules.project_kinds
+    firm = tmp_path / "firm.yaml"
+    firm.write_text("as_of: 2026-06-30\nname: 攻关企业\nprojects:\n"
+                    "- {kind: 数字化攻关项目, name: 甲, metrics: {investment: 300万元}}\n", encoding="utf-8")
+    results = {r.incentive: r for r in evaluate_profile(corpus.graph, str(firm), None, rules=corpus.rules).results}
+    assert (results["49.1"].status, results["49.1"].amount_wan) == ("needs_selection", 60)
