@@ -343,6 +343,9 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
         return summary
 
 
+#: Threads that parse chunks side by side (their kernels release the GIL), the register read in order.
+PARSE_THREADS = 2
+
 #: `_match_register(stream=PARTITIONED)`: the projects table split by register chunk first (`PartitionedProjects`).
 PARTITIONED = "partitioned"
 
@@ -508,7 +511,34 @@ def _match_register(source: str | os.PathLike, output: str | os.PathLike | None,
         pop = chunk.population(loading.result().for_chunk(chunk) if loading is not None else None)
         return chunk, pop, fraction
 
+    def taken(items):
+        """The register's batches with the projects each names, read in order in this thread (the stream
+        is read once, front to back); the parsing of both is left to `parse_taken`, two at a time."""
+        for batch, fraction, offset in items:
+            yield batch, fraction, offset, streamed.take(chunk_ids(batch, reader.layout), ids.seen)
+
+    def parse_taken(item):
+        batch, fraction, offset, (table, numbers) = item
+        chunk = Chunk(batch, reader.layout, engine.vocabulary, matcher.incentive_ids, offset)
+        return chunk, chunk.population(streamed.projects_of(table, numbers).for_chunk(chunk)), fraction
+
+    def parse_alone(item):
+        batch, fraction, offset = item
+        chunk = Chunk(batch, reader.layout, engine.vocabulary, matcher.incentive_ids, offset)
+        return chunk, chunk.population(None), fraction
+
     def in_threads():
+        if isinstance(streamed, ProjectStream) or projects is None:
+            # Chunks parsed two at a time (Arrow's and numpy's kernels release the GIL: both cores), the
+            # projects taken in order here; each chunk's ids are added in order before it is evaluated, so a
+            # repeated id or a bad cell is reported as by one thread (a row out of order is then found at
+            # the latest by `finish`, as with worker processes)
+            items = taken(with_offsets(reader.batches())) if projects is not None else with_offsets(reader.batches())
+            work = parse_taken if projects is not None else parse_alone
+            for chunk, pop, fraction in parsed_ahead(items, work, ahead=PARSE_THREADS + 1, threads=PARSE_THREADS):
+                ids.add(chunk)
+                yield _matched(matcher, chunk, pop, as_of, fraction)
+            return
         for chunk, pop, fraction in parsed_ahead(with_offsets(reader.batches()), parse):
             yield _matched(matcher, chunk, pop, as_of, fraction)
 

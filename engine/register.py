@@ -1016,14 +1016,14 @@ U = TypeVar("U")
 AHEAD = 2
 
 
-def parsed_ahead(items: Iterable[T], parse: Callable[[T], U], ahead: int = AHEAD) -> Iterator[U]:
-    """``map(parse, items)`` with up to `ahead` items parsed in a background thread, in order.
+def parsed_ahead(items: Iterable[T], parse: Callable[[T], U], ahead: int = AHEAD, threads: int = 1) -> Iterator[U]:
+    """``map(parse, items)`` with up to `ahead` items parsed in `threads` background threads, in order.
 
     Items are taken from `items` in this thread (reading stays sequential); results come back in
     order, so the first bad row in the file is the one reported. Nothing runs on after an error.
     """
     pending: deque = deque()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-parse") as pool:
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="policykg-parse") as pool:
         try:
             for item in items:
                 pending.append(pool.submit(parse, item))
