@@ -343,8 +343,13 @@ def match_register(source: str | os.PathLike, output: str | os.PathLike | None, 
         return summary
 
 
-#: Threads that parse chunks side by side (their kernels release the GIL), the register read in order.
+#: Threads that parse chunks side by side (their kernels release the GIL), the register read in order,
+#: when the match evaluates at most `FEW_INCENTIVES` (``--only``): then parsing bounds the time, and a second
+#: thread took --only's 15 incentives at 10^6 from 5.0 s to 4.0 s (median of 4 interleaved runs) for ~100 MB
+#: more. All 92 keep one: both cores are busy already (5.6 s against 6.1 s, within the noise) and a second
+#: chunk in flight cost ~60 MB at 10^6 and 3×10^6 (1,100 MB against 1,035 MB), over the 1 GB target.
 PARSE_THREADS = 2
+FEW_INCENTIVES = 30
 
 #: `_match_register(stream=PARTITIONED)`: the projects table split by register chunk first (`PartitionedProjects`).
 PARTITIONED = "partitioned"
@@ -528,14 +533,14 @@ def _match_register(source: str | os.PathLike, output: str | os.PathLike | None,
         return chunk, chunk.population(None), fraction
 
     def in_threads():
-        if isinstance(streamed, ProjectStream) or projects is None:
-            # Chunks parsed two at a time (Arrow's and numpy's kernels release the GIL: both cores), the
-            # projects taken in order here; each chunk's ids are added in order before it is evaluated, so a
+        if len(matcher.in_force(as_of)) <= FEW_INCENTIVES and (isinstance(streamed, ProjectStream) or projects is None):
+            # A few incentives (--only): parsing bounds the time, so chunks are parsed two at a time (`PARSE_THREADS`),
+            # the projects taken in order here; each chunk's ids are added in order before it is evaluated, so a
             # repeated id or a bad cell is reported as by one thread (a row out of order is then found at
             # the latest by `finish`, as with worker processes)
             items = taken(with_offsets(reader.batches())) if projects is not None else with_offsets(reader.batches())
             work = parse_taken if projects is not None else parse_alone
-            for chunk, pop, fraction in parsed_ahead(items, work, ahead=PARSE_THREADS + 1, threads=PARSE_THREADS):
+            for chunk, pop, fraction in parsed_ahead(items, work, ahead=1, threads=PARSE_THREADS):
                 ids.add(chunk)
                 yield _matched(matcher, chunk, pop, as_of, fraction)
             return

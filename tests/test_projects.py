@@ -420,3 +420,44 @@ def test_a_split_projects_table_names_the_first_project_of_no_enterprise_as_a_wh
     with pytest.raises(RegisterError, match=message):  # read whole
         match_register(register, None, DAY, matcher=matcher, projects=path, chunk_rows=100, sink=lambda t: None)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shuffled.parquet"]  # no output, no partitions
+
+
+ONLY = ("1.1", "15.1", "18.1", "29.2", "37.1")  # a few: chunks are parsed two at a time (engine.match.FEW_INCENTIVES)
+
+
+def test_a_few_incentives_parsed_two_chunks_at_a_time_give_the_rows_and_errors_of_one_thread(matcher, generated,
+                                                                                             tmp_path):
+    from policykg.engine import match as match_module
+
+    register, _, table = generated
+    projects = tmp_path / "projects.parquet"
+    pq.write_table(table, projects)
+    assert len(ONLY) <= match_module.FEW_INCENTIVES < 92
+    every = match_register(register, tmp_path / "all.parquet", DAY, matcher=matcher, projects=projects, chunk_rows=40)
+    some = match_register(register, tmp_path / "some.parquet", DAY, matcher=matcher, projects=projects, chunk_rows=40,
+                          only=ONLY)
+    rows = [r for r in pq.read_table(tmp_path / "all.parquet").to_pylist() if r["incentive"] in ONLY]
+    assert pq.read_table(tmp_path / "some.parquet").to_pylist() == rows and some.rows == len(rows) > 0
+    assert some.project_rows > 0 and every.warnings == some.warnings == []
+    # out of the register's order: found on the way (at the latest after the last chunk), then split first
+    order = np.random.default_rng(3).permutation(table.num_rows)
+    shuffled = tmp_path / "shuffled.parquet"
+    pq.write_table(table.take(pa.array(order)), shuffled)
+    s = match_register(register, tmp_path / "s.parquet", DAY, matcher=matcher, projects=shuffled, chunk_rows=40,
+                       only=ONLY)
+    assert "split by register chunk" in s.warnings[0]
+    assert sorted(map(str, pq.read_table(tmp_path / "s.parquet").to_pylist())) == sorted(map(str, rows))
+    # an id given twice, in two chunks: the same error, naming the same rows, as with every incentive
+    reg = pq.read_table(register)
+    ids = reg.column("id").to_pylist()
+    ids[300] = ids[5]
+    twice = tmp_path / "twice.parquet"
+    pq.write_table(reg.set_column(reg.schema.get_field_index("id"), "id", pa.array(ids)), twice)
+    errors = []
+    for only in (None, ONLY):
+        with pytest.raises(RegisterError) as err:
+            match_register(twice, tmp_path / "t.parquet", DAY, matcher=matcher, projects=projects, chunk_rows=40,
+                           only=only)
+        errors.append(str(err.value))
+    assert errors[0] == errors[1] and "row 301" in errors[0] and "the same id as row 6" in errors[0]
+    assert not (tmp_path / "t.parquet").exists()
