@@ -812,12 +812,11 @@ class _Draft:
             kept.append(c)
         criteria[:] = kept
         for lim in list(limits):
-            if lim.get("kind") == "per_item_cap" and lim.get("per") == "project" and "cap_wan" not in inc:
+            if lim.get("kind") == "per_item_cap" and lim.get("per") == "project" and "cap_wan" not in inc \
+                    and inc.get("basis") in ("rate", "matching"):
                 limits.remove(lim)  # 单个项目最高不超过100万元: each project's award, the award's own cap
                 inc["cap_wan"] = lim["amount_wan"]
                 quotes["cap_wan"] = lim["quote"]
-                if inc.get("basis") == "fixed" and not inc.get("ceiling"):
-                    inc["ceiling"] = True
         fields = [k for k in [inc.get("rate_base"), inc.get("tier_metric"), *(c.get("metric") for c in criteria)]
                   if isinstance(k, str) and k.startswith("project.")]
         inc["project_kind"] = self.project_kind(kind_name, clause, fields)
@@ -1806,11 +1805,12 @@ def _project_subject(s: str) -> tuple[str, str] | None:
     head = re.sub(r"^(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])", "", head)
     clauses = [m.group(0).strip() for m in re.finditer(r"[^,，;；]+", head)]
     clause = next((c for c in reversed(clauses) if re.search(r"项目$", c)), None)
-    chosen = re.fullmatch(r"(?:每年)?(?:择优)?(?:评选|评定|遴选)(?:出)?(?:一批|若干|优秀)?(?:市级|区级)?([^,，的]{2,20}项目)",
-                          clause or "")
-    if chosen and _cjk_len(chosen.group(1)) >= 4 and (
-            clause is clauses[-1] or re.fullmatch(r"(?:每个|单个)(?:平台|项目)", clauses[-1])):
-        return clause, chosen.group(1)  # 每年评选优秀服务平台项目，每个平台奖励…: the projects chosen are paid
+    chosen = re.fullmatch(r"(?:每年)?(?:择优)?(?:评选|评定|遴选)(?:出)?(?:不超过\d+[个项家])?(?:一批|若干|优秀)?"
+                          r"(?:市级|区级)?([^,，的\d]{2,20}项目)", clause or "")
+    if chosen and _cjk_len(chosen.group(1)) >= 4 and clause is not clauses[-1] and \
+            re.fullmatch(r"(?:每个|单个)(?:平台|项目)", clauses[-1]):
+        # 每年评选优秀服务平台项目，每个平台奖励…: the amount is each project's, so the projects chosen are paid
+        return clause, chosen.group(1)
     if clause is None or not re.match(r"对于?", clause) and "的" not in clause:
         return None
     if clause is not clauses[-1] and not re.fullmatch(r"(?:按照?|根据)[^,，]*|(?:每年|当年|一次性)", clauses[-1]):
@@ -1866,16 +1866,22 @@ def _award_header(s: str, following: str, d: "_Draft") -> dict | None:
     if not [q for q in _quantities(following) if q.money or q.unit in ("%", "‰")]:
         return None
     proposed = dict(d.proposed)
+    titles, kinds = copy.deepcopy(d.titles), copy.deepcopy(d.kinds)
+
+    def discard() -> None:  # not a header: the metrics, titles and kinds it proposed go with the discarded draft
+        d.proposed.clear()
+        d.proposed.update(proposed)
+        for mine, before in ((d.titles, titles), (d.kinds, kinds)):
+            mine.clear()
+            mine.update(before)
     inc = d.sentence(s)
     if inc is None or inc.get("basis") not in ("unspecified", "non_monetary") or inc.get("limits") or \
             any(k in inc for k in ("amount_wan", "tiers", "rate_percent", "rate_permille", "per_unit", "alternatives")):
-        d.proposed.clear()
-        d.proposed.update(proposed)  # not a header: the metrics it proposed go with the draft that is discarded
+        discard()
         return None
     crit = [c for c in inc.get("criteria") or [] if c.get("metric")]
     if not crit and not inc.get("qualifications"):
-        d.proposed.clear()
-        d.proposed.update(proposed)
+        discard()
         return None
     return {"quote": inc["quote"], "criteria": crit, "qualifications": list(inc.get("qualifications") or []),
             "lead": lead}
