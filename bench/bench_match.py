@@ -13,7 +13,7 @@ in force (computed from the rules), so every one of them is evaluated:
   first (`Matcher()`, timed apart as setup);
 - **I/O floor**: the same register and projects read with pyarrow in the same batches, and the
   same output rows written to parquet -- no checks, no rules (the output rows are read from the
-  match's file before the clock starts);
+  match's file before the clock starts), with the memory pool the match uses (`arrow_memory_pool`);
 - **loop**: the batch-of-one path over the first `--loop` enterprises: each row and its projects
   as a profile (`profile_documents` → `Engine.parse_profile`), evaluated by `Engine.evaluate`
   (the evaluator on a population of one, explanations read from its trace), as `policykg
@@ -100,7 +100,10 @@ def worker(kind: str, register: str, projects: str, as_of: str, out_dir: str, lo
     if kind == "floor":
         import pyarrow.parquet as pq
 
+        from policykg.engine.match import arrow_memory_pool
         from policykg.engine.register import CHUNK_ROWS
+
+        arrow_memory_pool()  # the pool the match uses (jemalloc): the floor reads and writes with it too
 
         rows = pq.read_table(os.path.join(out_dir, "matches.parquet"))  # the output, before the clock
         base_mb = _rss_mb()
