@@ -638,6 +638,11 @@ class _Draft:
         if rb:
             head = head[:rb.start()]
         mask = list(head)
+        # 按不超过项目审定总投入费用6%的标准, 一次性给予…: how the amount is computed, no condition (its 标准 is no term)
+        for m in re.finditer(r"(?:^|(?<=[,，]))(?:按照|按|根据|参照)(?:不超过|不高于)?[^,，]*?(?:\d[^,，]*)?(?:的)?标准(?=[,，]|$)",
+                             head):
+            for k in range(m.start(), m.end()):
+                mask[k] = "，"
         for q in [c.get("quote") or "" for c in criteria] + [q.get("quote") or "" for q in quals] + \
                 ([sel.get("quote") or ""] if sel else []):
             i = head.find(q) if q else -1

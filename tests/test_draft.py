@@ -829,3 +829,9 @@ def test_two_thresholds_joined_by_qie_name_their_own_figures():
     assert [(c["metric"], c["quote"]) for c in inc["criteria"]] == [
         ("revenue", "年营业收入突破2000万元"), ("revenue_growth_avg_3y", "近3年平均增速在20%以上(含)")]
     assert "「3年」" in inc["review"]  # the window stays asked: read only into a metric's name it could hide a wrong one
+
+
+def test_a_computation_clause_before_the_verb_is_no_condition():
+    inc = one("对经认定的软件新型公共服务平台,按不超过项目审定总投入费用6%的标准,一次性给予平台建设方最高5000万元补助。")
+    assert (inc["rate_percent"], inc["rate_base"], inc["cap_wan"]) == (6, "项目审定总投入费用", 5000)
+    assert not any(c["quote"] == "标准" for c in inc.get("criteria") or [])  # 「…6%的标准」 is how, not who
