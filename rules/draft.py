@@ -594,7 +594,7 @@ class _Draft:
         alts = self._alternatives(s, criteria, quals, reviews)
         if alts:
             for c in [c for c in alts[0].get("criteria") or []
-                      if re.fullmatch(r"新设立?|新落户|新注册|新引进|新成立", c.get("quote") or "")]:
+                      if _NEW_FIRM_RE.fullmatch(c.get("quote") or "")]:
                 # 对新设的A企业或B企业: new firms of either kind (the word opens the whole 或 construction)
                 alts[0]["criteria"].remove(c)
                 criteria.insert(0, c)
@@ -1102,7 +1102,7 @@ class _Draft:
             if len(parts) > 1 and parts[-1] and q0.endswith(q0[q0.rfind(parts[-1]):]) and parts[-1] in q0:
                 q0 = q0[q0.rfind(parts[-1]):]  # …且近3年平均增速在20%以上: the second threshold's own words
             phrase = _strip_leading(re.split(r"[、]", parts[-1])[-1]) if phrase else ""
-            new = re.match(r"(?:新设立?|新落户|新注册|新引进|新成立)的", phrase)
+            new = re.match(rf"(?:{_NEW_FIRM_RE.pattern})的", phrase)
             if new and q0.startswith(phrase):
                 # 新设的年服务进出口额达500万美元: the firm is new (a condition of its own, read from the words
                 # left), the figure is 年服务进出口额
@@ -1608,30 +1608,23 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
                 list(inc.get("criteria") or [])
             if header.get("qualifications"):
                 inc["qualifications"] = [dict(q) for q in header["qualifications"]] + list(inc.get("qualifications") or [])
-            inc["review"] = "；".join(x for x in str(inc.get("review") or "").split("；")
-                                     if x and not x.startswith("条件：本句未找到")) or None
-            if inc["review"] is None:
-                del inc["review"]
+            _drop_no_condition_question(inc)
         elif header is not None and inc.get("basis") not in ("non_monetary", "defers_to"):
             own = "".join(c.get("quote") or "" for c in inc.get("criteria") or []) + inc["quote"]
             if header["quote"] not in own:
                 key = d.metric(header["quote"], "flag")
                 inc["criteria"] = [{"metric": key, "op": "==", "value": True, "quote": header["quote"]},
                                    *(inc.get("criteria") or [])]
-                inc["review"] = "；".join(x for x in str(inc.get("review") or "").split("；")
-                                         if x and not x.startswith("条件：本句未找到")) or None
-                if inc["review"] is None:
-                    del inc["review"]
+                _drop_no_condition_question(inc)
         last = out[-1] if out and out[-1]["_span"][2] == text.count("\n", 0, sent.start) else None
         if last is not None and re.match(r"(?:原有|现有|已落户|存量)(?:的)?企业", part) and \
-                any(re.fullmatch(r"新设立?|新落户|新注册|新引进|新成立", c.get("quote") or "")
+                any(_NEW_FIRM_RE.fullmatch(c.get("quote") or "")
                     for c in last.get("criteria") or []):
             # 对新设的…企业…，前三年…;原有企业按…增量部分的50%: the same kinds of firm, not new ones (a reading:
             # the text writes the kinds for the new firms only; asked)
             own = {c.get("quote") for c in inc.get("criteria") or []}
             carried = [dict(c) for c in last.get("criteria") or []
-                       if c.get("quote") not in own and not re.fullmatch(r"新设立?|新落户|新注册|新引进|新成立",
-                                                                         c.get("quote") or "")]
+                       if c.get("quote") not in own and not _NEW_FIRM_RE.fullmatch(c.get("quote") or "")]
             inc["criteria"] = carried + list(inc.get("criteria") or [])
             for key in ("alternatives", "qualifications"):
                 if last.get(key) and not inc.get(key):
@@ -1647,10 +1640,7 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
                        if subject and c.get("quote") and c["quote"] in subject and c["quote"] not in own]
             if carried:
                 inc["criteria"] = carried + list(inc.get("criteria") or [])
-                inc["review"] = "；".join(x for x in str(inc.get("review") or "").split("；")
-                                         if x and not x.startswith("条件：本句未找到")) or None
-                if inc["review"] is None:
-                    del inc["review"]
+                _drop_no_condition_question(inc)
         out.extend(_split_by_title(inc, progression=any(x["kind"] == "tier_difference" for x in doc_limits)))
     out = _merge_level_runs(out, text, d)
     for n, (cap, at) in enumerate(caps, 1):
@@ -2089,6 +2079,18 @@ def _tiered(run: list[dict], lvl_idx: int, text: str, d: "_Draft") -> dict:
     inc["review"] = "；".join(dict.fromkeys(reviews))
     inc["_span"] = (start, end, a["_span"][2])
     return inc
+
+
+#: Words saying the firm is new (新设的…企业): a condition of its own, not part of a figure's name.
+_NEW_FIRM_RE = re.compile(r"新设立?|新落户|新注册|新引进|新成立")
+
+
+def _drop_no_condition_question(inc: dict) -> None:
+    """The conditions came from elsewhere (a heading, the award before): 「本句未找到申请条件」 no longer holds."""
+    inc["review"] = "；".join(x for x in str(inc.get("review") or "").split("；")
+                             if x and not x.startswith("条件：本句未找到")) or None
+    if inc["review"] is None:
+        del inc["review"]
 
 
 def _split_by_title(inc: dict, progression: bool = False) -> list[dict]:
