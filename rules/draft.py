@@ -486,7 +486,18 @@ class _Draft:
         cstart = _clause_start(s, q.start, ",，;；")
         own = s[cstart:q.start]
         lead = re.sub(r"(?:按照?|享受|给予|予以|每月|最高|的标准)+.*$", "", own)
+        # 实用新型专利获得授权后资助1000元/件: what is counted is the grant, not the paying verb
+        lead = re.sub(r"(?:资助|奖励|补贴|补助|奖补)$", "", lead)
+        lead = re.sub(r"后$", "", re.sub(r"获得?授权后?$", "授权", lead))
+        borrowed = False
+        if re.fullmatch(r"(?:申请|授权)费?", metric_phrase(lead)) and cstart > 0:
+            # 国内发明专利，申请费资助1000元/件: the fee is paid per application of the noun before it
+            prev = s[_clause_start(s, cstart - 1, ",，;；"):cstart - 1]
+            if _cjk_len(metric_phrase(prev)) >= 2:
+                lead = metric_phrase(prev) + metric_phrase(lead).rstrip("费")
+                borrowed = True
         if _cjk_len(metric_phrase(lead)) < 2 and cstart > 0:
+            borrowed = True
             prev_start = _clause_start(s, cstart - 1, ",，;；")
             while prev_start > 1 and _in_brackets(s, prev_start - 1):  # (不包括附属和配套用房，下同): one clause
                 prev_start = _clause_start(s, prev_start - 2, ",，;；")
@@ -500,8 +511,11 @@ class _Draft:
         pu: dict[str, Any] = {"amount": q.value, "unit": q.unit, "metric": metric}
         if month:
             pu["period"] = "month"
+        # 1000元/件 after a noun of its own clause: the unit and what it counts are read, not guessed
+        written = re.match(r"\s*/(?:件|艘|项|台|辆|标箱|TEU)", s[q.end:]) and not borrowed and \
+            not re.fullmatch(r"(?:申请|授权)", noun)
         return {"per_unit": pu, "month_quote": month.group(0) if month else "",
-                "review": f"指标：「{q.raw}」按{unit_word}计，数量指标"
+                "review": None if written and metric else f"指标：「{q.raw}」按{unit_word}计，数量指标"
                           f"{'命名为「' + noun + suffix + '」' if metric else '未能命名'}，请确认"}
 
     def sentence(self, sent: str) -> dict | None:
@@ -610,8 +624,10 @@ class _Draft:
             inc["limits"] = limits
         if sel:
             inc["selection"] = sel
-        if (inc["basis"] not in ("defers_to",) and not (criteria or quals or sel or inc.get("rate_base") or alts
-                                                        or inc.get("tier_metric") or inc.get("tiers"))):
+        # 实用新型专利获得授权后资助1000元/件: paid per grant the firm has, the count is the condition
+        counted = inc.pop("_counted", False)
+        if (inc["basis"] not in ("defers_to",) and not counted and not (
+                criteria or quals or sel or inc.get("rate_base") or alts or inc.get("tier_metric") or inc.get("tiers"))):
             reviews.append("条件：本句未找到申请条件，请补上谁可申请（指标、称号或评定，可能写在相邻句中）")
         if inc["recipient"] == "enterprise" and (
                 any(str(c.get("metric") or "").startswith("project.") for c in criteria)
@@ -750,7 +766,8 @@ class _Draft:
         verb = next((m for m in _VERB_RE.finditer(s) if not _in_brackets(s, m.start())), None)
         head = s[:verb.start()] if verb else s
         after = s[verb.end():] if verb else ""
-        if re.search(r"人才|员工|个人|自然人|合伙人|高管|团队", s):
+        # 每个单位或个人: a unit (the firm) or a person may apply; the firm's claim is the enterprise's
+        if re.search(r"人才|员工|个人|自然人|合伙人|高管|团队", re.sub(r"(?:单位|企业|机构)或个人|个人或(?:单位|企业|机构)", "", s)):
             inc["recipient"] = "person"
             subject = re.match(r"对[^,，;；]*?(?:人才|自然人|有限合伙人|员工|人员)(?=[,，])", s)
             if not subject:  # the persons are not the sentence's own subject: a reading to confirm
@@ -1204,7 +1221,10 @@ class _Draft:
             if pu["per_unit"].get("period") == "month":
                 inc["frequency"] = "yearly"
                 quotes.setdefault("frequency", pu["month_quote"])
-            reviews.append(pu["review"])
+            if pu["review"]:
+                reviews.append(pu["review"])
+            else:
+                inc["_counted"] = True
             for cap, cq, scope in caps:
                 self._cap(inc, quotes, limits, cap, cq, scope, primary="cap_wan")
             return
@@ -1446,7 +1466,7 @@ class _Draft:
                 quotes["frequency"] = ev.group(0)
             inc.setdefault("frequency", "per_award")  # docs/rules.md: per_award is "not stated"
             each = re.search(r"每(?:辆|件|台|艘|架|套|笔|宗|单|个项目|个平台|个服务商)|单(?:个项目|笔|船|机|宗)|"
-                             r"同一项目|按[^,，。]{0,8}合同(?:金)?额", s)
+                             r"同一项目|按[^,，。]{0,8}合同(?:金)?额|元/(?:件|辆|台|艘|架|套|笔|宗|单|项|次|人次|标箱|TEU)", s)
             if each and "frequency" not in quotes and inc["frequency"] == "per_award":
                 quotes["frequency"] = each.group(0)  # paid per item (each car, each project, each contract)
             if "frequency" not in quotes:  # a period not written is a guess either way (issue 18: flagged)
@@ -1552,7 +1572,11 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
     caps: list[tuple[dict, int]] = []  # (limit with its scope, its place)
     header: dict | None = None  # a heading's condition, inherited by the items under it
     sents = _joined_heads(text, _sentences(text))
+    sents, header_caps = _capped_headers(sents, d)
     for si, sent in enumerate(sents):
+      if sent.start in header_caps:  # 对…进行资助，每个单位年资助总额不超过300万元：其中，…: a cap over the items under it
+          caps.append((header_caps[sent.start], sent.start))
+          continue
       kind = _mark_kind(sent.text)
       if header is not None and kind is not None and header.get("mark") == kind:
           header = None  # the next item of the heading's own level: its conditions end there
@@ -1682,7 +1706,8 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
     return result
 
 
-_AWARD_CLAUSE_RE = re.compile(rf"(?:给予|奖励)[^,，;；]*?(?<!最高)(?<!不超过)({NUM})\s*(?:万元|亿元|元|%)")
+_AWARD_CLAUSE_RE = re.compile(rf"(?:给予|奖励)[^,，;；]*?(?<!最高)(?<!不超过)({NUM})\s*(?:万元|亿元|元|%)"
+                              rf"|(?:资助|补贴|补助|奖励)({NUM})\s*(?:万元|元)/")  # 申请费资助1000元/件，获得授权后资助8000元/件
 
 
 _HEAD_END_RE = re.compile(r"(?:给予|予以)[^，,。;；\d%]{0,12}(?:奖励|补贴|补助|扶持|资助|支持)$")
@@ -1909,7 +1934,8 @@ def _cap_sentence(s: str, d: "_Draft") -> dict | None:
     if money is None and share is None and whole is None:
         return None
     scope = _SCOPE_RE.match(s)
-    lim: dict[str, Any] = {"kind": "annual_total_cap" if re.search(r"年度|每年|当年", s) else "total_cap"}
+    lim: dict[str, Any] = {"kind": "annual_total_cap" if re.search(r"年度|每年|当年|年(?:资助|奖励|补贴|补助|扶持|支持)?总额", s)
+                           else "total_cap"}
     if money:
         lim["amount_wan"] = _Qty(0, 0, _num(money.group(1)), money.group(2), money.group(0)).wan
     if share:
@@ -1934,12 +1960,46 @@ def _cap_sentence(s: str, d: "_Draft") -> dict | None:
     return {"limit": lim, "scope": "before" if scope else "paragraph", "count": n}
 
 
+_HEADER_CAP_RE = re.compile(r"[:：]\s*其中[,，:：]?")
+
+
+def _capped_headers(sents: list[_Sentence], d: "_Draft") -> tuple[list[_Sentence], dict[int, dict]]:
+    """对专利申请授权进行资助，每个单位或个人年资助总额不超过300万元：其中，国内…资助1000元/件;…: the words before
+    「：其中」 are a header whose cap binds every item under it (the rest of its paragraph), not an award. Split
+    off as a sentence of its own; returns the sentences and, by the header's offset, its cap."""
+    out: list[_Sentence] = []
+    caps: dict[int, dict] = {}
+    for sent in sents:
+        m = _HEADER_CAP_RE.search(sent.text)
+        if m is None:
+            out.append(sent)
+            continue
+        head = sent.text[:m.start()]
+        cap = None
+        for c in re.finditer(r"[^,，]+", head):
+            found = _cap_sentence(c.group(0), d)
+            if found is not None and found["scope"] == "paragraph":
+                cap = dict(found, scope="following")
+                break
+        rest = sent.text[m.end():]
+        if cap is None or not rest.strip() or not _AWARD_RE.search(rest):
+            out.append(sent)
+            continue
+        out.append(_Sentence(head, sent.start))
+        out.append(_Sentence(rest, sent.start + m.end()))
+        caps[sent.start] = cap
+    return out, caps
+
+
 def _attach_cap(cap: dict, at: int, out: list[dict], text: str, group: str) -> None:
     """Put the limit on every award it covers: all before it in the provision (上述/以上), the last N (两项),
     or, when the sentence names no scope, those of its paragraph before it (a reading: said in a review)."""
     para = text.count("\n", 0, at)
     before = [inc for inc in out if inc["_span"][0] < at and inc.get("basis") not in ("non_monetary", "defers_to")]
-    if cap["scope"] == "last":
+    if cap["scope"] == "following":  # a header's cap: the items after it in its paragraph
+        covered = [inc for inc in out if inc["_span"][0] > at and inc["_span"][2] == para
+                   and inc.get("basis") not in ("non_monetary", "defers_to")]
+    elif cap["scope"] == "last":
         covered = [inc for inc in before if inc["_span"][2] == para][-1:]
     elif cap["scope"] == "paragraph":
         covered = [inc for inc in before if inc["_span"][2] == para]

@@ -835,3 +835,28 @@ def test_a_computation_clause_before_the_verb_is_no_condition():
     inc = one("对经认定的软件新型公共服务平台,按不超过项目审定总投入费用6%的标准,一次性给予平台建设方最高5000万元补助。")
     assert (inc["rate_percent"], inc["rate_base"], inc["cap_wan"]) == (6, "项目审定总投入费用", 5000)
     assert not any(c["quote"] == "标准" for c in inc.get("criteria") or [])  # 「…6%的标准」 is how, not who
+
+
+def test_a_header_cap_before_qizhong_binds_every_item_under_it_and_is_no_award():
+    incs = draft("对专利申请授权进行资助，每个单位或个人年资助总额不超过300万元：其中，实用新型专利获得授权后资助1000元/件;"
+                 "外观设计专利获得授权后资助500元/件。")
+    assert [i["per_unit"]["amount"] for i in incs] == [1000, 500]
+    for inc in incs:
+        (cap,) = inc["limits"]
+        assert (cap["kind"], cap["amount_wan"], cap["group"]) == ("annual_total_cap", 300, "1-cap1")
+        assert inc["recipient"] == "enterprise"  # 单位或个人: the firm may claim it as its own
+    assert "上限：" not in (incs[0].get("review") or "")  # the scope is written (其中): not a guess
+
+
+def test_a_per_item_amount_written_with_its_unit_is_per_item_and_counts_its_noun():
+    inc = one("实用新型专利获得授权后资助1000元/件。")
+    assert (inc["basis"], inc["frequency"], inc["quotes"]["frequency"]) == ("per_unit", "per_award", "元/件")
+    assert inc["per_unit"]["metric"] == "实用新型专利授权数量"
+    assert not inc.get("review")  # the unit, what it counts and the per-grant payment are all written
+
+
+def test_two_per_item_amounts_of_one_noun_are_two_awards_the_second_asked():
+    first, second = draft("国内发明专利，申请费资助1000元/件，获得授权后资助8000元/件。")
+    assert (first["per_unit"]["amount"], second["per_unit"]["amount"]) == (1000, 8000)
+    assert first["per_unit"]["metric"] == "国内发明专利申请数量"
+    assert "指标：" in first["review"] and "指标：" in second["review"]  # named from another clause: asked
