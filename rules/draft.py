@@ -1510,6 +1510,18 @@ class _Draft:
             if not any(title in a or a in title for q in out for a in self.vocab.qualifications.get(q["name"], ((q["name"],), ()))[0]):
                 out.append({"name": title, "quote": m.group(0)})
                 reviews.append(f"条件：称号“{title}”请加入 qualifications（或对应到已知称号）")
+        # 对当年新获得国家级检验检测认证的机构: a title at a level, unquoted, held by whom the award is for
+        if not out:
+            for m in re.finditer(r"获得(?:的)?(国家级|省级|市级)([^,，;；、的“”\d]{2,16}?)的(?=机构|企业|单位)", s):
+                level = self._level_word(m.group(1))
+                name = self.title(m.group(2), m.group(0))
+                entry = self.titles.get(name)
+                if entry is not None and level not in entry["levels"]:
+                    entry["levels"].append(level)
+                known = self.vocab.qualifications.get(name)
+                if known is not None and level not in known[1]:
+                    continue  # a level the known title does not have: left to the words (a condition, asked)
+                out.append({"name": name, "level": level, "quote": m.group(1) + m.group(2)})
         if len(out) > 1 and re.search(r"或|之一|任一", s):
             reviews.append("条件：有多个称号，请确定须全部具备还是具备其一（qualifications_mode）")
         return out
@@ -1666,7 +1678,7 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
                 inc["criteria"] = carried + list(inc.get("criteria") or [])
                 _drop_no_condition_question(inc)
         out.extend(_split_by_title(inc, progression=any(x["kind"] == "tier_difference" for x in doc_limits)))
-    out = _merge_level_runs(out, text, d)
+    out = _merge_title_levels(_merge_level_runs(out, text, d), text)
     for n, (cap, at) in enumerate(caps, 1):
         _attach_cap(cap, at, out, text, f"{prov.seq}-cap{n}")
     for lim in doc_limits:
@@ -2067,6 +2079,60 @@ def _merge_level_runs(out: list[dict], text: str, d: "_Draft") -> list[dict]:
             i += 1
             continue
         merged.append(_tiered(run, lvl_idx, text, d))
+        i += len(run)
+    return merged
+
+
+def _merge_title_levels(out: list[dict], text: str) -> list[dict]:
+    """对当年新获得国家级检验检测认证的机构，每个机构资助200万元;新获得省级检验检测认证的机构，…100万元: one title at
+    consecutive levels, each sentence its amount, is one award by level paying the highest held (a reading:
+    said in a review line, as the text does not say whether both levels held pay twice)."""
+    merged: list[dict] = []
+    i = 0
+
+    def title_of(inc: dict) -> tuple | None:
+        qs = inc.get("qualifications") or []
+        if inc.get("basis") != "fixed" or inc.get("amount_wan") is None or len(qs) != 1 or not qs[0].get("level") \
+                or inc.get("alternatives") or inc.get("tiers"):
+            return None
+        return qs[0]["name"], tuple((c.get("metric"), c.get("op"), c.get("value")) for c in inc.get("criteria") or [])
+
+    while i < len(out):
+        a = out[i]
+        key = title_of(a)
+        run = [a]
+        j = i + 1
+        while key is not None and j < len(out) and title_of(out[j]) == key and out[j]["_span"][2] == a["_span"][2] \
+                and out[j]["qualifications"][0]["level"] not in {x["qualifications"][0]["level"] for x in run}:
+            run.append(out[j])
+            j += 1
+        if len(run) < 2:
+            merged.append(a)
+            i += 1
+            continue
+        start, end = a["_span"][0], run[-1]["_span"][1]
+        quote = text[start:end]
+        inc = {k: v for k, v in a.items() if k not in ("amount_wan", "ceiling", "qualifications", "review", "quotes")}
+        inc["quote"] = quote
+        inc["basis"] = "tiers"
+        inc["tiers"] = [{"label": b["qualifications"][0]["quote"], "qualification": b["qualifications"][0]["name"],
+                         "level": b["qualifications"][0]["level"], "amount_wan": b["amount_wan"]} for b in run]
+        quotes = {k: v for k, v in (a.get("quotes") or {}).items() if k not in ("amount_wan", "ceiling")}
+        quotes["tiers"] = quote
+        inc["quotes"] = quotes
+        reviews = [r for b in run for r in str(b.get("review") or "").split("；") if r]
+        reviews.append("档次：同一称号各级别合并为一项分档奖励（按所获最高级别支付，不累加），请确认")
+        if re.search(r"新获得|首次", quote):
+            inc["first_time"] = True  # each level paid once
+            quotes["first_time"] = re.search(r"新获得|首次\S{0,2}", quote).group(0)
+            reviews.append(f"条件：「{quotes['first_time']}」要求称号新近取得，分档称号的取得日期不会核对，请确认")
+            if inc.get("frequency") == "per_award":  # 首次/新获得: each level reached once
+                inc["frequency"] = "once"
+                quotes["frequency"] = quotes["first_time"]
+                reviews = [r for r in reviews if not r.startswith("频次：未写明频次")]
+        inc["review"] = "；".join(dict.fromkeys(reviews))
+        inc["_span"] = (start, end, a["_span"][2])
+        merged.append(inc)
         i += len(run)
     return merged
 

@@ -860,3 +860,33 @@ def test_two_per_item_amounts_of_one_noun_are_two_awards_the_second_asked():
     assert (first["per_unit"]["amount"], second["per_unit"]["amount"]) == (1000, 8000)
     assert first["per_unit"]["metric"] == "国内发明专利申请数量"
     assert "指标：" in first["review"] and "指标：" in second["review"]  # named from another clause: asked
+
+
+@pytest.mark.parametrize("level, amount", [("national", 200), ("provincial", 100), (None, None)])
+def test_one_title_at_two_levels_in_two_sentences_is_one_award_by_level(tmp_path, level, amount):
+    import json
+    text = "对当年新获得国家级检验检测认证的机构，每个机构资助200万元;新获得省级检验检测认证的机构，每个机构资助100万元。"
+    (inc,) = draft(text)
+    assert inc["basis"] == "tiers" and [(t["level"], t["amount_wan"]) for t in inc["tiers"]] == [
+        ("national", 200), ("provincial", 100)]
+    assert inc["first_time"] is True and inc["frequency"] == "once"
+    assert "档次：" in inc["review"] and "取得日期不会核对" in inc["review"]  # merged and dates unchecked: said
+    doc = tmp_path / "p.txt"
+    doc.write_text("检测认证扶持办法\n\n第一条 " + text + "\n", encoding="utf-8")
+    rules = tmp_path / "r.yaml"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)]).exit_code == 0
+    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    assert data["qualifications"]["检验检测认证"]["levels"] == ["national", "provincial"]
+    for i in data["incentives"]:
+        i.pop("review", None)
+    rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
+    assert r.exit_code == 0 and "0 error(s)" in r.output, r.output
+    firm = tmp_path / "firm.yaml"
+    held = f"qualifications: [{{name: 检验检测认证, level: {level}}}]\n" if level else ""
+    firm.write_text("as_of: 2026-06-30\nname: 示范检测有限公司\n" + held, encoding="utf-8")
+    r = runner.invoke(cli, ["eligible", str(firm), "--source", str(doc), "--rules", str(rules), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    res = {x["incentive"]: x for x in json.loads(r.output)["results"]}["1.1"]
+    assert (res["status"], res.get("amount_wan")) == (("eligible", amount) if level else ("not_eligible", None)), res
