@@ -402,6 +402,16 @@ def metric_phrase(phrase: str) -> str:
     return p
 
 
+def _quote_short(q: str, n: int = 30) -> str:
+    """A quote for a review line: at most about `n` characters, never cut inside a number, no 「；」."""
+    q = q.replace("；", "，")
+    if len(q) <= n:
+        return q
+    while n < len(q) and (q[n].isdigit() or q[n] in ".%‰" or q[n - 1].isdigit() and q[n] in "万亿元"):
+        n += 1
+    return q[:n] + "…"
+
+
 def _cjk_len(s: str) -> int:
     return sum(1 for c in s if "\u4e00" <= c <= "\u9fff")
 
@@ -633,6 +643,10 @@ class _Draft:
                 any(str(c.get("metric") or "").startswith("project.") for c in criteria)
                 or str(inc.get("rate_base") or "").startswith("project.")):
             reviews.append("对象：指标衡量的是项目（project.*），请设定 recipient 与 project_kind")
+        for c in [*criteria, *(c for alt in alts or [] for c in alt.get("criteria") or [])]:
+            if c.get("metric") is None and not any(str(c.get("quote"))[:10] in r for r in reviews):
+                # a condition no metric names: never left for `rules check` alone to find
+                reviews.append(f"指标：条件「{_quote_short(c.get('quote') or '')}」未能对应指标，请选择或新增指标")
         if quotes:
             inc["quotes"] = quotes
         if reviews:
@@ -717,6 +731,8 @@ class _Draft:
                 sides = [(c0, c0 + k), (c0 + k + 1, c0 + len(clause))]
             if "、" in s[sides[0][0]:sides[0][1]]:
                 continue  # A、B、C或D: one list, one condition
+            if k >= 2 and _VERB_OR_RE.match(clause, k - 2):
+                continue  # 主办或承办…论坛: two verbs of one object, one condition
             if any(_cjk_len(s[a:b]) < 4 for a, b in sides) or any(
                     "或" in (c.get("quote") or "") and (c.get("quote") or "") in s[sides[0][0]:sides[1][1]]
                     and c.get("value") is not True for c in criteria):
@@ -1682,6 +1698,8 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
     for n, (cap, at) in enumerate(caps, 1):
         _attach_cap(cap, at, out, text, f"{prov.seq}-cap{n}")
     for lim in doc_limits:
+        if lim["kind"] == "one_per_year":
+            lim["group"] = f"{prov.seq}-one-per-year"
         # a limit stated apart from the award sentences (补助资金均按进档差额执行) binds each of them
         for inc in out:
             if inc.get("basis") in ("fixed", "tiers", "rate", "matching") and lim["quote"] not in inc["quote"]:
@@ -1691,6 +1709,15 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
             if not any(x["kind"] == lim["kind"] for x in inc.get("limits") or []):
                 inc.setdefault("limits", []).append(lim)
     for inc in out:
+        one = next((x for x in inc.get("limits") or [] if x["kind"] == "one_per_year"
+                    and _PER_YEAR_ONE_RE.fullmatch(x["quote"])), None)
+        if one is not None and inc.get("frequency") == "per_award" and "frequency" not in (inc.get("quotes") or {}):
+            # 每年可申请一项: paid per application, at most one a year: the frequency is written
+            inc.setdefault("quotes", {})["frequency"] = one["quote"]
+            inc["review"] = "；".join(x for x in str(inc.get("review") or "").split("；")
+                                     if x and not x.startswith("频次：未写明频次")) or None
+            if inc["review"] is None:
+                del inc["review"]
         phase_years = {float(v) for v in inc.pop("_phase_years", [])}
         others = {round(float(v), 6) for v in inc.pop("_others_wan", [])}
 
@@ -2305,7 +2332,16 @@ def _provision_limits(text: str) -> list[dict]:
     m = re.search(r"[^。,，]*均按进档差额执行", text)
     if m:
         out.append({"kind": "tier_difference", "quote": m.group(0)})
+    m = _PER_YEAR_ONE_RE.search(text)
+    if m:  # 每个研发机构每年可申请一项: one of this article's awards a year, each application paid
+        out.append({"kind": "one_per_year", "quote": m.group(0)})
     return out
+
+
+#: 主办或承办, 组织或参与: two verbs sharing one object, not two ways to qualify.
+_VERB_OR_RE = re.compile(r"(?:主办|承办|举办|组织|参与|牵头|开展|申请|获得|引进|设立|建设|租用|购置|购买|投资|新建|改造)或"
+                         r"(?:主办|承办|举办|组织|参与|牵头|开展|申请|获得|引进|设立|建设|租用|购置|购买|投资|新建|改造)")
+_PER_YEAR_ONE_RE = re.compile(r"每(?:个|家)[^,，。;；\d]{0,10}?每年(?:可|只能|限|仅可|最多)?(?:申请|享受|支持)一(?:项|次)")
 
 
 def _sentence_limits(s: str) -> list[dict]:

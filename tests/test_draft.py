@@ -890,3 +890,21 @@ def test_one_title_at_two_levels_in_two_sentences_is_one_award_by_level(tmp_path
     assert r.exit_code == 0, r.output
     res = {x["incentive"]: x for x in json.loads(r.output)["results"]}["1.1"]
     assert (res["status"], res.get("amount_wan")) == (("eligible", amount) if level else ("not_eligible", None)), res
+
+
+def test_one_application_a_year_is_a_limit_and_says_how_often_it_pays():
+    inc = draft("对新型研发机构主办大型学术会议，给予15万元资金支持。每个研发机构每年可申请一项。")[0]
+    (lim,) = inc["limits"]
+    assert (lim["kind"], lim["quote"]) == ("one_per_year", "每个研发机构每年可申请一项")
+    assert inc["quotes"]["frequency"] == "每个研发机构每年可申请一项" and "频次：" not in (inc.get("review") or "")
+
+
+def test_two_verbs_of_one_object_are_one_condition_not_alternatives():
+    inc = one("对新型研发机构主办或承办国际性大型论坛活动，给予15万元资金支持。")
+    assert not inc.get("alternatives")
+
+
+def test_a_condition_no_metric_names_is_always_asked():
+    inc = one("对新型研发机构主办或承办国际性或全国性、会议规模不少于100人的大型论坛活动、学术会议，给予15万元资金支持。")
+    assert any(c["metric"] is None for c in inc["criteria"])
+    assert "未能对应指标" in inc["review"] and not re.search(r"\d…", inc["review"])  # never cut inside a number
