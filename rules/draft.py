@@ -1475,6 +1475,12 @@ class _Draft:
         elif y or re.search(r"每年(?:给予|按|对)|每年[^,，]{0,12}给予|按年度|每年[^,，]{0,8}最高", s):
             inc["frequency"] = "yearly"  # 每年最高: a yearly amount (bench/gold/README.md)
             quotes["frequency"] = (y or re.search(r"每年|按年度", s)).group(0)
+        elif inc.get("basis") in ("rate", "matching") and (
+                yc := re.search(r"(?:单一|每个|每一)年度[^,，。;；]{0,12}?(?:合计|累计)?(?:不超过|最高)", s)):
+            # 按其…收入的5%给予奖励，每个机构单一年度该项奖励金额合计不超过200万元: a share of a year's figure,
+            # capped by the year: paid by the year
+            inc["frequency"] = "yearly"
+            quotes["frequency"] = yc.group(0)
         else:
             ev = re.search(r"(?<!后备)(?<!首次)上市(?!企业|公司|产品|新品)|挂牌|进入(?:创新层|精选层)", s)
             if ev and "frequency" not in inc:
@@ -2375,7 +2381,10 @@ def _name(inc: dict, prov: ProvisionText) -> str:
     if not subject:
         m = re.search(r"(?:评选|评定|遴选|认定)(?:不超过\d+[个家项])?(?:一批)?([^,，;；]{2,20}?(?:项目|产品|平台|企业|APP))", s)
         subject = m.group(1) if m else ""
-    subject = re.sub(r"[()（）“”\"]", "", subject)[:16]
+    subject = re.sub(r"[()（）“”\"]", "", subject)
+    if len(subject) > 16:  # 新型研发机构主办国际性大型论坛活动: what is done (after its verb), never a word cut short
+        tail = re.split(r"主办|承办|举办|开展|获得|建设|设立|引进|购置|租用|实施|参与", subject)[-1]
+        subject = tail if 2 <= len(tail) <= 16 else subject
     kind = inc.get("kind") or "支持"
     return f"{subject or prov.label}{kind}"
 

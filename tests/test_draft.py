@@ -908,3 +908,13 @@ def test_a_condition_no_metric_names_is_always_asked():
     inc = one("对新型研发机构主办或承办国际性或全国性、会议规模不少于100人的大型论坛活动、学术会议，给予15万元资金支持。")
     assert any(c["metric"] is None for c in inc["criteria"])
     assert "未能对应指标" in inc["review"] and not re.search(r"\d…", inc["review"])  # never cut inside a number
+
+
+def test_a_share_of_a_year_s_figure_capped_by_the_year_is_paid_by_the_year():
+    inc = one("按其为非关联企业提供科技服务业务实际获得收入的5%对新型研发机构给予奖励，每个新型研发机构单一年度该项奖励金额合计不超过200万元。")
+    assert (inc["basis"], inc["frequency"], inc["cap_wan"]) == ("rate", "yearly", 200)
+    assert inc["quotes"]["frequency"].startswith("单一年度")
+
+
+def test_a_long_subject_names_the_award_by_what_is_done_never_a_word_cut_short():
+    assert one("对新型研发机构主办国际性大型论坛活动，给予15万元资金支持。")["name"] == "国际性大型论坛活动支持"
