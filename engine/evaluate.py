@@ -588,7 +588,10 @@ class _Tiered(_Step):
         if b != b:
             return None, ""
         label = rd.ev.rules.metrics[self.inc.rate_base].label
-        return tr.rate_percent / 100 * b, f"{_rate_text(tr)} × {label} {num(b)}"
+        raw = tr.rate_percent / 100 * b
+        if tr.cap_wan is not None and raw > tr.cap_wan + _EPS:  # the level's own cap binds (say() shows the min)
+            return float(tr.cap_wan), f"{_rate_text(tr)} × {label} {num(b)}"
+        return raw, f"{_rate_text(tr)} × {label} {num(b)}"
 
     def say(self, rd, t):
         inc, r = self.inc, rd.r
@@ -637,15 +640,22 @@ class _Tiered(_Step):
                                 need=self.tier_text(rd, nxt), amount=num(nxt_amount), more=num(nxt_amount - amount),
                                 level=nxt.label)
         bound = inc.cap_wan is not None and amount > inc.cap_wan + _EPS
+        b = float(self.base[r])
+        level_bound = tier.cap_wan is not None and tier.rate_percent is not None and b == b and \
+            tier.rate_percent / 100 * b > tier.cap_wan + _EPS
         if bound:
             t.steps.append(_min(text, num(inc.cap_wan), num(inc.cap_wan)))
             t.notes.append(_cap_binds(inc.cap_wan))
+        elif level_bound:  # 对国家级的…100%，最高500万元: the level's own cap
+            t.steps.append(_min(f"{tier.label}: {text}", num(tier.cap_wan), num(tier.cap_wan)))
+            t.notes.append(_cap_binds(tier.cap_wan))
         else:
             t.steps.append(f"{tier.label}: {text}" + ("" if text == num(amount) else f" = {num(amount)}"))
         if tier.rate_percent is not None:
             row.update(rate_percent=tier.rate_percent, base_metric=inc.rate_base, base=float(self.base[r]))
-        t.checks.append({**row, "state": "met", "tier": tier.label, "amount_wan": amount, "cap_wan": inc.cap_wan,
-                         "cap_binds": bool(bound), "next_tier": t.next_tier})
+        t.checks.append({**row, "state": "met", "tier": tier.label, "amount_wan": amount,
+                         "cap_wan": inc.cap_wan if bound or tier.cap_wan is None else tier.cap_wan,
+                         "cap_binds": bool(bound or level_bound), "next_tier": t.next_tier})
 
 
 class _Earlier(_Step):
@@ -1151,6 +1161,8 @@ def _tiers(rows: _Rows, inc: Incentive, reason, missing, steps):
             r = np.where(state == 0, r, 0).astype(np.int8)
         reached[k] = r
         amounts[k] = float(tr.amount_wan) if tr.amount_wan is not None else tr.rate_percent / 100 * base
+        if tr.cap_wan is not None:  # the level's own 最高 (NaN where the base is missing stays NaN)
+            amounts[k] = np.where(amounts[k] > tr.cap_wan + _EPS, float(tr.cap_wan), amounts[k])
     hit = reached == 1
     any_hit = hit.any(axis=0)
     unknown = (reached == 2).any(axis=0) & ~any_hit

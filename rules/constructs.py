@@ -37,7 +37,7 @@ def construct_numbers_outside_quotes(inc: dict) -> list[str]:
         if not isinstance(t, dict):
             continue
         tq = t.get("quote") or quotes.get("tiers", own)
-        for key in ("max", "amount_min_wan", "rate_permille"):
+        for key in ("max", "amount_min_wan", "rate_permille", "cap_wan"):
             check(t.get(key), tq, f"tiers[{i}].{key}")
         for j, c in enumerate(t.get("criteria") or []):
             if isinstance(c, dict):
@@ -77,7 +77,7 @@ def embedded_only(inc: Any) -> list[str]:
     if inc.phases:
         keys.append("phases")
     for i, t in enumerate(inc.tiers):
-        for key in ("max", "min_op", "criteria"):
+        for key in ("max", "min_op", "criteria", "cap_wan"):
             if getattr(t, key):
                 keys.append(f"tiers[{i}].{key}")
     for i, lim in enumerate(inc.limits):

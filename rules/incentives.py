@@ -82,7 +82,7 @@ COMMON_KEYS = {
 }
 ID_RE = re.compile(r"^(\d+)\.(\d+)$")
 TIER_KEYS = {"label", "min", "unit", "qualification", "level", "amount_wan", "rate_percent", "quota", "max",
-             "max_op", "min_op", "criteria", "amount_min_wan", "rate_permille"}
+             "max_op", "min_op", "criteria", "amount_min_wan", "rate_permille", "cap_wan"}
 LIMIT_KEYS = {"kind", "quote", "years", "group", "amount_wan", "per", "share_percent", "share_of"}
 PER_UNIT_KEYS = {"amount", "unit", "metric", "period", "max_quantity", "quantity_unit"}
 PHASE_KEYS = {"from_year", "to_year", "rate_percent", "rate_permille", "rate_ceiling", "quote"}
@@ -168,6 +168,9 @@ class Tier:
     criteria: tuple["Criterion", ...] = ()  # an extra condition of this level only (仅限…)
     amount_min_wan: float | None = None  # a-b万元: the a (the level pays up to amount_wan)
     rate_permille: float | None = None  # as written when the text says ‰ (rate_percent = ‰ / 10)
+    #: 对国家级的给予100%的资金配套，最高500万元: the level's own cap on its rate × base (the incentive's cap_wan
+    #: still bounds every level)
+    cap_wan: float | None = None
 
 
 @dataclass(frozen=True)
@@ -646,10 +649,16 @@ class _IncentiveParser:
             raise ctx.at("rate_percent").fail("a percentage is at most 100")
         if permille is not None:
             rate = permille / 10
+        cap = _num(t.get("cap_wan"), ctx.at("cap_wan"), optional=True)
+        if cap is not None and rate is None:
+            raise ctx.at("cap_wan").fail("a level's cap_wan bounds its rate (…的100%，最高500万元): give rate_percent, "
+                                         "or write a fixed level's amount as amount_wan")
+        if cap is not None and cap <= 0:
+            raise ctx.at("cap_wan").fail("a cap is a positive amount in 万元")
         return Tier(_str(t["label"], ctx.at("label")), minimum, unit, t.get("min"), t.get("unit"), qual, level,
                     _num(t.get("amount_wan"), ctx.at("amount_wan"), optional=True), rate,
                     _int(t.get("quota"), ctx.at("quota"), optional=True),
-                    maximum, t.get("max"), max_op, min_op, extra, amin, permille)
+                    maximum, t.get("max"), max_op, min_op, extra, amin, permille, cap)
 
     def qualification(self, name: Any, level: Any, ctx: _Ctx, key: str = "name") -> tuple[str, str | None]:
         name = _str(name, ctx.at(key))

@@ -34,7 +34,7 @@ _CRITERION = ("map", {"metric": "str", "op": "str", "value": "num|bool", "unit":
 _TIER = ("map", {"label": "str", "min": "num", "unit": "str", "qualification": "str", "level": "str",
                  "amount_wan": "num", "rate_percent": "num", "quota": "int", "quote": "str",
                  "max": "num", "max_op": "str", "min_op": "str", "criteria": ("list", _CRITERION),
-                 "amount_min_wan": "num", "rate_permille": "num"})
+                 "amount_min_wan": "num", "rate_permille": "num", "cap_wan": "num"})
 _QUALIFICATION = ("map", {"name": "str", "level": "str", "quote": "str", "group": "str"})
 _LIMIT = ("map", {"kind": "str", "quote": "str", "years": "int", "group": "str", "amount_wan": "num", "per": "str",
                   "share_percent": "num", "share_of": "str"})

@@ -268,7 +268,7 @@ def test_the_neo4j_backend_refuses_rules_with_a_construct_cypher_does_not_evalua
     engine = scenario_engine(str(CONSTRUCTS / "measures.rules.yaml"))
     profile = engine.parse_profile({"name": "总部"}, "p.yaml")
     with pytest.raises(DataError, match=r"incentive 2\.1: tiers\[0\]\.max is a construct the Neo4j backend does not "
-                                        r"evaluate .*\(and 8 more incentive\(s\)\); answer with --backend embedded"):
+                                        r"evaluate .*\(and 9 more incentive\(s\)\); answer with --backend embedded"):
         evaluate_in_neo4j(None, engine, profile)
 
 
@@ -299,3 +299,22 @@ def test_a_whole_figure_cap_loads_as_100_percent():
 
     lim = load_rules_file(CONSTRUCTS / "measures.rules.yaml").by_id["11.1"].limits[0]
     assert (lim.kind, lim.share_percent, lim.share_of) == ("total_cap", 100.0, "office_purchase_cost")
+
+
+def test_a_level_s_cap_is_for_a_rate_level_and_cypher_refuses_it(tmp_path):
+    """cap_wan on a fixed level is an error naming the key; on a rate level it is embedded-only."""
+    from policykg.errors import DataError
+    from policykg.rules.constructs import embedded_only
+    from policykg.rules.files import load_rules_file
+
+    shutil.copy(CONSTRUCTS / "measures.txt", tmp_path / "measures.txt")
+    data = yaml.safe_load((CONSTRUCTS / "measures.rules.yaml").read_text(encoding="utf-8"))
+    inc = next(i for i in data["incentives"] if i["id"] == "13.1")
+    assert embedded_only(load_rules_file(CONSTRUCTS / "measures.rules.yaml").by_id["13.1"]) == [
+        "tiers[0].cap_wan", "tiers[1].cap_wan"]
+    inc["tiers"][0] = {"label": "国家级", "qualification": "科技计划项目", "level": "national", "amount_wan": 100,
+                       "cap_wan": 500}
+    bad = tmp_path / "r.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataError, match=r"tiers\[0\]\.cap_wan: a level's cap_wan bounds its rate"):
+        load_rules_file(bad)
