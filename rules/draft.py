@@ -1700,7 +1700,7 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
                 inc["criteria"] = carried + list(inc.get("criteria") or [])
                 _drop_no_condition_question(inc)
         out.extend(_split_by_title(inc, progression=any(x["kind"] == "tier_difference" for x in doc_limits)))
-    out = _merge_title_levels(_merge_level_runs(out, text, d), text)
+    out = _merge_title_levels(_merge_level_runs(out, text, d), text, d)
     for n, (cap, at) in enumerate(caps, 1):
         _attach_cap(cap, at, out, text, f"{prov.seq}-cap{n}")
     for lim in doc_limits:
@@ -2116,28 +2116,53 @@ def _merge_level_runs(out: list[dict], text: str, d: "_Draft") -> list[dict]:
     return merged
 
 
-def _merge_title_levels(out: list[dict], text: str) -> list[dict]:
+def _merge_title_levels(out: list[dict], text: str, d: "_Draft") -> list[dict]:
     """对当年新获得国家级检验检测认证的机构，每个机构资助200万元;新获得省级检验检测认证的机构，…100万元: one title at
     consecutive levels, each sentence its amount, is one award by level paying the highest held (a reading:
     said in a review line, as the text does not say whether both levels held pay twice)."""
     merged: list[dict] = []
     i = 0
 
-    def title_of(inc: dict) -> tuple | None:
+    def level_of(inc: dict) -> tuple[str, str | None, str] | None:
+        """(level, title or None, its quote) of an award stated for one level of a title."""
         qs = inc.get("qualifications") or []
-        if inc.get("basis") != "fixed" or inc.get("amount_wan") is None or len(qs) != 1 or not qs[0].get("level") \
-                or inc.get("alternatives") or inc.get("tiers"):
+        if inc.get("alternatives") or inc.get("tiers"):
             return None
-        return qs[0]["name"], tuple((c.get("metric"), c.get("op"), c.get("value")) for c in inc.get("criteria") or [])
+        if len(qs) == 1 and qs[0].get("level"):
+            return qs[0]["level"], qs[0]["name"], qs[0]["quote"]
+        bare = [c for c in inc.get("criteria") or [] if _BARE_LEVEL_RE.fullmatch(c.get("quote") or "")]
+        if len(bare) == 1 and not qs:  # 对国家级的给予100%的资金配套: the level alone, its title written before
+            return _Draft._level_word(bare[0]["quote"]), None, bare[0]["quote"]
+        return None
+
+    def shape(inc: dict) -> tuple | None:
+        """What must agree along a run: the basis and how the amount is computed."""
+        if inc.get("basis") == "fixed" and inc.get("amount_wan") is not None:
+            return ("fixed",)
+        if inc.get("basis") in ("rate", "matching") and inc.get("rate_percent") is not None and not inc.get("phases"):
+            return (inc["basis"], inc.get("rate_base"))
+        return None
+
+    def rest(inc: dict) -> tuple:
+        lv = level_of(inc)
+        return tuple((c.get("metric"), c.get("op"), c.get("value")) for c in inc.get("criteria") or []
+                     if not (lv and lv[1] is None and c.get("quote") == lv[2]))
 
     while i < len(out):
         a = out[i]
-        key = title_of(a)
+        lv_a = level_of(a)
         run = [a]
         j = i + 1
-        while key is not None and j < len(out) and title_of(out[j]) == key and out[j]["_span"][2] == a["_span"][2] \
-                and out[j]["qualifications"][0]["level"] not in {x["qualifications"][0]["level"] for x in run}:
-            run.append(out[j])
+        while lv_a is not None and shape(a) is not None and j < len(out):
+            b = out[j]
+            lv_b = level_of(b)
+            if lv_b is None or shape(b) != shape(a) or b["_span"][2] != a["_span"][2] or lv_b[1] != lv_a[1] \
+                    or lv_b[0] in {level_of(x)[0] for x in run}:
+                break
+            # the first states the title's other conditions; a bare level after it adds none of its own
+            if lv_a[1] is not None and rest(b) != rest(a) or lv_a[1] is None and rest(b):
+                break
+            run.append(b)
             j += 1
         if len(run) < 2:
             merged.append(a)
@@ -2145,15 +2170,52 @@ def _merge_title_levels(out: list[dict], text: str) -> list[dict]:
             continue
         start, end = a["_span"][0], run[-1]["_span"][1]
         quote = text[start:end]
-        inc = {k: v for k, v in a.items() if k not in ("amount_wan", "ceiling", "qualifications", "review", "quotes")}
+        rated = shape(a)[0] != "fixed"
+        title = lv_a[1]
+        reviews = [r for b in run for r in str(b.get("review") or "").split("；") if r]
+        criteria = [dict(c) for c in a.get("criteria") or [] if not (title is None and c.get("quote") == lv_a[2])]
+        if title is None:
+            # 对区内机构获得的国家、省、市级科技计划项目及科技奖励…，对国家级的…: the title is the noun after the
+            # list of levels in the first award's conditions (that condition then names the title: dropped)
+            for c in list(criteria):
+                m = _LEVEL_LIST_RE.search(c.get("quote") or "")
+                if m and _cjk_len(m.group(1)) >= 2:
+                    title = d.title(m.group(1), c["quote"])
+                    criteria.remove(c)
+                    break
+        if title is None:
+            merged.extend(run)  # levels of no title the text names: left as they are
+            i += len(run)
+            continue
+        entry = d.titles.get(title)
+        levels = [level_of(b)[0] for b in run]
+        if entry is not None:
+            entry["levels"] = list(dict.fromkeys([*entry["levels"], *levels]))
+        drop = ("amount_wan", "ceiling", "qualifications", "review", "quotes", "rate_percent", "rate_ceiling",
+                "cap_wan", "criteria")
+        inc = {k: v for k, v in a.items() if k not in drop}
         inc["quote"] = quote
         inc["basis"] = "tiers"
-        inc["tiers"] = [{"label": b["qualifications"][0]["quote"], "qualification": b["qualifications"][0]["name"],
-                         "level": b["qualifications"][0]["level"], "amount_wan": b["amount_wan"]} for b in run]
-        quotes = {k: v for k, v in (a.get("quotes") or {}).items() if k not in ("amount_wan", "ceiling")}
+        tiers = []
+        for b in run:
+            lv = level_of(b)
+            t: dict[str, Any] = {"label": lv[2], "qualification": title, "level": lv[0]}
+            if rated:
+                t["rate_percent"] = b["rate_percent"]
+                if b.get("cap_wan") is not None:
+                    t["cap_wan"] = b["cap_wan"]
+            else:
+                t["amount_wan"] = b["amount_wan"]
+            tiers.append(t)
+        inc["tiers"] = tiers
+        if criteria:
+            inc["criteria"] = criteria
+        quotes = {k: v for k, v in (a.get("quotes") or {}).items()
+                  if k not in ("amount_wan", "ceiling", "rate_percent", "cap_wan", "rate_ceiling")}
         quotes["tiers"] = quote
         inc["quotes"] = quotes
-        reviews = [r for b in run for r in str(b.get("review") or "").split("；") if r]
+        base_q = [r for r in reviews if r.startswith("指标：比例基数")]
+        reviews = [r for r in reviews if not r.startswith("指标：比例基数") or r == base_q[0]]  # one base, asked once
         reviews.append("档次：同一称号各级别合并为一项分档奖励（按所获最高级别支付，不累加），请确认")
         if re.search(r"新获得|首次", quote):
             inc["first_time"] = True  # each level paid once
@@ -2168,6 +2230,11 @@ def _merge_title_levels(out: list[dict], text: str) -> list[dict]:
         merged.append(inc)
         i += len(run)
     return merged
+
+
+_BARE_LEVEL_RE = re.compile(r"(?:国家|省|市)级?的?")
+#: 国家、省、市级科技计划项目 / 国家级、省级X: a list of levels, then the title (group 1)
+_LEVEL_LIST_RE = re.compile(r"(?:国家级?|省级?|市级?)(?:、(?:国家级?|省级?|市级?))+级?([^,，;；的]{2,30})$")
 
 
 def _band_free(cs: list[dict]) -> list[dict]:
@@ -2447,6 +2514,26 @@ def _envelope_caps(doc: DocumentText) -> dict[str, list[str]]:
     return out
 
 
+_METRIC_KEYS = ("metric", "rate_base", "tier_metric", "share_of", "phase_start", "persons_metric", "of")
+
+
+def _metrics_used(x: Any, out: set[str] | None = None) -> set[str]:
+    """Every metric key the incentives name (criteria, bases, tiers, per-unit quantities, caps, phases)."""
+    out = set() if out is None else out
+    if isinstance(x, dict):
+        for k, v in x.items():
+            if k in _METRIC_KEYS and isinstance(v, str):
+                out.add(v)
+            elif k == "rate_base_excess_over_percent_of" and isinstance(v, dict) and isinstance(v.get("metric"), str):
+                out.add(v["metric"])
+            else:
+                _metrics_used(v, out)
+    elif isinstance(x, list):
+        for v in x:
+            _metrics_used(v, out)
+    return out
+
+
 def draft_documents(docs: list[DocumentText], vocab: Vocabulary | None = None) -> dict:
     """A whole rules file (a dict in docs/rules.md's format) for `docs`, in document order.
 
@@ -2476,6 +2563,9 @@ def draft_documents(docs: list[DocumentText], vocab: Vocabulary | None = None) -
     out: dict[str, Any] = {"version": 1, "documents": [d.header() for d in docs]}
     titles = proposed.pop("_titles", {})
     kinds = proposed.pop("_kinds", {})
+    used = _metrics_used(incentives) | {f"project.{f}" for k in kinds.values() for f in k.get("metrics") or []}
+    # a metric proposed for a condition the pass then read otherwise (国家级 as a level of a title) names nothing
+    proposed = {k: v for k, v in proposed.items() if k in used}
     dims = {m["dimension"] for m in proposed.values()}
     units = {dim: dict(EXTRA_DIMENSIONS[dim]) for dim in sorted(dims) if dim in EXTRA_DIMENSIONS}
     if units:

@@ -918,3 +918,21 @@ def test_a_share_of_a_year_s_figure_capped_by_the_year_is_paid_by_the_year():
 
 def test_a_long_subject_names_the_award_by_what_is_done_never_a_word_cut_short():
     assert one("对新型研发机构主办国际性大型论坛活动，给予15万元资金支持。")["name"] == "国际性大型论坛活动支持"
+
+
+def test_a_rate_per_level_with_a_cap_per_level_is_one_award_by_level_of_the_title_named_before(tmp_path):
+    text = ("对区内机构获得的国家、省、市级科技计划项目及科技奖励，采用后补助方式进行配套，对国家级的给予100%的资金配套，"
+            "最高500万元;对省级的给予70%的资金配套，最高300万元;对市级的给予50%的资金配套，最高200万元。")
+    (inc,) = draft(text)
+    assert inc["basis"] == "tiers" and "cap_wan" not in inc
+    assert [(t["qualification"], t["level"], t["rate_percent"], t["cap_wan"]) for t in inc["tiers"]] == [
+        ("科技计划项目及科技奖励", "national", 100, 500), ("科技计划项目及科技奖励", "provincial", 70, 300),
+        ("科技计划项目及科技奖励", "municipal", 50, 200)]
+    assert inc["review"].count("比例基数") == 1 and "档次：" in inc["review"]  # the base asked once; the merge said
+    from policykg.rules.documents import read_document
+    from policykg.rules.draft import draft_documents
+    doc = tmp_path / "p.txt"
+    doc.write_text("科技扶持办法\n\n第一条 " + text + "\n", encoding="utf-8")
+    drafted = draft_documents([read_document(doc)])
+    assert not {"国家级", "省级", "市级"} & set(drafted.get("metrics") or {})  # read as levels: no flags proposed
+    assert drafted["qualifications"]["科技计划项目及科技奖励"]["levels"] == ["national", "provincial", "municipal"]
