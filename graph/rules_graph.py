@@ -24,12 +24,24 @@ def _quotes(inc: Incentive) -> list[str]:
     """Every quote an incentive makes; all must be in its provision's repaired text."""
     out = [inc.quote]
     out += [c.quote for c in inc.criteria] + [q.quote for q in inc.qualifications]
-    out += [lim.quote for lim in inc.limits]
+    out += [lim.quote for lim in inc.limits if lim.provision is None]  # another article's: checked there
     if inc.selection:
         out.append(inc.selection.quote)
     if inc.defers_to:
         out.append(inc.defers_to.quote)
     return out
+
+
+def _others_hold(g, inc: Incentive) -> bool:
+    """Each limit another article sets (``provision``) is quoted from that article's text."""
+    for lim in inc.limits:
+        if lim.provision is None:
+            continue
+        puid = provision_uid(lim.provision)
+        text = g.nodes[puid]["props"].get("text_repaired") if puid in g else None
+        if text is None or lim.quote not in text:
+            return False
+    return True
 
 
 def _criterion_text(c, rules: Rules) -> str:
@@ -55,7 +67,7 @@ def add_incentives(target: GraphBuilder | nx.MultiDiGraph, rules: Rules) -> list
     for inc in rules.incentives:
         puid = provision_uid(inc.provision)
         text = g.nodes[puid]["props"].get("text_repaired") if puid in g else None
-        if text is None or any(q not in text for q in _quotes(inc)):
+        if text is None or any(q not in text for q in _quotes(inc)) or not _others_hold(g, inc):
             skipped.append(inc.id)
             continue
         _add_one(b, inc, rules, puid)

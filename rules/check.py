@@ -24,7 +24,8 @@ from typing import Any
 
 from policykg.errors import DataError
 from policykg.loaders.yamlio import load_yaml
-from policykg.rules.documents import ProvisionText, attach, file_sha256, match_documents, read_document
+from policykg.rules.documents import (ProvisionText, attach, file_sha256, limit_provision, match_documents,
+                                      read_document)
 from policykg.rules.constructs import construct_numbers_outside_quotes
 from policykg.rules.schema import check_shape
 from policykg.rules.draft import DATA_DIR, _sentences, numbers_outside_quotes
@@ -70,6 +71,8 @@ def _field_quotes(inc: dict) -> list[tuple[str, str]]:
     out = [(f"quotes.{k}", v) for k, v in (inc.get("quotes") or {}).items() if isinstance(v, str)]
     for section in ("criteria", "limits", "qualifications", "phases"):
         for i, x in enumerate(inc.get(section) or []):
+            if section == "limits" and isinstance(x, dict) and x.get("provision") is not None:
+                continue  # set by another article: checked in that article's text (check_rules)
             if isinstance(x, dict) and isinstance(x.get("quote"), str):
                 out.append((f"{section}[{i}].quote", x["quote"]))
     for key in ("selection", "defers_to"):
@@ -174,7 +177,17 @@ def check_rules(rules_path: str | Path, sources: list[str | Path]) -> CheckRepor
         spans = by_prov.setdefault((k, prov.seq), [])
         spans.append(inc["quote"])
         spans += [q for q in (inc.get("quotes") or {}).values() if isinstance(q, str)]
-        spans += [lim["quote"] for lim in inc.get("limits") or [] if isinstance(lim, dict) and isinstance(lim.get("quote"), str)]
+        for j, lim in enumerate(inc.get("limits") or []):
+            if not isinstance(lim, dict) or not isinstance(lim.get("quote"), str):
+                continue
+            if lim.get("provision") is None:
+                spans.append(lim["quote"])
+                continue
+            other, why = limit_provision(lim, docs[k], iid)  # 第八条's envelope over this article's awards
+            if other is None:
+                report.errors.append(f"{where}: incentive {iid}: limits[{j}].provision: {why}")
+            else:
+                by_prov.setdefault((k, other.seq), []).append(lim["quote"])
         report.errors += check_incentive(inc, prov, metrics, units, where)
         if inc.get("review"):
             report.reviews.append(f"incentive {iid} ({prov.label}): review: {inc['review']}")

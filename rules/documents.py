@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from policykg.errors import DataError, SourceError
 from policykg.loaders.layouts import load_document
@@ -161,3 +162,16 @@ def documents_beside(header: list[dict], rules_path: Path, sources, where: str) 
                                 "pass the document with --source")
             docs.append(read_document(p))
     return match_documents(header, docs, where)
+
+
+def limit_provision(lim: dict, doc: "DocumentText", iid: Any) -> tuple[ProvisionText | None, str | None]:
+    """The provision of `doc` a limit's ``provision:`` names (another article sets the cap) and, when it
+    cannot be used, why: no such provision, or the limit's quote is not in its text."""
+    n = lim.get("provision")
+    prov = next((p for p in doc.provisions if p.seq == n), None) if isinstance(n, int) else None
+    if prov is None:
+        return None, (f"incentive {iid}: limits' provision {n!r} is not a provision of {doc.path} "
+                      f"(1–{len(doc.provisions)}): give the number of the article whose text holds the limit's quote")
+    if not isinstance(lim.get("quote"), str) or lim["quote"] not in prov.text:
+        return None, f"incentive {iid}: the limit's quote is not in {prov.label}'s text: {lim.get('quote')!r}"
+    return prov, None

@@ -608,7 +608,8 @@ class _Draft:
         self._conditions(s, inc, criteria, quals, sel, reviews)
         if inc.get("phases"):
             self._phase_start(s, inc, quotes, reviews, criteria)
-        ana = re.search(r"(?:^|对|[,，])((?:相关|该|上述|此类|这些)(?:成果|项目|产品|技术|企业|机构|平台))", s)
+        ana = re.search(r"(?:^|对|[,，])((?:相关|该|上述|此类|这些)(?:成果|项目|产品|技术|企业|机构|平台))", s) or \
+            re.search(r"((?:上述|前述)[^\d,，。;；的、]{0,8}?(?:服务|业务|活动|成果|项目|产品|技术))", s)  # 提供上述科技服务业务
         if ana:  # 对相关成果形成的…: whose results the sentence before says
             reviews.append(f"条件：「{ana.group(1)}」指向前文所写的对象，请补上其条件")
         same = re.search(r"(?:相同|同等|等额)(?:额度|金额|数额)?", s)
@@ -666,7 +667,11 @@ class _Draft:
         head = s[:verb.start()]
         rb = re.search(r"(?:按照|按|根据|参照)[^,，]*$", head)
         if rb:
+            # 按其…收入的5%对新型研发机构给予奖励: the kind of firm after the computation is who qualifies
+            whom = re.search(r"对([^,，对的%‰\d]{2,20}?(?:企业|公司|机构|基金|单位))$", head[rb.start():])
             head = head[:rb.start()]
+            if whom and not re.fullmatch(r"(?:该|其|上述|相关)?(?:企业|公司|机构|单位)", whom.group(1)):
+                head = f"{head}，{whom.group(1)}" if head else whom.group(1)
         mask = list(head)
         # 按不超过项目审定总投入费用6%的标准, 一次性给予…: how the amount is computed, no condition (its 标准 is no term)
         for m in re.finditer(r"(?:^|(?<=[,，]))(?:按照|按|根据|参照)(?:不超过|不高于)?[^,，]*?(?:\d[^,，]*)?(?:的)?标准(?=[,，]|$)",
@@ -1566,9 +1571,9 @@ class _Draft:
         if m:  # the agency works out whether or how much (bench/gold/README.md: selection)
             return {"method": "评定", "quote": m.group(0)}
         m = re.search(r"择优[^,，]{0,20}|(?:经认定|遴选)[^,，]{0,12}|评选一批[^,，]{0,16}|每年评选[^,，\d]{0,16}|"
-                      r"经(?:评定|评审|评估)|(?<!星级)评定", s)
+                      r"经(?:评定|评审|评估)|经[^,，。;；]{2,12}?(?:评审|评估|审定)后?|(?<!星级)评定", s)
         if m:
-            method = re.search(r"(择优|认定|遴选|评选|评定|评审|评估)", m.group(0)).group(1)
+            method = re.search(r"(择优|认定|遴选|评选|评定|评审|评估|审定)", m.group(0)).group(1)
             method = {"评审": "评定", "评估": "评定"}.get(method, method)
             return {"method": method, "quote": m.group(0)}
         return None
@@ -1607,7 +1612,34 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
     header: dict | None = None  # a heading's condition, inherited by the items under it
     sents = _joined_heads(text, _sentences(text))
     sents, header_caps = _capped_headers(sents, d)
+    enveloped = bool(_ENVELOPE_RE.search(text))
     for si, sent in enumerate(sents):
+      if enveloped and _ENVELOPE_RE.search(sent.text):
+          continue  # (二)最高3000万元科研条件建设补助：…详见本办法第九条、第十条: a cap over those articles (draft_documents)
+      if enveloped and _ENVELOPE_HEAD_RE.search(sent.text):
+          # …的新型研发机构，…分期合计投入最高1亿元的建设运行费，经费构成包括：: the cap over the items (draft_documents)
+          # and, by its subject, who the items are for
+          subject = _ENVELOPE_SUBJECT_RE.search(sent.text)
+          header = {"quote": subject.group(1), "mark": None} if subject else None
+          continue
+      upto = _UPTO_ITEM_RE.fullmatch(sent.text.strip())
+      if upto is not None:
+          # (一)最高2000万元落户奖励: an award named by its item, up to the amount (who and how often: the header, asked)
+          q = _Qty(0, 0, _num(upto.group(1)), upto.group(2), upto.group(1) + upto.group(2))
+          inc = {"quote": sent.text.strip(), "kind": re.search(r"奖励|补助|补贴|资助|扶持$", upto.group(3)).group(0),
+                 "payer": "unstated", "recipient": "enterprise", "basis": "fixed", "amount_wan": q.wan, "ceiling": True,
+                 "frequency": "per_award", "_award_of": re.sub(r"(?:奖励|补助|补贴|资助|扶持)$", "", upto.group(3)),
+                 "quotes": {"amount_wan": upto.group(0)[upto.group(0).find("最高"):]},
+                 "review": "频次：未写明频次（一次性、每年或每次），请确定"}
+          start = text.find(inc["quote"], sent.start)
+          inc["_span"] = (start, start + len(inc["quote"]), text.count("\n", 0, max(0, start)))
+          if header is not None:
+              key = d.metric(header["quote"], "flag")
+              inc["criteria"] = [{"metric": key, "op": "==", "value": True, "quote": header["quote"]}]
+          else:
+              inc["review"] += "；条件：本句未找到申请条件，请补上谁可申请（指标、称号或评定，可能写在相邻句中）"
+          out.append(inc)
+          continue
       if sent.start in header_caps:  # 对…进行资助，每个单位年资助总额不超过300万元：其中，…: a cap over the items under it
           caps.append((header_caps[sent.start], sent.start))
           continue
@@ -2414,6 +2446,11 @@ def _provision_limits(text: str) -> list[dict]:
 #: 主办或承办, 组织或参与: two verbs sharing one object, not two ways to qualify.
 _VERB_OR_RE = re.compile(r"(?:主办|承办|举办|组织|参与|牵头|开展|申请|获得|引进|设立|建设|租用|购置|购买|投资|新建|改造)或"
                          r"(?:主办|承办|举办|组织|参与|牵头|开展|申请|获得|引进|设立|建设|租用|购置|购买|投资|新建|改造)")
+#: (一)最高2000万元落户奖励: an item that is an award's name and its ceiling, no verb
+_UPTO_ITEM_RE = re.compile(rf"(?:{_MARK})?\s*最高\s*({NUM})\s*(万元|亿元)([^,，;；:：\d]{{2,12}}?(?:奖励|补助|补贴|资助|扶持))")
+#: …分期合计投入最高1亿元的建设运行费，经费构成包括：: the header of a list of envelopes, its own cap over them all
+_ENVELOPE_HEAD_RE = re.compile(rf"(?:合计|累计|总计)[^。;；]{{0,12}}?最高\s*({NUM})\s*(万元|亿元)[^。;；]*?(?:包括|如下)[:：]?$")
+_ENVELOPE_SUBJECT_RE = re.compile(r"的([^,，的、]{2,12}(?:机构|企业|单位|基金|平台))[,，]")
 _PER_YEAR_ONE_RE = re.compile(r"每(?:个|家)[^,，。;；\d]{0,10}?每年(?:可|只能|限|仅可|最多)?(?:申请|享受|支持)一(?:项|次)")
 
 
@@ -2501,17 +2538,37 @@ def _order(inc: dict, name_metric=None) -> dict:
 _ENVELOPE_RE = re.compile(rf"(?:最高|不超过)\s*{NUM}\s*(?:万元|亿元)[^。;；]*?(?:详见|见|按照?)本办法((?:第[一二三四五六七八九十百]+条[、,，和及]?)+)")
 
 
-def _envelope_caps(doc: DocumentText) -> dict[str, list[str]]:
+def _envelope_caps(doc: DocumentText) -> tuple[dict[str, list[dict]], dict[int, list[dict]]]:
     """Caps one article sets over the awards of others ("(二)最高3000万元科研条件建设补助：…详见本办法第九条、
-    第十条"): article label -> the cap quotes that cover its awards. Not attached yet, so asked on those awards."""
-    out: dict[str, list[str]] = {}
+    第十条"): article label -> the limits over its awards (`provision`: the article that sets them, its quote
+    there); the list's header (分期合计投入最高1亿元…，经费构成包括：) caps every article the envelopes name and the
+    setting article's own awards (by its seq, the second map). Each envelope is the sum of its articles'
+    awards to one firm (total_cap), so one group per envelope."""
+    out: dict[str, list[dict]] = {}
+    own: dict[int, list[dict]] = {}
     for prov in doc.provisions:
-        for m in _ENVELOPE_RE.finditer(prov.text):
-            quote = m.group(0)
-            quote = quote[: 40] + "…" if len(quote) > 40 else quote
-            for label in re.findall(r"第[一二三四五六七八九十百]+条", m.group(1)):
-                out.setdefault(label, []).append(quote)
-    return out
+        named: list[str] = []
+        for n, m in enumerate(_ENVELOPE_RE.finditer(prov.text), 1):
+            labels = re.findall(r"第[一二三四五六七八九十百]+条", m.group(1))
+            money = re.search(rf"({NUM})\s*(万元|亿元)", m.group(0))
+            lim = {"kind": "total_cap", "amount_wan": _Qty(0, 0, _num(money.group(1)), money.group(2), "").wan,
+                   "group": f"{prov.seq}-envelope{n}", "provision": prov.seq, "quote": m.group(0)}
+            for label in labels:
+                out.setdefault(label, []).append(dict(lim))
+            named += labels
+        if not named:
+            continue
+        for sent in _sentences(prov.text):
+            hm = _ENVELOPE_HEAD_RE.search(sent.text)
+            if hm:  # the whole list's cap: over the named articles and this article's own awards
+                quote = sent.text[sent.text.rfind("，", 0, hm.start()) + 1:hm.end()].rstrip(":：")
+                head = {"kind": "total_cap", "amount_wan": _Qty(0, 0, _num(hm.group(1)), hm.group(2), "").wan,
+                        "group": f"{prov.seq}-envelopes", "provision": prov.seq, "quote": quote}
+                for label in dict.fromkeys(named):
+                    out.setdefault(label, []).append(dict(head))
+                own.setdefault(prov.seq, []).append(dict(head))
+                break
+    return out, own
 
 
 _METRIC_KEYS = ("metric", "rate_base", "tier_metric", "share_of", "phase_start", "persons_metric", "of")
@@ -2547,13 +2604,15 @@ def draft_documents(docs: list[DocumentText], vocab: Vocabulary | None = None) -
     many = len(docs) > 1
     offset = 0
     for k, doc in enumerate(docs, 1):
-        envelopes = _envelope_caps(doc)
+        envelopes, own = _envelope_caps(doc)
         for prov in doc.provisions:
             for inc in draft_provision(prov, vocab, proposed):
-                if prov.label in envelopes and inc.get("basis") not in ("non_monetary", "defers_to"):
-                    inc["review"] = "；".join(dict.fromkeys(filter(None, [inc.get("review"), *(
-                        f"上限：另一条的限额「{q}」也涵盖本条奖励，本草稿未写入，请补上（合计上限）"
-                        for q in envelopes[prov.label])])))
+                covering = envelopes.get(prov.label, []) + own.get(prov.seq, [])
+                if covering and inc.get("basis") not in ("non_monetary", "defers_to", "unspecified"):
+                    # the cap another article (or this one's list header) sets: the sum of these awards to one firm
+                    inc["limits"] = [*(inc.get("limits") or []), *(dict(x) for x in covering)]
+                    if "review" in inc:
+                        inc["review"] = inc.pop("review")  # the question stays last, as _order puts it
                 if many:
                     n = inc["id"].split(".", 1)[1]
                     inc = {"id": f"{offset + prov.seq}.{n}", "document": k,

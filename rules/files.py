@@ -34,7 +34,8 @@ from policykg.rules.incentives import (  # the strict incentive parser
 )
 from policykg.errors import DataError
 from policykg.loaders.source import BUNDLED_SOURCE
-from policykg.rules.documents import DocumentText, attach, documents_beside, match_documents, read_document
+from policykg.rules.documents import (DocumentText, attach, documents_beside, limit_provision, match_documents,
+                                      read_document)
 from policykg.rules.constructs import construct_numbers_outside_quotes
 from policykg.rules.draft import numbers_outside_quotes
 from policykg.rules.schema import check_shape
@@ -199,6 +200,9 @@ def build_rules(doc: dict, ctx: _Ctx, docs: list[DocumentText], vocab, quals, *,
                 raise c.at("quotes").at(str(name)).fail(f"incentive {iid}: not in {prov.label}'s text: {q!r}")
         d = {k: v for k, v in raw.items() if k not in DRAFT_KEYS}
         d["provision"] = seq
+        if any(isinstance(x, dict) and x.get("provision") is not None for x in raw.get("limits") or []):
+            d["limits"] = [_limit_at(x, docs[k], offset[id(docs[k])], c.at("limits").at(j), iid)
+                           for j, x in enumerate(raw["limits"])]
         # ids are the user's; the strict parser wants "<provision>.<n>", so it sees one of those
         counters[seq] = counters.get(seq, 0) + 1
         user_id = iid
@@ -218,6 +222,17 @@ def build_rules(doc: dict, ctx: _Ctx, docs: list[DocumentText], vocab, quals, *,
         incentives.append(inc)
     return Rules(where, doc["version"], tuple(incentives), all_metrics, units, kinds, quals,
                  {x.id: x for x in incentives}, policies, start)
+
+
+def _limit_at(lim: Any, doc: DocumentText, offset: int, ctx: _Ctx, iid: Any) -> Any:
+    """A limit another article sets (``provision:``, the document's own numbering): its quote checked in that
+    article's text, the number made corpus-wide as the graph numbers provisions."""
+    if not isinstance(lim, dict) or lim.get("provision") is None:
+        return lim
+    prov, why = limit_provision(lim, doc, iid)
+    if prov is None:
+        raise ctx.at("provision").fail(why)
+    return {**lim, "provision": offset + prov.seq}
 
 
 def describe(rules: Rules) -> dict[str, Any]:

@@ -25,7 +25,7 @@ def _text(value):
     language from the catalog (scripts/i18n.py extracts these from the bundled data)."""
     return M(value) if isinstance(value, str) else value
 from policykg.loaders.yamlio import DatesAsTextLoader, check_keys, load_yaml_text, read_text_file
-from policykg.rules.documents import attach, documents_beside
+from policykg.rules.documents import attach, documents_beside, limit_provision
 from policykg.rules.schema import check_shape, unknown_key
 
 from policykg.paths import DATA_DIR, PACKAGE_DIR, data_path, display_path
@@ -83,7 +83,7 @@ COMMON_KEYS = {
 ID_RE = re.compile(r"^(\d+)\.(\d+)$")
 TIER_KEYS = {"label", "min", "unit", "qualification", "level", "amount_wan", "rate_percent", "quota", "max",
              "max_op", "min_op", "criteria", "amount_min_wan", "rate_permille", "cap_wan"}
-LIMIT_KEYS = {"kind", "quote", "years", "group", "amount_wan", "per", "share_percent", "share_of"}
+LIMIT_KEYS = {"kind", "quote", "years", "group", "amount_wan", "per", "share_percent", "share_of", "provision"}
 PER_UNIT_KEYS = {"amount", "unit", "metric", "period", "max_quantity", "quantity_unit"}
 PHASE_KEYS = {"from_year", "to_year", "rate_percent", "rate_permille", "rate_ceiling", "quote"}
 #: The dimension of a year metric (落户年份): what a phased rate counts its years from.
@@ -204,6 +204,9 @@ class Limit:
     #: A cap that is a share of another figure: 不超过其经济贡献的P% (with amount_wan: the smaller).
     share_percent: float | None = None
     share_of: str | None = None
+    #: The provision whose text holds `quote` when another article sets the limit (第八条's 最高3000万元…详见本办法
+    #: 第九条、第十条 over the awards of 第九条, 第十条); None: the incentive's own provision.
+    provision: int | None = None
 
 
 @dataclass(frozen=True)
@@ -696,7 +699,7 @@ class _IncentiveParser:
                      _str(lim.get("group"), ctx.at("group"), optional=True),
                      _num(lim.get("amount_wan"), ctx.at("amount_wan"), optional=True),
                      _str(lim.get("per"), ctx.at("per"), choices=LIMIT_PER, optional=True),
-                     share, share_of)
+                     share, share_of, _int(lim.get("provision"), ctx.at("provision"), optional=True))
 
     def per_unit(self, d: Any, ctx: _Ctx, pk: str | None, frequency: str) -> PerUnit:
         u = ctx.keys(d, PER_UNIT_KEYS, {"amount", "unit", "metric"})
@@ -1026,6 +1029,11 @@ def _load_for_documents(doc: dict, p: Path, ctx: _Ctx, vocab, quals) -> Rules:
         if d.get("provision") is not None and d["provision"] != prov.seq:
             raise c.at("provision").fail(f"incentive {d.get('id')}: its quote is in provision {prov.seq}, not "
                                          f"{d['provision']}; delete provision: (the quote decides) or fix it")
+        for j, lim in enumerate(d.get("limits") or [] if isinstance(d.get("limits"), list) else []):
+            if isinstance(lim, dict) and lim.get("provision") is not None:
+                found, why = limit_provision(lim, d0, d.get("id"))  # one document: its numbering is the graph's
+                if found is None:
+                    raise c.at("limits").at(j).at("provision").fail(why)
         inc = parser.incentive({**d, "provision": prov.seq}, c)
         if inc.id in seen:
             raise c.at("id").fail(f"duplicate id {inc.id!r} (also incentives[{seen[inc.id]}]); ids are unique")

@@ -37,7 +37,7 @@ _TIER = ("map", {"label": "str", "min": "num", "unit": "str", "qualification": "
                  "amount_min_wan": "num", "rate_permille": "num", "cap_wan": "num"})
 _QUALIFICATION = ("map", {"name": "str", "level": "str", "quote": "str", "group": "str"})
 _LIMIT = ("map", {"kind": "str", "quote": "str", "years": "int", "group": "str", "amount_wan": "num", "per": "str",
-                  "share_percent": "num", "share_of": "str"})
+                  "share_percent": "num", "share_of": "str", "provision": "int"})
 _PER_UNIT = ("map", {"amount": "num", "unit": "str", "metric": "str", "period": "str", "max_quantity": "num",
                      "quantity_unit": "str"})
 _PHASE = ("map", {"from_year": "int", "to_year": "int", "rate_percent": "num", "rate_permille": "num",

@@ -623,7 +623,7 @@ def test_an_extra_award_on_top_of_the_one_before_keeps_its_conditions_and_says_s
     assert "额外" in incs[1]["review"] and incs[1]["frequency"] == "once"
 
 
-def test_a_cap_another_article_sets_over_this_one_is_asked(tmp_path):
+def test_a_cap_another_article_sets_over_this_one_is_attached_to_its_awards_only(tmp_path):
     from policykg.rules.documents import read_document
     from policykg.rules.draft import draft_documents
     src = tmp_path / "envelope.txt"
@@ -634,7 +634,9 @@ def test_a_cap_another_article_sets_over_this_one_is_asked(tmp_path):
     incs = draft_documents([read_document(src)])["incentives"]
     rent = next(i for i in incs if "租用场地" in i["quote"])
     meeting = next(i for i in incs if "学术会议" in i["quote"])
-    assert "另一条的限额" in rent["review"] and "另一条的限额" not in (meeting.get("review") or "")
+    (cap,) = rent["limits"]
+    assert (cap["kind"], cap["amount_wan"], cap["provision"]) == ("total_cap", 3000, 1)
+    assert not meeting.get("limits")  # 第三条 is named by no envelope
 
 
 def test_an_aside_in_brackets_cut_by_a_comma_is_no_condition_and_names_no_metric():
@@ -936,3 +938,72 @@ def test_a_rate_per_level_with_a_cap_per_level_is_one_award_by_level_of_the_titl
     drafted = draft_documents([read_document(doc)])
     assert not {"国家级", "省级", "市级"} & set(drafted.get("metrics") or {})  # read as levels: no flags proposed
     assert drafted["qualifications"]["科技计划项目及科技奖励"]["levels"] == ["national", "provincial", "municipal"]
+
+
+ENVELOPE_DOC = """示范区新型研发机构扶持办法
+
+第一条 对在本区单独设立的新型研发机构，分期合计投入最高1000万元的建设运行费，经费构成包括：
+
+(一)最高200万元落户奖励;
+
+(二)最高300万元科研条件建设补助：包括仪器设备、场地租金补贴等，详见本办法第二条、第三条。
+
+第二条 对新型研发机构购置仪器设备的，按照购置金额的50%给予补助，最高资助额度不超过200万元。
+
+第三条 对新型研发机构租用科研场地的，按照实际支付租金的50%给予补贴，最高不超过200万元。
+"""
+
+
+def test_envelope_caps_one_article_sets_over_others_are_limits_on_their_awards_and_bind(tmp_path):
+    import json
+    doc = tmp_path / "env.txt"
+    doc.write_text(ENVELOPE_DOC, encoding="utf-8")
+    rules = tmp_path / "env.rules.yaml"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)]).exit_code == 0
+    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    by_id = {i["id"]: i for i in data["incentives"]}
+    assert set(by_id) == {"1.1", "2.1", "3.1"}  # the envelope (二) and the list's header are no awards
+    assert (by_id["1.1"]["name"], by_id["1.1"]["amount_wan"], by_id["1.1"]["ceiling"]) == ("落户奖励", 200, True)
+    for iid in ("2.1", "3.1"):
+        caps = {(x["amount_wan"], x["group"], x["provision"]) for x in by_id[iid]["limits"]}
+        assert caps == {(300, "1-envelope1", 1), (1000, "1-envelopes", 1)}
+        assert "上限：另一条" not in by_id[iid].get("review", "")  # attached, no longer asked
+    for i in data["incentives"]:
+        i.pop("review", None)
+    rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
+    assert r.exit_code == 0 and "0 error(s)" in r.output and "0 uncovered" in r.output, r.output
+    firm = tmp_path / "firm.yaml"
+    firm.write_text("as_of: 2026-06-30\nname: 示范研究院\nmetrics:\n  新型研发机构购置仪器设备: true\n"
+                    "  新型研发机构租用科研场地: true\n  购置金额: 400万元\n  实际支付租金: 400万元\n", encoding="utf-8")
+    r = runner.invoke(cli, ["eligible", str(firm), "--source", str(doc), "--rules", str(rules), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    amounts = {x["incentive"]: x.get("amount_wan") for x in out["results"] if x["status"] == "eligible"}
+    assert amounts == {"2.1": 200, "3.1": 200}
+    assert "300万元" in runner.invoke(cli, ["eligible", str(firm), "--source", str(doc), "--rules", str(rules)]).output
+
+
+@pytest.mark.parametrize("provision, quote, why", [
+    (9, "最高300万元科研条件建设补助", "is not a provision of"),
+    (2, "最高300万元科研条件建设补助", "is not in 第二条's text"),
+])
+def test_a_limit_naming_another_article_must_quote_that_article(tmp_path, provision, quote, why):
+    doc = tmp_path / "env.txt"
+    doc.write_text(ENVELOPE_DOC, encoding="utf-8")
+    rules = tmp_path / "env.rules.yaml"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)]).exit_code == 0
+    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    for i in data["incentives"]:
+        i.pop("review", None)
+    lim = data["incentives"][1]["limits"][0]
+    lim["provision"], lim["quote"] = provision, quote
+    rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
+    assert r.exit_code != 0 and "limits[0].provision" in r.output and why in r.output, r.output
+    firm = tmp_path / "firm.yaml"
+    firm.write_text("as_of: 2026-06-30\nname: 示范研究院\n", encoding="utf-8")
+    r = runner.invoke(cli, ["eligible", str(firm), "--source", str(doc), "--rules", str(rules)])
+    assert r.exit_code != 0 and "limits[0].provision" in r.output and "Traceback" not in r.output, r.output
