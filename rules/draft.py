@@ -209,10 +209,11 @@ _KIND_RE = re.compile(r"(奖励|补助|补贴|资助|配套|支持|保障|扶持
 KIND_MAP = {"补贴": "补助", "扶持": "支持"}
 
 # Threshold operators (shared/glossary.md): before the number, and after it.
-_OP_BEFORE = [
-    ("不低于", ">="), ("不少于", ">="), ("达到", ">="), ("累计达", ">="), ("达", ">="), ("在", ">="),
+_OP_BEFORE = [  # 不超过 before 超过, 不高于 before 高于: a word's negation is read first (补贴面积不超过500平方米 is <=)
+    ("不低于", ">="), ("不少于", ">="), ("不超过", "<="), ("不高于", "<="), ("不满", "<"),
+    ("达到", ">="), ("累计达", ">="), ("达", ">="), ("在", ">="),
     ("超过", ">"), ("突破", ">"), ("高于", ">"), ("超", ">"), ("大于", ">"),
-    ("不超过", "<="), ("不高于", "<="), ("低于", "<"), ("不满", "<"), ("少于", "<"),
+    ("低于", "<"), ("少于", "<"),
 ]
 _OP_AFTER = [
     ("(含)以上", ">="), ("以上(含)", ">="), ("及以上", ">="), ("以上", ">="), ("(含)", ">="),
@@ -517,6 +518,12 @@ class _Draft:
         noun = re.sub(r"[(（][^)）]*[)）]", "", noun)
         noun = re.sub(r"^(?:对|在)?(?:我区|区内|南沙|本区)?", "", metric_phrase(noun))
         noun = re.sub(r"的$", "", noun)
+        if dim == "area":  # 对租用办公用房的企业，按每平方米…: the area rented, not the firm's
+            noun = re.sub(r"的?(?:企业|公司|机构|单位)$", "", noun)
+            noun = re.sub(r"^(?:补贴)?标准[为是]?|每平方米$", "", noun)
+            named = re.search(r"按照?([^,，按]{2,10}?面积)", s)
+            if named and not re.search(r"补贴面积|补助面积", named.group(1)):
+                noun, suffix = metric_phrase(named.group(1))[:-2], "面积"  # 按照实际租用面积给予…: the area it names
         metric = self.metric(noun + suffix, dim) if _cjk_len(noun) >= 2 else None
         pu: dict[str, Any] = {"amount": q.value, "unit": q.unit, "metric": metric}
         if month:
@@ -551,6 +558,8 @@ class _Draft:
         limits: list[dict] = []
         self._roles(s, qs, inc, quotes, reviews, criteria, limits)
         self._frequency(s, inc, quotes)
+        self._outlay_cap(s, inc, limits)
+        self._max_quantity(s, inc, quotes, criteria)
         if re.search(r"首次(?:达到|入选|认定|评为|获评|获得|被认定|被评为|被评定|认定的|评定)", s):
             inc["first_time"] = True
             quotes["first_time"] = re.search(r"首次\S{0,2}", s).group(0)
@@ -1005,6 +1014,7 @@ class _Draft:
                 continue
             # money
             if re.search(r"(按|每辆|每个|每家|每台|每件|每平方米|每人)[^,，]{0,3}$", s[max(0, first.start - 6):first.start]) \
+                    or re.search(r"每平方米每月(?:最高|不超过)?$", s[max(0, first.start - 10):first.start]) \
                     or (not cap_m and re.search(r"每(?:设立|引进|新增|新建|开设)一?(?:家|个|辆|台|名|人|项|套|艘|架)",
                                                 s[_clause_start(s, first.start, ",，;；"):first.start])) \
                     or s[last.end:last.end + 1] == "/":
@@ -1440,9 +1450,51 @@ class _Draft:
 
     # ---- frequency, qualifications, selection, references
 
+    def _max_quantity(self, s: str, inc: dict, quotes: dict, criteria: list[dict]) -> None:
+        """按每月每平方米最高50元…，补贴面积不超过500平方米: the area paid for is capped (per_unit.max_quantity), not
+        a condition on the firm's area (a firm renting more is paid for 500)."""
+        pu = inc.get("per_unit")
+        if inc.get("basis") != "per_unit" or not pu or "max_quantity" in pu:
+            return
+        dim = self.vocab.metrics.get(pu.get("metric"), (None, None))[1] or \
+            (self.proposed.get(pu.get("metric")) or {}).get("dimension")
+        for c in list(criteria):
+            q = c.get("quote") or ""
+            if c.get("op") in ("<=", "<") and c.get("unit") and unit_dimension(c["unit"]) == dim and \
+                    re.search(r"(?:补贴|补助|资助|奖励|支持)(?:面积|数量|人数)", q):
+                criteria.remove(c)
+                pu["max_quantity"] = c["value"]
+                pu["quantity_unit"] = c["unit"]
+                a, b = s.find(quotes.get("per_unit", "")), s.find(q)
+                if a >= 0 and b >= 0:
+                    lo, hi = min(a, b), max(a + len(quotes["per_unit"]), b + len(q))
+                    quotes["per_unit"] = s[lo:hi]
+                return
+
+    def _outlay_cap(self, s: str, inc: dict, limits: list[dict]) -> None:
+        """实际支付场租低于补贴标准的，按照实际支付场租进行补贴 / 补贴不超过企业实际支出 inside an award sentence: the
+        award is at most the firm's own outlay (a whole-figure share cap, no percentage written), by the year
+        when the award is paid by the year."""
+        if inc.get("basis") in ("defers_to", "non_monetary", "unspecified", None):
+            return
+        m = re.search(r"(?:企业)?实际支付([^,，;；。]{1,6}?)低于补贴标准的[,，]?(?:按照?)实际支付\1(?:进行)?(?:补贴|补助)", s)
+        phrase = f"实际支付{m.group(1)}" if m else None
+        if m is None:
+            m = re.search(r"(?<=[,，])(?:补贴|补助|奖励|资助)?(?:金额)?(?:不超过|不高于|不得超过|不得高于)(?:其|企业)?"
+                          r"((?:企业)?实际(?:支出|发生|投入|缴纳|支付)[^,，;；。\d]{0,8}?)(?:的?(?:金额|总额|费用))?(?=[,，;；。]|$)", s)
+            phrase = metric_phrase(m.group(1)) if m else None
+        if m is None or any(x.get("quote") == m.group(0) for x in limits):
+            return
+        metric = self.metric(phrase, "money")
+        if metric is None:
+            return
+        kind = "annual_total_cap" if inc.get("frequency") == "yearly" else "total_cap"
+        limits.append({"kind": kind, "share_of": metric, "quote": m.group(0)})
+
     def _frequency(self, s: str, inc, quotes) -> None:
         m = re.search(r"一次性", s)
-        y = re.search(r"(最长(?:不超过)?|连续)(\d+|[一二两三四五六七八九十])年", s)
+        y = re.search(r"(最长(?:不超过)?|连续)(\d+|[一二两三四五六七八九十])年", s) or \
+            re.search(r"(?<=给予)(?:企业)?(不超过)(\d+|[一二两三四五六七八九十])年的", s)  # 给予企业不超过3年的场租补贴
         n = r"(\d+|[一二两三四五六七八九十])"
         # 前3年…后2年 (a time-phased award: yearly over both spans), 5年内给予/补贴期限为3年 (yearly within N years)
         ph = re.search(rf"前{n}[个]?年[^。;；]*?后{n}[个]?年", s)

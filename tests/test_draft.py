@@ -1007,3 +1007,52 @@ def test_a_limit_naming_another_article_must_quote_that_article(tmp_path, provis
     firm.write_text("as_of: 2026-06-30\nname: 示范研究院\n", encoding="utf-8")
     r = runner.invoke(cli, ["eligible", str(firm), "--source", str(doc), "--rules", str(rules)])
     assert r.exit_code != 0 and "limits[0].provision" in r.output and "Traceback" not in r.output, r.output
+
+
+def test_bu_chao_guo_is_at_most_never_more_than():
+    from policykg.rules.draft import _op
+    assert _op("补贴面积不超过", "平方米")[0] == "<=" and _op("营业收入超过", "亿元")[0] == ">"
+    assert _op("利率不高于", "")[0] == "<=" and _op("利率高于", "")[0] == ">"
+
+
+def test_the_area_paid_for_is_capped_not_a_condition_on_the_firm_s_area():
+    inc = one("对租用办公用房的企业，按每月每平方米最高50元给予租金补贴，补贴面积不超过500平方米，每年最高不超过300万元。")
+    assert (inc["per_unit"]["max_quantity"], inc["per_unit"]["quantity_unit"]) == (500, "平方米")
+    assert not any("面积" in str(c.get("metric")) for c in inc.get("criteria") or [])
+    assert inc["per_unit"]["metric"] == "租用办公用房面积"  # the area rented, not 「…的企业面积」
+    assert "500" in inc["quotes"]["per_unit"]  # its number in its quote
+
+
+def test_rent_per_square_metre_per_month_capped_by_the_rent_paid_and_by_years():
+    inc = one("企业租赁区内办公场地，按照实际租用面积给予企业不超过3年的场租补贴，补贴标准为每平方米每月最高20元，"
+              "企业实际支付场租低于补贴标准的，按照实际支付场租进行补贴，补贴面积不超过500平方米。")
+    assert (inc["basis"], inc["per_unit"]["amount"], inc["per_unit"]["period"]) == ("per_unit", 20, "month")
+    assert inc["per_unit"]["metric"] == "实际租用面积" and inc["per_unit"]["max_quantity"] == 500
+    assert (inc["frequency"], inc["max_years"]) == ("yearly", 3)
+    (cap,) = [x for x in inc["limits"] if x.get("share_of")]
+    assert (cap["kind"], cap["share_of"]) == ("annual_total_cap", "实际支付场租") and "share_percent" not in cap
+
+
+@pytest.mark.parametrize("area, paid, amount", [(800, "20万元", 12), (300, "20万元", 7.2), (800, "10万元", 10)])
+def test_a_drafted_rent_subsidy_pays_for_at_most_the_capped_area_and_the_rent_paid(tmp_path, area, paid, amount):
+    import json
+    doc = tmp_path / "rent.txt"
+    doc.write_text("孵化器扶持办法\n\n第一条 企业租赁区内办公场地，按照实际租用面积给予企业不超过3年的场租补贴，补贴标准为每平方米每月"
+                   "最高20元，企业实际支付场租低于补贴标准的，按照实际支付场租进行补贴，补贴面积不超过500平方米。\n", encoding="utf-8")
+    rules = tmp_path / "rent.rules.yaml"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)]).exit_code == 0
+    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    for i in data["incentives"]:
+        i.pop("review", None)
+    rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
+    assert r.exit_code == 0 and "0 error(s)" in r.output, r.output
+    flag = next(c["metric"] for c in data["incentives"][0]["criteria"])
+    firm = tmp_path / "firm.yaml"
+    firm.write_text(f"as_of: 2026-06-30\nname: 孵化企业\nmetrics:\n  {flag}: true\n  实际租用面积: {area}平方米\n"
+                    f"  实际支付场租: {paid}\n", encoding="utf-8")
+    r = runner.invoke(cli, ["eligible", str(firm), "--source", str(doc), "--rules", str(rules), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.output)["results"][0]
+    assert res["status"] == "eligible" and res["amount_wan"] == pytest.approx(amount), res
