@@ -1409,14 +1409,28 @@ class _Draft:
         # quoted titles: “单项冠军”示范企业、专精特新“小巨人”企业、“隐形冠军”企业
         m = re.search(r"(?:对|认定|评为|入选|获评)?[^,，;；]*$", head)
         seg = m.group(0) if m else head
-        items = [x for x in re.split(r"、", re.sub(r"^(?:对)?(?:首次)?(?:经)?(?:认定|评为|入选|获评)?(?:的)?", "", seg)) if x]
+        items = [x for x in re.split(r"、", re.sub(r"^(?:对)?(?:首次)?(?:经)?(?:认定|评为|入选|获评|获得)?(?:的)?", "", seg)) if x]
+        # 获得国家级专利金奖、专利优秀奖的项目，分别给予15万元和10万元: the level before the list is every item's,
+        # and the noun after it (的项目) is who holds them
+        shared = re.match(r"(国家级|省级|市级)(?=[^、]{2})", items[0]) if len(items) > 1 and not any(
+            re.match(r"(?:国家|省|市)级?", x.strip("“”\"")) for x in items[1:]) else None
+        if shared and len(items) == n:
+            items = [items[0][shared.end():], *items[1:]]
+            items[-1] = re.sub(r"的(?:项目|企业|单位|机构|产品)$", "", items[-1])
         if len(items) == n and not any(re.match(r"(?:国家|省|市)级?", x.strip("“”\"")) for x in items):
             out = []
-            for it, v in zip(items, values):
-                name, level = self._title(it)
-                lvl = {"label": it.strip("“”\"的,，"), "qualification": name}
+            for k, (it, v) in enumerate(zip(items, values)):
+                _name, level = self._title(it)
+                name = self.title(it, seg)  # a title the vocabulary lacks is proposed (the rules file's qualifications:)
+                # the label as written (a quote of the text): the level word is written before the first item only
+                lvl = {"label": (shared.group(1) if shared and k == 0 else "") + it.strip("“”\"的,，"), "qualification": name}
+                if shared:
+                    level = self._level_word(shared.group(1))
                 if level:
                     lvl["level"] = level
+                    entry = self.titles.get(name)
+                    if entry is not None and level not in entry["levels"]:
+                        entry["levels"].append(level)
                 lvl[key] = val(v)
                 out.append(lvl)
             return out
@@ -1665,6 +1679,7 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
     sents = _joined_heads(text, _sentences(text))
     sents, header_caps = _capped_headers(sents, d)
     enveloped = bool(_ENVELOPE_RE.search(text))
+    highest: list[tuple[str, int]] = []  # 仅对最高级别的奖项给予奖励: sentences saying only the highest is paid
     for si, sent in enumerate(sents):
       if enveloped and _ENVELOPE_RE.search(sent.text):
           continue  # (二)最高3000万元科研条件建设补助：…详见本办法第九条、第十条: a cap over those articles (draft_documents)
@@ -1673,6 +1688,10 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
           # and, by its subject, who the items are for
           subject = _ENVELOPE_SUBJECT_RE.search(sent.text)
           header = {"quote": subject.group(1), "mark": None} if subject else None
+          continue
+      if _HIGHEST_ONLY_RE.search(sent.text) and not [q for q in _quantities(sent.text) if q.money or q.unit in ("%", "‰")]:
+          # 同一专利项目同时获得多个级别的专利奖项时，仅对最高级别的奖项给予奖励: how the awards before combine, no award
+          highest.append((sent.text, sent.start))
           continue
       upto = _UPTO_ITEM_RE.fullmatch(sent.text.strip())
       if upto is not None:
@@ -1784,7 +1803,19 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
                 inc["criteria"] = carried + list(inc.get("criteria") or [])
                 _drop_no_condition_question(inc)
         out.extend(_split_by_title(inc, progression=any(x["kind"] == "tier_difference" for x in doc_limits)))
-    out = _merge_title_levels(_merge_level_runs(out, text, d), text, d)
+    out = _merge_title_levels(_merge_title_grid(_merge_level_runs(out, text, d), text), text, d)
+    for sentence, at in highest:
+        before = [inc for inc in out if inc["_span"][1] <= at and inc.get("basis") not in ("non_monetary", "defers_to")]
+        if before and before[-1].get("basis") == "tiers":  # the tiers pay the highest level held: what it says
+            before[-1].setdefault("quotes", {})["highest_only"] = sentence
+            # the merge into one award paying the highest is what the text says: no longer a reading to confirm
+            before[-1]["review"] = "；".join(x for x in str(before[-1].get("review") or "").split("；")
+                                             if x and not x.startswith("档次：")) or None
+            if before[-1]["review"] is None:
+                del before[-1]["review"]
+        elif before:
+            before[-1]["review"] = "；".join(dict.fromkeys(filter(None, [
+                before[-1].get("review"), f"档次：「{_quote_short(sentence)}」只按最高一项支付，本草稿未合并各项，请确认"])))
     for n, (cap, at) in enumerate(caps, 1):
         _attach_cap(cap, at, out, text, f"{prov.seq}-cap{n}")
     for lim in doc_limits:
@@ -1969,6 +2000,8 @@ def _project_subject(s: str) -> tuple[str, str] | None:
     if _cjk_len(tail) <= 2:  # …的项目: named by the words before
         before = re.split(r"的", clause)[-2] if "的" in clause else ""
         tail = re.sub(r"^对于?", "", re.split(r"[、及和]", before)[-1]) + "项目"
+        if re.match(r"对于?获得", before):  # 对获得国家级专利金奖、专利优秀奖的项目: a project that won them
+            tail = "获奖项目"
     name = re.sub(r"[“”\"()（）]", "", tail)
     if _cjk_len(name) < 4 or re.search(r"\d", name):
         return None
@@ -2197,6 +2230,59 @@ def _merge_level_runs(out: list[dict], text: str, d: "_Draft") -> list[dict]:
             continue
         merged.append(_tiered(run, lvl_idx, text, d))
         i += len(run)
+    return merged
+
+
+def _merge_title_grid(out: list[dict], text: str) -> list[dict]:
+    """对获得国家级专利金奖、专利优秀奖的项目，分别给予15万元和10万元…。对获得省级专利金奖、专利优秀奖的…，分别给予10万元和
+    8万元…: the same titles at each of several levels (a grid) are one award by title and level, paying the highest
+    held (同一专利项目同时获得多个级别的专利奖项时，仅对最高级别的奖项给予奖励), said in a review line. Not a grid (titles
+    differing by level, one level only): left as they are, each title its own award."""
+    merged: list[dict] = []
+    i = 0
+
+    def cell(inc: dict) -> tuple[str, str] | None:
+        qs = inc.get("qualifications") or []
+        if inc.get("basis") != "fixed" or inc.get("amount_wan") is None or len(qs) != 1 or not qs[0].get("level") \
+                or inc.get("alternatives") or inc.get("tiers"):
+            return None
+        return qs[0]["name"], qs[0]["level"]
+
+    while i < len(out):
+        j = i
+        cells: list[tuple[str, str]] = []
+        while j < len(out) and cell(out[j]) is not None and out[j]["_span"][2] == out[i]["_span"][2] \
+                and cell(out[j]) not in cells:
+            cells.append(cell(out[j]))
+            j += 1
+        by_level: dict[str, list[str]] = {}
+        for name, level in cells:
+            by_level.setdefault(level, []).append(name)
+        grid = len(by_level) >= 2 and len({tuple(v) for v in by_level.values()}) == 1 and \
+            len(next(iter(by_level.values()))) >= 2
+        if not grid:
+            merged.append(out[i])
+            i += 1
+            continue
+        run = out[i:j]
+        a = run[0]
+        start, end = a["_span"][0], max(b["_span"][1] for b in run)
+        quote = text[start:end]
+        inc = {k: v for k, v in a.items() if k not in ("amount_wan", "ceiling", "qualifications", "review", "quotes",
+                                                      "_award_of", "_others_wan")}
+        inc["quote"] = quote
+        inc["basis"] = "tiers"
+        inc["tiers"] = [{"label": b["qualifications"][0]["quote"], "qualification": b["qualifications"][0]["name"],
+                         "level": b["qualifications"][0]["level"], "amount_wan": b["amount_wan"]} for b in run]
+        quotes = {k: v for k, v in (a.get("quotes") or {}).items() if k not in ("amount_wan", "ceiling")}
+        quotes["tiers"] = quote
+        inc["quotes"] = quotes
+        reviews = [r for b in run for r in str(b.get("review") or "").split("；") if r]
+        reviews.append("档次：各级别的各称号合并为一项分档奖励（按所获最高一档支付，不累加），请确认")
+        inc["review"] = "；".join(dict.fromkeys(reviews))
+        inc["_span"] = (start, end, a["_span"][2])
+        merged.append(inc)
+        i = j
     return merged
 
 
@@ -2503,6 +2589,8 @@ _UPTO_ITEM_RE = re.compile(rf"(?:{_MARK})?\s*最高\s*({NUM})\s*(万元|亿元)(
 #: …分期合计投入最高1亿元的建设运行费，经费构成包括：: the header of a list of envelopes, its own cap over them all
 _ENVELOPE_HEAD_RE = re.compile(rf"(?:合计|累计|总计)[^。;；]{{0,12}}?最高\s*({NUM})\s*(万元|亿元)[^。;；]*?(?:包括|如下)[:：]?$")
 _ENVELOPE_SUBJECT_RE = re.compile(r"的([^,，的、]{2,12}(?:机构|企业|单位|基金|平台))[,，]")
+_HIGHEST_ONLY_RE = re.compile(r"仅(?:对|按)最高(?:级别|档次|一级|标准)[^,，。;；]{0,8}?(?:给予|予以)(?:奖励|资助|补助|支持)|"
+                              r"按(?:最高|就高)(?:级别|档次|标准)?给予(?:奖励|资助|补助|支持)?[^,，。;；]{0,4}不(?:重复|累加)")
 _PER_YEAR_ONE_RE = re.compile(r"每(?:个|家)[^,，。;；\d]{0,10}?每年(?:可|只能|限|仅可|最多)?(?:申请|享受|支持)一(?:项|次)")
 
 

@@ -1056,3 +1056,38 @@ def test_a_drafted_rent_subsidy_pays_for_at_most_the_capped_area_and_the_rent_pa
     assert r.exit_code == 0, r.output
     res = json.loads(r.output)["results"][0]
     assert res["status"] == "eligible" and res["amount_wan"] == pytest.approx(amount), res
+
+
+def test_the_same_titles_at_several_levels_are_one_award_by_title_and_level_when_only_the_highest_pays():
+    (inc,) = draft("对获得国家级专利金奖、专利优秀奖的项目，分别给予15万元和10万元的奖励。对获得省级专利金奖、专利优秀奖的项目，"
+                   "分别给予10万元和8万元的奖励。同一专利项目同时获得多个级别的专利奖项时，仅对最高级别的奖项给予奖励。")
+    assert inc["basis"] == "tiers" and [(t["qualification"], t["level"], t["amount_wan"]) for t in inc["tiers"]] == [
+        ("专利金奖", "national", 15), ("专利优秀奖", "national", 10), ("专利金奖", "provincial", 10),
+        ("专利优秀奖", "provincial", 8)]
+    assert all(t["label"] in inc["quote"] for t in inc["tiers"])  # labels as written
+    assert inc["quotes"]["highest_only"].startswith("同一专利项目") and "档次：" not in (inc.get("review") or "")
+    assert (inc["recipient"], inc["project_kind"]) == ("project", "获奖项目")
+
+
+def test_titles_of_one_level_stay_one_award_each():
+    first, second = draft("对获得国家级专利金奖、专利优秀奖的项目，分别给予15万元和10万元的奖励。")
+    assert [(q["name"], q["level"]) for q in first["qualifications"] + second["qualifications"]] == [
+        ("专利金奖", "national"), ("专利优秀奖", "national")]
+
+
+def test_a_drafted_grid_of_titles_proposes_its_titles_with_their_levels_and_checks(tmp_path):
+    doc = tmp_path / "pat.txt"
+    doc.write_text("专利扶持办法\n\n第一条 对获得国家级专利金奖、专利优秀奖的项目，分别给予15万元和10万元的奖励。对获得省级专利金奖、"
+                   "专利优秀奖的项目，分别给予10万元和8万元的奖励。同一专利项目同时获得多个级别的专利奖项时，仅对最高级别的奖项给予奖励。\n",
+                   encoding="utf-8")
+    rules = tmp_path / "pat.rules.yaml"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)]).exit_code == 0
+    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    assert {k: v["levels"] for k, v in data["qualifications"].items()} == {
+        "专利金奖": ["national", "provincial"], "专利优秀奖": ["national", "provincial"]}
+    for i in data["incentives"]:
+        i.pop("review", None)
+    rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
+    assert r.exit_code == 0 and "0 error(s)" in r.output and "0 uncovered" in r.output, r.output
