@@ -670,7 +670,8 @@ def eligible(profiles, as_of, backend, uri, username, password, password_file, d
                    "per project, product, app or licence.")
 @click.option("--only", "only", default=None, metavar="ID,...",
               help="Match only these incentives (ids of data/incentives.yaml joined by commas, e.g. 1.1,29.2); "
-                   "prior awards of the others still count towards shared caps.")
+                   "prior awards of the others still count towards shared caps. From parquet, only the metric "
+                   "columns they use are read and checked.")
 @click.option("--spark", "spark", default=None, metavar="MASTER",
               help="Run on Apache Spark (pip install 'policykg[spark]'; parquet in, docs/register.md): local[2], "
                    "spark://host:7077, yarn, or 'submit' for the master spark-submit was given. -o a folder: "

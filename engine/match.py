@@ -16,6 +16,7 @@ No threshold or amount is written here: they come from the rules file.
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import difflib
 import os
 import pickle
@@ -106,6 +107,41 @@ class Matcher:
         other.__dict__.update(self.__dict__)
         other.only = self._checked_only(only)
         return other
+
+    def metrics_read(self) -> frozenset[str] | None:
+        """The metric keys the incentives of ``only`` read (their criteria, levels, bases, quantities, caps,
+        phases, the checks compiled for them, and what derives those: ``computed_from``), "project.<field>"
+        for a project's; None when every incentive is matched (the register is read and checked whole)."""
+        if self.only is None:
+            return None
+        metrics = self.evaluator.rules.metrics
+        keys: set[str] = set()
+
+        def walk(x) -> None:  # every field of the rule that names a metric, however deep (tiers, alternatives …)
+            if isinstance(x, str):
+                if x in metrics:
+                    keys.add(x)
+            elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+                for f in dataclasses.fields(x):
+                    walk(getattr(x, f.name))
+            elif isinstance(x, (list, tuple, set, frozenset)):
+                for v in x:
+                    walk(v)
+            elif isinstance(x, dict):
+                for v in x.values():
+                    walk(v)
+
+        for c in self.compiled:
+            if c.id in self.only:
+                walk(c.rule)
+                walk(c.checks)
+        todo = list(keys)
+        while todo:  # a derived metric reads its inputs when it is not given
+            for k in metrics[todo.pop()].computed_from or ():
+                if k not in keys:
+                    keys.add(k)
+                    todo.append(k)
+        return frozenset(keys)
 
     def in_force(self, day: date) -> list:
         """The compiled incentives in force on `day` (only these can match; with ``only``, of those)."""
@@ -490,6 +526,9 @@ def _match_register(source: str | os.PathLike, output: str | os.PathLike | None,
     engine = matcher.engine
     reader = RegisterReader(source, engine.vocabulary, chunk_rows=chunk_rows, encoding=encoding,
                             csv_block_bytes=csv_block_bytes)
+    used = matcher.metrics_read()  # --only: the columns of the metrics it uses (parquet), the rest not decoded
+    reader.read_only(used)
+    project_fields = None if used is None else {k.split(".", 1)[1] for k in used if k.startswith("project.")}
     if output is not None:  # before the projects table is read: refused at once
         _refuse_same_file(source, output)
         if projects is not None:
@@ -509,6 +548,7 @@ def _match_register(source: str | os.PathLike, output: str | os.PathLike | None,
     elif projects is not None and stream:
         streamed = ProjectStream(projects, engine.vocabulary, matcher.incentive_ids, encoding=encoding,
                                  chunk_rows=chunk_rows, csv_block_bytes=csv_block_bytes)
+        streamed.read_only(project_fields)
     elif projects is not None:
         from policykg.engine.register import ProjectsTable as WholeTable
 
@@ -540,10 +580,11 @@ def _match_register(source: str | os.PathLike, output: str | os.PathLike | None,
         """The register's batches with the projects each names, read in order in this thread (the stream
         is read once, front to back); the parsing of both is left to `parse_taken`, two at a time."""
         for batch, fraction, offset in items:
-            yield batch, fraction, offset, streamed.take(chunk_ids(batch, reader.layout), ids.seen)
+            taken_rows = streamed.take(chunk_ids(batch, reader.layout), ids.seen)
+            yield batch, fraction, offset, taken_rows, streamed.last_sorted_hashes
 
     def parse_taken(item):
-        batch, fraction, offset, (table, numbers) = item
+        batch, fraction, offset, (table, numbers), _hashes = item
         chunk = Chunk(batch, reader.layout, engine.vocabulary, matcher.incentive_ids, offset)
         return chunk, chunk.population(streamed.projects_of(table, numbers).for_chunk(chunk)), fraction
 
@@ -560,9 +601,15 @@ def _match_register(source: str | os.PathLike, output: str | os.PathLike | None,
             # the latest by `finish`, as with worker processes)
             items = taken(with_offsets(reader.batches())) if projects is not None else with_offsets(reader.batches())
             work = parse_taken if projects is not None else parse_alone
-            for chunk, pop, fraction in parsed_ahead(items, work, ahead=1, threads=PARSE_THREADS):
-                ids.add(chunk)
-                yield _matched(matcher, chunk, pop, as_of, fraction)
+
+            def parse_and_match(item):  # evaluated beside the reading too: this thread only reads and takes
+                chunk, pop, fraction = work(item)
+                hashes = item[4] if projects is not None else None  # the ids `take` hashed (the same trimmed ids)
+                return chunk, _matched(matcher, chunk, pop, as_of, fraction), hashes
+
+            for chunk, done, hashes in parsed_ahead(items, parse_and_match, ahead=1, threads=PARSE_THREADS):
+                ids.add(chunk, hashes)  # in order, before the chunk's rows are written: a repeated id stops here
+                yield done
             return
         for chunk, pop, fraction in parsed_ahead(with_offsets(reader.batches()), parse):
             yield _matched(matcher, chunk, pop, as_of, fraction)

@@ -38,7 +38,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Container, Iterable, Iterator, Mapping, TypeVar
+from typing import Callable, Collection, Container, Iterable, Iterator, Mapping, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -237,6 +237,7 @@ class RegisterReader:
                                 ".parquet file (docs/register.md)")
         self.size = p.stat().st_size
         self.total_rows: int | None = None
+        self._read_columns: list[str] | None = None  # parquet: the columns read (None: all; `read_only`)
         headers = self._csv_header() if self.format == "csv" else self._parquet_header()
         self.layout = parse_layout(headers, vocabulary, self.source, self.format == "csv", spec)
 
@@ -271,6 +272,19 @@ class RegisterReader:
         self.total_rows = self._pf.metadata.num_rows
         return list(self._pf.schema_arrow.names)
 
+    def read_only(self, metric_keys: Collection[str] | None) -> None:
+        """Read only the metric columns `metric_keys` names (None: all), beside every column that is no metric
+        (ids, names, industries, qualifications, awards, incentives): a match of a few incentives (``--only``)
+        neither decodes nor checks a metric none of them uses. Parquet only (a CSV line is parsed whole)."""
+        if metric_keys is None or self.format != "parquet":
+            return
+        kept = tuple(c for c in self.layout.columns
+                     if c.kind != "ignored" and (c.kind != "metric" or c.metric in metric_keys))
+        if len(kept) == len(self.layout.columns):
+            return
+        self.layout = RegisterLayout(self.layout.source, kept, self.layout.csv)
+        self._read_columns = [c.header for c in kept]
+
     def batches(self) -> Iterator[tuple[pa.RecordBatch, float | None]]:
         """(batch, fraction of the file read so far or None)."""
         if self.format == "parquet":
@@ -299,7 +313,7 @@ class RegisterReader:
     def _parquet_batches(self):
         done = 0
         try:
-            for batch in self._pf.iter_batches(batch_size=self.chunk_rows):
+            for batch in self._pf.iter_batches(batch_size=self.chunk_rows, columns=self._read_columns):
                 done += batch.num_rows
                 yield batch, done / self.total_rows if self.total_rows else None
         except (pa.ArrowInvalid, OSError) as exc:
@@ -982,8 +996,10 @@ class UniqueIds:
             return False
         return any(pc.any(pc.equal(arr, ident)).as_py() for arr, _ in self._chunks)
 
-    def add(self, chunk: "Chunk") -> None:
-        hashes = np.sort(id_hashes(chunk.ids))
+    def add(self, chunk: "Chunk", sorted_hashes: np.ndarray | None = None) -> None:
+        """`sorted_hashes`: ``np.sort(id_hashes(chunk.ids))`` when the caller has it (`ProjectStream.take`
+        hashed the same trimmed ids), so the chunk's ids are hashed once."""
+        hashes = np.sort(id_hashes(chunk.ids)) if sorted_hashes is None else sorted_hashes
         repeat = bool(len(hashes) > 1 and (hashes[1:] == hashes[:-1]).any()) or self._hit(hashes)
         self._chunks.append((chunk.ids, chunk.offset))
         self._runs.append(hashes)
@@ -1428,6 +1444,20 @@ class _Membership:
         return out
 
 
+def _runs_member(member: _Membership, ids: pa.Array) -> np.ndarray:
+    """`member.of(ids)` asked once per run of equal consecutive ids: an enterprise's projects come together
+    (the order `ProjectStream` reads), so ~3 rows an enterprise cost one lookup. Nulls are runs of one."""
+    n = len(ids)
+    if n < 2:
+        return member.of(ids)
+    change = pc.fill_null(pc.not_equal(ids.slice(1), ids.slice(0, n - 1)), True).to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(np.concatenate([[True], change]))
+    if len(starts) * 2 > n:  # few repeats: the runs save nothing
+        return member.of(ids)
+    heads = member.of(ids.take(pa.array(starts)))
+    return np.repeat(heads, np.diff(np.append(starts, n)))
+
+
 class ProjectStream:
     """A projects table read beside the register, chunk by chunk, never whole (docs/register.md).
 
@@ -1454,8 +1484,14 @@ class ProjectStream:
         self._head: pa.RecordBatch | None = None  # rows read, not yet taken by a chunk
         self._head_ids: pa.Array | None = None
         self._head_row = 0  # the file's 0-based data row of the head's first row
+        self.last_sorted_hashes: np.ndarray | None = None  # of the ids the last `take` was given
         self._next_row = 0  # ... of the next batch to read
         self.rows_read = 0
+
+    def read_only(self, fields: Collection[str] | None) -> None:
+        """Read only these project metric columns (`RegisterReader.read_only`), before the first chunk."""
+        self.reader.read_only(fields)
+        self.layout = self.reader.layout
 
     def _fill(self) -> bool:
         """A head to look at (False: the table is read to its end)."""
@@ -1500,8 +1536,9 @@ class ProjectStream:
         parts: list[pa.RecordBatch] = []
         starts: list[int] = []
         member = _Membership(ids)
+        self.last_sorted_hashes = member.sorted  # the chunk's ids hashed once: `UniqueIds.add` may reuse them
         while self._fill():
-            mine = member.of(self._head_ids)
+            mine = _runs_member(member, self._head_ids)
             stop = int(np.argmin(mine)) if not mine.all() else len(mine)
             if stop:
                 parts.append(self._head.slice(0, stop))

@@ -11,6 +11,7 @@ the Cypher implementation is compared with the evaluator in the @neo4j tests.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -494,3 +495,37 @@ def test_worker_processes_report_the_first_bad_row_as_one_process_does(matcher, 
         with pytest.raises(RegisterError, match=r"row 4501, id E0001201, column 'id': the same id as row 1201"):
             match_register(path, tmp_path / "m.parquet", date(2025, 6, 30), matcher=matcher, chunk_rows=1000,
                            workers=workers)
+
+
+def test_only_gives_the_full_match_s_rows_for_every_incentive_reading_only_the_columns_they_use(matcher, district,
+                                                                                                tmp_path):
+    """--only decodes only the metric columns its incentives read (Matcher.metrics_read): every incentive,
+    eight at a time, gives exactly the full match's rows for it."""
+    register, projects = district
+    day = date(2025, 6, 30)
+    match_register(register, tmp_path / "all.parquet", day, matcher=matcher, projects=projects)
+    every = pq.read_table(tmp_path / "all.parquet").to_pylist()
+    ids = matcher.incentive_ids
+    for k in range(0, len(ids), 8):
+        group = ids[k:k + 8]
+        assert matcher.restricted(group).metrics_read() is not None
+        match_register(register, tmp_path / "some.parquet", day, matcher=matcher, projects=projects, only=group)
+        some = pq.read_table(tmp_path / "some.parquet").to_pylist()
+        assert some == [r for r in every if r["incentive"] in group], group
+
+
+def test_only_neither_reads_nor_checks_a_metric_column_its_incentives_do_not_use(matcher, district, tmp_path):
+    register, projects = district
+    day = date(2025, 6, 30)
+    used = matcher.restricted(["1.1"]).metrics_read()
+    table = pq.read_table(register)
+    unused = next(h for h in table.column_names if "[" in h and h.split("[")[0] not in used)
+    bad = table.set_column(table.column_names.index(unused), unused,
+                           pa.array(["lots"] + [None] * (table.num_rows - 1), pa.string()))
+    pq.write_table(bad, tmp_path / "bad.parquet")
+    with pytest.raises(RegisterError, match=re.escape(unused)):  # the whole register is checked by a full match
+        match_register(tmp_path / "bad.parquet", tmp_path / "all.parquet", day, matcher=matcher, projects=projects)
+    match_register(register, tmp_path / "good.parquet", day, matcher=matcher, projects=projects, only=["1.1"])
+    match_register(tmp_path / "bad.parquet", tmp_path / "some.parquet", day, matcher=matcher, projects=projects,
+                   only=["1.1"])
+    assert pq.read_table(tmp_path / "some.parquet").equals(pq.read_table(tmp_path / "good.parquet"))
