@@ -740,7 +740,12 @@ class _Draft:
                 if not prev:
                     continue
                 sides = [(prev[-1].start(), prev[-1].end()), (c0 + 1, c0 + len(clause))]
-                clause = s[prev[-1].start():c0 + len(clause)]
+                # A,或B,或C: every clause that opens with 或 after it is one more way
+                for nxt in re.finditer(r"[^,，;；]+", head):
+                    if nxt.start() > sides[-1][1] and nxt.group(0).startswith("或") and \
+                            head[sides[-1][1]:nxt.start()].strip(",，") == "":
+                        sides.append((nxt.start() + 1, nxt.end()))
+                clause = s[prev[-1].start():sides[-1][1]]
             else:
                 sides = [(c0, c0 + k), (c0 + k + 1, c0 + len(clause))]
             if "、" in s[sides[0][0]:sides[0][1]]:
@@ -748,7 +753,7 @@ class _Draft:
             if k >= 2 and _VERB_OR_RE.match(clause, k - 2):
                 continue  # 主办或承办…论坛: two verbs of one object, one condition
             if any(_cjk_len(s[a:b]) < 4 for a, b in sides) or any(
-                    "或" in (c.get("quote") or "") and (c.get("quote") or "") in s[sides[0][0]:sides[1][1]]
+                    "或" in (c.get("quote") or "") and (c.get("quote") or "") in s[sides[0][0]:sides[-1][1]]
                     and c.get("value") is not True for c in criteria):
                 continue
             out = []
@@ -1485,6 +1490,91 @@ class _Draft:
                     quotes["per_unit"] = s[lo:hi]
                 return
 
+    def item_conditions(self, item: str) -> tuple[list[dict], list[dict], list[dict], list[str]] | None:
+        """(criteria, qualifications, alternatives, questions) an item of a list of conditions states
+        (2.服务电商企业50家以上,电商专业服务业务收入额不低于1000万元…的): read as who qualifies, as the words
+        before an award verb are; None when a condition read is not a quote of the item."""
+        body = re.sub(rf"^\s*{_MARK}\s*", "", item).rstrip("的;；。 ")
+        probe = self.sentence(f"{body}的，给予奖励")  # the item as the subject of an award (only its words are quoted)
+        if probe is None:
+            return None
+        crit = probe.get("criteria") or []
+        quals = probe.get("qualifications") or []
+        alts = probe.get("alternatives") or []
+        quoted = [c.get("quote") or "" for c in crit] + [q.get("quote") or "" for q in quals] + \
+            [c.get("quote") or "" for a in alts for c in a.get("criteria") or []]
+        if not (crit or quals or alts) or any(q not in item for q in quoted):
+            return None
+        asks = [r for r in str(probe.get("review") or "").split("；")
+                if r.startswith(("条件：", "指标：")) and not r.startswith("条件：本句未找到")]
+        return crit, quals, alts, asks
+
+    def listed_conditions(self, inc: dict, items: list["_Sentence"], text: str) -> None:
+        """对满足以下两类要求之一的新电商服务企业，给予…。1.…;2.…: each item is an alternative (之一) or a condition
+        that must hold; an item with 或 inside is its own alternatives (any of any). The items' text is quoted."""
+        any_of = bool(_LIST_COND_RE.search(inc["quote"]).group(1))
+        read = [self.item_conditions(it.text) for it in items]
+        reviews = [r for r in str(inc.get("review") or "").split("；") if r and not r.startswith("条件：本句未找到")
+                   and not ("指向别处写的条件" in r and _LIST_COND_RE.search(r))]
+        if any(r is None for r in read):
+            reviews.append("条件：「以下」各项条件未能全部读出，请按各项补上（之一：alternatives）")
+            inc["review"] = "；".join(dict.fromkeys(reviews))
+            return
+        # the list's own words (满足以下两类要求之一的) name no condition; the kind of firm after them does
+        def self_is_kind(c: dict) -> bool:
+            return bool(re.search(r"(?:企业|公司|机构|单位|平台)$", c.get("quote") or ""))
+
+        kept = []
+        for c in inc.get("criteria") or []:
+            m = _LIST_COND_RE.search(c.get("quote") or "")
+            if m is None:
+                kept.append(c)
+                continue
+            rest = re.sub(r"^的", "", c["quote"][m.end():])
+            if _cjk_len(rest) >= 2 and not re.fullmatch(r"(?:企业|公司|单位|机构)", rest):
+                kept.append({"metric": self.metric(rest, "flag"), "op": "==", "value": True, "quote": rest})
+        if not any(self_is_kind(c) for c in kept):
+            # 对满足以下两类要求之一的新电商服务企业，给予…: the kind of firm the sentence names after the list's words
+            m = _LIST_COND_RE.search(inc["quote"])
+            rest = re.sub(r"^的", "", re.split(r"[,，]", inc["quote"][m.end():])[0])
+            if _cjk_len(rest) >= 2 and re.search(r"(?:企业|公司|机构|单位|平台)$", rest) and \
+                    not re.fullmatch(r"(?:企业|公司|单位|机构)", rest):
+                kept.append({"metric": self.metric(rest, "flag"), "op": "==", "value": True, "quote": rest})
+        if kept:
+            inc["criteria"] = kept
+        else:
+            inc.pop("criteria", None)
+        if any_of:
+            alts = []
+            for it, (crit, quals, inner, asks) in zip(items, read):
+                label = re.sub(rf"^\s*{_MARK}\s*", "", it.text)[:20]
+                if inner:  # 帮助…,或帮助…,或…的: any of them is this item met
+                    alts += [dict(a, label=a.get("label") or label) for a in inner]
+                    if crit or quals:
+                        reviews.append(f"条件：「{_quote_short(it.text)}」既有「或」又有共同条件，请确认")
+                else:
+                    alt: dict[str, Any] = {"label": label, "quote": it.text.strip()}
+                    if crit:
+                        alt["criteria"] = crit
+                    if quals:
+                        alt["qualifications"] = quals
+                    alts.append(alt)
+                reviews += asks
+            inc["alternatives"] = alts
+        else:
+            for crit, quals, inner, asks in read:
+                inc.setdefault("criteria", []).extend(crit)
+                if quals:
+                    inc.setdefault("qualifications", []).extend(quals)
+                if inner:
+                    reviews.append("条件：某一项内有「或」，本草稿未写入其选择，请补上（alternatives）")
+                reviews += asks
+        first, last = items[0], items[-1]
+        inc.setdefault("quotes", {})["alternatives" if any_of else "criteria"] = text[first.start:last.start + len(last.text)]
+        inc["review"] = "；".join(dict.fromkeys(reviews)) or None
+        if inc["review"] is None:
+            del inc["review"]
+
     def _outlay_cap(self, s: str, inc: dict, limits: list[dict]) -> None:
         """实际支付场租低于补贴标准的，按照实际支付场租进行补贴 / 补贴不超过企业实际支出 inside an award sentence: the
         award is at most the firm's own outlay (a whole-figure share cap, no percentage written), by the year
@@ -1679,8 +1769,12 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
     sents = _joined_heads(text, _sentences(text))
     sents, header_caps = _capped_headers(sents, d)
     enveloped = bool(_ENVELOPE_RE.search(text))
+    listed = _listed_conditions(text, sents)  # 满足以下两类要求之一…。1.…;2.…: sentence start -> its items
+    consumed = {item.start for items in listed.values() for item in items}
     highest: list[tuple[str, int]] = []  # 仅对最高级别的奖项给予奖励: sentences saying only the highest is paid
     for si, sent in enumerate(sents):
+      if sent.start in consumed:
+          continue  # an item of the conditions a sentence before lists (read with its award)
       if enveloped and _ENVELOPE_RE.search(sent.text):
           continue  # (二)最高3000万元科研条件建设补助：…详见本办法第九条、第十条: a cap over those articles (draft_documents)
       if enveloped and _ENVELOPE_HEAD_RE.search(sent.text):
@@ -1755,6 +1849,8 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
                 inc["criteria"] = carried + list(inc.get("criteria") or [])
                 inc["review"] = "；".join(dict.fromkeys(filter(None, [
                     inc.get("review"), "条件：「额外/再给予」在前一项奖励之上，已沿用其条件，请确认"])))
+        if sent.start in listed and _LIST_COND_RE.search(part):
+            d.listed_conditions(inc, listed[sent.start], text)
         extra = inc.pop("_extra_reviews", [])
         if inc.get("phases"):  # the phases are drafted: the question that they were not goes
             extra = [e for e in extra if "分段比例" not in e]
@@ -2123,6 +2219,31 @@ def _cap_sentence(s: str, d: "_Draft") -> dict | None:
 
 
 _HEADER_CAP_RE = re.compile(r"[:：]\s*其中[,，:：]?")
+
+
+#: 对满足以下两类要求之一的…企业 / 符合下列条件的: the conditions are the numbered items after the sentence
+_LIST_COND_RE = re.compile(r"(?:满足|符合|具备|达到)(?:以下|下列|如下)(?:[一二两三四五六七八九十\d]+(?:类|项|个|条))?"
+                           r"(?:要求|条件|情形|标准)(之一|中的一项|其中一项)?")
+
+
+def _listed_conditions(text: str, sents: list[_Sentence]) -> dict[int, list[_Sentence]]:
+    """A sentence naming conditions listed below it (满足以下两类要求之一) -> the numbered items that follow it in
+    its paragraph (1.…;2.…, (一)…), each a condition, none an award of its own."""
+    out: dict[int, list[_Sentence]] = {}
+    for i, sent in enumerate(sents):
+        if not _LIST_COND_RE.search(sent.text) or not _AWARD_RE.search(sent.text):
+            continue
+        para = text.count("\n", 0, sent.start)
+        items = []
+        for nxt in sents[i + 1:]:
+            if text.count("\n", 0, nxt.start) != para and not re.match(_MARK, nxt.text.strip()):
+                break
+            if not re.match(_MARK, nxt.text.strip()) or _VERB_RE.search(nxt.text):
+                break
+            items.append(nxt)
+        if len(items) >= 2:
+            out[sent.start] = items
+    return out
 
 
 def _capped_headers(sents: list[_Sentence], d: "_Draft") -> tuple[list[_Sentence], dict[int, dict]]:

@@ -1091,3 +1091,52 @@ def test_a_drafted_grid_of_titles_proposes_its_titles_with_their_levels_and_chec
     rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
     assert r.exit_code == 0 and "0 error(s)" in r.output and "0 uncovered" in r.output, r.output
+
+
+LISTED = ("对满足以下两类要求之一的新电商服务企业,给予不超过50万元的一次性奖励。1.帮助企业开展数字化改造建成新零售企业,或帮助园区"
+          "打造建设新一代电子商务园区,或帮助建成品牌馆、供应链、产业带的;2.服务电商企业50家以上,电商专业服务业务收入额不低于1000万元"
+          "且近2年平均增速不低于20%的。")
+
+
+def test_conditions_listed_after_the_award_are_its_alternatives_each_item_read():
+    (inc,) = draft(LISTED)  # the items are no awards of their own
+    assert [c["quote"] for c in inc["criteria"]] == ["新电商服务企业"]
+    alts = inc["alternatives"]
+    assert [a["quote"] for a in alts[:3]] == ["帮助企业开展数字化改造建成新零售企业", "帮助园区打造建设新一代电子商务园区",
+                                             "帮助建成品牌馆、供应链、产业带的"]  # A,或B,或C: three ways
+    assert [(c["metric"], c["op"], c["value"]) for c in alts[3]["criteria"]] == [
+        ("ecommerce_clients_served", ">=", 50), ("ecommerce_service_income", ">=", 1000),
+        ("ecommerce_service_income_growth_avg_2y", ">=", 20)]
+    assert inc["quotes"]["alternatives"].startswith("1.帮助企业")
+
+
+@pytest.mark.parametrize("metrics, status", [
+    ({"ecommerce_clients_served": "60家", "ecommerce_service_income": "1200万元",
+      "ecommerce_service_income_growth_avg_2y": "25%"}, "eligible"),
+    ({"帮助园区打造建设新一代电子商务园区": "true"}, "eligible"),
+    ({"ecommerce_clients_served": "60家", "ecommerce_service_income": "800万元",
+      "ecommerce_service_income_growth_avg_2y": "25%"}, None),
+])
+def test_a_drafted_list_of_alternatives_checks_and_pays_any_one_met(tmp_path, metrics, status):
+    import json
+    doc = tmp_path / "ec.txt"
+    doc.write_text("电商扶持办法\n\n第一条 " + LISTED + "\n", encoding="utf-8")
+    rules = tmp_path / "ec.rules.yaml"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)]).exit_code == 0
+    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    for i in data["incentives"]:
+        i.pop("review", None)
+    rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
+    assert r.exit_code == 0 and "0 error(s)" in r.output and "0 uncovered" in r.output, r.output
+    firm = tmp_path / "firm.yaml"
+    lines = "".join(f"  {k}: {v}\n" for k, v in {"ecommerce_service_provider": "true", **metrics}.items())
+    firm.write_text(f"as_of: 2026-06-30\nname: 电商服务公司\nmetrics:\n{lines}", encoding="utf-8")
+    r = runner.invoke(cli, ["eligible", str(firm), "--source", str(doc), "--rules", str(rules), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.output)["results"][0]
+    if status == "eligible":
+        assert (res["status"], res["amount_wan"]) == ("eligible", 50), res
+    else:
+        assert res["status"] in ("not_eligible", "missing_data"), res  # item 2 fails on 800万元; item 1 not given
