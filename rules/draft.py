@@ -191,7 +191,7 @@ def match_metric(phrase: str, vocab: Vocabulary, dimension: str | None) -> tuple
 
 #: The verb that gives the award: the words before it are who qualifies.
 _VERB_RE = re.compile(r"(?:该年度)?(?:分阶段|合计|累计|分别|一次性|最高|每年|可|再|额外|均|连续\d+年)*"
-                      r"(?:给予|予以|享受|奖励\d|补贴\d|补助\d)")
+                      r"(?:给予|予以|享受|(?<=可)获得(?=最高|不超过|不高于|\d)|奖励\d|补贴\d|补助\d)")
 _Q1 = rf"{NUM}\s*(?:万(?:{_CUR})|亿(?:{_CUR})|(?:{_CUR})|万元|亿元|千元|元|%|家|个|项|名|人次|次|年|倍|万平方米|平方米|台|辆|亿|万)"
 _READ_RUN_RE = re.compile(rf"[^,，;；]*?{_Q1}(?:[、和及或至到-]{_Q1})*(?:\(含\)|（含）)?(?:及以上|以上|以下|以内)?")
 #: Words before the verb that are no condition of their own.
@@ -199,7 +199,7 @@ _NOT_CONDITIONS = {"企业", "机构", "单位", "其", "该企业", "同比", "
                    "以下", "相关", "符合条件的企业", "符合条件", "上述企业", "我区", "南沙", "该年度", "分阶段"}
 _SENT_RE = re.compile(r"[^。;；\n]+[。;；]?")
 AWARD_NOUNS = "奖励|补助|补贴|资助|支持|扶持|保障|配套"
-_AWARD_RE = re.compile(rf"(给予|予以|奖励|补助|补贴|资助)")
+_AWARD_RE = re.compile(rf"(给予|予以|奖励|补助|补贴|资助|可获得(?=最高|不超过|不高于|\d))")
 _DEFER_RE = re.compile(r"((?:按照?|参照|依照|根据)[^,，。;；]{0,80}?(?:政策|规定|意见|办法|计划|通知|标准)[^,，。;；]{0,12}?(?:执行|给予[^,，。;；]{0,8}(?:支持|补助|奖励|扶持)|予以支持|予以扶持))")
 _UNSPECIFIED_RE = re.compile(
     r"(一定(?:资金|运营)?(?:支持|资助|补助|奖励|比例)|相应(?:奖励|补助|资助|支持)|按规定给予|分类分档|梯度资金|分档给予|"
@@ -1347,7 +1347,7 @@ class _Draft:
         if after and re.search(r"给予(?:不超过|不高于|最高)?$", head) and not re.search(r"按照?|根据", head) \
                 and not re.search(r"一次性|配套|资金|专项|性$", after.group(1)):
             return after.group(1)  # 给予50%的租金补贴: 50% of the rent
-        found = list(re.finditer(r"(?:按照|按|根据|给予)(?:不超过|不高于)?(?:其)?", head))
+        found = list(re.finditer(r"(?:按照|按|根据|给予|(?<=可)获得(?:最高)?)(?:不超过|不高于)?(?:其)?", head))
         if not found:
             return ""
         m = found[-1]

@@ -1140,3 +1140,10 @@ def test_a_drafted_list_of_alternatives_checks_and_pays_any_one_met(tmp_path, me
         assert (res["status"], res["amount_wan"]) == ("eligible", 50), res
     else:
         assert res["status"] in ("not_eligible", "missing_data"), res  # item 2 fails on 800万元; item 1 not given
+
+
+def test_ke_huo_de_a_share_is_an_award_of_that_share_of_its_base():
+    inc = one("参展中国国际动漫节和境外知名专业展会活动,可获得最高不超过实缴展位费50%的支持。")
+    assert (inc["basis"], inc["rate_percent"], inc["rate_ceiling"], inc["rate_base"]) == (
+        "rate", 50, True, "exhibition_booth_fees")
+    assert draft("对获得国家级认定的企业给予奖励。")[0]["basis"] != "rate"  # 获得 as a condition is no verb
