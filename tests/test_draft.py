@@ -35,6 +35,17 @@ def compilation_draft():
 # --------------------------------------------------------------------------- the promise
 
 
+def reviewed_draft(doc, rules):
+    """`rules draft DOC -o RULES`, every review line then accepted as drafted (deleted, as a reviewer who agrees
+    with each reading would), the file rewritten and `rules check`ed: (rules, the data, the check's result)."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)]).exit_code == 0
+    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    asked = {i["id"]: i.pop("review", "") for i in data["incentives"]}
+    rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return rules, data, runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)]), asked
+
+
 def test_every_drafted_number_is_in_its_quote(compilation_draft):
     comp, drafts = compilation_draft
     total = 0
@@ -875,15 +886,9 @@ def test_one_title_at_two_levels_in_two_sentences_is_one_award_by_level(tmp_path
     assert "档次：" in inc["review"] and "取得日期不会核对" in inc["review"]  # merged and dates unchecked: said
     doc = tmp_path / "p.txt"
     doc.write_text("检测认证扶持办法\n\n第一条 " + text + "\n", encoding="utf-8")
-    rules = tmp_path / "r.yaml"
     runner = CliRunner()
-    assert runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)]).exit_code == 0
-    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    rules, data, r, asked = reviewed_draft(doc, tmp_path / "r.yaml")
     assert data["qualifications"]["检验检测认证"]["levels"] == ["national", "provincial"]
-    for i in data["incentives"]:
-        i.pop("review", None)
-    rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
     assert r.exit_code == 0 and "0 error(s)" in r.output, r.output
     firm = tmp_path / "firm.yaml"
     held = f"qualifications: [{{name: 检验检测认证, level: {level}}}]\n" if level else ""
@@ -958,21 +963,15 @@ def test_envelope_caps_one_article_sets_over_others_are_limits_on_their_awards_a
     import json
     doc = tmp_path / "env.txt"
     doc.write_text(ENVELOPE_DOC, encoding="utf-8")
-    rules = tmp_path / "env.rules.yaml"
     runner = CliRunner()
-    assert runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)]).exit_code == 0
-    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    rules, data, r, asked = reviewed_draft(doc, tmp_path / "env.rules.yaml")
     by_id = {i["id"]: i for i in data["incentives"]}
     assert set(by_id) == {"1.1", "2.1", "3.1"}  # the envelope (二) and the list's header are no awards
     assert (by_id["1.1"]["name"], by_id["1.1"]["amount_wan"], by_id["1.1"]["ceiling"]) == ("落户奖励", 200, True)
     for iid in ("2.1", "3.1"):
         caps = {(x["amount_wan"], x["group"], x["provision"]) for x in by_id[iid]["limits"]}
         assert caps == {(300, "1-envelope1", 1), (1000, "1-envelopes", 1)}
-        assert "上限：另一条" not in by_id[iid].get("review", "")  # attached, no longer asked
-    for i in data["incentives"]:
-        i.pop("review", None)
-    rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
+        assert "上限：另一条" not in asked[iid]  # attached, no longer asked
     assert r.exit_code == 0 and "0 error(s)" in r.output and "0 uncovered" in r.output, r.output
     firm = tmp_path / "firm.yaml"
     firm.write_text("as_of: 2026-06-30\nname: 示范研究院\nmetrics:\n  新型研发机构购置仪器设备: true\n"
@@ -1039,14 +1038,8 @@ def test_a_drafted_rent_subsidy_pays_for_at_most_the_capped_area_and_the_rent_pa
     doc = tmp_path / "rent.txt"
     doc.write_text("孵化器扶持办法\n\n第一条 企业租赁区内办公场地，按照实际租用面积给予企业不超过3年的场租补贴，补贴标准为每平方米每月"
                    "最高20元，企业实际支付场租低于补贴标准的，按照实际支付场租进行补贴，补贴面积不超过500平方米。\n", encoding="utf-8")
-    rules = tmp_path / "rent.rules.yaml"
     runner = CliRunner()
-    assert runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)]).exit_code == 0
-    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
-    for i in data["incentives"]:
-        i.pop("review", None)
-    rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
+    rules, data, r, _asked = reviewed_draft(doc, tmp_path / "rent.rules.yaml")
     assert r.exit_code == 0 and "0 error(s)" in r.output, r.output
     flag = next(c["metric"] for c in data["incentives"][0]["criteria"])
     firm = tmp_path / "firm.yaml"
@@ -1080,16 +1073,10 @@ def test_a_drafted_grid_of_titles_proposes_its_titles_with_their_levels_and_chec
     doc.write_text("专利扶持办法\n\n第一条 对获得国家级专利金奖、专利优秀奖的项目，分别给予15万元和10万元的奖励。对获得省级专利金奖、"
                    "专利优秀奖的项目，分别给予10万元和8万元的奖励。同一专利项目同时获得多个级别的专利奖项时，仅对最高级别的奖项给予奖励。\n",
                    encoding="utf-8")
-    rules = tmp_path / "pat.rules.yaml"
     runner = CliRunner()
-    assert runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)]).exit_code == 0
-    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    rules, data, r, asked = reviewed_draft(doc, tmp_path / "pat.rules.yaml")
     assert {k: v["levels"] for k, v in data["qualifications"].items()} == {
         "专利金奖": ["national", "provincial"], "专利优秀奖": ["national", "provincial"]}
-    for i in data["incentives"]:
-        i.pop("review", None)
-    rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
     assert r.exit_code == 0 and "0 error(s)" in r.output and "0 uncovered" in r.output, r.output
 
 
@@ -1121,14 +1108,8 @@ def test_a_drafted_list_of_alternatives_checks_and_pays_any_one_met(tmp_path, me
     import json
     doc = tmp_path / "ec.txt"
     doc.write_text("电商扶持办法\n\n第一条 " + LISTED + "\n", encoding="utf-8")
-    rules = tmp_path / "ec.rules.yaml"
     runner = CliRunner()
-    assert runner.invoke(cli, ["rules", "draft", str(doc), "-o", str(rules)]).exit_code == 0
-    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
-    for i in data["incentives"]:
-        i.pop("review", None)
-    rules.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    r = runner.invoke(cli, ["rules", "check", str(rules), "--source", str(doc)])
+    rules, data, r, _asked = reviewed_draft(doc, tmp_path / "ec.rules.yaml")
     assert r.exit_code == 0 and "0 error(s)" in r.output and "0 uncovered" in r.output, r.output
     firm = tmp_path / "firm.yaml"
     lines = "".join(f"  {k}: {v}\n" for k, v in {"ecommerce_service_provider": "true", **metrics}.items())
