@@ -560,7 +560,7 @@ class _Draft:
         self._frequency(s, inc, quotes)
         self._outlay_cap(s, inc, limits)
         self._max_quantity(s, inc, quotes, criteria)
-        if re.search(r"首次(?:达到|入选|认定|评为|获评|获得|被认定|被评为|被评定|认定的|评定)", s):
+        if re.search(r"首次(?:达到|入选|认定|评为|获评|获得|被认定|被评为|被评定|认定的|评定|超过|突破|迈上)", s):
             inc["first_time"] = True
             quotes["first_time"] = re.search(r"首次\S{0,2}", s).group(0)
         if inc.get("first_time") and inc.get("frequency") == "per_award":
@@ -687,6 +687,11 @@ class _Draft:
                              head):
             for k in range(m.start(), m.end()):
                 mask[k] = "，"
+        if inc.get("max_years"):  # 三年内按照租金的50%给予补贴: the span paid over (max_years), no condition
+            for m in re.finditer(r"(?<![\d一二两三四五六七八九十])(?:\d+|[一二两三四五六七八九十])个?年内(?=按照?|根据|给予|享受|每年|$)",
+                                 head):
+                for k in range(m.start(), m.end()):
+                    mask[k] = "，"
         for q in [c.get("quote") or "" for c in criteria] + [q.get("quote") or "" for q in quals] + \
                 ([sel.get("quote") or ""] if sel else []):
             i = head.find(q) if q else -1
@@ -802,9 +807,11 @@ class _Draft:
         head = s[:verb.start()] if verb else s
         after = s[verb.end():] if verb else ""
         # 每个单位或个人: a unit (the firm) or a person may apply; the firm's claim is the enterprise's
-        if re.search(r"人才|员工|个人|自然人|合伙人|高管|团队", re.sub(r"(?:单位|企业|机构)或个人|个人或(?:单位|企业|机构)", "", s)):
+        persons = r"人才|员工|个人|自然人|合伙人|高管|团队|博士|硕士|研究生|毕业生|院士"
+        if re.search(persons, re.sub(r"(?:单位|企业|机构)或个人|个人或(?:单位|企业|机构)", "", s)) \
+                and not re.search(r"给予[^,，。;；\d]{0,8}(?:企业|单位|机构|公司)(?!个人)", s):  # 给予企业每人…: the firm's
             inc["recipient"] = "person"
-            subject = re.match(r"对[^,，;；]*?(?:人才|自然人|有限合伙人|员工|人员)(?=[,，])", s)
+            subject = re.match(r"对[^,，;；]*?(?:人才|自然人|有限合伙人|员工|人员|博士|硕士|研究生|毕业生|院士)(?=[,，])", s)
             if not subject:  # the persons are not the sentence's own subject: a reading to confirm
                 reviews.append("对象：奖励可能付给个人（人才、员工），已设为 person，请确认 recipient 与 per_person")
         elif re.search(r"引荐|中介|(?:奖励|补贴|补助)(?:给)?[^,，。]{0,6}(?:平台|机构)(?:企业)?$|对[^,，]{0,12}平台按照?", s):
@@ -1408,6 +1415,8 @@ class _Draft:
                 what = re.sub(r"首次|达到$|达$|在$", "", _strip_leading(re.split(r"[,，]", phrase or "")[-1]))
                 for t, v in zip(g, values):
                     lvl = {"label": f"{what}{t.raw}", "min": t.value, "unit": t.unit, key: val(v)}
+                    if op == ">":  # 首次超过1000万元、5000万元…: each level is more than its number (`_order`: tier_op)
+                        lvl["min_op"] = ">"
                     out.append(lvl)
                 return out
         head = s[: _clause_start(s, values[0].start, ",，;；")].rstrip(",，;；")
@@ -1597,7 +1606,7 @@ class _Draft:
 
     def _frequency(self, s: str, inc, quotes) -> None:
         m = re.search(r"一次性", s)
-        y = re.search(r"(最长(?:不超过)?|连续)(\d+|[一二两三四五六七八九十])年", s) or \
+        y = re.search(r"(最长(?:不超过)?(?:补贴|补助|支持|资助|奖励)?|连续)(\d+|[一二两三四五六七八九十])年", s) or \
             re.search(r"(?<=给予)(?:企业)?(不超过)(\d+|[一二两三四五六七八九十])年的", s)  # 给予企业不超过3年的场租补贴
         n = r"(\d+|[一二两三四五六七八九十])"
         # 前3年…后2年 (a time-phased award: yearly over both spans), 5年内给予/补贴期限为3年 (yearly within N years)
@@ -1633,9 +1642,9 @@ class _Draft:
             if re.search(r"该年度|每年(?!评|认定|遴选|择优|安排)|年度[^,，]{0,6}一次性", s):
                 inc.setdefault("_extra_reviews", []).append(
                     "频次：写有「一次性」也写有年度，请确定是一次还是每年可得")
-        elif y or re.search(r"每年(?:给予|按|对)|每年[^,，]{0,12}给予|按年度|每年[^,，]{0,8}最高", s):
+        elif y or re.search(r"每年(?:给予|按|对)|每年[^,，]{0,12}给予|按年度|每年[^,，]{0,8}最高|每(?:人|家|个)每年", s):
             inc["frequency"] = "yearly"  # 每年最高: a yearly amount (bench/gold/README.md)
-            quotes["frequency"] = (y or re.search(r"每年|按年度", s)).group(0)
+            quotes["frequency"] = (y or re.search(r"每(?:人|家|个)每年|每年|按年度", s)).group(0)
         elif inc.get("basis") in ("rate", "matching") and (
                 yc := re.search(r"(?:单一|每个|每一)年度[^,，。;；]{0,12}?(?:合计|累计)?(?:不超过|最高)", s)):
             # 按其…收入的5%给予奖励，每个机构单一年度该项奖励金额合计不超过200万元: a share of a year's figure,
@@ -2771,6 +2780,11 @@ def _order(inc: dict, name_metric=None) -> dict:
             lim["group"] = f"{out['id']}-one-per-year"
     if out.get("basis") == "tiers":
         tiers = out["tiers"]
+        if tiers and all(t.get("min_op") == ">" for t in tiers) and "tier_op" not in out:
+            for t in tiers:  # every level 超过 its number: the incentive's operator, not one per level
+                del t["min_op"]
+            out["tier_op"] = ">"
+            out = {k: out[k] for k in _ORDER if k in out} | {k: v for k, v in out.items() if k not in _ORDER}
         if any("min" in t for t in tiers) and "tier_metric" not in out:
             crit = out.get("quotes", {}).get("tiers", out["quote"])
             first = tiers[0]

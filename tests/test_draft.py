@@ -328,8 +328,9 @@ def test_a_run_of_levels_is_one_tiered_incentive_paying_the_highest():
     assert len(incs) == 1
     inc = incs[0]
     assert inc["basis"] == "tiers" and inc["tier_metric"] == "同比增幅"
-    assert [(t["min"], t.get("min_op"), t["amount_wan"]) for t in inc["tiers"]] == [
-        (20, ">", 20), (30, ">", 50), (50, ">", 100)]
+    # every level 超过 its number: one operator for the incentive (tier_op), not one per level
+    assert inc["tier_op"] == ">" and [(t["min"], t.get("min_op"), t["amount_wan"]) for t in inc["tiers"]] == [
+        (20, None, 20), (30, None, 50), (50, None, 100)]
     assert any(c["metric"] == "上年度跨境电子商务出口额" for c in inc["criteria"])  # the run's own condition stays
     assert "档次：" in inc["review"]  # the merge is a reading: said
     assert numbers_outside_quotes(inc) == []
@@ -1128,3 +1129,20 @@ def test_ke_huo_de_a_share_is_an_award_of_that_share_of_its_base():
     assert (inc["basis"], inc["rate_percent"], inc["rate_ceiling"], inc["rate_base"]) == (
         "rate", 50, True, "exhibition_booth_fees")
     assert draft("对获得国家级认定的企业给予奖励。")[0]["basis"] != "rate"  # 获得 as a condition is no verb
+
+
+def test_first_exceeding_a_list_of_levels_is_more_than_each_and_once_per_level():
+    inc = one("对年纳税额首次超过1000万元、5000万元、1亿元的企业，分别给予50万元、100万元、200万元奖励。")
+    assert (inc["basis"], inc["tier_op"], inc["first_time"], inc["frequency"]) == ("tiers", ">", True, "once")
+    assert [t["amount_wan"] for t in inc["tiers"]] == [50, 100, 200] and not any("min_op" in t for t in inc["tiers"])
+
+
+def test_a_living_allowance_to_each_doctor_a_year_is_paid_to_persons_yearly_for_at_most_its_years():
+    inc = one("对新引进的博士研究生，给予每人每年2万元生活补贴，最长补贴3年。")
+    assert (inc["recipient"], inc["frequency"], inc["max_years"]) == ("person", "yearly", 3)
+    assert one("对企业引进的博士，给予企业每人5万元补贴。")["recipient"] == "enterprise"  # 给予企业: the firm's
+
+
+def test_the_years_paid_over_are_no_condition():
+    inc = one("对租赁办公用房的企业，三年内按照租金的50%给予补贴，每年补贴不超过100万元。")
+    assert inc["max_years"] == 3 and [c["quote"] for c in inc["criteria"]] == ["租赁办公用房的企业"]
