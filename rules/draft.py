@@ -460,6 +460,9 @@ class _Draft:
                 return known
         elif dimension in ("money", "percent", "count", "rank", "parameters", "area", None):
             known, _ = match_metric(ph, vocab, dimension) if ph else (None, 0.0)
+            if known and re.search(r"增长部分|增加部分|增量|新增部分|超出部分|较上年", ph) and \
+                    "增" not in self.vocab.metrics[known][0]:
+                known = None  # 研发投入较上年增长部分 is the increase, not the whole figure whose label it resembles
             if known:
                 return known
         if _cjk_len(ph) < 2 or re.search(r"\d", ph) or dimension is None:
@@ -537,6 +540,7 @@ class _Draft:
 
     def sentence(self, sent: str) -> dict | None:
         self._pu: dict[int, dict] = {}
+        self._base_phrase = ""
         self._created: set[str] = set()  # metrics first proposed by this sentence
         s = sent[_topic_end(sent):]
         self._sentence = s
@@ -621,6 +625,14 @@ class _Draft:
             re.search(r"((?:上述|前述)[^\d,，。;；的、]{0,8}?(?:服务|业务|活动|成果|项目|产品|技术))", s)  # 提供上述科技服务业务
         if ana:  # 对相关成果形成的…: whose results the sentence before says
             reviews.append(f"条件：「{ana.group(1)}」指向前文所写的对象，请补上其条件")
+        bare = re.match(r"(?:[(（]?[一二三四五六七八九十\d]+[)）.、．])?对于?([^,，;；。\d]{1,12}?)的[,，]", s)
+        if bare and re.fullmatch(r"符合(?:上述|相关|规定)?条件", bare.group(1)):
+            reviews.append(f"条件：「对{bare.group(1)}的」指向别处写的条件，请补上")
+        elif bare and not re.search(r"(?:企业|公司|机构|单位|项目|平台|人才|基金|园区|产品|团队|人员|个人|者|商|方)$",
+                                    bare.group(1)) and \
+                not re.search(r"给予(?:其)?[^,，。;；\d]{0,10}(?:公司|企业|机构|单位|建设方|运营方|主体)", s):
+            # 对重新认定的，给予10万元奖励: whom (重新认定的 what?) is written in the sentence before, if anywhere
+            reviews.append(f"条件：「对{bare.group(1)}的」未写明对象（谁），请补上（可能与前一句相同）")
         same = re.search(r"(?:相同|同等|等额)(?:额度|金额|数额)?", s)
         if same and re.search(r"再给予|给予|配套", s[same.start() - 6: same.end() + 4]):
             # 以X为标准，再给予相同额度: the amount is another figure (100% of X), not a number of the sentence
@@ -686,6 +698,11 @@ class _Draft:
         for m in re.finditer(r"(?:^|(?<=[,，]))(?:按照|按|根据|参照)(?:不超过|不高于)?[^,，]*?(?:\d[^,，]*)?(?:的)?标准(?=[,，]|$)",
                              head):
             for k in range(m.start(), m.end()):
+                mask[k] = "，"
+        bp = getattr(self, "_base_phrase", "")
+        if bp and _cjk_len(bp) >= 4 and head.find(bp) >= 0:  # the rate's base written before 按: a figure, no condition
+            i = head.find(bp)
+            for k in range(i, i + len(bp)):
                 mask[k] = "，"
         if inc.get("max_years"):  # 三年内按照租金的50%给予补贴: the span paid over (max_years), no condition
             for m in re.finditer(r"(?<![\d一二两三四五六七八九十])(?:\d+|[一二两三四五六七八九十])个?年内(?=按照?|根据|给予|享受|每年|$)",
@@ -1196,6 +1213,7 @@ class _Draft:
         if rates:
             g, q0, ceiling = rates[0]
             base_phrase = self._rate_base(s, g[0])
+            self._base_phrase = base_phrase  # a figure, not a condition (`_conditions` leaves it out)
             matching = bool(re.search(r"配套|实际到位", s))
             phases = self._phases(s, rates, thresholds) if len(rates) == 2 else None
             if phases:
@@ -1355,6 +1373,13 @@ class _Draft:
                 and not re.search(r"一次性|配套|资金|专项|性$", after.group(1)):
             return after.group(1)  # 给予50%的租金补贴: 50% of the rent
         found = list(re.finditer(r"(?:按照|按|根据|给予|(?<=可)获得(?:最高)?)(?:不超过|不高于)?(?:其)?", head))
+        if found and not head[found[-1].end():].strip() and found[-1].start() > 0:
+            # 企业当年研发投入较上年增长部分，按10%给予补助: the figure is the clause before (…部分/…额/…投入)
+            before = head[:found[-1].start()].rstrip(",， ")
+            prev = before[_clause_start(before, len(before), ",，;；"):]
+            prev = re.sub(r"^(?:对于?|企业|其)", "", prev.strip())
+            if re.search(r"(?:部分|金额|总额|费用|投入|收入|额)$", prev) and _cjk_len(prev) >= 4:
+                return prev
         if not found:
             return ""
         m = found[-1]

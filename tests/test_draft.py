@@ -1146,3 +1146,15 @@ def test_a_living_allowance_to_each_doctor_a_year_is_paid_to_persons_yearly_for_
 def test_the_years_paid_over_are_no_condition():
     inc = one("对租赁办公用房的企业，三年内按照租金的50%给予补贴，每年补贴不超过100万元。")
     assert inc["max_years"] == 3 and [c["quote"] for c in inc["criteria"]] == ["租赁办公用房的企业"]
+
+
+def test_a_rate_of_the_increase_written_before_its_percentage_is_its_base_never_the_whole_figure():
+    inc = one("企业当年研发投入较上年增长部分，按10%给予补助，最高不超过100万元。")
+    assert inc["rate_base"] == "当年研发投入较上年增长部分" and inc["rate_base"] != "rd_spend"
+    assert not inc.get("criteria")  # the base is a figure, not a yes/no condition
+
+
+def test_an_award_for_whom_the_sentence_does_not_name_is_asked():
+    first, second = draft("对新认定的国家高新技术企业，给予30万元奖励；对重新认定的，给予10万元奖励。")
+    assert "未写明对象" not in (first.get("review") or "") and "「对重新认定的」未写明对象" in second["review"]
+    assert "未写明对象" not in (one("对新获得境外支付业务牌照的,给予其境内控股公司最高不超过20万元的一次性补助。").get("review") or "")
