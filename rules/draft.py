@@ -1239,10 +1239,14 @@ class _Draft:
                     inc["rate_ceiling"] = True
             plain = re.sub(r"\([^)]*\)|（[^）]*）", "", base_phrase)
             plain = re.sub(r"^(?:企业|其)?(?:给予|按照|按)", "", plain)
-            metric = self.metric(plain, "money") if plain else None
+            rate_of_rate = re.search(r"(?:利率|费率|税率|比率|比例)$", plain or "")
+            # 按照贷款基准利率的50%给予贴息: half of the interest at that rate, not 50% of a rate read as money
+            metric = self.metric(plain, "money") if plain and not rate_of_rate else None
+            if rate_of_rate:
+                reviews.append(f"比例：「{plain}」是一个比率，不是金额；请把基数写成按它计算的金额（如贷款利息），或确认")
             inc["rate_base"] = metric
             quotes["rate_base"] = base_phrase or q0
-            if not metric:
+            if not metric and not rate_of_rate:
                 reviews.append(f"指标：比例基数「{base_phrase or q0}」请选择指标")
             excess = re.search(rf"超过({NUM})%的部分", s)
             if excess and float(excess.group(1)) != g[0].value or (excess and excess.start() < g[0].start):

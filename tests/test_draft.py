@@ -1158,3 +1158,8 @@ def test_an_award_for_whom_the_sentence_does_not_name_is_asked():
     first, second = draft("对新认定的国家高新技术企业，给予30万元奖励；对重新认定的，给予10万元奖励。")
     assert "未写明对象" not in (first.get("review") or "") and "「对重新认定的」未写明对象" in second["review"]
     assert "未写明对象" not in (one("对新获得境外支付业务牌照的,给予其境内控股公司最高不超过20万元的一次性补助。").get("review") or "")
+
+
+def test_a_share_of_an_interest_rate_is_no_share_of_money_and_is_asked():
+    inc = one("对企业获得的银行贷款，按照贷款基准利率的50%给予贴息，每家企业每年贴息最高不超过50万元。")
+    assert inc["rate_base"] is None and "是一个比率，不是金额" in inc["review"]
