@@ -1293,6 +1293,26 @@ class _Draft:
             for cap, cq, scope in caps:
                 self._cap(inc, quotes, limits, cap, cq, scope, primary="cap_wan")
             return
+        # ---- 给予一次性奖励：国家级200万元，省级50万元，市级20万元: each amount a level of the title written before
+        if len(amounts) >= 2 and all(len(g) == 1 for g, _ in amounts):
+            words = [re.search(r"(国家级|省级|市级)[:：]?\s*$", s[max(0, g[0].start - 5):g[0].start]) for g, _ in amounts]
+            subject = re.match(r"(?:对于?)(?:经|被)?(?:认定|评为|认定为|评定为)?(?:的)?([^,，;；:：\d]{2,16}?)(?:的)?[,，]", s)
+            if all(words) and len({w.group(1) for w in words}) == len(words) and subject:
+                title = self.title(subject.group(1), subject.group(0).rstrip(",，"))
+                entry = self.titles.get(title)
+                levels = [self._level_word(w.group(1)) for w in words]
+                known = self.vocab.qualifications.get(title)
+                if entry is not None:
+                    entry["levels"] = list(dict.fromkeys([*entry["levels"], *levels]))
+                if entry is not None or known is not None and all(lv in known[1] for lv in levels):
+                    inc["basis"] = "tiers"
+                    inc["tiers"] = [{"label": w.group(1), "qualification": title, "level": lv, "amount_wan": g[0].wan}
+                                    for w, lv, (g, _q) in zip(words, levels, amounts)]
+                    first, last = amounts[0][0][0], amounts[-1][0][0]
+                    quotes["tiers"] = s[s.rfind(words[0].group(1), 0, first.start):last.end]
+                    for cap, cq, scope in caps:
+                        self._cap(inc, quotes, limits, cap, cq, scope, primary="cap_wan")
+                    return
         # ---- fixed amounts (最高X万元: a ceiling; a-b万元: up to b, a kept)
         if amounts:
             g, q0 = amounts[0]
@@ -1482,8 +1502,12 @@ class _Draft:
         if lv:
             words = lv.group(1).split("、")
             if len(words) == n:
-                name, _ = self._title(lv.group(2))
-                return [{"label": w + lv.group(2), "qualification": name,
+                noun = re.sub(r"的$", "", lv.group(2))
+                name = self.title(noun, lv.group(0))  # a title the vocabulary lacks is proposed, with its levels
+                entry = self.titles.get(name)
+                if entry is not None:
+                    entry["levels"] = list(dict.fromkeys([*entry["levels"], *(self._level_word(w) for w in words)]))
+                return [{"label": w + noun, "qualification": name,
                          "level": self._level_word(w), key: val(v)} for w, v in zip(words, values)]
         return None
 

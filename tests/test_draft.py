@@ -1163,3 +1163,19 @@ def test_an_award_for_whom_the_sentence_does_not_name_is_asked():
 def test_a_share_of_an_interest_rate_is_no_share_of_money_and_is_asked():
     inc = one("对企业获得的银行贷款，按照贷款基准利率的50%给予贴息，每家企业每年贴息最高不超过50万元。")
     assert inc["rate_base"] is None and "是一个比率，不是金额" in inc["review"]
+
+
+def test_amounts_each_after_its_level_word_are_levels_of_the_title_named_before():
+    proposed: dict = {}
+    (inc,) = draft_provision(ProvisionText(1, "第1条", "对经认定的企业技术中心，给予一次性奖励：国家级200万元，省级50万元，市级20万元。"),
+                             None, proposed)
+    assert inc["basis"] == "tiers" and [(t["qualification"], t["level"], t["amount_wan"]) for t in inc["tiers"]] == [
+        ("企业技术中心", "national", 200), ("企业技术中心", "provincial", 50), ("企业技术中心", "municipal", 20)]
+    assert proposed["_titles"]["企业技术中心"]["levels"] == ["national", "provincial", "municipal"]
+    assert "拆分" not in (inc.get("review") or "")
+
+
+def test_levels_written_as_words_propose_their_title():
+    proposed: dict = {}
+    draft_provision(ProvisionText(1, "第1条", "对被认定为国家级、省级企业技术中心的，分别给予200万元、50万元奖励。"), None, proposed)
+    assert proposed["_titles"]["企业技术中心"]["levels"] == ["national", "provincial"]
