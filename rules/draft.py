@@ -628,7 +628,7 @@ class _Draft:
         bare = re.match(r"(?:[(（]?[一二三四五六七八九十\d]+[)）.、．])?对于?([^,，;；。\d]{1,12}?)的[,，]", s)
         if bare and re.fullmatch(r"符合(?:上述|相关|规定)?条件", bare.group(1)):
             reviews.append(f"条件：「对{bare.group(1)}的」指向别处写的条件，请补上")
-        elif bare and not re.search(r"(?:企业|公司|机构|单位|项目|平台|人才|基金|园区|产品|团队|人员|个人|者|商|方)$",
+        elif bare and not re.search(r"企业|公司|机构|单位|项目|平台|人才|基金|园区|产品|团队|人员|个人|者|商|方",
                                     bare.group(1)) and \
                 not re.search(r"给予(?:其)?[^,，。;；\d]{0,10}(?:公司|企业|机构|单位|建设方|运营方|主体)", s):
             # 对重新认定的，给予10万元奖励: whom (重新认定的 what?) is written in the sentence before, if anywhere
@@ -704,8 +704,12 @@ class _Draft:
             i = head.find(bp)
             for k in range(i, i + len(bp)):
                 mask[k] = "，"
+        for m in re.finditer(r"(?:^|(?<=[,，]))自[^,，]{1,8}?(?:之日|当年|年度|次年)起"
+                             r"(?=[,，]|$|(?:\d+|[一二两三四五六七八九十])个?年内)", head):
+            for k in range(m.start(), m.end()):  # 自落户之日起: when the years start counting, no condition
+                mask[k] = "，"
         if inc.get("max_years"):  # 三年内按照租金的50%给予补贴: the span paid over (max_years), no condition
-            for m in re.finditer(r"(?<![\d一二两三四五六七八九十])(?:\d+|[一二两三四五六七八九十])个?年内(?=按照?|根据|给予|享受|每年|$)",
+            for m in re.finditer(r"(?<![\d一二两三四五六七八九十])(?:\d+|[一二两三四五六七八九十])个?年内(?=[,，]?(?:按照?|根据|给予|享受|每年|$))",
                                  head):
                 for k in range(m.start(), m.end()):
                     mask[k] = "，"
@@ -1666,7 +1670,7 @@ class _Draft:
         ph = re.search(rf"前{n}[个]?年[^。;；]*?后{n}[个]?年", s)
         span = None if y or ph else (
             re.search(rf"(?:期限|年限)[为是]?{n}年", s)
-            or re.search(rf"(?<![\d一二两三四五六七八九十]){n}年内(?=根据|按照?|给予|享受|每年)", s))
+            or re.search(rf"(?<![\d一二两三四五六七八九十]){n}年内(?=[,，]?(?:根据|按照?|给予|享受|每年))", s))
         if ph and y and not m:
             inc["_phase_years"] = [int(g) if g.isdigit() else _cn_value(g) for g in ph.groups()]
             inc.setdefault("_extra_reviews", []).append(

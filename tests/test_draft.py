@@ -1179,3 +1179,10 @@ def test_levels_written_as_words_propose_their_title():
     proposed: dict = {}
     draft_provision(ProvisionText(1, "第1条", "对被认定为国家级、省级企业技术中心的，分别给予200万元、50万元奖励。"), None, proposed)
     assert proposed["_titles"]["企业技术中心"]["levels"] == ["national", "provincial"]
+
+
+def test_the_start_of_the_years_and_their_span_are_no_conditions():
+    inc = one("对新落户的企业，自落户之日起三年内，按其对区级财政贡献的100%给予奖励。")
+    assert (inc["frequency"], inc["max_years"]) == ("yearly", 3)
+    assert [c["quote"] for c in inc["criteria"]] == ["新落户的企业"]
+    assert "未写明对象" not in (one("对企业参加境外展会的，按展位费的50%给予补助。").get("review") or "")
