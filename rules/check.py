@@ -185,7 +185,7 @@ def check_rules(rules_path: str | Path, sources: list[str | Path]) -> CheckRepor
                 continue
             other, why = limit_provision(lim, docs[k], iid)  # 第八条's envelope over this article's awards
             if other is None:
-                report.errors.append(f"{where}: incentive {iid}: limits[{j}].provision: {why}")
+                report.errors.append(f"{where}: incentive {iid}: limits[{j}].provision: {why.split(': ', 1)[1]}")
             else:
                 by_prov.setdefault((k, other.seq), []).append(lim["quote"])
         report.errors += check_incentive(inc, prov, metrics, units, where)
