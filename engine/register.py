@@ -1205,16 +1205,26 @@ class _SlotColumns(Mapping):
     def __init__(self, slots: np.ndarray, slots_of: dict[str, np.ndarray], rows: np.ndarray, kind: np.ndarray):
         self._slots, self._slots_of, self._rows, self._kind = slots, slots_of, rows, kind
         self._done: dict[str, np.ndarray] = {}
+        self._by_kind: tuple[np.ndarray, np.ndarray] | None = None  # the chunk's projects grouped by kind
+
+    def _of_kind(self, k: int) -> np.ndarray:
+        """Positions (in the chunk) of the projects of kind `k`: one sort per chunk, shared by every field."""
+        if self._by_kind is None:
+            order = np.argsort(self._kind, kind="stable")
+            bounds = np.searchsorted(self._kind[order], np.arange(len(next(iter(self._slots_of.values()), [])) + 1))
+            self._by_kind = order, bounds
+        order, bounds = self._by_kind
+        return order[bounds[k]:bounds[k + 1]]
 
     def __getitem__(self, key: str) -> np.ndarray:
         if key not in self._done:
-            slot = self._slots_of[key][self._kind]  # KeyError for a field that is not a project metric
-            # one flat gather (row * width + slot), a kind without the field reading NaN: no masked 2-D indexing
-            width = self._slots.shape[1]
-            flat = self._rows * width + np.maximum(slot, 0)
-            values = self._slots.reshape(-1).take(flat) if len(flat) else np.full(0, np.nan)
-            if (slot < 0).any():
-                values[slot < 0] = np.nan
+            slot_of_kind = self._slots_of[key]  # KeyError for a field that is not a project metric
+            # a field belongs to a few kinds: gather only their projects' slots, the others read NaN
+            values = np.full(len(self._rows), np.nan)
+            for k in np.flatnonzero(slot_of_kind >= 0):
+                at = self._of_kind(int(k))
+                if len(at):
+                    values[at] = self._slots[self._rows[at], slot_of_kind[k]]
             self._done[key] = values
         return self._done[key]
 
