@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -1587,7 +1587,7 @@ class _Draft:
             inc["review"] = "；".join(dict.fromkeys(reviews))
             return
         # the list's own words (满足以下两类要求之一的) name no condition; the kind of firm after them does
-        def self_is_kind(c: dict) -> bool:
+        def names_a_kind(c: dict) -> bool:
             return bool(re.search(r"(?:企业|公司|机构|单位|平台)$", c.get("quote") or ""))
 
         kept = []
@@ -1599,7 +1599,7 @@ class _Draft:
             rest = re.sub(r"^的", "", c["quote"][m.end():])
             if _cjk_len(rest) >= 2 and not re.fullmatch(r"(?:企业|公司|单位|机构)", rest):
                 kept.append({"metric": self.metric(rest, "flag"), "op": "==", "value": True, "quote": rest})
-        if not any(self_is_kind(c) for c in kept):
+        if not any(names_a_kind(c) for c in kept):
             # 对满足以下两类要求之一的新电商服务企业，给予…: the kind of firm the sentence names after the list's words
             m = _LIST_COND_RE.search(inc["quote"])
             rest = re.sub(r"^的", "", re.split(r"[,，]", inc["quote"][m.end():])[0])
@@ -1971,10 +1971,7 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
         if before and before[-1].get("basis") == "tiers":  # the tiers pay the highest level held: what it says
             before[-1].setdefault("quotes", {})["highest_only"] = sentence
             # the merge into one award paying the highest is what the text says: no longer a reading to confirm
-            before[-1]["review"] = "；".join(x for x in str(before[-1].get("review") or "").split("；")
-                                             if x and not x.startswith("档次：")) or None
-            if before[-1]["review"] is None:
-                del before[-1]["review"]
+            _drop_questions(before[-1], "档次：")
         elif before:
             before[-1]["review"] = "；".join(dict.fromkeys(filter(None, [
                 before[-1].get("review"), f"档次：「{_quote_short(sentence)}」只按最高一项支付，本草稿未合并各项，请确认"])))
@@ -1997,10 +1994,7 @@ def draft_provision(prov: ProvisionText, vocab: Vocabulary | None = None, propos
         if one is not None and inc.get("frequency") == "per_award" and "frequency" not in (inc.get("quotes") or {}):
             # 每年可申请一项: paid per application, at most one a year: the frequency is written
             inc.setdefault("quotes", {})["frequency"] = one["quote"]
-            inc["review"] = "；".join(x for x in str(inc.get("review") or "").split("；")
-                                     if x and not x.startswith("频次：未写明频次")) or None
-            if inc["review"] is None:
-                del inc["review"]
+            _drop_questions(inc, "频次：未写明频次")
         phase_years = {float(v) for v in inc.pop("_phase_years", [])}
         others = {round(float(v), 6) for v in inc.pop("_others_wan", [])}
 
@@ -2378,15 +2372,48 @@ def _level_of(c: dict) -> tuple[str, Any] | None:
     return None
 
 
+def _merge_runs(out: list[dict], run_from: Callable[[int], tuple[list[dict], Any]],
+                merge: Callable[[list[dict], Any], list[dict]]) -> list[dict]:
+    """Walk `out`: where ``run_from(i)`` gives a run of two or more consecutive awards (and what it found of
+    them), ``merge(run, found)`` stands for them; a run of one stays as it is."""
+    merged: list[dict] = []
+    i = 0
+    while i < len(out):
+        run, found = run_from(i)
+        if len(run) < 2:
+            merged.append(out[i])
+            i += 1
+            continue
+        merged.extend(merge(run, found))
+        i += len(run)
+    return merged
+
+
+def _run_reviews(run: list[dict]) -> list[str]:
+    """Every question of a run's members, one per 「；」 part, in order."""
+    return [r for b in run for r in str(b.get("review") or "").split("；") if r]
+
+
+def _tiers_shell(a: dict, run: list[dict], text: str, drop: tuple[str, ...], drop_quotes: tuple[str, ...]) -> dict:
+    """The tiered award a run becomes, before its levels: the first member's fields less `drop`, quoting
+    the run's whole span (as `quote` and ``quotes.tiers``), its quotes less `drop_quotes`."""
+    start, end = a["_span"][0], max(b["_span"][1] for b in run)
+    quote = text[start:end]
+    inc = {k: v for k, v in a.items() if k not in drop}
+    inc["quote"] = quote
+    inc["basis"] = "tiers"
+    inc["quotes"] = {k: v for k, v in (a.get("quotes") or {}).items() if k not in drop_quotes} | {"tiers": quote}
+    inc["_span"] = (start, end, a["_span"][2])
+    return inc
+
+
 def _merge_level_runs(out: list[dict], text: str, d: "_Draft") -> list[dict]:
     """达到A…a；达到B…b (or 首次被评为X…a；被评为Y…b): one tiered incentive paying the highest level met.
 
     A run is consecutive fixed awards of one paragraph where each later one states only its level (a
     threshold on the metric of one of the first's criteria, or a title when the first names one); the
     first's other criteria are the run's. The merge is a reading, so it is said in a review line."""
-    merged: list[dict] = []
-    i = 0
-    while i < len(out):
+    def run_from(i: int) -> tuple[list[dict], int | None]:
         a = out[i]
         run = [a]
         lvl_idx = None
@@ -2411,13 +2438,9 @@ def _merge_level_runs(out: list[dict], text: str, d: "_Draft") -> list[dict]:
                 lvl_idx = idx
                 run.append(b)
                 j += 1
-        if len(run) < 2:
-            merged.append(a)
-            i += 1
-            continue
-        merged.append(_tiered(run, lvl_idx, text, d))
-        i += len(run)
-    return merged
+        return run, lvl_idx
+
+    return _merge_runs(out, run_from, lambda run, lvl_idx: [_tiered(run, lvl_idx, text, d)])
 
 
 def _merge_title_grid(out: list[dict], text: str) -> list[dict]:
@@ -2425,9 +2448,6 @@ def _merge_title_grid(out: list[dict], text: str) -> list[dict]:
     8万元…: the same titles at each of several levels (a grid) are one award by title and level, paying the highest
     held (同一专利项目同时获得多个级别的专利奖项时，仅对最高级别的奖项给予奖励), said in a review line. Not a grid (titles
     differing by level, one level only): left as they are, each title its own award."""
-    merged: list[dict] = []
-    i = 0
-
     def cell(inc: dict) -> tuple[str, str] | None:
         qs = inc.get("qualifications") or []
         if inc.get("basis") != "fixed" or inc.get("amount_wan") is None or len(qs) != 1 or not qs[0].get("level") \
@@ -2435,7 +2455,7 @@ def _merge_title_grid(out: list[dict], text: str) -> list[dict]:
             return None
         return qs[0]["name"], qs[0]["level"]
 
-    while i < len(out):
+    def run_from(i: int) -> tuple[list[dict], None]:
         j = i
         cells: list[tuple[str, str]] = []
         while j < len(out) and cell(out[j]) is not None and out[j]["_span"][2] == out[i]["_span"][2] \
@@ -2447,39 +2467,24 @@ def _merge_title_grid(out: list[dict], text: str) -> list[dict]:
             by_level.setdefault(level, []).append(name)
         grid = len(by_level) >= 2 and len({tuple(v) for v in by_level.values()}) == 1 and \
             len(next(iter(by_level.values()))) >= 2
-        if not grid:
-            merged.append(out[i])
-            i += 1
-            continue
-        run = out[i:j]
-        a = run[0]
-        start, end = a["_span"][0], max(b["_span"][1] for b in run)
-        quote = text[start:end]
-        inc = {k: v for k, v in a.items() if k not in ("amount_wan", "ceiling", "qualifications", "review", "quotes",
-                                                      "_award_of", "_others_wan")}
-        inc["quote"] = quote
-        inc["basis"] = "tiers"
+        return (out[i:j] if grid else [out[i]]), None
+
+    def merge(run: list[dict], _found) -> list[dict]:
+        inc = _tiers_shell(run[0], run, text, ("amount_wan", "ceiling", "qualifications", "review", "quotes",
+                                                "_award_of", "_others_wan"), ("amount_wan", "ceiling"))
         inc["tiers"] = [{"label": b["qualifications"][0]["quote"], "qualification": b["qualifications"][0]["name"],
                          "level": b["qualifications"][0]["level"], "amount_wan": b["amount_wan"]} for b in run]
-        quotes = {k: v for k, v in (a.get("quotes") or {}).items() if k not in ("amount_wan", "ceiling")}
-        quotes["tiers"] = quote
-        inc["quotes"] = quotes
-        reviews = [r for b in run for r in str(b.get("review") or "").split("；") if r]
-        reviews.append("档次：各级别的各称号合并为一项分档奖励（按所获最高一档支付，不累加），请确认")
+        reviews = _run_reviews(run) + ["档次：各级别的各称号合并为一项分档奖励（按所获最高一档支付，不累加），请确认"]
         inc["review"] = "；".join(dict.fromkeys(reviews))
-        inc["_span"] = (start, end, a["_span"][2])
-        merged.append(inc)
-        i = j
-    return merged
+        return [inc]
+
+    return _merge_runs(out, run_from, merge)
 
 
 def _merge_title_levels(out: list[dict], text: str, d: "_Draft") -> list[dict]:
     """对当年新获得国家级检验检测认证的机构，每个机构资助200万元;新获得省级检验检测认证的机构，…100万元: one title at
     consecutive levels, each sentence its amount, is one award by level paying the highest held (a reading:
     said in a review line, as the text does not say whether both levels held pay twice)."""
-    merged: list[dict] = []
-    i = 0
-
     def level_of(inc: dict) -> tuple[str, str | None, str] | None:
         """(level, title or None, its quote) of an award stated for one level of a title."""
         qs = inc.get("qualifications") or []
@@ -2505,7 +2510,7 @@ def _merge_title_levels(out: list[dict], text: str, d: "_Draft") -> list[dict]:
         return tuple((c.get("metric"), c.get("op"), c.get("value")) for c in inc.get("criteria") or []
                      if not (lv and lv[1] is None and c.get("quote") == lv[2]))
 
-    while i < len(out):
+    def run_from(i: int) -> tuple[list[dict], None]:
         a = out[i]
         lv_a = level_of(a)
         run = [a]
@@ -2521,15 +2526,14 @@ def _merge_title_levels(out: list[dict], text: str, d: "_Draft") -> list[dict]:
                 break
             run.append(b)
             j += 1
-        if len(run) < 2:
-            merged.append(a)
-            i += 1
-            continue
-        start, end = a["_span"][0], run[-1]["_span"][1]
-        quote = text[start:end]
+        return run, None
+
+    def merge(run: list[dict], _found) -> list[dict]:
+        a = run[0]
+        lv_a = level_of(a)
         rated = shape(a)[0] != "fixed"
         title = lv_a[1]
-        reviews = [r for b in run for r in str(b.get("review") or "").split("；") if r]
+        reviews = _run_reviews(run)
         criteria = [dict(c) for c in a.get("criteria") or [] if not (title is None and c.get("quote") == lv_a[2])]
         if title is None:
             # 对区内机构获得的国家、省、市级科技计划项目及科技奖励…，对国家级的…: the title is the noun after the
@@ -2541,18 +2545,15 @@ def _merge_title_levels(out: list[dict], text: str, d: "_Draft") -> list[dict]:
                     criteria.remove(c)
                     break
         if title is None:
-            merged.extend(run)  # levels of no title the text names: left as they are
-            i += len(run)
-            continue
+            return run  # levels of no title the text names: left as they are
         entry = d.titles.get(title)
         levels = [level_of(b)[0] for b in run]
         if entry is not None:
             entry["levels"] = list(dict.fromkeys([*entry["levels"], *levels]))
-        drop = ("amount_wan", "ceiling", "qualifications", "review", "quotes", "rate_percent", "rate_ceiling",
-                "cap_wan", "criteria")
-        inc = {k: v for k, v in a.items() if k not in drop}
-        inc["quote"] = quote
-        inc["basis"] = "tiers"
+        inc = _tiers_shell(a, run, text, ("amount_wan", "ceiling", "qualifications", "review", "quotes", "rate_percent",
+                                          "rate_ceiling", "cap_wan", "criteria"),
+                           ("amount_wan", "ceiling", "rate_percent", "cap_wan", "rate_ceiling"))
+        quotes = inc["quotes"]
         tiers = []
         for b in run:
             lv = level_of(b)
@@ -2567,26 +2568,21 @@ def _merge_title_levels(out: list[dict], text: str, d: "_Draft") -> list[dict]:
         inc["tiers"] = tiers
         if criteria:
             inc["criteria"] = criteria
-        quotes = {k: v for k, v in (a.get("quotes") or {}).items()
-                  if k not in ("amount_wan", "ceiling", "rate_percent", "cap_wan", "rate_ceiling")}
-        quotes["tiers"] = quote
-        inc["quotes"] = quotes
         base_q = [r for r in reviews if r.startswith("指标：比例基数")]
         reviews = [r for r in reviews if not r.startswith("指标：比例基数") or r == base_q[0]]  # one base, asked once
         reviews.append("档次：同一称号各级别合并为一项分档奖励（按所获最高级别支付，不累加），请确认")
-        if re.search(r"新获得|首次", quote):
+        if re.search(r"新获得|首次", inc["quote"]):
             inc["first_time"] = True  # each level paid once
-            quotes["first_time"] = re.search(r"新获得|首次\S{0,2}", quote).group(0)
+            quotes["first_time"] = re.search(r"新获得|首次\S{0,2}", inc["quote"]).group(0)
             reviews.append(f"条件：「{quotes['first_time']}」要求称号新近取得，分档称号的取得日期不会核对，请确认")
             if inc.get("frequency") == "per_award":  # 首次/新获得: each level reached once
                 inc["frequency"] = "once"
                 quotes["frequency"] = quotes["first_time"]
                 reviews = [r for r in reviews if not r.startswith("频次：未写明频次")]
         inc["review"] = "；".join(dict.fromkeys(reviews))
-        inc["_span"] = (start, end, a["_span"][2])
-        merged.append(inc)
-        i += len(run)
-    return merged
+        return [inc]
+
+    return _merge_runs(out, run_from, merge)
 
 
 _BARE_LEVEL_RE = re.compile(r"(?:国家|省|市)级?的?")
@@ -2668,12 +2664,17 @@ def _tiered(run: list[dict], lvl_idx: int, text: str, d: "_Draft") -> dict:
 _NEW_FIRM_RE = re.compile(r"新设立?|新落户|新注册|新引进|新成立")
 
 
-def _drop_no_condition_question(inc: dict) -> None:
-    """The conditions came from elsewhere (a heading, the award before): 「本句未找到申请条件」 no longer holds."""
+def _drop_questions(inc: dict, *prefixes: str) -> None:
+    """The questions of `inc` starting with one of `prefixes` no longer hold (the answer is read now)."""
     inc["review"] = "；".join(x for x in str(inc.get("review") or "").split("；")
-                             if x and not x.startswith("条件：本句未找到")) or None
+                             if x and not x.startswith(prefixes)) or None
     if inc["review"] is None:
         del inc["review"]
+
+
+def _drop_no_condition_question(inc: dict) -> None:
+    """The conditions came from elsewhere (a heading, the award before): 「本句未找到申请条件」 no longer holds."""
+    _drop_questions(inc, "条件：本句未找到")
 
 
 def _split_by_title(inc: dict, progression: bool = False) -> list[dict]:
